@@ -1,0 +1,105 @@
+// Builds the extension's bundles:
+//   dist/extension.js  – the start-up bundle: registrations only, loaded at activation;
+//   dist/core.js       – everything heavy (undici, client, jobs, webview host), required on first use;
+//   dist/webview/*.js  – the gallery's browser script;
+//   dist/codicons/     – the codicon font, bundled so the webview never fetches anything.
+// Flags: --production (minified, no sourcemaps), --watch (rebuild on change, problem-matcher output),
+// --metafile (writes dist/meta-*.json for the size report).
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const metafile = process.argv.includes('--metafile');
+
+/** Prints the lines the `$esbuild-watch` problem matcher in .vscode/tasks.json looks for. */
+const problemMatcherPlugin = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => {
+      console.log('[watch] build started');
+    });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: watch ? 'silent' : 'warning',
+  metafile,
+  plugins: watch ? [problemMatcherPlugin] : [],
+  absWorkingDir: root,
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+};
+
+const configs = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // core.js is a bundle of its own, required on first use, so activation never evaluates undici.
+    external: ['vscode', './core.js'],
+  },
+  {
+    ...common,
+    entryPoints: { core: 'src/core.ts' },
+    outdir: 'dist',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { gallery: 'media/gallery.ts' },
+    outdir: 'dist/webview',
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome114'],
+  },
+];
+
+async function copyCodicons() {
+  const from = path.join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+  const to = path.join(root, 'dist', 'codicons');
+  await mkdir(to, { recursive: true });
+  await Promise.all(['codicon.css', 'codicon.ttf'].map((f) => copyFile(path.join(from, f), path.join(to, f))));
+}
+
+async function main() {
+  await copyCodicons();
+  if (watch) {
+    const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  const results = await Promise.all(configs.map((c) => esbuild.build(c)));
+  if (metafile) {
+    const { writeFile } = await import('node:fs/promises');
+    await Promise.all(
+      results.map((r, i) =>
+        writeFile(path.join(root, 'dist', `meta-${Object.keys(configs[i].entryPoints)[0]}.json`), JSON.stringify(r.metafile)),
+      ),
+    );
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
