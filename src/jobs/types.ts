@@ -1,0 +1,64 @@
+import type { AspectRatio, DalleStyle, ImageModel, JobStatus } from '../apiframe/types';
+
+/**
+ * One entry of the user's image history, as the journal persists it and the gallery shows it.
+ * It is written *before* the job is submitted (phase `pending-submit`), so a submit whose answer never
+ * arrived can be re-sent with the same idempotency key after a crash or restart.
+ */
+export interface JobRecord {
+  /** Local id (UUID v4), stable from the moment the record is written; also the idempotency key. */
+  readonly localId: string;
+  readonly idempotencyKey: string;
+  readonly prompt: string;
+  readonly model: ImageModel;
+  readonly aspectRatio: AspectRatio;
+  readonly style: DalleStyle;
+  /** ISO time the record was created locally. */
+  readonly createdAt: string;
+  /** Where the job came from, for "save into that folder" and "insert after the selection". */
+  readonly origin?: JobOrigin;
+  /** Apiframe's job id, once the submit was answered. */
+  jobId?: string;
+  phase: JobPhase;
+  /** Last status seen on the server. */
+  status?: JobStatus;
+  progress?: number | null;
+  /** Human-readable error for `failed` (server text, or a client error message — never the key). */
+  error?: string;
+  creditCost?: number | null;
+  completedAt?: string;
+  /** Remote result URLs as last seen (they expire after ~24 h). */
+  remoteUrls?: string[];
+  /** Cached files, relative to the cache folder, one per image, in result order. */
+  files?: CachedImage[];
+}
+
+export interface CachedImage {
+  /** Path relative to the cache root, e.g. `<localId>/1.png`. */
+  readonly file: string;
+  readonly mime: 'image/png' | 'image/jpeg' | 'image/webp';
+  readonly bytes: number;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export interface JobOrigin {
+  /** `vscode.Uri.toString()` of the document the prompt came from. */
+  readonly documentUri?: string;
+  /** Folder to save into (explorer "Generate Image Here…"), as a URI string. */
+  readonly targetFolderUri?: string;
+  /** Offset range of the selection in the document (insert after its end). */
+  readonly selection?: { readonly start: number; readonly end: number };
+}
+
+/**
+ * Where a record stands locally:
+ * - `pending-submit`: journaled, submit not (yet) answered — re-send with the same key;
+ * - `running`: submitted, being followed (or followed again on resume);
+ * - `detached`: the user stopped waiting; the job still runs on Apiframe; Resume follows it again;
+ * - `downloading`: completed on the server, images not all cached yet;
+ * - `done`: completed and every image cached;
+ * - `failed`: FAILED / CANCELLED on the server, or refused before submit;
+ * - `expired`: completed, but the result URLs expired before they could be cached.
+ */
+export type JobPhase = 'pending-submit' | 'running' | 'detached' | 'downloading' | 'done' | 'failed' | 'expired';
