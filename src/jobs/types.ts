@@ -62,3 +62,20 @@ export interface JobOrigin {
  * - `expired`: completed, but the result URLs expired before they could be cached.
  */
 export type JobPhase = 'pending-submit' | 'running' | 'detached' | 'downloading' | 'done' | 'failed' | 'expired';
+
+/** The logging surface the pure modules need; `vscode.LogOutputChannel` satisfies it structurally. */
+export interface Logger {
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** The stages a user sees in the progress notification, in order. */
+export type JobStage =
+  | { readonly stage: 'submitting' }
+  | { readonly stage: 'queued' }
+  | { readonly stage: 'generating'; readonly progress: number | null }
+  | { readonly stage: 'downloading'; readonly received?: number; readonly total?: number }
+  | { readonly stage: 'done' };
