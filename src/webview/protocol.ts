@@ -1,6 +1,161 @@
 /**
  * The typed message protocol between the extension host and the gallery webview. Imported by both
- * sides (`src/` and `media/`), so it must stay free of `vscode` and Node imports.
+ * sides (`src/` and `media/`), so it must stay free of `vscode` and Node imports (type-only imports of the
+ * pure shared types are erased at build time).
+ *
+ * The webview is untrusted input for the host: every message it posts goes through `parseWebviewMessage`,
+ * which accepts only the exact shapes below.
  */
-export type WebviewToHost = { readonly type: 'ready' };
-export type HostToWebview = { readonly type: 'init' };
+import type { JobPhase } from '../jobs/types';
+
+export const GALLERY_VIEW_TYPE = 'apiframe.gallery';
+
+/** What a card shows: a view model built by the host from a `JobRecord` (never the record itself). */
+export interface GalleryItem {
+  /** The record's local id (UUID); the only handle the webview sends back. */
+  readonly localId: string;
+  readonly prompt: string;
+  /** Alt text for the image (derived from the prompt by the host). */
+  readonly alt: string;
+  readonly model: string;
+  readonly aspectRatio: string;
+  readonly style: string;
+  /** ISO time the record was created. */
+  readonly createdAt: string;
+  readonly phase: JobPhase;
+  /** Last server status (`QUEUED`, `PROCESSING`, …) if any. */
+  readonly status?: string;
+  /** 0–100 while generating, `null` when the server gives none. */
+  readonly progress: number | null;
+  /** Human-readable error for failed/expired records (never contains the key). */
+  readonly error?: string;
+  /** The first cached image as a webview URI string, with its pixel size so the layout does not jump. */
+  readonly image?: GalleryImage;
+  /** How many images the job produced (cached or not). */
+  readonly imageCount: number;
+}
+
+export interface GalleryImage {
+  readonly src: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The actions a card offers; each maps 1:1 to a method of the host's `GalleryActions`. */
+export const GALLERY_ITEM_ACTIONS = ['save', 'insert', 'open', 'copyPath', 'copyPrompt', 'rerun', 'delete', 'resume'] as const;
+export type GalleryItemAction = (typeof GALLERY_ITEM_ACTIONS)[number];
+
+/**
+ * Every user-visible string of the page, localized by the host (the webview has no l10n of its own).
+ * Templates use `{0}` for their one argument.
+ */
+export interface GalleryStrings {
+  readonly title: string;
+  readonly listLabel: string;
+  readonly emptyTitle: string;
+  readonly emptyHint: string;
+  readonly showLog: string;
+  readonly noImage: string;
+  /** e.g. "{0} images" */
+  readonly imageCount: string;
+  /** e.g. "Generating {0}%" */
+  readonly progress: string;
+  readonly actions: Readonly<Record<GalleryItemAction, string>>;
+  readonly phases: Readonly<Record<JobPhase, string>>;
+}
+
+/** Host → webview. */
+export type HostToWebview =
+  /** The whole history (newest first) and the page's strings; sent after every `ready`. */
+  | {
+      readonly type: 'state';
+      readonly items: readonly GalleryItem[];
+      readonly strings: GalleryStrings;
+      /** BCP 47 display language, for relative times and `<html lang>`. */
+      readonly locale: string;
+    }
+  /** One item created or changed (inserted in newest-first order if new). */
+  | { readonly type: 'update'; readonly item: GalleryItem }
+  | { readonly type: 'remove'; readonly localId: string }
+  /** Scroll to and focus one card (e.g. the job that just completed). */
+  | { readonly type: 'reveal'; readonly localId: string };
+
+/** Webview → host. */
+export type WebviewToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'action'; readonly action: GalleryItemAction; readonly localId: string }
+  | { readonly type: 'showLog' }
+  /**
+   * The page's own report of what it shows (a test hook the host keeps): the ids of the cards currently
+   * in the DOM, in order, and the ids whose image finished loading / failed to load.
+   */
+  | {
+      readonly type: 'rendered';
+      readonly total: number;
+      readonly localIds: readonly string[];
+      readonly loadedImages: readonly string[];
+      readonly failedImages: readonly string[];
+    };
+
+export type GalleryRenderReport = Extract<WebviewToHost, { type: 'rendered' }>;
+
+/** Upper bounds for what the webview may send; a virtualized page never has more cards than this in its DOM. */
+export const MAX_REPORTED_IDS = 500;
+export const MAX_REPORTED_TOTAL = 1_000_000;
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && value.length === 36 && UUID_PATTERN.test(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** True when the object has exactly these own keys (no missing, no extra ones). */
+function hasExactKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(value, k));
+}
+
+function isUuidList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length <= MAX_REPORTED_IDS && value.every(isUuid);
+}
+
+function isGalleryItemAction(value: unknown): value is GalleryItemAction {
+  return typeof value === 'string' && (GALLERY_ITEM_ACTIONS as readonly string[]).includes(value);
+}
+
+/**
+ * Validates a message from the webview. Returns a fresh, typed copy for exactly-known shapes and
+ * `undefined` for anything else (unknown type, wrong or extra fields, non-UUID ids, oversized lists),
+ * which the host ignores and debug-logs.
+ */
+export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
+  if (!isPlainObject(value) || typeof value.type !== 'string') return undefined;
+  switch (value.type) {
+    case 'ready':
+    case 'showLog':
+      return hasExactKeys(value, ['type']) ? { type: value.type } : undefined;
+    case 'action': {
+      if (!hasExactKeys(value, ['type', 'action', 'localId'])) return undefined;
+      const { action, localId } = value;
+      if (!isGalleryItemAction(action) || !isUuid(localId)) return undefined;
+      return { type: 'action', action, localId };
+    }
+    case 'rendered': {
+      if (!hasExactKeys(value, ['type', 'total', 'localIds', 'loadedImages', 'failedImages'])) return undefined;
+      const { total, localIds, loadedImages, failedImages } = value;
+      if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0 || total > MAX_REPORTED_TOTAL) {
+        return undefined;
+      }
+      if (!isUuidList(localIds) || !isUuidList(loadedImages) || !isUuidList(failedImages)) return undefined;
+      return { type: 'rendered', total, localIds: [...localIds], loadedImages: [...loadedImages], failedImages: [...failedImages] };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,45 @@
+import { ASPECT_RATIO_SIZES } from '../apiframe/types';
+import type { JobRecord } from '../jobs/types';
+import type { GalleryImage, GalleryItem } from '../webview/protocol';
+
+/** Alt text is the prompt on one line, bounded so screen readers are not handed a whole essay. */
+export const ALT_TEXT_MAX_LENGTH = 250;
+
+export function altTextFromPrompt(prompt: string): string {
+  const oneLine = prompt.replace(/\s+/g, ' ').trim();
+  if (oneLine.length <= ALT_TEXT_MAX_LENGTH) return oneLine;
+  // Cut at a word boundary when there is one reasonably close to the limit.
+  const cut = oneLine.slice(0, ALT_TEXT_MAX_LENGTH - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > ALT_TEXT_MAX_LENGTH * 0.6 ? cut.slice(0, space) : cut}…`;
+}
+
+/**
+ * Turns a job record into the card's view model. `imageSrc` maps the record's first cached image to a
+ * webview URI string (or `undefined` when nothing is cached), so this stays free of `vscode`.
+ */
+export function toGalleryItem(record: JobRecord, imageSrc: (record: JobRecord, index: number) => string | undefined): GalleryItem {
+  const firstFile = record.files?.[0];
+  const src = firstFile ? imageSrc(record, 0) : undefined;
+  let image: GalleryImage | undefined;
+  if (src !== undefined) {
+    // Known pixel size first (from the cached file), else the size DALL-E returns for the aspect ratio.
+    const fallback = ASPECT_RATIO_SIZES[record.aspectRatio] ?? { width: 1024, height: 1024 };
+    image = { src, width: firstFile?.width ?? fallback.width, height: firstFile?.height ?? fallback.height };
+  }
+  return {
+    localId: record.localId,
+    prompt: record.prompt,
+    alt: altTextFromPrompt(record.prompt),
+    model: record.model,
+    aspectRatio: record.aspectRatio,
+    style: record.style,
+    createdAt: record.createdAt,
+    phase: record.phase,
+    ...(record.status !== undefined ? { status: record.status } : {}),
+    progress: typeof record.progress === 'number' && Number.isFinite(record.progress) ? Math.max(0, Math.min(100, record.progress)) : null,
+    ...(record.error ? { error: record.error } : {}),
+    ...(image ? { image } : {}),
+    imageCount: Math.max(record.files?.length ?? 0, record.remoteUrls?.length ?? 0),
+  };
+}

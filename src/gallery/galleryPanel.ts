@@ -1,0 +1,331 @@
+import * as vscode from 'vscode';
+import type { JobManager } from '../jobs/managerApi';
+import type { JobPhase, JobRecord, Logger } from '../jobs/types';
+import { buildGalleryHtml } from '../webview/galleryHtml';
+import {
+  GALLERY_VIEW_TYPE,
+  parseWebviewMessage,
+  type GalleryItemAction,
+  type GalleryRenderReport,
+  type GalleryStrings,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../webview/protocol';
+import { toGalleryItem } from './galleryItems';
+
+export { registerGallerySerializer } from './serializer';
+
+/** What the gallery's buttons do; implemented by the command layer. Each receives the record's local id. */
+export interface GalleryActions {
+  save(localId: string): unknown;
+  insert(localId: string): unknown;
+  open(localId: string): unknown;
+  copyPath(localId: string): unknown;
+  copyPrompt(localId: string): unknown;
+  rerun(localId: string): unknown;
+  /** Asks for confirmation before deleting. */
+  delete(localId: string): unknown;
+  /** Follows a detached record again. */
+  resume(localId: string): unknown;
+  showLog(): unknown;
+}
+
+/** The part of the job manager the gallery reads. */
+export type GalleryJobSource = Pick<JobManager, 'history' | 'get' | 'cachedFilePath' | 'onDidChange'>;
+
+export interface GalleryPanelDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly manager: GalleryJobSource;
+  readonly actions: GalleryActions;
+  readonly log: Logger;
+  /** Folder holding the cached images (the only data folder the webview may read). */
+  readonly cacheRoot: vscode.Uri;
+}
+
+export interface GalleryShowOptions {
+  /** Scroll to and focus this record's card once the page is ready. */
+  readonly reveal?: string;
+  readonly preserveFocus?: boolean;
+  readonly viewColumn?: vscode.ViewColumn;
+}
+
+/** Changes are batched for this long before they are posted (progress ticks can be frequent). */
+const UPDATE_THROTTLE_MS = 100;
+/** More pending changes than this are sent as one full state instead of single updates. */
+const FULL_STATE_THRESHOLD = 50;
+
+/** The one "Apiframe Images" panel. */
+export class GalleryPanel implements vscode.Disposable {
+  private static currentPanel: GalleryPanel | undefined;
+
+  /** The open gallery, if any. */
+  static get current(): GalleryPanel | undefined {
+    return GalleryPanel.currentPanel;
+  }
+
+  /** Creates the panel, or reveals it when it is already open. */
+  static show(deps: GalleryPanelDeps, options: GalleryShowOptions = {}): GalleryPanel {
+    const existing = GalleryPanel.currentPanel;
+    if (existing) {
+      existing.panel.reveal(options.viewColumn, options.preserveFocus);
+      if (options.reveal) existing.revealItem(options.reveal);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      GALLERY_VIEW_TYPE,
+      vscode.l10n.t('Apiframe Images'),
+      { viewColumn: options.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: options.preserveFocus ?? false },
+      webviewOptions(deps),
+    );
+    const gallery = new GalleryPanel(panel, deps);
+    if (options.reveal) gallery.revealItem(options.reveal);
+    return gallery;
+  }
+
+  /** Adopts a panel VS Code restored after a reload (called from the serializer). */
+  static restore(panel: vscode.WebviewPanel, deps: GalleryPanelDeps): GalleryPanel {
+    // Should a second one ever be restored, keep the newest and close the other: there is one gallery.
+    GalleryPanel.currentPanel?.dispose();
+    panel.webview.options = webviewOptions(deps);
+    return new GalleryPanel(panel, deps);
+  }
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pendingChanges = new Set<string>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** True between the page's `ready` and the moment it is hidden (and thereby destroyed) or disposed. */
+  private pageReady = false;
+  private pendingReveal: string | undefined;
+  private report: GalleryRenderReport | undefined;
+  private readonly reportEmitter = new vscode.EventEmitter<GalleryRenderReport>();
+  private disposed = false;
+
+  /** Fires on every `rendered` report the page posts (test hook). */
+  readonly onDidReport = this.reportEmitter.event;
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly deps: GalleryPanelDeps,
+  ) {
+    GalleryPanel.currentPanel = this;
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
+    this.disposables.push(
+      this.reportEmitter,
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      // Without retainContextWhenHidden a hidden page is destroyed; it sends `ready` again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.pageReady = false;
+      }),
+      deps.manager.onDidChange((localId) => this.queueChange(localId)),
+    );
+    panel.webview.html = this.html();
+  }
+
+  /** The last report of what the page shows (card ids, loaded images) — lets tests assert from the webview's side. */
+  get lastReport(): GalleryRenderReport | undefined {
+    return this.report;
+  }
+
+  /** Resolves with the first report (the last one included) that satisfies `predicate`. */
+  waitForReport(predicate: (report: GalleryRenderReport) => boolean, timeoutMs = 10_000): Promise<GalleryRenderReport> {
+    if (this.report && predicate(this.report)) return Promise.resolve(this.report);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        reject(new Error(`The gallery did not report the expected state within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const subscription = this.onDidReport((report) => {
+        if (!predicate(report)) return;
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(report);
+      });
+    });
+  }
+
+  /** Scrolls the page to one card and focuses it (now, or as soon as the page is ready). */
+  revealItem(localId: string): void {
+    if (this.pageReady) void this.post({ type: 'reveal', localId });
+    else this.pendingReveal = localId;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (GalleryPanel.currentPanel === this) GalleryPanel.currentPanel = undefined;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+
+  private html(): string {
+    const { webview } = this.panel;
+    const asUri = (...segments: string[]): string =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...segments)).toString();
+    return buildGalleryHtml({
+      cspSource: webview.cspSource,
+      scriptUri: asUri('dist', 'webview', 'gallery.js'),
+      styleUri: asUri('media', 'gallery.css'),
+      codiconsUri: asUri('dist', 'codicons', 'codicon.css'),
+      lang: vscode.env.language,
+      title: vscode.l10n.t('Apiframe Images'),
+    });
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.deps.log.debug(`Gallery: ignored a malformed message from the webview (${describe(raw)})`);
+      return;
+    }
+    this.handle(message);
+  }
+
+  private handle(message: WebviewToHost): void {
+    switch (message.type) {
+      case 'ready':
+        this.pageReady = true;
+        this.pendingChanges.clear();
+        void this.postState().then(() => {
+          if (this.pendingReveal) {
+            void this.post({ type: 'reveal', localId: this.pendingReveal });
+            this.pendingReveal = undefined;
+          }
+        });
+        return;
+      case 'showLog':
+        this.runAction('showLog', () => this.deps.actions.showLog());
+        return;
+      case 'rendered':
+        this.report = message;
+        this.reportEmitter.fire(message);
+        return;
+      case 'action':
+        this.dispatch(message.action, message.localId);
+        return;
+    }
+  }
+
+  private dispatch(action: GalleryItemAction, localId: string): void {
+    const record = this.deps.manager.get(localId);
+    if (!record) {
+      this.deps.log.debug(`Gallery: ignored "${action}" for an unknown record ${localId}`);
+      return;
+    }
+    const actions = this.deps.actions;
+    this.runAction(action, () => actions[action](record.localId));
+  }
+
+  private runAction(name: string, run: () => unknown): void {
+    // Actions report their own failures to the user; this only keeps a rejected promise from vanishing.
+    Promise.resolve()
+      .then(run)
+      .catch((error: unknown) => {
+        this.deps.log.error(`Gallery: action "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+  }
+
+  private queueChange(localId: string): void {
+    if (!this.pageReady) return; // the full state goes out on the next `ready`
+    this.pendingChanges.add(localId);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flushChanges();
+    }, UPDATE_THROTTLE_MS);
+  }
+
+  private async flushChanges(): Promise<void> {
+    if (!this.pageReady || this.disposed) return;
+    const ids = [...this.pendingChanges];
+    this.pendingChanges.clear();
+    if (ids.length > FULL_STATE_THRESHOLD) {
+      await this.postState();
+      return;
+    }
+    for (const localId of ids) {
+      const record = this.deps.manager.get(localId);
+      await this.post(record ? { type: 'update', item: this.item(record) } : { type: 'remove', localId });
+    }
+  }
+
+  private postState(): Promise<boolean> {
+    return this.post({
+      type: 'state',
+      items: this.deps.manager.history().map((record) => this.item(record)),
+      strings: galleryStrings(),
+      locale: vscode.env.language,
+    });
+  }
+
+  private item(record: JobRecord): ReturnType<typeof toGalleryItem> {
+    return toGalleryItem(record, (r, index) => {
+      const file = this.deps.manager.cachedFilePath(r, index);
+      return file === undefined ? undefined : this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
+    });
+  }
+
+  private async post(message: HostToWebview): Promise<boolean> {
+    if (this.disposed) return false;
+    try {
+      return await this.panel.webview.postMessage(message);
+    } catch (error) {
+      this.deps.log.debug(`Gallery: could not post "${message.type}": ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  }
+}
+
+function webviewOptions(deps: GalleryPanelDeps): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableFindWidget: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [
+      vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(deps.extensionUri, 'dist', 'codicons'),
+      vscode.Uri.joinPath(deps.extensionUri, 'media'),
+      deps.cacheRoot,
+    ],
+  };
+}
+
+/** A short, bounded description of a rejected message for the debug log. */
+function describe(raw: unknown): string {
+  const type = typeof raw === 'object' && raw !== null && 'type' in raw ? (raw as { type: unknown }).type : undefined;
+  const label = typeof type === 'string' ? `type "${type.slice(0, 40)}"` : `a ${raw === null ? 'null' : typeof raw}`;
+  return label;
+}
+
+function galleryStrings(): GalleryStrings {
+  const phases: Record<JobPhase, string> = {
+    'pending-submit': vscode.l10n.t('Submitting'),
+    running: vscode.l10n.t('Generating'),
+    detached: vscode.l10n.t('Still running on Apiframe'),
+    downloading: vscode.l10n.t('Downloading'),
+    done: vscode.l10n.t('Done'),
+    failed: vscode.l10n.t('Failed'),
+    expired: vscode.l10n.t('Expired'),
+  };
+  return {
+    title: vscode.l10n.t('Apiframe Images'),
+    listLabel: vscode.l10n.t('Image history'),
+    emptyTitle: vscode.l10n.t('No images yet'),
+    emptyHint: vscode.l10n.t('Select some text in an editor and run "Apiframe: Generate Image from Selection".'),
+    showLog: vscode.l10n.t('Show Log'),
+    noImage: vscode.l10n.t('No image cached'),
+    imageCount: vscode.l10n.t('{0} images'),
+    progress: vscode.l10n.t('Generating {0}%'),
+    actions: {
+      save: vscode.l10n.t('Save to Workspace'),
+      insert: vscode.l10n.t('Insert into Editor'),
+      open: vscode.l10n.t('Open'),
+      copyPath: vscode.l10n.t('Copy Path'),
+      copyPrompt: vscode.l10n.t('Copy Prompt'),
+      rerun: vscode.l10n.t('Re-run'),
+      delete: vscode.l10n.t('Delete'),
+      resume: vscode.l10n.t('Resume'),
+    },
+    phases,
+  };
+}
