@@ -1,0 +1,27 @@
+/**
+ * THE one redaction helper: every log line, error message and exception text that could contain request
+ * details goes through it, so the API key can never leak (undici's own errors can echo header values).
+ * No imports: safe to use from any module, including the activation bundle.
+ */
+
+/** Apiframe keys look like `afk_<base62…>`; anything of that shape is masked even when it is not "our" key. */
+const APIFRAME_KEY_SHAPE = /afk_[A-Za-z0-9_-]{4,}/g;
+const MASK = '«redacted»';
+
+/**
+ * Returns `text` with every occurrence of the given secrets, and anything shaped like an Apiframe key,
+ * replaced by a mask. Secrets shorter than 4 characters are ignored (masking "a" would mangle the text
+ * and such a key cannot be valid anyway).
+ */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let redacted = text;
+  // Longest first, so a secret that contains another is masked whole.
+  const ordered = [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  for (const secret of ordered) {
+    redacted = redacted.split(secret).join(MASK);
+    // Also the percent-encoded form (a key echoed inside a URL or a form body).
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret) redacted = redacted.split(encoded).join(MASK);
+  }
+  return redacted.replace(APIFRAME_KEY_SHAPE, MASK);
+}

@@ -1,0 +1,191 @@
+/**
+ * Runtime checks of what the API sends back, and of what we send. Pure (no undici, no vscode): the
+ * client parses every body through these, so a wrong-shape answer becomes a clear `badResponse`
+ * instead of an `undefined` surfacing three modules later.
+ */
+import { ApiframeError } from './errors';
+import type {
+  GenerateImageRequest,
+  Job,
+  JobAccepted,
+  JobList,
+  JobStatus,
+  Me,
+  ModelCatalog,
+  ModelCatalogEntry,
+} from './types';
+import { PROMPT_MAX_LENGTH } from './types';
+
+const JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isJobStatus(value: unknown): value is JobStatus {
+  return typeof value === 'string' && (JOB_STATUSES as readonly string[]).includes(value);
+}
+
+function shapeError(what: string, problem: string): ApiframeError {
+  return new ApiframeError('badResponse', `Apiframe sent an unexpected answer to ${what}: ${problem}.`, {
+    retryable: false,
+  });
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function optionalNumber(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Checks a prompt before it is sent. The API requires 1–2000 characters; we count after trimming
+ * surrounding whitespace (the client sends the trimmed prompt), in UTF-16 code units like the server's
+ * validator. Returns a message for the user, or undefined when the prompt is fine.
+ */
+export function validatePrompt(prompt: string): string | undefined {
+  const trimmed = prompt.trim();
+  if (trimmed.length === 0) return 'The prompt is empty: select some text describing the image you want.';
+  if (trimmed.length > PROMPT_MAX_LENGTH) {
+    return `The prompt is ${trimmed.length} characters long; Apiframe accepts at most ${PROMPT_MAX_LENGTH}. Select a shorter passage.`;
+  }
+  return undefined;
+}
+
+/**
+ * The request body exactly as the API's schema allows it (`additionalProperties: false` at both levels):
+ * only known fields are copied, so an object with extra properties cannot trigger a 400.
+ */
+export function buildGenerateBody(request: GenerateImageRequest): GenerateImageRequest {
+  const body: GenerateImageRequest = { prompt: request.prompt.trim(), model: request.model };
+  if (request.dalleParams) {
+    const params: NonNullable<GenerateImageRequest['dalleParams']> = {};
+    if (request.dalleParams.aspect_ratio !== undefined) params.aspect_ratio = request.dalleParams.aspect_ratio;
+    if (request.dalleParams.style !== undefined) params.style = request.dalleParams.style;
+    body.dalleParams = params;
+  }
+  if (request.webhookUrl !== undefined) body.webhookUrl = request.webhookUrl;
+  if (request.webhookEvents !== undefined) body.webhookEvents = [...request.webhookEvents];
+  return body;
+}
+
+/** Result URLs of an image job: `{ images: [...] }` (strings, or `{ url }` entries) or a bare URL string; else []. */
+export function imageUrlsOf(result: unknown): string[] {
+  if (typeof result === 'string') return result.trim() ? [result.trim()] : [];
+  if (!isObject(result) || !Array.isArray(result.images)) return [];
+  const urls: string[] = [];
+  for (const entry of result.images) {
+    if (typeof entry === 'string' && entry.trim()) urls.push(entry.trim());
+    else if (isObject(entry) && typeof entry.url === 'string' && entry.url.trim()) urls.push(entry.url.trim());
+  }
+  return urls;
+}
+
+export function parseJobAccepted(value: unknown): JobAccepted {
+  const what = 'the image submission';
+  if (!isObject(value)) throw shapeError(what, 'the body is not a JSON object');
+  if (typeof value.jobId !== 'string' || value.jobId.length === 0) throw shapeError(what, 'no job id');
+  if (!isJobStatus(value.status) || value.status === 'CANCELLED') {
+    throw shapeError(what, `unknown job status ${JSON.stringify(value.status)}`);
+  }
+  return { jobId: value.jobId, status: value.status };
+}
+
+/**
+ * Checks the fields the extension relies on (id, status) strictly and normalises the rest leniently:
+ * a missing `progress` becomes null, an out-of-range one is clamped — a cosmetic field must not fail a job.
+ */
+export function parseJob(value: unknown, what = 'a job query'): Job {
+  if (!isObject(value)) throw shapeError(what, 'the job is not a JSON object');
+  if (typeof value.id !== 'string' || value.id.length === 0) throw shapeError(what, 'the job has no id');
+  if (!isJobStatus(value.status)) throw shapeError(what, `unknown job status ${JSON.stringify(value.status)}`);
+  const progress = optionalNumber(value.progress);
+  const webhookStatus = (WEBHOOK_STATUSES as readonly unknown[]).includes(value.webhookStatus)
+    ? (value.webhookStatus as Job['webhookStatus'])
+    : null;
+  const job: Job = {
+    id: value.id,
+    status: value.status,
+    model: typeof value.model === 'string' ? value.model : '',
+    progress: progress === null ? null : Math.min(100, Math.max(0, progress)),
+    error: optionalString(value.error),
+    creditCost: optionalNumber(value.creditCost),
+    webhookStatus,
+    createdAt: typeof value.createdAt === 'string' ? value.createdAt : '',
+    completedAt: optionalString(value.completedAt),
+  };
+  if (isObject(value.input) || value.input === null) job.input = value.input;
+  if ('result' in value) job.result = value.result;
+  if (typeof value.expired === 'boolean') job.expired = value.expired;
+  return job;
+}
+
+export function parseJobList(value: unknown): JobList {
+  const what = 'the job list';
+  if (!isObject(value) || !Array.isArray(value.jobs)) throw shapeError(what, 'no `jobs` array');
+  const jobs = value.jobs.map((entry) => {
+    const job = parseJob(entry, what);
+    return { ...job, expired: job.expired ?? false };
+  });
+  const list: JobList = {
+    jobs,
+    nextCursor: optionalString(value.nextCursor),
+    hasMore: value.hasMore === true,
+  };
+  if (Array.isArray(value.models)) list.models = value.models.filter((m): m is string => typeof m === 'string');
+  return list;
+}
+
+export function parseMe(value: unknown): Me {
+  const what = 'the account query';
+  if (!isObject(value) || !isObject(value.user)) throw shapeError(what, 'no `user` object');
+  const user = value.user;
+  const me: Me = {
+    user: {
+      id: optionalString(user.id) ?? '',
+      email: optionalString(user.email) ?? '',
+      role: optionalString(user.role) ?? '',
+    },
+    team: null,
+    apiKey: null,
+  };
+  if (isObject(value.team)) {
+    const credits = optionalNumber(value.team.credits);
+    if (credits === null) throw shapeError(what, 'the team has no credit balance');
+    me.team = {
+      id: optionalString(value.team.id) ?? '',
+      name: optionalString(value.team.name) ?? '',
+      credits,
+      plan: optionalString(value.team.plan) ?? '',
+      customerId: optionalString(value.team.customerId),
+    };
+  }
+  if (isObject(value.apiKey)) {
+    me.apiKey = {
+      id: optionalString(value.apiKey.id) ?? '',
+      name: optionalString(value.apiKey.name) ?? '',
+      prefix: optionalString(value.apiKey.prefix) ?? '',
+    };
+  }
+  return me;
+}
+
+export function parseModelCatalog(value: unknown): ModelCatalog {
+  const what = 'the model list';
+  if (!isObject(value) || !Array.isArray(value.models)) throw shapeError(what, 'no `models` array');
+  const models: ModelCatalogEntry[] = [];
+  for (const entry of value.models) {
+    if (!isObject(entry) || typeof entry.id !== 'string') throw shapeError(what, 'a model entry has no id');
+    const modality = entry.modality;
+    if (modality !== 'image' && modality !== 'video' && modality !== 'music') {
+      throw shapeError(what, `model ${JSON.stringify(entry.id)} has an unknown modality`);
+    }
+    models.push({ ...entry, id: entry.id, label: optionalString(entry.label) ?? entry.id, modality });
+  }
+  return { models };
+}
