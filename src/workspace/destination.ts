@@ -1,0 +1,180 @@
+/**
+ * Resolves the "destination" setting (where saved images go) to a folder inside the workspace folder.
+ *
+ * Works on POSIX path strings — `vscode.Uri.path` of the workspace folder and of the document — never on OS
+ * paths, so the same rules hold for local, remote, WSL and virtual workspaces (the caller rebuilds a Uri with
+ * `folderUri.with({ path: folderPath })`). No `vscode` import: unit-tested in plain Node.
+ *
+ * The setting is written by the user or by a workspace's `.vscode/settings.json`, which may be hostile, so
+ * anything that could lead outside the workspace folder is refused with a message that says how to fix it.
+ */
+import { posix } from 'node:path';
+
+export const DEFAULT_DESTINATION = 'images';
+
+/** The variables the setting may use; `${workspaceFolder}` and `${documentDirName}` are absolute paths. */
+export const DESTINATION_VARIABLES = ['workspaceFolder', 'documentDirName', 'documentBaseName', 'date'] as const;
+export type DestinationVariable = (typeof DESTINATION_VARIABLES)[number];
+
+export interface DestinationInput {
+  /** `Uri.path` of the workspace folder of the active document, e.g. `/home/me/site` or `/c:/Users/me/site`. */
+  readonly workspaceFolderPath: string;
+  /** `Uri.path` of the active document, when there is one (untitled documents have none). */
+  readonly documentPath?: string;
+  /** The setting's value; `undefined`, empty or blank means {@link DEFAULT_DESTINATION}. */
+  readonly setting?: string;
+  /** Clock for `${date}` (the local date); defaults to the real one. */
+  readonly now?: () => Date;
+}
+
+export type DestinationResult =
+  /** `folderPath`: absolute, normalised POSIX path inside (or equal to) the workspace folder, no trailing `/`;
+   *  `relativePath`: the same relative to the workspace folder (`''` for the folder itself). */
+  | { readonly ok: true; readonly folderPath: string; readonly relativePath: string }
+  | { readonly ok: false; readonly message: string };
+
+/** `YYYY-MM-DD` of `date` in local time: the day the user sees on their clock. */
+export function formatLocalDate(date: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** `/C:/x` and `/c:/x` name the same Windows folder; VS Code is not consistent about the drive letter's case. */
+function normaliseDriveLetter(path: string): string {
+  return path.replace(/^\/([A-Za-z]):(?=\/|$)/, (_match, drive: string) => `/${drive.toLowerCase()}:`);
+}
+
+/** Normalised absolute POSIX path without a trailing `/` (except the root itself). */
+function normaliseAbsolute(path: string): string {
+  const normalised = normaliseDriveLetter(posix.normalize(path));
+  return normalised.length > 1 && normalised.endsWith('/') ? normalised.slice(0, -1) : normalised;
+}
+
+/**
+ * True when `candidate` is `folder` itself or lies below it, comparing whole path segments (`/ws2` is not inside
+ * `/ws`) after resolving `.` and `..`. Both must be absolute POSIX paths; anything else is "not inside".
+ */
+export function isInside(folder: string, candidate: string): boolean {
+  if (!folder.startsWith('/') || !candidate.startsWith('/')) return false;
+  if (folder.includes('\0') || candidate.includes('\0')) return false;
+  const base = normaliseAbsolute(folder);
+  const target = normaliseAbsolute(candidate);
+  if (base === '/') return true;
+  return target === base || target.startsWith(`${base}/`);
+}
+
+/** Shows a setting value in a message without letting control characters or huge values garble it. */
+function quote(value: string): string {
+  const shown = value.length > 200 ? `${value.slice(0, 200)}…` : value;
+  return JSON.stringify(shown);
+}
+
+function fail(setting: string, problem: string): DestinationResult {
+  return {
+    ok: false,
+    message:
+      `The image destination ${quote(setting)} ${problem} Use a folder relative to the workspace folder, ` +
+      `such as "${DEFAULT_DESTINATION}" or "\${documentDirName}/${DEFAULT_DESTINATION}".`,
+  };
+}
+
+/** Characters Windows refuses in names (besides separators), plus control characters. */
+// eslint-disable-next-line no-control-regex
+const INVALID_NAME_CHARACTER = /[<>:"|?*\u0000-\u001f\u007f]/;
+const RESERVED_SEGMENT = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\..*)?$/i;
+
+/**
+ * Resolves the destination setting for the active document. Relative settings are relative to the workspace
+ * folder; `${workspaceFolder}` or `${documentDirName}` may start the setting to anchor it elsewhere inside the
+ * folder. Backslashes count as separators (so `..\..` is caught on every OS). Refused, with a message: `..` or
+ * absolute paths leading outside the folder, drive letters, UNC and `~` paths, URLs, control characters,
+ * characters or device names Windows refuses, unknown variables, and document variables without a document.
+ */
+export function resolveDestination(input: DestinationInput): DestinationResult {
+  const raw = input.setting ?? '';
+  const setting = raw.trim() === '' ? DEFAULT_DESTINATION : raw.trim();
+  const workspaceFolder = input.workspaceFolderPath;
+  if (!workspaceFolder.startsWith('/') || workspaceFolder.includes('\0')) {
+    return { ok: false, message: `The workspace folder path ${quote(workspaceFolder)} is not an absolute path.` };
+  }
+  if (setting.includes('\0') || /\p{Cc}/u.test(setting)) {
+    return fail(setting, 'contains control characters.');
+  }
+  if (/^[A-Za-z]:/.test(setting) || /^[\\/]{2}/.test(setting)) {
+    return fail(setting, 'is a drive letter or network (UNC) path; destinations outside the workspace are not allowed.');
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(setting)) {
+    return fail(setting, 'is a URL; it must be a folder path.');
+  }
+  if (setting === '~' || setting.startsWith('~/') || setting.startsWith('~\\')) {
+    return fail(setting, 'starts with "~"; home-folder paths are not allowed.');
+  }
+
+  const document = input.documentPath;
+  const values: Record<DestinationVariable, () => string | undefined> = {
+    workspaceFolder: () => workspaceFolder,
+    documentDirName: () => (document ? posix.dirname(document) : undefined),
+    documentBaseName: () => (document ? posix.parse(document).name : undefined),
+    date: () => formatLocalDate((input.now ?? (() => new Date()))()),
+  };
+
+  // Expand variables; the user-written parts in between are checked for characters Windows refuses.
+  let expanded = '';
+  let lastIndex = 0;
+  const variablePattern = /\$\{([^}]*)\}/g;
+  for (let match = variablePattern.exec(setting); match; match = variablePattern.exec(setting)) {
+    const literal = setting.slice(lastIndex, match.index);
+    if (INVALID_NAME_CHARACTER.test(literal)) {
+      return fail(setting, 'contains a character that is not allowed in folder names (<>:"|?*).');
+    }
+    expanded += literal.replace(/\\/g, '/');
+    const name = match[1];
+    if (!(DESTINATION_VARIABLES as readonly string[]).includes(name)) {
+      return fail(
+        setting,
+        `uses the unknown variable \${${name}}. Known variables: ${DESTINATION_VARIABLES.map((v) => `\${${v}}`).join(', ')}.`,
+      );
+    }
+    const variable = name as DestinationVariable;
+    if ((variable === 'workspaceFolder' || variable === 'documentDirName') && match.index !== 0) {
+      return fail(setting, `uses \${${variable}} in the middle; it is an absolute path and may only start the setting.`);
+    }
+    const value = values[variable]();
+    if (value === undefined) {
+      return fail(setting, `uses \${${variable}}, which needs a saved document; open one or change the setting.`);
+    }
+    if (variable === 'documentDirName' && !isInside(workspaceFolder, value)) {
+      return fail(setting, 'uses ${documentDirName}, but the document is outside the workspace folder.');
+    }
+    expanded += value;
+    lastIndex = match.index + match[0].length;
+  }
+  const tail = setting.slice(lastIndex);
+  if (INVALID_NAME_CHARACTER.test(tail) || tail.includes('${')) {
+    return fail(setting, 'contains a character that is not allowed in folder names (<>:"|?*) or an unclosed "${".');
+  }
+  // Backslashes in the user-written parts are separators (Windows habit); in variable values they are literal.
+  const posixPath = expanded + tail.replace(/\\/g, '/');
+  const absolute = posixPath.startsWith('/') ? posixPath : `${workspaceFolder}/${posixPath}`;
+  const folderPath = normaliseAbsolute(absolute);
+  const base = normaliseAbsolute(workspaceFolder);
+  if (!isInside(base, folderPath)) {
+    return fail(
+      setting,
+      posixPath.startsWith('/') && !setting.startsWith('${')
+        ? 'is an absolute path outside the workspace folder.'
+        : 'leads outside the workspace folder.',
+    );
+  }
+  const relativePath = folderPath === base ? '' : posix.relative(base, folderPath);
+  for (const segment of relativePath.split('/')) {
+    if (segment === '') continue;
+    if (RESERVED_SEGMENT.test(segment.replace(/[ ]+$/, ''))) {
+      return fail(setting, `contains the folder name "${segment}", which Windows reserves for devices.`);
+    }
+    if (/[. ]$/.test(segment)) {
+      return fail(setting, `contains the folder name "${segment}", which ends in a dot or space (invalid on Windows).`);
+    }
+  }
+  return { ok: true, folderPath, relativePath };
+}
