@@ -1,6 +1,6 @@
-import type { WebviewToHost } from '../src/webview/protocol';
+import { startGallery, type VsCodeApi } from './galleryApp';
 
-declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
+declare function acquireVsCodeApi(): VsCodeApi;
 
-const vscodeApi = acquireVsCodeApi();
-vscodeApi.postMessage({ type: 'ready' });
+const root = document.getElementById('gallery');
+if (root) startGallery(root, acquireVsCodeApi(), { virtualize: true });
