@@ -24,6 +24,44 @@ export interface JobManagerOptions {
   /** How long to follow a job before giving up waiting (the record stays resumable). */
   readonly waitTimeoutMs?: number;
   readonly now?: () => number;
+  /** Test seams (restart tests and the chaos run); the extension leaves them unset. */
+  readonly hooks?: JobManagerHooks;
+  /** Local id / idempotency key factory. Default `crypto.randomUUID`. */
+  readonly newId?: () => string;
+  /**
+   * Attempts per step (submit, wait, each download) for failures another attempt can fix — on top of the
+   * client's own per-request retries. After the last one the record becomes `detached` (resumable). Default 4.
+   */
+  readonly stepAttempts?: number;
+  /** First delay between step attempts, doubled each time (capped at 15 s). Default 1000 ms. */
+  readonly retryBaseDelayMs?: number;
+  /** How long progress-only changes may wait before the journal is written. Default 1000 ms. */
+  readonly progressFlushMs?: number;
+}
+
+/**
+ * Awaited callbacks at the points where a crash is most dangerous, so tests can tear the manager down
+ * exactly there (call `dispose()` without awaiting it inside the hook; the manager stops after the hook).
+ */
+export interface JobManagerHooks {
+  /** The record is durably journaled as `pending-submit`; the submit has not been sent yet. */
+  readonly journalWritten?: (record: JobRecord) => void | Promise<void>;
+  /** Apiframe answered the submit (the job exists remotely); the answer is not journaled yet. */
+  readonly submitAnswered?: (record: JobRecord, jobId: string) => void | Promise<void>;
+  /** The first bytes of image `index` (0-based) were received and written to the temp file. */
+  readonly downloadStarted?: (record: JobRecord, index: number) => void | Promise<void>;
+}
+
+/**
+ * Rejection of `generate`/`resume` when the manager stopped following the record without changing it:
+ * `disposed` (window closing; a later manager finishes the work) or `deleted` (the user deleted the record).
+ * Commands should ignore it silently.
+ */
+export class JobStoppedError extends Error {
+  override readonly name = 'JobStoppedError';
+  constructor(readonly reason: 'disposed' | 'deleted') {
+    super(reason === 'disposed' ? 'Stopped following the image job (the extension is shutting down).' : 'The image job was deleted.');
+  }
 }
 
 export interface GenerateInput {
@@ -46,7 +84,10 @@ export interface Unsubscribe {
 export interface JobManager {
   /** Loads the journal and resumes unfinished records (re-sends `pending-submit` with the same key). */
   start(): Promise<void>;
-  /** Journals, submits, follows and caches one job. Resolves with the final record (done/failed/detached/expired). */
+  /**
+   * Journals, submits, follows and caches one job. Resolves with the final record (done/failed/detached/
+   * expired); rejects only with `JobStoppedError` (dispose/delete while following).
+   */
   generate(input: GenerateInput, options?: FollowOptions): Promise<JobRecord>;
   /** Follows a `detached` or interrupted record again. */
   resume(localId: string, options?: FollowOptions): Promise<JobRecord>;
@@ -59,6 +100,8 @@ export interface JobManager {
   delete(localId: string): Promise<void>;
   /** Number of records currently being followed (for the status bar). */
   runningCount(): number;
+  /** Resolves when no record is being followed any more (tests; flushing before shutdown). */
+  whenIdle(): Promise<void>;
   /** Fires after every change of a record (created, stage/progress, done, deleted → `undefined` record). */
   onDidChange(listener: (localId: string, record: JobRecord | undefined) => void): Unsubscribe;
   /**

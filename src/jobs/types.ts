@@ -25,6 +25,11 @@ export interface JobRecord {
   progress?: number | null;
   /** Human-readable error for `failed` (server text, or a client error message — never the key). */
   error?: string;
+  /**
+   * Why following stopped for a record that is still resumable (`detached` after a network failure or the
+   * wait timeout, say) — shown next to Resume; cleared when the record is followed again. Never the key.
+   */
+  interruption?: string;
   creditCost?: number | null;
   completedAt?: string;
   /** Remote result URLs as last seen (they expire after ~24 h). */

@@ -1,0 +1,410 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { AspectRatio, DalleStyle, JobStatus } from '../apiframe/types';
+import type { CachedImage, JobOrigin, JobPhase, JobRecord, Logger } from './types';
+
+/**
+ * The job journal: the user's image history and every unfinished job, persisted in the extension's storage
+ * so that nothing paid for is lost across crashes, reloads and restarts.
+ *
+ * Format: ONE JSON file (`journal.json`, `{ version, savedAt, records, durationModel }`), rewritten whole and
+ * atomically (temp file → fsync → rename → fsync of the folder). Why not an append-only log + snapshot: the
+ * history is capped (default 500 records, a few hundred KB at most), so a whole rewrite is cheap; writes are
+ * coalesced (every change made while a write is in flight goes into the next write, and progress-only changes
+ * wait a short delay), so the cost is bounded by the disk's fsync rate, not by the number of changes; and a
+ * single file that is either the old or the new version needs no replay or compaction logic that could itself
+ * be wrong. A torn temp file from a crash is simply deleted on the next load.
+ */
+
+export const JOURNAL_FILE = 'journal.json';
+export const JOURNAL_VERSION = 1;
+const TEMP_SUFFIX = '.tmp';
+
+/** What the journal persists besides the records (the caller owns its meaning). */
+export interface JournalContents {
+  /** Oldest first (the order records were created). */
+  readonly records: readonly JobRecord[];
+  /** Serialisable state of the poll schedule's duration model (see `durationModel.ts`), if any. */
+  readonly durationModel?: unknown;
+}
+
+export interface JournalOptions {
+  /** Folder that holds `journal.json` (created on first write). */
+  readonly dir: string;
+  readonly log: Logger;
+  /** How long a progress-only change may wait before it is written (coalescing). Default 1000 ms. */
+  readonly progressFlushMs?: number;
+  readonly now?: () => number;
+}
+
+/** Thrown by mutations after `close()`: a stopped manager must not overwrite its successor's journal. */
+export class JournalClosedError extends Error {
+  override readonly name = 'JournalClosedError';
+  constructor() {
+    super('The job journal is closed.');
+  }
+}
+
+/**
+ * In-memory state plus a serialised writer. Mutations are synchronous (the state is the source of truth for
+ * the process); `save()` resolves once a write that includes every change made before the call is on disk.
+ */
+export class Journal {
+  private readonly file: string;
+  private readonly records = new Map<string, JobRecord>();
+  private durationModelState: unknown = undefined;
+  private changeVersion = 0;
+  private writtenVersion = 0;
+  private writing: Promise<void> | undefined;
+  private progressTimer: NodeJS.Timeout | undefined;
+  private waiters: { readonly version: number; resolve(): void; reject(error: Error): void }[] = [];
+  private closed = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: JournalOptions) {
+    this.file = path.join(options.dir, JOURNAL_FILE);
+    this.now = options.now ?? Date.now;
+  }
+
+  get path(): string {
+    return this.file;
+  }
+
+  /**
+   * Reads the journal from disk (replacing the in-memory state). A missing file is an empty history; a corrupt
+   * or unknown-version file is copied to `journal.corrupt-<time>.json` and the history starts clean — it never
+   * throws for bad content, only for an unreadable folder.
+   */
+  async load(): Promise<JournalContents> {
+    this.records.clear();
+    this.durationModelState = undefined;
+    await this.removeTornTempFiles();
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return this.contents();
+      throw error;
+    }
+    const parsed = parseJournal(text);
+    if (parsed.kind === 'corrupt') {
+      const backup = await this.backUpCorruptFile();
+      this.options.log.error(
+        `Job journal ${this.file} could not be read (${parsed.reason}); starting with an empty history. ` +
+          `The unreadable file was kept as ${backup}.`,
+      );
+      return this.contents();
+    }
+    for (const record of parsed.records) this.records.set(record.localId, record);
+    this.durationModelState = parsed.durationModel;
+    if (parsed.droppedRecords > 0) {
+      const backup = await this.backUpCorruptFile();
+      this.options.log.warn(
+        `Job journal: ${parsed.droppedRecords} unreadable record(s) were dropped; the original file was kept as ${backup}.`,
+      );
+    }
+    return this.contents();
+  }
+
+  contents(): JournalContents {
+    return { records: [...this.records.values()], durationModel: this.durationModelState };
+  }
+
+  get(localId: string): JobRecord | undefined {
+    return this.records.get(localId);
+  }
+
+  /** Oldest first. */
+  all(): JobRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** Inserts or replaces a record (a new record goes to the end: newest). Not written until `save`/`saveSoon`. */
+  put(record: JobRecord): void {
+    this.assertOpen();
+    this.records.set(record.localId, record);
+    this.changeVersion++;
+  }
+
+  remove(localId: string): boolean {
+    this.assertOpen();
+    const existed = this.records.delete(localId);
+    if (existed) this.changeVersion++;
+    return existed;
+  }
+
+  get durationModel(): unknown {
+    return this.durationModelState;
+  }
+
+  setDurationModel(state: unknown): void {
+    this.assertOpen();
+    this.durationModelState = state;
+    this.changeVersion++;
+  }
+
+  /** Writes now (coalescing with any write in flight); resolves when every change so far is on disk. */
+  save(): Promise<void> {
+    if (this.progressTimer) {
+      clearTimeout(this.progressTimer);
+      this.progressTimer = undefined;
+    }
+    if (this.writtenVersion >= this.changeVersion) return this.writing ?? Promise.resolve();
+    const promise = new Promise<void>((resolve, reject) => {
+      this.waiters.push({ version: this.changeVersion, resolve, reject });
+    });
+    this.kick();
+    return promise;
+  }
+
+  /** Schedules a write within `progressFlushMs` (for progress updates that need not be durable at once). */
+  saveSoon(): void {
+    if (this.progressTimer || this.closed) return;
+    this.progressTimer = setTimeout(() => {
+      this.progressTimer = undefined;
+      this.save().catch(() => undefined /* already logged by the writer */);
+    }, this.options.progressFlushMs ?? 1000);
+    this.progressTimer.unref?.();
+  }
+
+  /** Flushes pending changes, then refuses further mutations. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.save();
+    } finally {
+      this.closed = true;
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new JournalClosedError();
+  }
+
+  private kick(): void {
+    if (this.writing) return;
+    this.writing = this.writeLoop().finally(() => {
+      this.writing = undefined;
+      // A change may have been requested durably while the last write finished.
+      if (this.waiters.length > 0) this.kick();
+    });
+  }
+
+  private async writeLoop(): Promise<void> {
+    while (this.writtenVersion < this.changeVersion) {
+      const version = this.changeVersion;
+      const text = this.serialise();
+      try {
+        await writeFileAtomic(this.file, text);
+      } catch (error) {
+        const failure = new Error(`Could not write the job journal ${this.file}: ${errorText(error)}`);
+        this.options.log.error(failure.message);
+        const failed = this.waiters.filter((w) => w.version <= this.changeVersion);
+        this.waiters = this.waiters.filter((w) => w.version > this.changeVersion);
+        for (const waiter of failed) waiter.reject(failure);
+        return;
+      }
+      this.writtenVersion = version;
+      const satisfied = this.waiters.filter((w) => w.version <= version);
+      this.waiters = this.waiters.filter((w) => w.version > version);
+      for (const waiter of satisfied) waiter.resolve();
+    }
+  }
+
+  private serialise(): string {
+    const data: JournalFile = {
+      version: JOURNAL_VERSION,
+      savedAt: new Date(this.now()).toISOString(),
+      records: [...this.records.values()],
+      durationModel: this.durationModelState,
+    };
+    return JSON.stringify(data);
+  }
+
+  private async removeTornTempFiles(): Promise<void> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.options.dir);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return;
+      throw error;
+    }
+    for (const name of names) {
+      if (name.startsWith(`${JOURNAL_FILE}.`) && name.endsWith(TEMP_SUFFIX)) {
+        await fs.rm(path.join(this.options.dir, name), { force: true });
+      }
+    }
+  }
+
+  private async backUpCorruptFile(): Promise<string> {
+    const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
+    const backup = path.join(this.options.dir, `journal.corrupt-${stamp}.json`);
+    await fs.copyFile(this.file, backup);
+    return backup;
+  }
+}
+
+interface JournalFile {
+  version: number;
+  savedAt: string;
+  records: JobRecord[];
+  durationModel?: unknown;
+}
+
+/** Writes `text` so that `file` is always either the old or the new content, even across a power cut. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const dir = path.dirname(file);
+  await fs.mkdir(dir, { recursive: true });
+  // A unique temp name: two windows sharing the storage folder never write into the same temp file.
+  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`;
+  try {
+    const handle = await fs.open(temp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+  await fsyncDirectory(dir);
+}
+
+/** Makes the rename itself durable; not supported everywhere (e.g. Windows), where it is skipped. */
+async function fsyncDirectory(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Best effort only.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+type ParsedJournal =
+  | { kind: 'corrupt'; reason: string }
+  | { kind: 'ok'; records: JobRecord[]; durationModel: unknown; droppedRecords: number };
+
+/** Validates the file's shape; records that do not parse are dropped individually (and counted). */
+export function parseJournal(text: string): ParsedJournal {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'corrupt', reason: `not valid JSON: ${errorText(error)}` };
+  }
+  if (!isObject(data)) return { kind: 'corrupt', reason: 'not a JSON object' };
+  if (data.version !== JOURNAL_VERSION) {
+    return { kind: 'corrupt', reason: `unsupported version ${JSON.stringify(data.version)}` };
+  }
+  if (!Array.isArray(data.records)) return { kind: 'corrupt', reason: 'no records array' };
+  const records: JobRecord[] = [];
+  const seen = new Set<string>();
+  let droppedRecords = 0;
+  for (const value of data.records) {
+    const record = parseRecord(value);
+    if (record && !seen.has(record.localId)) {
+      seen.add(record.localId);
+      records.push(record);
+    } else {
+      droppedRecords++;
+    }
+  }
+  return { kind: 'ok', records, durationModel: data.durationModel, droppedRecords };
+}
+
+const PHASES: readonly JobPhase[] = ['pending-submit', 'running', 'detached', 'downloading', 'done', 'failed', 'expired'];
+const STATUSES: readonly JobStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+const ASPECT_RATIOS: readonly AspectRatio[] = ['1:1', '3:2', '2:3'];
+const STYLES: readonly DalleStyle[] = ['vivid', 'natural'];
+const MIMES: readonly CachedImage['mime'][] = ['image/png', 'image/jpeg', 'image/webp'];
+/** Local ids become folder names: only this shape is accepted, so a tampered journal cannot escape the cache. */
+export const LOCAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+
+/** Returns a well-formed record or `undefined`; unknown extra fields are dropped. */
+export function parseRecord(value: unknown): JobRecord | undefined {
+  if (!isObject(value)) return undefined;
+  const { localId, idempotencyKey, prompt, model, aspectRatio, style, createdAt, phase } = value;
+  if (typeof localId !== 'string' || !LOCAL_ID_PATTERN.test(localId)) return undefined;
+  if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > 255) return undefined;
+  if (typeof prompt !== 'string' || model !== 'dall-e-3' || typeof createdAt !== 'string') return undefined;
+  if (!isOneOf(aspectRatio, ASPECT_RATIOS) || !isOneOf(style, STYLES) || !isOneOf(phase, PHASES)) return undefined;
+  const origin = parseOrigin(value.origin);
+  const record: JobRecord = {
+    localId,
+    idempotencyKey,
+    prompt,
+    model,
+    aspectRatio,
+    style,
+    createdAt,
+    phase,
+    ...(origin ? { origin } : {}),
+  };
+  if (typeof value.jobId === 'string') record.jobId = value.jobId;
+  if (isOneOf(value.status, STATUSES)) record.status = value.status;
+  if (typeof value.progress === 'number' || value.progress === null) record.progress = value.progress;
+  if (typeof value.error === 'string') record.error = value.error;
+  if (typeof value.interruption === 'string') record.interruption = value.interruption;
+  if (typeof value.creditCost === 'number' || value.creditCost === null) record.creditCost = value.creditCost;
+  if (typeof value.completedAt === 'string') record.completedAt = value.completedAt;
+  if (Array.isArray(value.remoteUrls) && value.remoteUrls.every((u) => typeof u === 'string')) {
+    record.remoteUrls = value.remoteUrls;
+  }
+  if (Array.isArray(value.files)) {
+    const files = value.files.map((f) => parseCachedImage(f, localId));
+    if (files.some((f) => f === undefined)) return undefined;
+    record.files = files.filter((f): f is CachedImage => f !== undefined);
+  }
+  return record;
+}
+
+function parseOrigin(value: unknown): JobOrigin | undefined {
+  if (!isObject(value)) return undefined;
+  const origin: { documentUri?: string; targetFolderUri?: string; selection?: { start: number; end: number } } = {};
+  if (typeof value.documentUri === 'string') origin.documentUri = value.documentUri;
+  if (typeof value.targetFolderUri === 'string') origin.targetFolderUri = value.targetFolderUri;
+  const selection = value.selection;
+  if (isObject(selection) && Number.isInteger(selection.start) && Number.isInteger(selection.end)) {
+    origin.selection = { start: Number(selection.start), end: Number(selection.end) };
+  }
+  return origin;
+}
+
+function parseCachedImage(value: unknown, localId: string): CachedImage | undefined {
+  if (!isObject(value)) return undefined;
+  const { file, mime, bytes, width, height } = value;
+  // Cached files always live in the record's own folder: `<localId>/<n>.<ext>`.
+  if (typeof file !== 'string' || !new RegExp(`^${localId}/[0-9]{1,3}\\.(png|jpg|webp)$`).test(file)) return undefined;
+  if (!isOneOf(mime, MIMES) || typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0) return undefined;
+  const image: { file: string; mime: CachedImage['mime']; bytes: number; width?: number; height?: number } = {
+    file,
+    mime,
+    bytes,
+  };
+  if (typeof width === 'number') image.width = width;
+  if (typeof height === 'number') image.height = height;
+  return image;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
+}
+
+export function isErrno(error: unknown, code: string): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
