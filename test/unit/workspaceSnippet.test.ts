@@ -1,0 +1,209 @@
+import * as assert from 'node:assert/strict';
+import {
+  ALT_TEXT_MAX_CHARS,
+  altTextFromPrompt,
+  escapeAttribute,
+  imageReference,
+  referenceNeedsOwnLine,
+  referenceSyntaxFor,
+  relativeReference,
+  toSingleLine,
+} from '../../src/workspace/snippet';
+
+const PATH = 'images/cat-3f2a9c1e.png';
+
+describe('workspace/snippet', () => {
+  describe('referenceSyntaxFor', () => {
+    const table: [languageId: string, syntax: ReturnType<typeof referenceSyntaxFor>][] = [
+      ['markdown', 'markdown'],
+      ['mdx', 'markdown'],
+      ['html', 'html'],
+      ['vue', 'html'],
+      ['svelte', 'html'],
+      ['astro', 'html'],
+      ['javascriptreact', 'jsx'],
+      ['typescriptreact', 'jsx'],
+      ['css', 'css'],
+      ['scss', 'css'],
+      ['less', 'css'],
+      ['restructuredtext', 'restructuredtext'],
+      ['latex', 'latex'],
+      ['asciidoc', 'asciidoc'],
+      ['typst', 'typst'],
+      ['plaintext', 'plain'],
+      ['python', 'plain'],
+      ['toString', 'plain'],
+      ['__proto__', 'plain'],
+    ];
+    for (const [languageId, syntax] of table) it(`${languageId} → ${syntax}`, () => assert.equal(referenceSyntaxFor(languageId), syntax));
+
+    it('block syntaxes need their own line', () => {
+      assert.equal(referenceNeedsOwnLine('restructuredtext'), true);
+      assert.equal(referenceNeedsOwnLine('asciidoc'), true);
+      assert.equal(referenceNeedsOwnLine('markdown'), false);
+      assert.equal(referenceNeedsOwnLine('html'), false);
+    });
+  });
+
+  describe('imageReference: ordinary paths', () => {
+    const table: [languageId: string, expected: string][] = [
+      ['markdown', `![A cat](${PATH})`],
+      ['mdx', `![A cat](${PATH})`],
+      ['html', `<img src="${PATH}" alt="A cat">`],
+      ['vue', `<img src="${PATH}" alt="A cat">`],
+      ['svelte', `<img src="${PATH}" alt="A cat">`],
+      ['astro', `<img src="${PATH}" alt="A cat">`],
+      ['javascriptreact', `<img src="${PATH}" alt="A cat" />`],
+      ['typescriptreact', `<img src="${PATH}" alt="A cat" />`],
+      ['css', `url("${PATH}")`],
+      ['scss', `url("${PATH}")`],
+      ['less', `url("${PATH}")`],
+      ['restructuredtext', `.. image:: ${PATH}\n   :alt: A cat`],
+      ['latex', `\\includegraphics{${PATH}}`],
+      ['asciidoc', `image::${PATH}[A cat]`],
+      ['typst', `#image("${PATH}", alt: "A cat")`],
+      ['plaintext', PATH],
+      ['go', PATH],
+    ];
+    for (const [languageId, expected] of table) it(languageId, () => assert.equal(imageReference(languageId, PATH, 'A cat'), expected));
+
+    it('omits empty alt text where the syntax allows', () => {
+      assert.equal(imageReference('restructuredtext', PATH, ''), `.. image:: ${PATH}`);
+      assert.equal(imageReference('typst', PATH, '  '), `#image("${PATH}")`);
+      assert.equal(imageReference('asciidoc', PATH, ''), `image::${PATH}[]`);
+      assert.equal(imageReference('markdown', PATH, ''), `![](${PATH})`);
+      assert.equal(imageReference('html', PATH, ''), `<img src="${PATH}" alt="">`);
+    });
+
+    it('keeps non-ASCII paths readable', () => {
+      assert.equal(imageReference('markdown', '이미지/고양이-1.png', '고양이'), '![고양이](이미지/고양이-1.png)');
+      assert.equal(imageReference('html', '이미지/고양이-1.png', '고양이'), '<img src="이미지/고양이-1.png" alt="고양이">');
+    });
+  });
+
+  describe('imageReference: paths that need escaping', () => {
+    const odd = 'my images/cat (1)#?%.png';
+    const table: [languageId: string, expected: string][] = [
+      ['markdown', '![x](<my images/cat (1)%23%3F%25.png>)'],
+      ['html', '<img src="my%20images/cat%20(1)%23%3F%25.png" alt="x">'],
+      ['typescriptreact', '<img src="my%20images/cat%20(1)%23%3F%25.png" alt="x" />'],
+      ['css', 'url("my%20images/cat%20%281%29%23%3F%25.png")'],
+      ['restructuredtext', '.. image:: my\\ images/cat\\ (1)#?%.png\n   :alt: x'],
+      ['latex', '\\includegraphics{my images/cat (1)%23?%25.png}'],
+      ['asciidoc', 'image::my%20images/cat%20(1)%23%3F%25.png[x]'],
+      ['typst', '#image("my images/cat (1)#?%.png", alt: "x")'],
+    ];
+    for (const [languageId, expected] of table) it(languageId, () => assert.equal(imageReference(languageId, odd, 'x'), expected));
+
+    it('Markdown: angle brackets for parentheses alone, and <, >, \\ percent-encoded', () => {
+      assert.equal(imageReference('markdown', 'a(b).png', ''), '![](<a(b).png>)');
+      assert.equal(imageReference('markdown', 'a<b>\\c.png', ''), '![](a%3Cb%3E%5Cc.png)');
+    });
+
+    it('HTML: quotes, braces and newlines in the path cannot end the attribute', () => {
+      assert.equal(imageReference('svelte', `a"b'c{d}\ne.png`, ''), '<img src="a%22b%27c%7Bd%7D%0Ae.png" alt="">');
+    });
+
+    it('Typst and reStructuredText escape backslashes and quotes', () => {
+      assert.equal(imageReference('typst', 'a\\b"c.png', ''), '#image("a\\\\b\\"c.png")');
+      assert.equal(imageReference('restructuredtext', 'a\\b.png', ''), '.. image:: a\\\\b.png');
+    });
+
+    it('LaTeX percent-encodes characters it cannot take in a file name', () => {
+      assert.equal(imageReference('latex', 'a{b}\\c&d~e^f$g.png', ''), '\\includegraphics{a%7Bb%7D%5Cc%26d%7Ee%5Ef%24g.png}');
+    });
+  });
+
+  describe('imageReference: alt text escaping', () => {
+    const alt = 'A "cat" [x] & <b>{y}</b> `code` *em* _u_ ~s~ a|b \\ it\'s';
+    it('Markdown escapes what would end, open or format', () => {
+      assert.equal(
+        imageReference('markdown', PATH, alt),
+        `![A "cat" \\[x\\] \\& \\<b\\>{y}\\</b\\> \\\`code\\\` \\*em\\* \\_u\\_ \\~s\\~ a\\|b \\\\ it's](${PATH})`,
+      );
+    });
+    it('HTML-like syntaxes use character references', () => {
+      const escaped = 'A &quot;cat&quot; [x] &amp; &lt;b&gt;&#123;y&#125;&lt;/b&gt; `code` *em* _u_ ~s~ a|b \\ it&#39;s';
+      assert.equal(imageReference('html', PATH, alt), `<img src="${PATH}" alt="${escaped}">`);
+      assert.equal(imageReference('javascriptreact', PATH, alt), `<img src="${PATH}" alt="${escaped}" />`);
+    });
+    it('AsciiDoc quotes alt text containing , " = [ ]', () => {
+      assert.equal(imageReference('asciidoc', PATH, 'a, "b"'), `image::${PATH}["a, \\"b\\""]`);
+      assert.equal(imageReference('asciidoc', PATH, 'width=100'), `image::${PATH}["width=100"]`);
+      assert.equal(imageReference('asciidoc', PATH, 'plain words'), `image::${PATH}[plain words]`);
+    });
+    it('Typst escapes quotes and backslashes', () => {
+      assert.equal(imageReference('typst', PATH, 'say "hi" \\o/'), `#image("${PATH}", alt: "say \\"hi\\" \\\\o/")`);
+    });
+    it('newlines, tabs and control characters collapse to single spaces in every syntax', () => {
+      for (const languageId of ['markdown', 'html', 'typescriptreact', 'restructuredtext', 'asciidoc', 'typst']) {
+        const reference = imageReference(languageId, PATH, 'line one\r\n\tline\u0000two\u2028three');
+        assert.ok(reference.includes('line one line two three'), `${languageId}: ${reference}`);
+        const lines = reference.split('\n').length;
+        assert.equal(lines, languageId === 'restructuredtext' ? 2 : 1, languageId);
+      }
+    });
+    it('bidi overrides and zero-width characters are removed', () => {
+      assert.equal(imageReference('html', PATH, 'a\u202Eb\u200Bc\u2066d'), `<img src="${PATH}" alt="abcd">`);
+    });
+  });
+
+  describe('escapeAttribute', () => {
+    it('escapes & < > " \' { }', () => assert.equal(escapeAttribute(`&<>"'{}`), '&amp;&lt;&gt;&quot;&#39;&#123;&#125;'));
+    it('does not double-escape differently', () => assert.equal(escapeAttribute('&amp;'), '&amp;amp;'));
+  });
+
+  describe('toSingleLine', () => {
+    it('collapses and trims', () => assert.equal(toSingleLine('  a \n\n b\t c  '), 'a b c'));
+    it('NFC-normalises', () => assert.equal(toSingleLine('e\u0301'), '\u00e9'));
+    it('keeps zero-width joiners inside emoji', () => assert.equal(toSingleLine('👨\u200D👩'), '👨\u200D👩'));
+  });
+
+  describe('relativeReference', () => {
+    const table: [from: string, to: string, expected: string][] = [
+      ['/ws/README.md', '/ws/images/cat.png', 'images/cat.png'],
+      ['/ws/docs/post.md', '/ws/images/cat.png', '../images/cat.png'],
+      ['/ws/docs/a/b/post.md', '/ws/images/cat.png', '../../../images/cat.png'],
+      ['/ws/docs/post.md', '/ws/docs/cat.png', 'cat.png'],
+      ['/ws/docs/post.md', '/ws/docs/images/a b.png', 'images/a b.png'],
+      ['/ws/post.md', '/ws/a:b/cat.png', './a:b/cat.png'],
+      ['/C:/ws/post.md', '/c:/ws/images/cat.png', 'images/cat.png'],
+      ['/c:/ws/post.md', '/d:/images/cat.png', '/d:/images/cat.png'],
+    ];
+    for (const [from, to, expected] of table) it(`${from} → ${to}`, () => assert.equal(relativeReference(from, to), expected));
+  });
+
+  describe('altTextFromPrompt', () => {
+    const table: [name: string, prompt: string, expected: string][] = [
+      ['first sentence', 'A cat on a mat. In the style of Monet.', 'A cat on a mat.'],
+      ['first line', 'A cat on a mat\nsecond line', 'A cat on a mat'],
+      ['skips blank leading lines', '\n\n  \r\n  A cat  ', 'A cat'],
+      ['question and exclamation end sentences', 'Is it a cat? Yes!', 'Is it a cat?'],
+      ['a dot inside a word does not end the sentence', 'Version 1.5 of the logo', 'Version 1.5 of the logo'],
+      ['CJK full stop', '猫が月を見る。背景は夜空。', '猫が月を見る。'],
+      ['Korean', '고양이가 달을 본다. 밤하늘 배경.', '고양이가 달을 본다.'],
+      ['collapses whitespace', 'a \t  lot   of\u00a0space', 'a lot of space'],
+      ['removes control characters', 'a\u0000b\u0007c', 'a b c'],
+      ['removes bidi overrides', '\u202Ehello\u202C world', 'hello world'],
+      ['empty', '', ''],
+      ['whitespace only', ' \n\t ', ''],
+    ];
+    for (const [name, prompt, expected] of table) it(name, () => assert.equal(altTextFromPrompt(prompt), expected));
+
+    it(`cuts to ${ALT_TEXT_MAX_CHARS} characters on a word boundary with an ellipsis`, () => {
+      const alt = altTextFromPrompt('word '.repeat(100));
+      assert.ok(Array.from(alt).length <= ALT_TEXT_MAX_CHARS);
+      assert.match(alt, /^(word )*word…$/);
+    });
+
+    it('hard-cuts text without spaces, never splitting a surrogate pair or a letter from its marks', () => {
+      const emoji = altTextFromPrompt('🐱'.repeat(300));
+      assert.equal(emoji, `${'🐱'.repeat(ALT_TEXT_MAX_CHARS - 1)}…`);
+      const marked = altTextFromPrompt('e\u0301'.repeat(300)); // NFC composes these into é
+      assert.equal(marked, `${'é'.repeat(ALT_TEXT_MAX_CHARS - 1)}…`);
+      const hindi = altTextFromPrompt('कि'.repeat(300));
+      // क + the vowel sign ि are two code points: the cut at 119 would strand ि, so it backs off to 118.
+      assert.equal(hindi, `${'कि'.repeat((ALT_TEXT_MAX_CHARS - 2) / 2)}…`);
+    });
+  });
+});
