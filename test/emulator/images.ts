@@ -1,0 +1,94 @@
+import { PNG } from 'pngjs';
+import { ASPECT_RATIO_SIZES, type AspectRatio, type DalleStyle } from '../../src/apiframe/types';
+import { SeededRandom } from './random';
+
+/**
+ * The pictures the emulator "generates": real PNGs (pngjs), deterministic from the prompt, the emulator's
+ * seed and the image's index — a soft diagonal gradient with a few translucent discs, muted for the
+ * `natural` style — at the DALL-E size of the aspect ratio times `imageScale`. Encoding a full-size image
+ * takes a few hundred milliseconds, so bytes are cached by everything that determines them.
+ */
+export interface ImageSpec {
+  prompt: string;
+  seed: number;
+  index: number;
+  aspectRatio: AspectRatio;
+  style: DalleStyle;
+  imageScale: number;
+}
+
+export function imageSize(aspectRatio: AspectRatio, imageScale: number): { width: number; height: number } {
+  const full = ASPECT_RATIO_SIZES[aspectRatio];
+  return {
+    width: Math.max(1, Math.round(full.width * imageScale)),
+    height: Math.max(1, Math.round(full.height * imageScale)),
+  };
+}
+
+const cache = new Map<string, Buffer>();
+const CACHE_LIMIT = 256;
+
+export function renderImage(spec: ImageSpec): Buffer {
+  const cacheKey = JSON.stringify([spec.prompt, spec.seed, spec.index, spec.aspectRatio, spec.style, spec.imageScale]);
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const bytes = encode(spec);
+  if (cache.size >= CACHE_LIMIT) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(cacheKey, bytes);
+  return bytes;
+}
+
+function encode(spec: ImageSpec): Buffer {
+  const { width, height } = imageSize(spec.aspectRatio, spec.imageScale);
+  const random = new SeededRandom(spec.seed, `image:${spec.index}:${spec.prompt}`);
+  const saturation = spec.style === 'vivid' ? 0.75 : 0.35;
+  const hueA = random.next();
+  const hueB = (hueA + 0.15 + random.next() * 0.35) % 1;
+  const from = hslToRgb(hueA, saturation, 0.55);
+  const to = hslToRgb(hueB, saturation, 0.35);
+  const discs = Array.from({ length: 3 + random.int(0, 3) }, () => ({
+    x: random.next() * width,
+    y: random.next() * height,
+    r: (0.1 + random.next() * 0.25) * Math.min(width, height),
+    color: hslToRgb((hueA + 0.5 + random.next() * 0.2) % 1, saturation, 0.7),
+    alpha: 0.15 + random.next() * 0.25,
+  }));
+
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const t = (x / Math.max(1, width - 1) + y / Math.max(1, height - 1)) / 2;
+      let r = from[0] + (to[0] - from[0]) * t;
+      let g = from[1] + (to[1] - from[1]) * t;
+      let b = from[2] + (to[2] - from[2]) * t;
+      for (const disc of discs) {
+        const dx = x - disc.x;
+        const dy = y - disc.y;
+        if (dx * dx + dy * dy < disc.r * disc.r) {
+          r += (disc.color[0] - r) * disc.alpha;
+          g += (disc.color[1] - g) * disc.alpha;
+          b += (disc.color[2] - b) * disc.alpha;
+        }
+      }
+      const offset = (y * width + x) * 4;
+      png.data[offset] = Math.round(r);
+      png.data[offset + 1] = Math.round(g);
+      png.data[offset + 2] = Math.round(b);
+      png.data[offset + 3] = 255;
+    }
+  }
+  // Opaque RGB like DALL-E's output; zlib is deterministic, so equal specs give equal bytes.
+  return PNG.sync.write(png, { colorType: 2 });
+}
+
+function hslToRgb(h: number, s: number, l: number): [number, number, number] {
+  const a = s * Math.min(l, 1 - l);
+  const channel = (n: number): number => {
+    const k = (n + h * 12) % 12;
+    return 255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1)));
+  };
+  return [channel(0), channel(8), channel(4)];
+}

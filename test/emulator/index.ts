@@ -1,0 +1,914 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  AspectRatio,
+  DalleStyle,
+  GenerateImageRequest,
+  Job,
+  JobAccepted,
+  JobList,
+  JobStatus,
+  Me,
+  ModelCatalog,
+  ModelCatalogEntry,
+} from '../../src/apiframe/types';
+import { NOT_AN_IMAGE, gzipBombBytes, writeLyingLength, writeOversized, writeTruncated } from './cdn';
+import { Faults, pathMatches, type Fault, type FaultController, type JobOutcome } from './faults';
+import { renderImage } from './images';
+import { SeededRandom } from './random';
+import { SUPPORTED_IMAGE_MODELS, validators, type SupportedImageModel, type ValidationDetails } from './schemas';
+
+export type { Fault, FaultController, FaultRule, JobOutcome, RandomFaultOptions } from './faults';
+export { imageSize } from './images';
+
+/**
+ * A local Apiframe v2 emulator: a real HTTP server on 127.0.0.1 that behaves like the API described by the
+ * official spec (../shared/apiframe/openapi.json), including its failures, so the client, the job manager,
+ * the integration suite and the demo all run against something real. Test-only; never shipped.
+ */
+
+export interface EmulatorKey {
+  key: string;
+  /** Team handle; keys with the same teamId share credits. A new handle creates a team. */
+  teamId?: string;
+  /** false → every authenticated call answers 403. */
+  active?: boolean;
+}
+
+export interface EmulatorOptions {
+  /** default 0 = a free port on 127.0.0.1 */
+  port?: number;
+  /** default 1; all randomness (durations, outcomes, image content, ids) is seeded */
+  seed?: number;
+  /** job durations are multiplied by this (1 = real: lognormal median 20 s, σ 0.35); tests use e.g. 0.01 */
+  timeScale?: number;
+  /** 1 = real DALL-E sizes (1024×1024, 1792×1024, 1024×1792); 1/16 in tests */
+  imageScale?: number;
+  /** emulated time until a completed job reports expired:true and its URLs 404 (default 24 h) */
+  retentionMs?: number;
+  /** starting credits of the demo team (default 1000) */
+  credits?: number;
+  /** default 8 */
+  creditCostPerImage?: number;
+  /** share of jobs (without a queued outcome) that end FAILED with the content-policy error; default 0 */
+  failureRate?: number;
+  /** the demo key (default `afk_demo_` + 24 hex digits derived from the seed) */
+  demoKey?: string;
+}
+
+export interface RequestLogEntry {
+  /** 1, 2, … in arrival order. */
+  readonly seq: number;
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** Status sent (or that would have been sent, for `lostResponse`); 0 when the connection was reset first. */
+  readonly status: number;
+  readonly idempotencyKey?: string;
+  /** Job created / replayed by a submit, or the job a poll or image download was about. */
+  readonly jobId?: string;
+  /** Parsed JSON body of a POST (the raw text when it was not JSON). */
+  readonly body?: unknown;
+  /** Emulated clock at arrival (ms since the epoch). */
+  readonly time: number;
+  /** First characters of the X-API-Key header only — never the key itself. */
+  readonly keyPrefix?: string;
+  readonly requestId: string;
+  readonly fault?: Fault['kind'];
+  /** A submit answered from the idempotency store (no new job, no new charge). */
+  readonly replayed?: boolean;
+}
+
+export interface RequestLog {
+  readonly entries: readonly RequestLogEntry[];
+  /** Entries matching every given field (`path` as in fault rules: a string covers its sub-paths). */
+  where(filter: {
+    method?: string;
+    path?: string | RegExp;
+    jobId?: string;
+    idempotencyKey?: string;
+    status?: number;
+  }): RequestLogEntry[];
+  clear(): void;
+}
+
+export interface EmulatedJobInfo {
+  readonly id: string;
+  readonly idempotencyKey: string | undefined;
+  /** Team handle ('demo' for the demo key). */
+  readonly teamId: string;
+  readonly prompt: string;
+  readonly model: string;
+  readonly status: JobStatus;
+  readonly outcome: JobOutcome;
+  /** Credits were taken (only on COMPLETED). */
+  readonly charged: boolean;
+  /** As the API reports it: null until terminal, 0 for FAILED/CANCELLED. */
+  readonly creditCost: number | null;
+  /** Emulated ms. */
+  readonly createdAt: number;
+  /** Emulated ms of the terminal state (null for `stuck`). */
+  readonly endsAt: number | null;
+  readonly expired: boolean;
+  /** The emulator's own image URLs for a COMPLETED job (empty otherwise, and for `resultOverride`). */
+  readonly imageUrls: readonly string[];
+  /**
+   * The exact PNG bytes served at `imageUrls` — what a correct client caches. Empty when the job has no
+   * valid image to serve (not COMPLETED, `image` faults, `resultOverride`).
+   */
+  readonly imageBytes: readonly Buffer[];
+}
+
+export interface Emulator {
+  /** e.g. http://127.0.0.1:41234 (no trailing slash) */
+  readonly url: string;
+  /** 'afk_demo_…' valid key of the demo team */
+  readonly demoKey: string;
+  readonly faults: FaultController;
+  readonly log: RequestLog;
+  /** Emulated clock (retention, 24 h idempotency, job timing): real time plus everything advanced. */
+  readonly clock: { now(): number; advance(ms: number): void };
+  addKey(key: EmulatorKey & { credits?: number }): void;
+  setCredits(teamIdOrKey: string, credits: number): void;
+  credits(teamIdOrKey: string): number;
+  jobs(): readonly EmulatedJobInfo[];
+  /** Closes the server and every socket; pending delayed answers are dropped. */
+  stop(): Promise<void>;
+}
+
+export const DEMO_TEAM = 'demo';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MEDIAN_JOB_MS = 20_000;
+const JOB_SIGMA = 0.35;
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const CONTENT_POLICY_ERROR = 'Provider returned an error: content policy violation';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const emulator = new ApiframeEmulator(options);
+  await emulator.listen(options.port ?? 0);
+  return emulator;
+}
+
+interface Team {
+  readonly handle: string;
+  readonly id: string;
+  credits: number;
+}
+
+interface KeyRecord {
+  readonly key: string;
+  readonly team: Team;
+  readonly active: boolean;
+  readonly userId: string;
+  readonly keyId: string;
+}
+
+interface EmulatedJob {
+  readonly id: string;
+  readonly team: Team;
+  readonly userId: string;
+  readonly idempotencyKey: string | undefined;
+  readonly request: GenerateImageRequest & { model: SupportedImageModel };
+  readonly createdAt: number;
+  readonly startsAt: number;
+  readonly endsAt: number;
+  readonly outcome: JobOutcome;
+  readonly imageCount: number;
+  /** Credits charged on COMPLETED (reserved while running). */
+  readonly cost: number;
+  settled: boolean;
+  charged: boolean;
+}
+
+interface IdempotencyRecord {
+  readonly bodyFingerprint: string;
+  readonly jobId: string;
+  readonly at: number;
+}
+
+type Reply =
+  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'bytes'; status: number; body: Buffer; headers: Record<string, string> }
+  | { kind: 'custom'; status: number; send(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): void };
+
+type MutableLogEntry = { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] };
+
+class EmulatedClock {
+  private offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`the emulated clock only moves forward (got ${ms})`);
+    this.offset += ms;
+  }
+}
+
+class Log implements RequestLog {
+  private list: MutableLogEntry[] = [];
+  private seq = 0;
+
+  get entries(): readonly RequestLogEntry[] {
+    return this.list;
+  }
+
+  add(entry: Omit<MutableLogEntry, 'seq'>): MutableLogEntry {
+    const full: MutableLogEntry = { seq: ++this.seq, ...entry };
+    this.list.push(full);
+    return full;
+  }
+
+  where(filter: Parameters<RequestLog['where']>[0]): RequestLogEntry[] {
+    return this.list.filter(
+      (e) =>
+        (filter.method === undefined || e.method === filter.method.toUpperCase()) &&
+        (filter.path === undefined || pathMatches(filter.path, e.path)) &&
+        (filter.jobId === undefined || e.jobId === filter.jobId) &&
+        (filter.idempotencyKey === undefined || e.idempotencyKey === filter.idempotencyKey) &&
+        (filter.status === undefined || e.status === filter.status),
+    );
+  }
+
+  clear(): void {
+    this.list = [];
+  }
+}
+
+const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({ kind: 'json', status, body, headers });
+const error = (status: number, message: string): Reply => json(status, { error: message });
+const validationError = (message: string, details: ValidationDetails): Reply => json(400, { error: message, details });
+
+class ApiframeEmulator implements Emulator {
+  readonly faults = new Faults();
+  readonly log = new Log();
+  readonly clock = new EmulatedClock();
+  readonly demoKey: string;
+  private baseUrl = '';
+  private readonly seed: number;
+  private readonly timeScale: number;
+  private readonly imageScale: number;
+  private readonly retentionMs: number;
+  private readonly creditCostPerImage: number;
+  private readonly failureRate: number;
+  private readonly ids: SeededRandom;
+  private readonly durations: SeededRandom;
+  private readonly outcomes: SeededRandom;
+  private readonly requestIds: SeededRandom;
+  private readonly teams = new Map<string, Team>();
+  private readonly keys = new Map<string, KeyRecord>();
+  private readonly jobList: EmulatedJob[] = [];
+  private readonly jobsById = new Map<string, EmulatedJob>();
+  private readonly idempotency = new Map<string, IdempotencyRecord>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly server: http.Server;
+
+  constructor(options: EmulatorOptions) {
+    this.seed = options.seed ?? 1;
+    this.timeScale = options.timeScale ?? 1;
+    this.imageScale = options.imageScale ?? 1;
+    this.retentionMs = options.retentionMs ?? DAY_MS;
+    this.creditCostPerImage = options.creditCostPerImage ?? 8;
+    this.failureRate = options.failureRate ?? 0;
+    if (!(this.timeScale >= 0)) throw new RangeError('timeScale must be ≥ 0');
+    if (!(this.imageScale > 0 && this.imageScale <= 1)) throw new RangeError('imageScale must be in (0, 1]');
+    this.ids = new SeededRandom(this.seed, 'ids');
+    this.durations = new SeededRandom(this.seed, 'durations');
+    this.outcomes = new SeededRandom(this.seed, 'outcomes');
+    this.requestIds = new SeededRandom(this.seed, 'request-ids');
+    this.demoKey = options.demoKey ?? `afk_demo_${new SeededRandom(this.seed, 'demo-key').hex(24)}`;
+    this.addKey({ key: this.demoKey, teamId: DEMO_TEAM, credits: options.credits ?? 1000 });
+    this.server = http.createServer((req, res) => {
+      this.onRequest(req, res).catch((cause: unknown) => {
+        // A bug in the emulator must show up in the test output, not as a hanging request.
+        console.error('apiframe emulator: request handler failed:', cause);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': JSON_TYPE });
+        res.end(JSON.stringify({ error: 'Emulator internal error' }));
+      });
+    });
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        const address = this.server.address() as AddressInfo;
+        this.baseUrl = `http://127.0.0.1:${address.port}`;
+        resolve();
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  // ---- programmatic control ------------------------------------------------------------------------
+
+  addKey(options: EmulatorKey & { credits?: number }): void {
+    const existing = this.keys.get(options.key);
+    const handle = options.teamId ?? existing?.team.handle ?? `team-${this.teams.size + 1}`;
+    let team = this.teams.get(handle);
+    if (!team) {
+      team = { handle, id: this.ids.uuid(), credits: options.credits ?? 1000 };
+      this.teams.set(handle, team);
+    } else if (options.credits !== undefined) {
+      team.credits = options.credits;
+    }
+    this.keys.set(options.key, {
+      key: options.key,
+      team,
+      active: options.active ?? true,
+      userId: existing?.userId ?? this.ids.uuid(),
+      keyId: existing?.keyId ?? this.ids.uuid(),
+    });
+  }
+
+  setCredits(teamIdOrKey: string, credits: number): void {
+    if (!Number.isInteger(credits) || credits < 0) throw new RangeError(`credits must be a non-negative integer, got ${credits}`);
+    this.settle();
+    this.team(teamIdOrKey).credits = credits;
+  }
+
+  credits(teamIdOrKey: string): number {
+    this.settle();
+    return this.team(teamIdOrKey).credits;
+  }
+
+  jobs(): readonly EmulatedJobInfo[] {
+    this.settle();
+    const now = this.clock.now();
+    return this.jobList.map((job) => {
+      const status = this.statusAt(job, now);
+      const imageUrls = status === 'COMPLETED' && job.outcome.kind !== 'resultOverride' ? this.imageUrls(job) : [];
+      const servesGoodImages = job.outcome.kind === 'completed' || job.outcome.kind === 'legacyResult';
+      return {
+        id: job.id,
+        idempotencyKey: job.idempotencyKey,
+        teamId: job.team.handle,
+        prompt: job.request.prompt,
+        model: job.request.model,
+        status,
+        outcome: job.outcome,
+        charged: job.charged,
+        creditCost: this.creditCostAt(job, status),
+        createdAt: job.createdAt,
+        endsAt: job.outcome.kind === 'stuck' ? null : job.endsAt,
+        expired: this.isExpired(job, status, now),
+        imageUrls,
+        imageBytes: status === 'COMPLETED' && servesGoodImages ? imageUrls.map((_, i) => this.imageBytes(job, i + 1)) : [],
+      };
+    });
+  }
+
+  private team(teamIdOrKey: string): Team {
+    const team = this.teams.get(teamIdOrKey) ?? this.keys.get(teamIdOrKey)?.team;
+    if (!team) throw new Error(`no emulated team or key ${JSON.stringify(teamIdOrKey.slice(0, 8))}…`);
+    return team;
+  }
+
+  // ---- job model -------------------------------------------------------------------------------------
+
+  private statusAt(job: EmulatedJob, now: number): JobStatus {
+    if (now < job.startsAt) return 'QUEUED';
+    if (job.outcome.kind === 'stuck' || now < job.endsAt) return 'PROCESSING';
+    if (job.outcome.kind === 'failed') return 'FAILED';
+    if (job.outcome.kind === 'cancelled') return 'CANCELLED';
+    return 'COMPLETED';
+  }
+
+  private progressAt(job: EmulatedJob, status: JobStatus, now: number): number | null {
+    switch (status) {
+      case 'QUEUED':
+        return 0;
+      case 'PROCESSING': {
+        if (job.outcome.kind === 'stuck' && now >= job.endsAt) return 42;
+        const span = Math.max(1, job.endsAt - job.startsAt);
+        return Math.min(99, Math.max(1, Math.floor(((now - job.startsAt) / span) * 100)));
+      }
+      case 'COMPLETED':
+        return 100;
+      default:
+        return null;
+    }
+  }
+
+  private creditCostAt(job: EmulatedJob, status: JobStatus): number | null {
+    if (status === 'COMPLETED') return job.cost;
+    if (status === 'FAILED' || status === 'CANCELLED') return 0;
+    return null;
+  }
+
+  private isExpired(job: EmulatedJob, status: JobStatus, now: number): boolean {
+    return status === 'COMPLETED' && now >= job.endsAt + this.retentionMs;
+  }
+
+  /** Charges every job that reached COMPLETED since the last look (the state is derived from the clock). */
+  private settle(): void {
+    const now = this.clock.now();
+    for (const job of this.jobList) {
+      if (job.settled || job.outcome.kind === 'stuck' || now < job.endsAt) continue;
+      job.settled = true;
+      if (this.statusAt(job, now) === 'COMPLETED') {
+        job.team.credits = Math.max(0, job.team.credits - job.cost);
+        job.charged = true;
+      }
+    }
+  }
+
+  /** Credits held by the team's running jobs, so parallel submits cannot overdraw the balance. */
+  private reserved(team: Team): number {
+    let sum = 0;
+    for (const job of this.jobList) if (job.team === team && !job.settled) sum += job.cost;
+    return sum;
+  }
+
+  private imageUrls(job: EmulatedJob): string[] {
+    return Array.from({ length: job.imageCount }, (_, i) => `${this.baseUrl}/cdn/${job.id}-${i + 1}.png`);
+  }
+
+  private imageBytes(job: EmulatedJob, index: number): Buffer {
+    return renderImage({
+      prompt: job.request.prompt,
+      seed: this.seed,
+      index,
+      aspectRatio: job.request.dalleParams?.aspect_ratio ?? ('1:1' satisfies AspectRatio),
+      style: job.request.dalleParams?.style ?? ('vivid' satisfies DalleStyle),
+      imageScale: this.imageScale,
+    });
+  }
+
+  private jobView(job: EmulatedJob, now: number): Job & { expired: boolean } {
+    const status = this.statusAt(job, now);
+    const view: Job & { expired: boolean } = {
+      id: job.id,
+      status,
+      model: job.request.model,
+      progress: this.progressAt(job, status, now),
+      error: status === 'FAILED' ? (job.outcome.kind === 'failed' ? (job.outcome.error ?? CONTENT_POLICY_ERROR) : CONTENT_POLICY_ERROR) : null,
+      creditCost: this.creditCostAt(job, status),
+      webhookStatus: job.request.webhookUrl === undefined ? null : status === 'QUEUED' || status === 'PROCESSING' ? 'pending' : 'failed',
+      createdAt: new Date(job.createdAt).toISOString(),
+      completedAt: status === 'QUEUED' || status === 'PROCESSING' ? null : new Date(job.endsAt).toISOString(),
+      input: { ...job.request },
+      expired: this.isExpired(job, status, now),
+    };
+    if (status === 'CANCELLED') view.error = 'Job was cancelled';
+    if (status === 'COMPLETED') {
+      const urls = this.imageUrls(job);
+      if (job.outcome.kind === 'legacyResult') view.result = urls[0];
+      else if (job.outcome.kind === 'resultOverride') view.result = job.outcome.result;
+      else view.result = { images: urls };
+    }
+    return view;
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------------------
+
+  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const requestId = `req_${this.requestIds.hex(24)}`;
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const apiKey = headerValue(req, 'x-api-key');
+    const idempotencyKey = headerValue(req, 'idempotency-key');
+    const entry = this.log.add({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      time: this.clock.now(),
+      requestId,
+      ...(apiKey !== undefined ? { keyPrefix: apiKey.slice(0, Math.min(8, Math.floor(apiKey.length / 2))) } : {}),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    });
+
+    const fault = this.faults.take(method, url.pathname);
+    if (fault) entry.fault = fault.kind;
+    // Faults in front of the API: the request never reaches it.
+    if (fault?.kind === 'reset') {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (fault?.kind === 'status') {
+      req.resume();
+      entry.status = fault.status;
+      if (fault.status === 429) {
+        const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
+        this.sendReply(res, error(429, 'Rate limit exceeded'), headers);
+      } else if (fault.body !== undefined) {
+        res.writeHead(fault.status, { 'content-type': isJson(fault.body) ? JSON_TYPE : 'text/plain; charset=utf-8' });
+        res.end(fault.body);
+      } else {
+        this.sendReply(res, error(fault.status, statusText(fault.status)));
+      }
+      return;
+    }
+    if (fault?.kind === 'htmlBody') {
+      req.resume();
+      entry.status = fault.status;
+      res.writeHead(fault.status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!DOCTYPE html>\n<html><head><title>${fault.status} ${statusText(fault.status)}</title></head>` +
+          `<body><center><h1>${fault.status} ${statusText(fault.status)}</h1></center><hr><center>nginx</center></body></html>\n`,
+      );
+      return;
+    }
+
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      entry.status = 413;
+      res.setHeader('connection', 'close');
+      this.sendReply(res, error(413, 'Request body too large'));
+      return;
+    }
+    const reply = await this.route(method, url, apiKey, idempotencyKey, body, entry);
+    entry.status = reply.status;
+    this.deliver(req, res, reply, fault, requestId);
+  }
+
+  private deliver(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, fault: Fault | undefined, requestId: string): void {
+    switch (fault?.kind) {
+      case 'lostResponse':
+        req.socket.resetAndDestroy();
+        return;
+      case 'malformedJson': {
+        const text = reply.kind === 'json' ? JSON.stringify(reply.body) : '{"jobId":"';
+        res.writeHead(200, { 'content-type': JSON_TYPE });
+        res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+        return;
+      }
+      case 'truncatedBody': {
+        const [status, headers, bytes] = replyBytes(reply);
+        writeTruncated(res, status, headers, bytes);
+        return;
+      }
+      case 'delay': {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          if (!res.destroyed) this.sendReply(res, reply, {}, req, requestId);
+        }, fault.ms);
+        this.timers.add(timer);
+        return;
+      }
+      default:
+        this.sendReply(res, reply, {}, req, requestId);
+    }
+  }
+
+  private sendReply(
+    res: http.ServerResponse,
+    reply: Reply,
+    extraHeaders: Record<string, string> = {},
+    req?: http.IncomingMessage,
+    requestId = '',
+  ): void {
+    if (reply.kind === 'custom') {
+      if (req) reply.send(req, res, requestId);
+      return;
+    }
+    const [status, headers, bytes] = replyBytes(reply);
+    res.writeHead(status, { ...headers, ...extraHeaders, 'content-length': String(bytes.length) });
+    res.end(bytes);
+  }
+
+  private async route(
+    method: string,
+    url: URL,
+    apiKey: string | undefined,
+    idempotencyKey: string | undefined,
+    body: Buffer,
+    entry: MutableLogEntry,
+  ): Promise<Reply> {
+    this.settle();
+    const path = url.pathname;
+    if (path.startsWith('/cdn/')) {
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed('GET');
+      return this.serveImage(path, entry);
+    }
+    const jobMatch = /^\/v2\/jobs\/([^/]+)$/.exec(path);
+    const allowed =
+      path === '/v2/images/generate' ? 'POST' : path === '/v2/jobs' || path === '/v2/me' || path === '/v2/models' || jobMatch ? 'GET' : undefined;
+    if (allowed === undefined) return error(404, 'Not found');
+    if (method !== allowed) return methodNotAllowed(allowed);
+
+    // The catalog is public; everything else needs a valid, active key.
+    if (path === '/v2/models') return this.models(url);
+    if (apiKey === undefined || apiKey === '') return error(401, 'API key is required');
+    const caller = this.keys.get(apiKey);
+    if (!caller) return error(401, 'Invalid API key');
+    if (!caller.active) return error(403, 'API key is inactive');
+
+    if (path === '/v2/images/generate') return this.generate(caller, idempotencyKey, body, entry);
+    if (path === '/v2/me') return this.me(caller);
+    if (path === '/v2/jobs') return this.listJobs(caller, url);
+    const id = decodeURIComponent(jobMatch?.[1] ?? '');
+    entry.jobId = id;
+    return this.getJob(caller, id);
+  }
+
+  private generate(caller: KeyRecord, idempotencyKey: string | undefined, raw: Buffer, entry: MutableLogEntry): Reply {
+    let body: unknown;
+    const text = raw.toString('utf8');
+    try {
+      body = text.trim() === '' ? undefined : JSON.parse(text);
+      entry.body = body;
+    } catch {
+      entry.body = text;
+      return validationError('Invalid JSON body', { body: ['Malformed JSON'] });
+    }
+    if (idempotencyKey !== undefined) {
+      const details = validators.idempotencyKey(idempotencyKey);
+      if (details) return validationError('Invalid Idempotency-Key header', details);
+    }
+    const model = isRecord(body) && typeof body.model === 'string' ? body.model : undefined;
+    const validate = validators.generate[isSupportedModel(model) ? model : 'dall-e-3'];
+    const details = validate(body);
+    if (details) return validationError('Validation failed', details);
+    const request = body as GenerateImageRequest & { model: SupportedImageModel };
+
+    const now = this.clock.now();
+    const fingerprint = canonicalJson(request);
+    const storeKey = idempotencyKey === undefined ? undefined : `${caller.team.id}\n${idempotencyKey}`;
+    if (storeKey !== undefined) {
+      const previous = this.idempotency.get(storeKey);
+      if (previous && now - previous.at < DAY_MS) {
+        if (previous.bodyFingerprint !== fingerprint) {
+          return error(409, 'Idempotency-Key was already used with a different request body');
+        }
+        const original = this.jobsById.get(previous.jobId);
+        if (original) {
+          entry.jobId = original.id;
+          entry.replayed = true;
+          return json(202, { jobId: original.id, status: acceptedStatus(this.statusAt(original, now)) } satisfies JobAccepted);
+        }
+      }
+    }
+
+    const outcome = this.faults.peekOutcome() ?? this.defaultOutcome();
+    const imageCount = outcome.kind === 'completed' ? Math.max(1, outcome.images ?? 1) : 1;
+    const cost = this.creditCostPerImage * imageCount;
+    const available = caller.team.credits - this.reserved(caller.team);
+    if (available < cost) {
+      return json(402, { error: 'Insufficient credits', creditsRequired: cost, creditsAvailable: Math.max(0, available) });
+    }
+    this.faults.takeOutcome();
+
+    const total = this.durations.lognormal(MEDIAN_JOB_MS, JOB_SIGMA) * this.timeScale;
+    const queued = total * (0.05 + 0.15 * this.durations.next());
+    const job: EmulatedJob = {
+      id: this.ids.uuid(),
+      team: caller.team,
+      userId: caller.userId,
+      idempotencyKey,
+      request,
+      createdAt: now,
+      startsAt: now + queued,
+      endsAt: now + total,
+      outcome,
+      imageCount,
+      cost,
+      settled: false,
+      charged: false,
+    };
+    this.jobList.push(job);
+    this.jobsById.set(job.id, job);
+    if (storeKey !== undefined) this.idempotency.set(storeKey, { bodyFingerprint: fingerprint, jobId: job.id, at: now });
+    entry.jobId = job.id;
+    return json(202, { jobId: job.id, status: 'QUEUED' } satisfies JobAccepted);
+  }
+
+  private defaultOutcome(): JobOutcome {
+    return this.failureRate > 0 && this.outcomes.next() < this.failureRate ? { kind: 'failed' } : { kind: 'completed' };
+  }
+
+  private getJob(caller: KeyRecord, id: string): Reply {
+    const details = validators.jobId(id);
+    if (details) return validationError('Invalid job id', details);
+    const job = this.jobsById.get(id);
+    // Another user's job is indistinguishable from a missing one.
+    if (!job || job.userId !== caller.userId) return error(404, 'Job not found');
+    return json(200, this.jobView(job, this.clock.now()));
+  }
+
+  private listJobs(caller: KeyRecord, url: URL): Reply {
+    const query: Record<string, unknown> = Object.fromEntries(url.searchParams);
+    const details = validators.jobListQuery(query);
+    if (details) return validationError('Invalid query parameters', details);
+    let after: [number, string] | undefined;
+    if (typeof query.cursor === 'string') {
+      after = decodeCursor(query.cursor);
+      if (!after) return validationError('Invalid cursor', { cursor: ['Invalid cursor'] });
+    }
+    const now = this.clock.now();
+    const scopeTeam = query.scope === 'team';
+    const visible = this.jobList.filter((job) => (scopeTeam ? job.team === caller.team : job.userId === caller.userId));
+    // Cursor pagination keyed on (createdAt desc, id desc), as the spec describes.
+    const ordered = visible
+      .filter((job) => query.model === undefined || job.request.model === query.model)
+      .filter((job) => query.search === undefined || job.id === query.search)
+      .filter((job) => query.status === undefined || this.statusAt(job, now) === query.status)
+      .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .filter((job) => !after || job.createdAt < after[0] || (job.createdAt === after[0] && job.id < after[1]));
+    const limit = typeof query.limit === 'number' ? query.limit : 20;
+    const page = ordered.slice(0, limit);
+    const hasMore = ordered.length > limit;
+    const last = page[page.length - 1];
+    const list: JobList = {
+      jobs: page.map((job) => this.jobView(job, now)),
+      nextCursor: hasMore && last ? encodeCursor(last.createdAt, last.id) : null,
+      hasMore,
+    };
+    if (query.include_models === 'true') list.models = [...new Set(visible.map((job) => job.request.model))].sort();
+    return json(200, list);
+  }
+
+  private me(caller: KeyRecord): Reply {
+    const me: Me = {
+      user: { id: caller.userId, email: `${caller.team.handle}@example.com`, role: 'OWNER' },
+      team: { id: caller.team.id, name: `${caller.team.handle} team`, credits: caller.team.credits, plan: 'pro', customerId: null },
+      apiKey: { id: caller.keyId, name: caller.key === this.demoKey ? 'Demo key' : 'Emulator key', prefix: caller.key.slice(0, 8) },
+    };
+    return json(200, me);
+  }
+
+  private models(url: URL): Reply {
+    const query: Record<string, unknown> = Object.fromEntries(url.searchParams);
+    const details = validators.modelCatalogQuery(query);
+    if (details) return validationError('Invalid query parameters', details);
+    const catalog: ModelCatalog = {
+      models: modelCatalog(this.creditCostPerImage).filter((m) => query.modality === undefined || m.modality === query.modality),
+    };
+    return json(200, catalog);
+  }
+
+  private serveImage(path: string, entry: MutableLogEntry): Reply {
+    const match = /^\/cdn\/([0-9a-f-]{36})-(\d+)\.png$/.exec(path);
+    const job = match ? this.jobsById.get(match[1]) : undefined;
+    if (!match || !job) return error(404, 'Not found');
+    entry.jobId = job.id;
+    const index = Number(match[2]);
+    const now = this.clock.now();
+    const status = this.statusAt(job, now);
+    if (status !== 'COMPLETED' || index < 1 || index > job.imageCount || this.isExpired(job, status, now)) {
+      return error(404, 'Not found');
+    }
+    const headers = { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400' };
+    if (job.outcome.kind !== 'image') return { kind: 'bytes', status: 200, body: this.imageBytes(job, index), headers };
+    const hostile = job.outcome.body;
+    if (hostile === 'notImage') return { kind: 'bytes', status: 200, body: NOT_AN_IMAGE, headers };
+    if (hostile === 'truncated') {
+      const bytes = this.imageBytes(job, index);
+      return { kind: 'custom', status: 200, send: (_req, res) => writeTruncated(res, 200, headers, bytes) };
+    }
+    if (hostile === 'lyingLength') {
+      const bytes = this.imageBytes(job, index);
+      return { kind: 'custom', status: 200, send: (req, _res, requestId) => writeLyingLength(req, requestId, bytes) };
+    }
+    if (hostile === 'gzipBomb') {
+      return {
+        kind: 'custom',
+        status: 200,
+        send: (_req, res) => {
+          gzipBombBytes().then(
+            (bytes) => {
+              if (res.destroyed) return;
+              res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': String(bytes.length) });
+              res.end(bytes);
+            },
+            () => res.destroy(),
+          );
+        },
+      };
+    }
+    if ('oversizedBytes' in hostile) {
+      return { kind: 'custom', status: 200, send: (_req, res) => writeOversized(res, headers, hostile.oversizedBytes) };
+    }
+    return { kind: 'bytes', status: 302, body: Buffer.alloc(0), headers: { location: hostile.redirectTo } };
+  }
+}
+
+// ---- helpers -----------------------------------------------------------------------------------------
+
+function headerValue(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (part: Buffer) => {
+      size += part.length;
+      if (size > BODY_LIMIT_BYTES) tooLarge = true;
+      else parts.push(part);
+    });
+    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}
+
+function replyBytes(reply: Reply): [number, Record<string, string>, Buffer] {
+  if (reply.kind === 'json') {
+    return [reply.status, { 'content-type': JSON_TYPE, ...reply.headers }, Buffer.from(JSON.stringify(reply.body), 'utf8')];
+  }
+  if (reply.kind === 'bytes') return [reply.status, reply.headers, reply.body];
+  return [reply.status, {}, Buffer.alloc(0)];
+}
+
+function methodNotAllowed(allow: string): Reply {
+  return json(405, { error: 'Method not allowed' }, { allow });
+}
+
+function acceptedStatus(status: JobStatus): JobAccepted['status'] {
+  // JobAccepted has no CANCELLED; a replay of a cancelled job reports it as FAILED (the job itself says more).
+  return status === 'CANCELLED' ? 'FAILED' : status;
+}
+
+function isSupportedModel(model: string | undefined): model is SupportedImageModel {
+  return (SUPPORTED_IMAGE_MODELS as readonly (string | undefined)[]).includes(model);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** JSON with sorted keys, so an idempotent replay does not depend on the client's key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isRecord(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, string] | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'string') {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through: not a cursor this server issued
+  }
+  return undefined;
+}
+
+function statusText(status: number): string {
+  return http.STATUS_CODES[status] ?? 'Error';
+}
+
+function modelCatalog(costPerImage: number): ModelCatalogEntry[] {
+  return [
+    {
+      id: 'dall-e-3',
+      label: 'DALL·E 3',
+      modality: 'image',
+      description: "OpenAI's DALL·E 3: follows long prompts closely; 1:1, 3:2 and 2:3, vivid or natural.",
+      costMin: costPerImage,
+      costMax: costPerImage,
+      pricingMode: 'per-output',
+    },
+    {
+      id: 'dall-e-2',
+      label: 'DALL·E 2',
+      modality: 'image',
+      description: 'The earlier DALL·E model; same parameters as DALL·E 3.',
+      costMin: Math.max(1, Math.round(costPerImage / 2)),
+      costMax: Math.max(1, Math.round(costPerImage / 2)),
+      pricingMode: 'per-output',
+    },
+    { id: 'midjourney', label: 'Midjourney', modality: 'image', costMin: 10, costMax: 40, pricingMode: 'per-output' },
+    { id: 'flux-pro', label: 'FLUX Pro', modality: 'image', costMin: 5, costMax: 5, pricingMode: 'flat' },
+    { id: 'kling-video', label: 'Kling Video', modality: 'video', costMin: 40, costMax: 160, pricingMode: 'per-second' },
+    { id: 'suno', label: 'Suno', modality: 'music', costMin: 10, costMax: 10, pricingMode: 'flat' },
+  ];
+}
