@@ -1,0 +1,201 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { JOURNAL_FILE, Journal, JournalClosedError, parseRecord } from '../../src/jobs/journal';
+import type { JobRecord, Logger } from '../../src/jobs/types';
+
+/** A logger that remembers its lines, so tests can assert the "clear log line" promises. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const at = (level: string) => (message: string) => {
+    lines.push(`${level}: ${message}`);
+  };
+  return { lines, trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+function sampleRecord(localId: string, overrides: Partial<JobRecord> = {}): JobRecord {
+  return {
+    localId,
+    idempotencyKey: localId,
+    prompt: `a lighthouse ${localId}`,
+    model: 'dall-e-3',
+    aspectRatio: '1:1',
+    style: 'vivid',
+    createdAt: '2026-11-25T10:00:00.000Z',
+    phase: 'pending-submit',
+    ...overrides,
+  };
+}
+
+describe('journal', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'apiframe-journal-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts empty when there is no journal file yet', async () => {
+    const journal = new Journal({ dir, log: recordingLogger() });
+    const contents = await journal.load();
+    assert.deepEqual(contents.records, []);
+    assert.equal(contents.durationModel, undefined);
+  });
+
+  it('persists records, their order and the duration model with a version field', async () => {
+    const journal = new Journal({ dir, log: recordingLogger() });
+    await journal.load();
+    journal.put(sampleRecord('a1'));
+    journal.put(sampleRecord('b2', { phase: 'running', jobId: 'job-b', status: 'QUEUED', progress: null }));
+    journal.setDurationModel({ samples: [12.5] });
+    await journal.save();
+
+    const onDisk = JSON.parse(await fs.readFile(path.join(dir, JOURNAL_FILE), 'utf8')) as { version: number };
+    assert.equal(onDisk.version, 1);
+    const reopened = new Journal({ dir, log: recordingLogger() });
+    const contents = await reopened.load();
+    assert.deepEqual(
+      contents.records.map((r) => [r.localId, r.phase, r.jobId]),
+      [
+        ['a1', 'pending-submit', undefined],
+        ['b2', 'running', 'job-b'],
+      ],
+    );
+    assert.deepEqual(contents.durationModel, { samples: [12.5] });
+  });
+
+  it('tolerates a torn temp file from a crash and removes it', async () => {
+    const first = new Journal({ dir, log: recordingLogger() });
+    await first.load();
+    first.put(sampleRecord('a1'));
+    await first.close();
+    const torn = path.join(dir, `${JOURNAL_FILE}.1234-deadbeef.tmp`);
+    await fs.writeFile(torn, '{"version":1,"records":[{"localId":"a1","pro');
+
+    const log = recordingLogger();
+    const contents = await new Journal({ dir, log }).load();
+    assert.deepEqual(
+      contents.records.map((r) => r.localId),
+      ['a1'],
+    );
+    await assert.rejects(fs.stat(torn), /ENOENT/);
+    assert.deepEqual(log.lines.filter((l) => l.startsWith('error')), []);
+  });
+
+  for (const [name, text] of [
+    ['malformed JSON', '{"version":1,"records":[{'],
+    ['an unknown version', '{"version":99,"records":[]}'],
+    ['a records field that is not a list', '{"version":1,"records":{}}'],
+  ] as const) {
+    it(`keeps a backup and starts clean on ${name}`, async () => {
+      await fs.writeFile(path.join(dir, JOURNAL_FILE), text);
+      const log = recordingLogger();
+      const journal = new Journal({ dir, log });
+      const contents = await journal.load();
+      assert.deepEqual(contents.records, []);
+      const backups = (await fs.readdir(dir)).filter((n) => n.startsWith('journal.corrupt-'));
+      assert.equal(backups.length, 1);
+      assert.equal(await fs.readFile(path.join(dir, backups[0]), 'utf8'), text);
+      const errors = log.lines.filter((l) => l.startsWith('error'));
+      assert.equal(errors.length, 1);
+      assert.match(errors[0], /could not be read.*empty history.*kept as/);
+      // The clean journal can be written again.
+      journal.put(sampleRecord('c3'));
+      await journal.save();
+      assert.equal((await new Journal({ dir, log }).load()).records.length, 1);
+    });
+  }
+
+  it('drops only the unreadable records, keeping a backup of the original', async () => {
+    const good = sampleRecord('good1');
+    const file = {
+      version: 1,
+      records: [good, { localId: '../../etc', prompt: 1 }, sampleRecord('good2', { phase: 'dancing' as never })],
+    };
+    await fs.writeFile(path.join(dir, JOURNAL_FILE), JSON.stringify(file));
+    const log = recordingLogger();
+    const contents = await new Journal({ dir, log }).load();
+    assert.deepEqual(
+      contents.records.map((r) => r.localId),
+      ['good1'],
+    );
+    assert.ok(log.lines.some((l) => /^warn: .*2 unreadable record/.test(l)));
+    assert.equal((await fs.readdir(dir)).filter((n) => n.startsWith('journal.corrupt-')).length, 1);
+  });
+
+  it('serialises concurrent saves and every save sees its own change on disk', async () => {
+    const journal = new Journal({ dir, log: recordingLogger() });
+    await journal.load();
+    const saves: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      journal.put(sampleRecord(`r${i}`));
+      const expected = i + 1;
+      saves.push(
+        journal.save().then(async () => {
+          const onDisk = JSON.parse(await fs.readFile(path.join(dir, JOURNAL_FILE), 'utf8')) as { records: unknown[] };
+          assert.ok(onDisk.records.length >= expected, `save ${i} resolved before its change was written`);
+        }),
+      );
+    }
+    await Promise.all(saves);
+    assert.equal((await new Journal({ dir, log: recordingLogger() }).load()).records.length, 50);
+    const leftovers = (await fs.readdir(dir)).filter((n) => n.endsWith('.tmp'));
+    assert.deepEqual(leftovers, []);
+  });
+
+  it('coalesces progress-only changes into a later write, flushed by close', async () => {
+    const journal = new Journal({ dir, log: recordingLogger(), progressFlushMs: 60_000 });
+    await journal.load();
+    journal.put(sampleRecord('p1', { phase: 'running', progress: 10 }));
+    journal.saveSoon();
+    journal.put(sampleRecord('p1', { phase: 'running', progress: 20 }));
+    journal.saveSoon();
+    await assert.rejects(fs.stat(path.join(dir, JOURNAL_FILE)), /ENOENT/);
+    await journal.close();
+    const contents = await new Journal({ dir, log: recordingLogger() }).load();
+    assert.equal(contents.records[0].progress, 20);
+  });
+
+  it('refuses changes after close, so a stopped manager cannot overwrite its successor', async () => {
+    const journal = new Journal({ dir, log: recordingLogger() });
+    await journal.load();
+    await journal.close();
+    assert.throws(() => journal.put(sampleRecord('late')), JournalClosedError);
+    assert.throws(() => journal.remove('late'), JournalClosedError);
+  });
+
+  it('rejects the save and logs when the folder cannot be written', async () => {
+    const blocker = path.join(dir, 'not-a-folder');
+    await fs.writeFile(blocker, 'x');
+    const log = recordingLogger();
+    const journal = new Journal({ dir: blocker, log });
+    journal.put(sampleRecord('x1'));
+    await assert.rejects(journal.save(), /Could not write the job journal/);
+    assert.ok(log.lines.some((l) => l.startsWith('error: Could not write the job journal')));
+  });
+
+  describe('parseRecord', () => {
+    it('accepts a complete record and drops unknown fields', () => {
+      const record = sampleRecord('abc-1', {
+        phase: 'done',
+        jobId: 'j',
+        status: 'COMPLETED',
+        files: [{ file: 'abc-1/1.png', mime: 'image/png', bytes: 10, width: 4, height: 4 }],
+        origin: { documentUri: 'file:///a.md', selection: { start: 1, end: 5 } },
+      });
+      const parsed = parseRecord({ ...record, extra: 'ignored' });
+      assert.deepEqual(parsed, record);
+    });
+
+    it('refuses local ids and cached file paths that could escape the cache folder', () => {
+      assert.equal(parseRecord(sampleRecord('../escape')), undefined);
+      assert.equal(parseRecord(sampleRecord('a/b')), undefined);
+      const outside = sampleRecord('abc', { files: [{ file: '../other/1.png', mime: 'image/png', bytes: 1 }] });
+      assert.equal(parseRecord(outside), undefined);
+      const otherRecord = sampleRecord('abc', { files: [{ file: 'def/1.png', mime: 'image/png', bytes: 1 }] });
+      assert.equal(parseRecord(otherRecord), undefined);
+    });
+  });
+});
