@@ -191,10 +191,12 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
       img.src = item.image.src;
       media.append(img);
     } else {
+      // Jobs still on their way say where they are; finished ones without a cached file say so.
       const active = ACTIVE_PHASES.has(item.phase);
+      const inFlight = active || item.phase === 'detached';
       const placeholder = el('div', 'placeholder');
-      placeholder.append(icon(active ? 'loading' : item.phase === 'failed' ? 'error' : 'file-media', active ? 'codicon-modifier-spin' : ''));
-      placeholder.append(el('span', 'placeholder-text', active ? strings?.phases[item.phase] : strings?.noImage));
+      placeholder.append(icon(inFlight ? PHASE_ICONS[item.phase] : 'file-media', active ? 'codicon-modifier-spin' : ''));
+      placeholder.append(el('span', 'placeholder-text', inFlight ? strings?.phases[item.phase] : strings?.noImage));
       media.append(placeholder);
     }
     if (item.imageCount > 1 && strings) {

@@ -1,0 +1,253 @@
+/**
+ * A standalone harness for the gallery webview: a static server on 127.0.0.1 that serves the BUILT
+ * `dist/webview/gallery.js`, `media/gallery.css` and the codicons under the page's real CSP (built by
+ * `buildGalleryHtml`), plus a fake `acquireVsCodeApi` (fakeVscodeApi.js) that answers `ready` with synthetic
+ * items and records what the page posts. Images are small PNG files served over HTTP (the CSP allows no
+ * `data:` URIs). Used by test/unit/galleryPage.test.ts and the gallery benchmark.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { PNG } from 'pngjs';
+import type { Browser } from 'playwright-core';
+import { buildGalleryHtml, createNonce } from '../../src/webview/galleryHtml';
+import type { GalleryItem, GalleryStrings } from '../../src/webview/protocol';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
+
+/** Repository root (this file compiles to out/test/gallery/). */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const SOURCE_DIR = path.join(REPO_ROOT, 'test', 'gallery');
+
+export type HarnessTheme = 'light' | 'dark' | 'high-contrast';
+
+export interface HarnessPage {
+  readonly items: readonly GalleryItem[];
+  readonly theme?: HarnessTheme;
+  /** Script URL path of the gallery bundle; defaults to the built dist/webview/gallery.js. */
+  readonly script?: string;
+  /** What `getState()` returns at start (e.g. a saved scroll position). */
+  readonly savedState?: unknown;
+  readonly locale?: string;
+}
+
+export interface GalleryHarness {
+  readonly origin: string;
+  /** Registers a page and returns its URL. */
+  page(options: HarnessPage): string;
+  /** Serves extra bytes at `urlPath` (e.g. a baseline bundle). */
+  serve(urlPath: string, body: Buffer | string, contentType: string): void;
+  /** URL of a served PNG for synthetic item `index` (colour varies, shape follows the item's aspect ratio). */
+  imageUrl(index: number): string;
+  close(): Promise<void>;
+}
+
+export const HARNESS_STRINGS: GalleryStrings = {
+  title: 'Apiframe Images',
+  listLabel: 'Image history',
+  emptyTitle: 'No images yet',
+  emptyHint: 'Select some text in an editor and run "Apiframe: Generate Image from Selection".',
+  showLog: 'Show Log',
+  noImage: 'No image cached',
+  imageCount: '{0} images',
+  progress: 'Generating {0}%',
+  actions: {
+    save: 'Save to Workspace',
+    insert: 'Insert into Editor',
+    open: 'Open',
+    copyPath: 'Copy Path',
+    copyPrompt: 'Copy Prompt',
+    rerun: 'Re-run',
+    delete: 'Delete',
+    resume: 'Resume',
+  },
+  phases: {
+    'pending-submit': 'Submitting',
+    running: 'Generating',
+    detached: 'Still running on Apiframe',
+    downloading: 'Downloading',
+    done: 'Done',
+    failed: 'Failed',
+    expired: 'Expired',
+  },
+};
+
+/** A deterministic UUID v4-shaped id for synthetic item `n`. */
+export function syntheticId(n: number): string {
+  const hex = n.toString(16).padStart(12, '0');
+  return `00000000-0000-4000-8000-${hex}`;
+}
+
+const PROMPTS = [
+  'A lighthouse on a basalt cliff at dawn, watercolor, soft mist rolling over the sea',
+  'Isometric illustration of a tiny server room with plants and warm lamps',
+  'Flat vector icon of a paper plane leaving a trail of code brackets',
+  'A cozy reading nook inside a hollow tree, children’s book style',
+  'Diagram-like poster of a rocket engine, blueprint lines on navy paper',
+  'Hero image for a documentation site: mountains made of stacked books',
+];
+
+/**
+ * `count` items, newest first, mostly finished with an image, with a few in every other phase so every
+ * card variant is on screen near the top.
+ */
+export function syntheticItems(count: number, imageUrl: (index: number) => string): GalleryItem[] {
+  const start = Date.UTC(2026, 10, 25, 12, 0, 0);
+  const ratios: [string, number, number][] = [
+    ['1:1', 1024, 1024],
+    ['3:2', 1792, 1024],
+    ['2:3', 1024, 1792],
+  ];
+  const items: GalleryItem[] = [];
+  for (let i = 0; i < count; i++) {
+    const prompt = `${PROMPTS[i % PROMPTS.length]} #${count - i}`;
+    const [aspectRatio, width, height] = ratios[i % ratios.length];
+    const base = {
+      localId: syntheticId(i + 1),
+      prompt,
+      alt: prompt,
+      model: 'dall-e-3',
+      aspectRatio,
+      style: i % 2 ? 'natural' : 'vivid',
+      createdAt: new Date(start - i * 7 * 60_000).toISOString(),
+      imageCount: 1,
+    };
+    const phaseSlot = i < 8 ? i : -1;
+    if (phaseSlot === 1) items.push({ ...base, phase: 'running', status: 'PROCESSING', progress: 42, imageCount: 0 });
+    else if (phaseSlot === 3) items.push({ ...base, phase: 'detached', status: 'QUEUED', progress: null, imageCount: 0 });
+    else if (phaseSlot === 5) {
+      items.push({ ...base, phase: 'failed', status: 'FAILED', progress: null, imageCount: 0, error: 'Your prompt was rejected by the safety system.' });
+    } else if (phaseSlot === 6) items.push({ ...base, phase: 'expired', progress: null, imageCount: 0, error: 'The result expired before it could be saved.' });
+    else items.push({ ...base, phase: 'done', status: 'COMPLETED', progress: 100, image: { src: imageUrl(i), width, height } });
+  }
+  return items;
+}
+
+const PALETTE: [number, number, number][] = [
+  [0x3b, 0x82, 0xf6],
+  [0xf5, 0x9e, 0x0b],
+  [0x10, 0xb9, 0x81],
+  [0xef, 0x44, 0x44],
+  [0x8b, 0x5c, 0xf6],
+  [0x06, 0xb6, 0xd4],
+];
+
+/** A small gradient PNG so loaded images are visible in screenshots. */
+function gradientPng(colour: [number, number, number], width = 96, height = 96): Buffer {
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const offset = (y * width + x) * 4;
+      const t = (x + y) / (width + height);
+      png.data[offset] = Math.round(colour[0] * (1 - t) + 255 * t * 0.35);
+      png.data[offset + 1] = Math.round(colour[1] * (1 - t) + 255 * t * 0.35);
+      png.data[offset + 2] = Math.round(colour[2] * (1 - t * 0.5));
+      png.data[offset + 3] = 255;
+    }
+  }
+  return PNG.sync.write(png);
+}
+
+/** Serialises data for an inert `<script type="application/json">` block (`<` escaped, so `</script>` cannot close it). */
+function jsonForHtml(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+export async function startGalleryHarness(): Promise<GalleryHarness> {
+  const assets = new Map<string, { body: Buffer | string; type: string }>();
+  const pages = new Map<string, HarnessPage>();
+  const fromDisk = (urlPath: string, file: string, type: string): void => {
+    assets.set(urlPath, { body: readFileSync(file), type });
+  };
+  const galleryJs = path.join(REPO_ROOT, 'dist', 'webview', 'gallery.js');
+  if (!existsSync(galleryJs)) throw new Error('dist/webview/gallery.js is missing: run `npm run build` first');
+  fromDisk('/dist/webview/gallery.js', galleryJs, 'text/javascript');
+  fromDisk('/dist/codicons/codicon.css', path.join(REPO_ROOT, 'dist', 'codicons', 'codicon.css'), 'text/css');
+  fromDisk('/dist/codicons/codicon.ttf', path.join(REPO_ROOT, 'dist', 'codicons', 'codicon.ttf'), 'font/ttf');
+  fromDisk('/media/gallery.css', path.join(REPO_ROOT, 'media', 'gallery.css'), 'text/css');
+  fromDisk('/harness/fakeVscodeApi.js', path.join(SOURCE_DIR, 'fakeVscodeApi.js'), 'text/javascript');
+  for (const theme of ['light', 'dark', 'high-contrast']) {
+    fromDisk(`/harness/theme-${theme}.css`, path.join(SOURCE_DIR, `theme-${theme}.css`), 'text/css');
+  }
+  // One PNG per colour and aspect ratio (1:1, 3:2, 2:3, matching syntheticItems), small but the right shape.
+  const shapes: [number, number][] = [
+    [96, 96],
+    [168, 96],
+    [96, 168],
+  ];
+  PALETTE.forEach((colour, i) =>
+    shapes.forEach(([w, h], s) => assets.set(`/images/${i}-${s}.png`, { body: gradientPng(colour, w, h), type: 'image/png' })),
+  );
+
+  let origin = '';
+  const server: Server = createServer((request, response) => {
+    const urlPath = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const page = pages.get(urlPath);
+    if (page) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(renderPage(page));
+      return;
+    }
+    const asset = assets.get(urlPath);
+    if (!asset) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' });
+    response.end(asset.body);
+  });
+
+  function renderPage(page: HarnessPage): string {
+    const nonce = createNonce();
+    const html = buildGalleryHtml(
+      {
+        cspSource: origin,
+        scriptUri: `${origin}${page.script ?? '/dist/webview/gallery.js'}`,
+        styleUri: `${origin}/media/gallery.css`,
+        codiconsUri: `${origin}/dist/codicons/codicon.css`,
+        lang: page.locale ?? 'en',
+        title: 'Apiframe Images',
+      },
+      nonce,
+    );
+    const data = { items: page.items, strings: HARNESS_STRINGS, locale: page.locale ?? 'en', savedState: page.savedState ?? null };
+    // What VS Code injects into a real webview: the theme variables, then the acquireVsCodeApi() bridge.
+    const theme = `<link rel="stylesheet" href="${origin}/harness/theme-${page.theme ?? 'dark'}.css">\n`;
+    const bridge =
+      `<script type="application/json" id="harness-data">${jsonForHtml(data)}</script>\n` +
+      `<script nonce="${nonce}" src="${origin}/harness/fakeVscodeApi.js"></script>\n`;
+    return html.replace('<link rel="stylesheet"', `${theme}<link rel="stylesheet"`).replace(`<script nonce="${nonce}"`, `${bridge}<script nonce="${nonce}"`);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let pageCounter = 0;
+  return {
+    origin,
+    page(options) {
+      const urlPath = `/page-${++pageCounter}.html`;
+      pages.set(urlPath, options);
+      return `${origin}${urlPath}`;
+    },
+    serve(urlPath, body, type) {
+      assets.set(urlPath, { body, type });
+    },
+    imageUrl(index) {
+      return `${origin}/images/${index % PALETTE.length}-${index % 3}.png`;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Launches Debian's headless Chromium, or returns `undefined` when it is not installed. */
+export async function launchChromium(): Promise<Browser | undefined> {
+  if (!existsSync(CHROMIUM_PATH)) return undefined;
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
