@@ -63,10 +63,15 @@ export function isInside(folder: string, candidate: string): boolean {
   return target === base || target.startsWith(`${base}/`);
 }
 
+/** Invisible format characters that can reorder or hide parts of a path: bidi controls, zero-width characters. */
+const INVISIBLE_OR_BIDI = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/u;
+const INVISIBLE_OR_BIDI_ALL = new RegExp(INVISIBLE_OR_BIDI.source, 'gu');
+
 /** Shows a setting value in a message without letting control characters or huge values garble it. */
 function quote(value: string): string {
   const shown = value.length > 200 ? `${value.slice(0, 200)}…` : value;
-  return JSON.stringify(shown);
+  // JSON.stringify escapes control characters but not bidi overrides or zero-width characters.
+  return JSON.stringify(shown).replace(INVISIBLE_OR_BIDI_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function fail(setting: string, problem: string): DestinationResult {
@@ -99,6 +104,9 @@ export function resolveDestination(input: DestinationInput): DestinationResult {
   }
   if (setting.includes('\0') || /\p{Cc}/u.test(setting)) {
     return fail(setting, 'contains control characters.');
+  }
+  if (INVISIBLE_OR_BIDI.test(setting)) {
+    return fail(setting, 'contains invisible or bidirectional control characters, which can disguise a path.');
   }
   if (/^[A-Za-z]:/.test(setting) || /^[\\/]{2}/.test(setting)) {
     return fail(setting, 'is a drive letter or network (UNC) path; destinations outside the workspace are not allowed.');

@@ -20,7 +20,8 @@
  * - LaTeX: `\includegraphics{path}`; `% # { } \ & ~ ^ $` cannot be written in a graphicx file name and are
  *   percent-encoded (our own file names never contain them; only a destination folder could).
  * - AsciiDoc: `image::path[alt]`; target percent-encodes space, `[`, `]`; alt is double-quoted (inner `"` as
- *   `\"`) when it contains `, " = [ ]`, which would otherwise split or end the attribute list.
+ *   `\"`, backslashes before a quote dropped) when it contains `, " = [ ]`, which would otherwise split or end
+ *   the attribute list.
  * - Typst: `#image("path", alt: "…")` with `\` and `"` backslash-escaped.
  * - anything else: the bare relative path.
  */
@@ -74,13 +75,15 @@ export function referenceNeedsOwnLine(languageId: string): boolean {
 const INVISIBLE_FORMAT = /[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/gu;
 
 /**
- * One line of plain text: NFC, control characters become spaces, bidi/zero-width characters are removed,
+ * One line of plain text: NFC, control characters become spaces, bidi/zero-width characters and lone
+ * surrogates are removed,
  * whitespace collapsed and trimmed. (Zero-width joiners stay: emoji sequences and some scripts need them.)
  */
 export function toSingleLine(text: string): string {
   return text
     .normalize('NFC')
     .replace(INVISIBLE_FORMAT, '')
+    .replace(/\p{Cs}/gu, '') // lone surrogates (from cut strings) would be written as U+FFFD
     .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
     .replace(/\s+/gu, ' ')
     .trim();
@@ -128,8 +131,13 @@ export function escapeAttribute(value: string): string {
   return value.replace(/[&<>"'{}]/g, (char) => HTML_ESCAPES[char]);
 }
 
+/**
+ * Asciidoctor unescapes only `\"` inside a quoted attribute value and has no escape for a backslash, so a
+ * backslash right before a quote (or the closing quote) is dropped rather than allowed to swallow the quote.
+ */
 function asciidocAlt(alt: string): string {
-  return /[,"=[\]]/.test(alt) ? `"${alt.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : alt;
+  if (!/[,"=[\]]/.test(alt)) return alt;
+  return `"${alt.replace(/\\+(?="|$)/g, '').replace(/"/g, '\\"')}"`;
 }
 
 function typstString(text: string): string {

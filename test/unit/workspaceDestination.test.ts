@@ -117,6 +117,8 @@ describe('workspace/destination', () => {
       ['images\0/x', /control characters/],
       ['ima\nges', /control characters/],
       ['images\t/x', /control characters/],
+      ['images\u202Egnp', /bidirectional control characters/],
+      ['ima\u200Bges', /invisible/],
       ['img<1>', /not allowed in folder names/],
       ['img|x', /not allowed in folder names/],
       ['img?', /not allowed in folder names/],
@@ -146,6 +148,15 @@ describe('workspace/destination', () => {
         }
       });
     }
+
+    it('shows bidi and zero-width characters escaped in the message', () => {
+      const result = resolve('a\u202Eb\u200Bc');
+      assert.equal(result.ok, false);
+      if (!result.ok) {
+        assert.doesNotMatch(result.message, /[\u202E\u200B]/);
+        assert.ok(result.message.includes('"a\\u202eb\\u200bc"'), result.message);
+      }
+    });
 
     it('refuses a workspace folder that is not an absolute path', () => {
       const result = resolveDestination({ workspaceFolderPath: 'relative/ws', setting: 'images' });

@@ -131,6 +131,10 @@ describe('workspace/snippet', () => {
       assert.equal(imageReference('asciidoc', PATH, 'a, "b"'), `image::${PATH}["a, \\"b\\""]`);
       assert.equal(imageReference('asciidoc', PATH, 'width=100'), `image::${PATH}["width=100"]`);
       assert.equal(imageReference('asciidoc', PATH, 'plain words'), `image::${PATH}[plain words]`);
+      // Asciidoctor has no escape for a backslash before a quote: it is dropped, never allowed to eat the quote.
+      assert.equal(imageReference('asciidoc', PATH, 'a, b\\'), `image::${PATH}["a, b"]`);
+      assert.equal(imageReference('asciidoc', PATH, 'a, \\"b'), `image::${PATH}["a, \\"b"]`);
+      assert.equal(imageReference('asciidoc', PATH, 'a, b\\c'), `image::${PATH}["a, b\\c"]`);
     });
     it('Typst escapes quotes and backslashes', () => {
       assert.equal(imageReference('typst', PATH, 'say "hi" \\o/'), `#image("${PATH}", alt: "say \\"hi\\" \\\\o/")`);
@@ -156,6 +160,7 @@ describe('workspace/snippet', () => {
   describe('toSingleLine', () => {
     it('collapses and trims', () => assert.equal(toSingleLine('  a \n\n b\t c  '), 'a b c'));
     it('NFC-normalises', () => assert.equal(toSingleLine('e\u0301'), '\u00e9'));
+    it('drops lone surrogates', () => assert.equal(toSingleLine('a\uD800b\uDC00c'), 'abc'));
     it('keeps zero-width joiners inside emoji', () => assert.equal(toSingleLine('👨\u200D👩'), '👨\u200D👩'));
   });
 
