@@ -4,6 +4,27 @@
  * handler file under `src/commands/`, its entry in `src/core.ts`, and its manifest entry.
  * This module must stay free of imports: it is part of the start-up bundle.
  */
-export const COMMAND_IDS = ['apiframe.showLog'] as const;
+export const COMMAND_IDS = [
+  'apiframe.generateFromSelection',
+  'apiframe.generate',
+  'apiframe.generateHere',
+  'apiframe.setApiKey',
+  'apiframe.removeApiKey',
+  'apiframe.showImages',
+  'apiframe.showLog',
+  // Internal: called by the gallery, by notification buttons and by the tests with a record id.
+  'apiframe.saveImage',
+  'apiframe.insertImage',
+  'apiframe.resumeJob',
+] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** Commands that take a record id and make no sense in the palette (hidden there by the manifest). */
+export const INTERNAL_COMMAND_IDS: readonly CommandId[] = ['apiframe.saveImage', 'apiframe.insertImage', 'apiframe.resumeJob'];
+
+/**
+ * `globalState` key the core keeps `true` while some job is unfinished, so `onStartupFinished` can decide
+ * without loading the core bundle whether there is anything to resume.
+ */
+export const PENDING_JOBS_STATE_KEY = 'apiframe.hasUnfinishedJobs';

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { COMMAND_IDS, type CommandId } from './commandIds';
+import { COMMAND_IDS, PENDING_JOBS_STATE_KEY, type CommandId } from './commandIds';
 import type { Core } from './core';
+import { redactSecrets } from './apiframe/redact';
+import { registerGallerySerializer } from './gallery/serializer';
 
 /**
  * What `activate` returns: a small surface for the integration tests (and other extensions) to reach
@@ -35,12 +37,21 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => runCommand(id, args)));
   }
 
+  // The gallery comes back after a window reload; its host (and the core) load only when that happens.
+  context.subscriptions.push(registerGallerySerializer((panel) => loadCore().restoreGallery(panel)));
+
+  // onStartupFinished: resume unfinished jobs, but only when the core left the flag saying there are some —
+  // otherwise start-up does no work and loads nothing.
+  if (context.globalState.get<boolean>(PENDING_JOBS_STATE_KEY) === true) {
+    setTimeout(() => void loadCore().resumePendingJobs(), 0);
+  }
+
   async function runCommand(id: CommandId, args: unknown[]): Promise<unknown> {
     try {
       return await loadCore().run(id, args);
     } catch (error) {
       // Surface failures instead of letting them vanish into the extension host log.
-      const message = error instanceof Error ? error.message : String(error);
+      const message = redactSecrets(error instanceof Error ? error.message : String(error));
       log.error(`Command ${id} failed: ${message}`);
       const showLog = vscode.l10n.t('Show Log');
       void vscode.window

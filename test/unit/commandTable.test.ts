@@ -1,15 +1,73 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { COMMAND_IDS } from '../../src/commandIds';
+import { COMMAND_IDS, INTERNAL_COMMAND_IDS } from '../../src/commandIds';
 
+interface ManifestCommand {
+  command: string;
+  title: string;
+  category?: string;
+}
+interface MenuEntry {
+  command: string;
+  when?: string;
+}
+interface ConfigurationProperty {
+  scope?: string;
+  markdownDescription?: string;
+  description?: string;
+  enumDescriptions?: string[];
+  default?: unknown;
+}
 interface Manifest {
-  contributes: { commands: { command: string; title: string; category?: string }[] };
+  activationEvents: string[];
+  contributes: {
+    commands: ManifestCommand[];
+    menus: Record<string, MenuEntry[]>;
+    configuration: { properties: Record<string, ConfigurationProperty> };
+  };
+  capabilities: {
+    untrustedWorkspaces: { supported: boolean | string; description?: string; restrictedConfigurations?: string[] };
+    virtualWorkspaces: { supported: boolean | string; description?: string };
+  };
 }
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
-const nls = JSON.parse(readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(path.join(root, file), 'utf8')) as T;
+const manifestText = readFileSync(path.join(root, 'package.json'), 'utf8');
+const manifest = JSON.parse(manifestText) as Manifest;
+const nls = readJson<Record<string, string>>('package.nls.json');
+const nlsKo = readJson<Record<string, string>>('package.nls.ko.json');
+const bundleKo = readJson<Record<string, string>>('l10n/bundle.l10n.ko.json');
+
+/** Every `%key%` the manifest uses. */
+function manifestKeys(): string[] {
+  return [...manifestText.matchAll(/"%([^"%]+)%"/g)].map((match) => match[1]);
+}
+
+function sourceFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...sourceFiles(full));
+    else if (entry.name.endsWith('.ts')) found.push(full);
+  }
+  return found;
+}
+
+/** The literal first argument of every `l10n.t(...)` call in src/ (the strings the Korean bundle must cover). */
+function l10nStrings(): Map<string, string> {
+  const strings = new Map<string, string>();
+  const call = /l10n\.t\(\s*(['"])((?:\\.|(?!\1)[^\\])*)\1/g;
+  for (const file of sourceFiles(path.join(root, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(call)) {
+      const value = match[2].replace(/\\(.)/g, (_m, char: string) => (char === 'n' ? '\n' : char));
+      strings.set(value, path.relative(root, file));
+    }
+  }
+  return strings;
+}
 
 describe('command table', () => {
   it('contributes exactly the commands the extension registers', () => {
@@ -23,6 +81,77 @@ describe('command table', () => {
       const key = /^%(.+)%$/.exec(command.title)?.[1];
       assert.ok(key, `${command.command} title is not a %nls% key`);
       assert.ok(nls[key], `${key} is missing from package.nls.json`);
+    }
+  });
+
+  it('hides exactly the internal commands from the palette', () => {
+    const hidden = manifest.contributes.menus.commandPalette.filter((entry) => entry.when === 'false').map((entry) => entry.command);
+    assert.deepEqual(hidden.sort(), [...INTERNAL_COMMAND_IDS].sort());
+  });
+
+  it('offers "from selection" in the editor context menu only with a selection, and "here" on explorer folders', () => {
+    const editorMenu = manifest.contributes.menus['editor/context'].find((e) => e.command === 'apiframe.generateFromSelection');
+    assert.match(editorMenu?.when ?? '', /\beditorHasSelection\b/);
+    const explorerMenu = manifest.contributes.menus['explorer/context'].find((e) => e.command === 'apiframe.generateHere');
+    assert.match(explorerMenu?.when ?? '', /\bexplorerResourceIsFolder\b/);
+  });
+});
+
+describe('settings in the manifest', () => {
+  const properties = manifest.contributes.configuration.properties;
+
+  it('keeps the base URL, history and timeout out of workspace reach (application scope)', () => {
+    for (const key of ['apiframe.baseUrl', 'apiframe.historyLimit', 'apiframe.requestTimeoutSeconds']) {
+      assert.equal(properties[key]?.scope, 'application', key);
+    }
+    assert.equal(properties['apiframe.baseUrl'].default, 'https://api.apiframe.ai');
+  });
+
+  it('has the documented defaults', () => {
+    assert.equal(properties['apiframe.destination'].default, 'images');
+    assert.equal(properties['apiframe.afterCompletion'].default, 'openGallery');
+    assert.equal(properties['apiframe.historyLimit'].default, 500);
+  });
+
+  it('never declares a setting for the API key', () => {
+    for (const key of Object.keys(properties)) assert.doesNotMatch(key, /key|secret|token/i, key);
+  });
+
+  it('declares limited support for untrusted and virtual workspaces, restricting the destination', () => {
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['apiframe.destination']);
+    assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
+  });
+
+  it('activates on start-up (to resume jobs) and for the gallery restore', () => {
+    assert.ok(manifest.activationEvents.includes('onStartupFinished'));
+    assert.ok(manifest.activationEvents.includes('onWebviewPanel:apiframe.gallery'));
+  });
+});
+
+describe('localization', () => {
+  it('resolves every %key% of the manifest in English and Korean', () => {
+    for (const key of manifestKeys()) {
+      assert.ok(nls[key], `${key} is missing from package.nls.json`);
+      assert.ok(nlsKo[key], `${key} is missing from package.nls.ko.json`);
+    }
+  });
+
+  it('has the same keys in package.nls.json and package.nls.ko.json', () => {
+    assert.deepEqual(Object.keys(nlsKo).sort(), Object.keys(nls).sort());
+  });
+
+  it('translates every vscode.l10n.t string of the extension into Korean', () => {
+    const strings = l10nStrings();
+    assert.ok(strings.size > 20, `found only ${strings.size} l10n strings — is the extraction broken?`);
+    const missing = [...strings].filter(([value]) => !bundleKo[value]).map(([value, file]) => `${file}: ${JSON.stringify(value)}`);
+    assert.deepEqual(missing, []);
+  });
+
+  it('keeps the {n} placeholders of each translation', () => {
+    for (const [english, korean] of Object.entries(bundleKo)) {
+      const placeholders = (text: string): string[] => [...text.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
+      assert.deepEqual(placeholders(korean), placeholders(english), english);
     }
   });
 });

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import type { CoreServices } from '../core';
+import type { GalleryActions } from '../gallery/galleryPanel';
+import { defaultOptions, generateImages, resumeRecord, saveRecord } from './generation';
+import { shortPrompt } from '../progress/jobProgress';
+
+/**
+ * What the gallery's buttons do. Every action looks the record up by id (the webview only ever sends ids)
+ * and reports its own failures.
+ */
+export function createGalleryActions(services: CoreServices): GalleryActions {
+  const withRecord = (name: string, run: (localId: string) => Promise<unknown>) => async (localId: string) => {
+    try {
+      const manager = await services.jobs();
+      if (!manager.get(localId)) return undefined;
+      return await run(localId);
+    } catch (error) {
+      services.reportError(error, name);
+      return undefined;
+    }
+  };
+  const record = async (localId: string) => {
+    const found = (await services.jobs()).get(localId);
+    if (!found) throw new Error(`Unknown record ${localId}`);
+    return found;
+  };
+  return {
+    save: withRecord('Save to Workspace', async (id) => saveRecord(services, await record(id), { insert: false })),
+    insert: withRecord('Insert into Editor', async (id) => saveRecord(services, await record(id), { insert: true, atCurrentSelection: true })),
+    open: withRecord('Open', async (id) => {
+      const file = (await services.jobs()).cachedFilePath(await record(id), 0);
+      if (file) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    }),
+    copyPath: withRecord('Copy Path', async (id) => {
+      const file = (await services.jobs()).cachedFilePath(await record(id), 0);
+      if (file) await vscode.env.clipboard.writeText(file);
+    }),
+    copyPrompt: withRecord('Copy Prompt', async (id) => vscode.env.clipboard.writeText((await record(id)).prompt)),
+    rerun: withRecord('Re-run', async (id) => {
+      const { prompt, aspectRatio, style, origin } = await record(id);
+      return generateImages(services, [{ prompt, origin }], defaultOptions({ aspectRatio, style }));
+    }),
+    delete: withRecord('Delete', async (id) => {
+      const found = await record(id);
+      const remove = vscode.l10n.t('Delete');
+      const choice = await services.ui.message(
+        'warning',
+        vscode.l10n.t('Delete "{0}" from the history?', shortPrompt(found.prompt)),
+        [remove],
+        { modal: true, detail: vscode.l10n.t('The cached image is deleted too. Copies saved in the workspace stay.') },
+      );
+      if (choice === remove) await (await services.jobs()).delete(id);
+    }),
+    resume: withRecord('Resume', (id) => resumeRecord(services, id)),
+    showLog: () => services.host.log.show(true),
+  };
+}

@@ -1,0 +1,59 @@
+import * as vscode from 'vscode';
+import type { CoreServices } from '../core';
+import { describeError } from './errors';
+
+/**
+ * `Apiframe: Set API Key` — a masked input box; the key is checked with `GET /v2/me` before it is stored
+ * (in SecretStorage only) and the team name and credits are shown. A rejected key is not stored, and the
+ * message says why. Tests (and scripts) may pass the key as the first argument `{ key }` instead of typing it.
+ * Resolves with true when a key was stored.
+ */
+export async function setApiKey(services: CoreServices, args: readonly unknown[]): Promise<boolean> {
+  const given = args.find((arg): arg is { key: string } => typeof arg === 'object' && arg !== null && typeof (arg as { key?: unknown }).key === 'string');
+  const typed =
+    given?.key ??
+    (await services.ui.inputBox({
+      title: vscode.l10n.t('Apiframe API Key'),
+      prompt: vscode.l10n.t('Paste your Apiframe API key. It is checked with Apiframe, then kept in VS Code\'s secret storage.'),
+      placeHolder: 'afk_…',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter a key.') : undefined),
+    }));
+  const key = typed?.trim();
+  if (!key) return false;
+
+  let client;
+  try {
+    client = services.clientForKey(key);
+  } catch (error) {
+    // A malformed key (spaces, control characters) or an unusable base URL: nothing is stored.
+    void services.ui.message('error', describeKeyFailure(services, error, key), []);
+    return false;
+  }
+  try {
+    const me = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the API key with Apiframe…') },
+      () => client.me(),
+    );
+    await services.apiKey.store(key);
+    const team = me.team;
+    const text = team
+      ? vscode.l10n.t('API key saved. Team "{0}" has {1} credits.', team.name, team.credits)
+      : vscode.l10n.t('API key saved.');
+    services.logger.info('An Apiframe API key was verified and stored.');
+    void services.ui.message('info', services.redact(text), []);
+    return true;
+  } catch (error) {
+    services.logger.warn(`The API key was not stored: ${services.redact(error instanceof Error ? error.message : String(error))}`);
+    void services.ui.message('error', describeKeyFailure(services, error, key), []);
+    return false;
+  } finally {
+    void client.close().catch(() => undefined);
+  }
+}
+
+function describeKeyFailure(services: CoreServices, error: unknown, key: string): string {
+  const described = describeError(error, [key]);
+  return services.redact(vscode.l10n.t('The API key was not saved: {0}', described.text));
+}

@@ -1,0 +1,107 @@
+import * as vscode from 'vscode';
+import type { AspectRatio, DalleStyle } from './apiframe/types';
+
+/**
+ * Typed access to the `apiframe.*` settings (declared in package.json `contributes.configuration`) and to
+ * the proxy settings VS Code itself owns. Read on every use: settings can change at any time.
+ */
+export const SETTINGS_SECTION = 'apiframe';
+export const DEFAULT_BASE_URL = 'https://api.apiframe.ai';
+export const DEFAULT_DESTINATION = 'images';
+export const DEFAULT_HISTORY_LIMIT = 500;
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+
+export type AfterCompletion = 'openGallery' | 'saveAndInsert' | 'saveOnly' | 'nothing';
+
+const ASPECT_RATIOS: readonly AspectRatio[] = ['1:1', '3:2', '2:3'];
+const STYLES: readonly DalleStyle[] = ['vivid', 'natural'];
+const AFTER_COMPLETION: readonly AfterCompletion[] = ['openGallery', 'saveAndInsert', 'saveOnly', 'nothing'];
+
+export interface ProxySettings {
+  readonly url?: string;
+  readonly strictSSL: boolean;
+  readonly noProxy: readonly string[];
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function boundedInteger(value: unknown, min: number, max: number, fallback: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+}
+
+/**
+ * Reads a setting that must never come from a workspace: only the user (global) value or the default.
+ * `application` scope already keeps workspace values out in VS Code, but a hand-edited
+ * `.vscode/settings.json` is ignored here too, defensively, because these settings decide where the key goes.
+ */
+function userOrDefault(key: string): unknown {
+  const inspected = section().inspect<unknown>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+export function defaultAspectRatio(): AspectRatio {
+  return oneOf(section().get<unknown>('aspectRatio'), ASPECT_RATIOS, '1:1');
+}
+
+export function defaultStyle(): DalleStyle {
+  return oneOf(section().get<unknown>('style'), STYLES, 'vivid');
+}
+
+/** Whether "Generate Image from Selection" asks for aspect ratio and style instead of using the defaults. */
+export function askForOptions(): boolean {
+  return section().get<unknown>('askForOptions') === true;
+}
+
+/** The destination folder template for a document (resource-scoped: may differ per workspace folder). */
+export function destinationTemplate(scope?: vscode.ConfigurationScope): string {
+  const value = section(scope).get<unknown>('destination');
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_DESTINATION;
+}
+
+export function afterCompletion(): AfterCompletion {
+  return oneOf(section().get<unknown>('afterCompletion'), AFTER_COMPLETION, 'openGallery');
+}
+
+export function historyLimit(): number {
+  return boundedInteger(userOrDefault('historyLimit'), 1, 10_000, DEFAULT_HISTORY_LIMIT);
+}
+
+/** The API base URL from user settings only (never a workspace's); validated by the client's https rule. */
+export function baseUrl(): string {
+  const value = userOrDefault('baseUrl');
+  return typeof value === 'string' && value.trim() !== '' ? value.trim().replace(/\/+$/, '') : DEFAULT_BASE_URL;
+}
+
+export function requestTimeoutMs(): number {
+  return boundedInteger(userOrDefault('requestTimeoutSeconds'), 5, 600, DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000;
+}
+
+/** VS Code's own proxy settings (`http.proxy`, `http.proxyStrictSSL`, `http.noProxy`). */
+export function proxySettings(): ProxySettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const url = http.get<unknown>('proxy');
+  const noProxy = http.get<unknown>('noProxy');
+  return {
+    url: typeof url === 'string' && url.trim() !== '' ? url.trim() : undefined,
+    strictSSL: http.get<unknown>('proxyStrictSSL') !== false,
+    noProxy: Array.isArray(noProxy) ? noProxy.filter((entry): entry is string => typeof entry === 'string') : [],
+  };
+}
+
+/** True when a configuration change touches what the API client is built from. */
+export function affectsClient(event: vscode.ConfigurationChangeEvent): boolean {
+  return (
+    event.affectsConfiguration(`${SETTINGS_SECTION}.baseUrl`) ||
+    event.affectsConfiguration(`${SETTINGS_SECTION}.requestTimeoutSeconds`) ||
+    event.affectsConfiguration('http.proxy') ||
+    event.affectsConfiguration('http.proxyStrictSSL') ||
+    event.affectsConfiguration('http.noProxy')
+  );
+}
