@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { buildGalleryHtml, createNonce, galleryCsp, type GalleryHtmlOptions } from '../../src/webview/galleryHtml';
+
+const OPTIONS: GalleryHtmlOptions = {
+  cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/gallery.js',
+  styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/gallery.css',
+  codiconsUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/codicons/codicon.css',
+  lang: 'ko',
+  title: 'Apiframe Images',
+};
+
+function cspOf(html: string): string {
+  const match = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html);
+  assert.ok(match, 'no CSP meta tag');
+  return match[1].replace(/&#39;/g, "'");
+}
+
+describe('gallery page HTML', () => {
+  it('declares the strict CSP: nothing by default, local resources only, a nonce for scripts', () => {
+    const html = buildGalleryHtml(OPTIONS, 'abc123');
+    const directives = cspOf(html).split(';').map((d) => d.trim());
+    assert.deepEqual(directives, [
+      "default-src 'none'",
+      `img-src ${OPTIONS.cspSource}`,
+      `style-src ${OPTIONS.cspSource}`,
+      `font-src ${OPTIONS.cspSource}`,
+      "script-src 'nonce-abc123'",
+    ]);
+    assert.doesNotMatch(cspOf(html), /unsafe-inline|unsafe-eval|\*|data:|https?:\/\/(?!file\+\.vscode-resource)/);
+    assert.equal(galleryCsp(OPTIONS.cspSource, 'n'), cspOf(buildGalleryHtml(OPTIONS, 'n')));
+  });
+
+  it('puts the nonce on the one script, which is the bundled gallery script', () => {
+    const html = buildGalleryHtml(OPTIONS, 'N0nce+/=');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0][1], /nonce="N0nce\+\/="/);
+    assert.match(scripts[0][1], new RegExp(`src="${OPTIONS.scriptUri.replace(/[.+]/g, '\\$&')}"`));
+    assert.equal(scripts[0][2].trim(), '', 'the script must have no inline body');
+  });
+
+  it('uses a fresh random nonce on every render', () => {
+    const nonces = new Set(Array.from({ length: 20 }, () => /'nonce-([^']+)'/.exec(cspOf(buildGalleryHtml(OPTIONS)))?.[1]));
+    assert.equal(nonces.size, 20);
+    assert.match(createNonce(), /^[A-Za-z0-9+/]{22}==$/);
+  });
+
+  it('has no inline styles or event handlers and links the stylesheets', () => {
+    const html = buildGalleryHtml(OPTIONS, 'x');
+    assert.doesNotMatch(html, /<style\b/i);
+    assert.doesNotMatch(html, /\sstyle=/i);
+    assert.doesNotMatch(html, /\son[a-z]+=/i);
+    assert.doesNotMatch(html, /javascript:/i);
+    assert.ok(html.includes(`<link rel="stylesheet" href="${OPTIONS.codiconsUri}">`));
+    assert.ok(html.includes(`<link rel="stylesheet" href="${OPTIONS.styleUri}">`));
+  });
+
+  it('sets <html lang> from the display language and refuses anything that is not a language tag', () => {
+    assert.match(buildGalleryHtml(OPTIONS, 'x'), /<html lang="ko">/);
+    assert.match(buildGalleryHtml({ ...OPTIONS, lang: 'zh-Hant' }, 'x'), /<html lang="zh-Hant">/);
+    assert.match(buildGalleryHtml({ ...OPTIONS, lang: 'en"><script>alert(1)</script>' }, 'x'), /<html lang="en">/);
+  });
+
+  it('escapes what it interpolates', () => {
+    const html = buildGalleryHtml({ ...OPTIONS, title: '<b>"x"</b>', styleUri: 'https://a/"onload="x' }, 'x');
+    assert.ok(html.includes('<title>&lt;b&gt;&quot;x&quot;&lt;/b&gt;</title>'));
+    assert.ok(html.includes('href="https://a/&quot;onload=&quot;x"'));
+  });
+});

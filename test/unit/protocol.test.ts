@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import { GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, isUuid, parseWebviewMessage } from '../../src/webview/protocol';
+
+const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
+const OTHER_ID = 'a1b2c3d4-e5f6-4a7b-9c8d-0e1f2a3b4c5d';
+
+describe('webview protocol: parseWebviewMessage', () => {
+  it('accepts ready and showLog with nothing else', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'showLog' }), { type: 'showLog' });
+  });
+
+  it('accepts every card action for a UUID', () => {
+    for (const action of GALLERY_ITEM_ACTIONS) {
+      assert.deepEqual(parseWebviewMessage({ type: 'action', action, localId: ID }), { type: 'action', action, localId: ID });
+    }
+  });
+
+  it('accepts a rendered report and returns a copy', () => {
+    const input = { type: 'rendered', total: 2, localIds: [ID, OTHER_ID], loadedImages: [ID], failedImages: [] };
+    const parsed = parseWebviewMessage(input);
+    assert.deepEqual(parsed, input);
+    assert.notEqual(parsed, input);
+  });
+
+  it('rejects values that are not plain objects', () => {
+    for (const value of [undefined, null, 'ready', 42, true, [], [{ type: 'ready' }], new Map([['type', 'ready']])]) {
+      assert.equal(parseWebviewMessage(value), undefined, String(value));
+    }
+    class Message {
+      type = 'ready';
+    }
+    assert.equal(parseWebviewMessage(new Message()), undefined);
+  });
+
+  it('rejects unknown and mistyped types', () => {
+    for (const type of ['state', 'update', 'READY', 'save', '', 1, null]) {
+      assert.equal(parseWebviewMessage({ type }), undefined, String(type));
+    }
+    assert.equal(parseWebviewMessage({}), undefined);
+  });
+
+  it('rejects extra fields', () => {
+    assert.equal(parseWebviewMessage({ type: 'ready', extra: 1 }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'showLog', localId: ID }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'action', action: 'save', localId: ID, path: '/etc/passwd' }), undefined);
+    assert.equal(
+      parseWebviewMessage({ type: 'rendered', total: 0, localIds: [], loadedImages: [], failedImages: [], html: '<b>' }),
+      undefined,
+    );
+  });
+
+  it('rejects missing fields', () => {
+    assert.equal(parseWebviewMessage({ type: 'action', action: 'save' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'action', localId: ID }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'rendered', total: 0, localIds: [], loadedImages: [] }), undefined);
+  });
+
+  it('rejects unknown actions and wrong field types', () => {
+    for (const action of ['rm', 'showLog', 'Save', 'constructor', 'toString', '', 3, null, ['save']]) {
+      assert.equal(parseWebviewMessage({ type: 'action', action, localId: ID }), undefined, String(action));
+    }
+    assert.equal(parseWebviewMessage({ type: 'rendered', total: '2', localIds: [], loadedImages: [], failedImages: [] }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'rendered', total: -1, localIds: [], loadedImages: [], failedImages: [] }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'rendered', total: 1.5, localIds: [], loadedImages: [], failedImages: [] }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'rendered', total: 1, localIds: ID, loadedImages: [], failedImages: [] }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'rendered', total: 1, localIds: [1], loadedImages: [], failedImages: [] }), undefined);
+  });
+
+  it('rejects paths, URIs and other non-UUID ids', () => {
+    const notIds = [
+      '/home/user/.ssh/id_rsa',
+      '../../../etc/passwd',
+      'file:///tmp/x.png',
+      `${ID}/1.png`,
+      `${ID} `,
+      ` ${ID}`,
+      ID.replace(/-/g, ''),
+      '3f2b8c1e-9a4d-0e6f-8b7a-1c2d3e4f5a6b', // version nibble 0
+      '3f2b8c1e-9a4d-4e6f-cb7a-1c2d3e4f5a6b', // variant nibble c
+      'zzzzzzzz-9a4d-4e6f-8b7a-1c2d3e4f5a6b',
+      '',
+      42,
+      null,
+      { id: ID },
+    ];
+    for (const localId of notIds) {
+      assert.equal(parseWebviewMessage({ type: 'action', action: 'open', localId }), undefined, String(localId));
+      assert.equal(isUuid(localId), false, String(localId));
+    }
+    assert.equal(
+      parseWebviewMessage({ type: 'rendered', total: 1, localIds: ['../x'], loadedImages: [], failedImages: [] }),
+      undefined,
+    );
+  });
+
+  it('rejects oversized strings and lists', () => {
+    assert.equal(parseWebviewMessage({ type: 'action', action: 'save', localId: ID + 'a'.repeat(100_000) }), undefined);
+    const tooMany = Array.from({ length: MAX_REPORTED_IDS + 1 }, () => ID);
+    assert.equal(parseWebviewMessage({ type: 'rendered', total: 1, localIds: tooMany, loadedImages: [], failedImages: [] }), undefined);
+    const atLimit = Array.from({ length: MAX_REPORTED_IDS }, () => ID);
+    assert.ok(parseWebviewMessage({ type: 'rendered', total: 1, localIds: atLimit, loadedImages: [], failedImages: [] }));
+    assert.equal(
+      parseWebviewMessage({ type: 'rendered', total: Number.MAX_SAFE_INTEGER, localIds: [], loadedImages: [], failedImages: [] }),
+      undefined,
+    );
+  });
+
+  it('ignores inherited properties (only own keys count)', () => {
+    const inherited = Object.create({ type: 'ready' }) as object;
+    assert.equal(parseWebviewMessage(inherited), undefined);
+  });
+});
