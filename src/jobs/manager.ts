@@ -300,6 +300,7 @@ class JobManagerImpl implements JobManager {
         timeoutMs: this.options.waitTimeoutMs,
         model: durationModelFromState(this.journal.durationModel),
         now: this.now,
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
         onUpdate: (update) => this.onJobUpdate(task, update),
       });
     });
@@ -414,7 +415,7 @@ class JobManagerImpl implements JobManager {
         const base = this.options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_MS;
         const delay = Math.min(DEFAULT_RETRY_MAX_MS, base * 2 ** (attempt - 1));
         this.options.log.debug(`Job ${task.localId}: ${step} failed (${describe(error)}); attempt ${attempt + 1} in ${delay} ms.`);
-        await abortableDelay(delay, signal);
+        await (this.options.sleep ?? abortableDelay)(delay, signal);
       }
     }
   }
@@ -607,21 +608,21 @@ function clean(text: string | null | undefined): string | undefined {
   return trimmed ? redactSecrets(trimmed.slice(0, 1000)) : undefined;
 }
 
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
+    if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal?.reason);
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

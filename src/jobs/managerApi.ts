@@ -37,6 +37,11 @@ export interface JobManagerOptions {
   readonly retryBaseDelayMs?: number;
   /** How long progress-only changes may wait before the journal is written. Default 1000 ms. */
   readonly progressFlushMs?: number;
+  /**
+   * Waits between polls and between step attempts (rejects with the signal's reason when it aborts). Tests
+   * scale it with the emulator's time factor; the default is a plain timer.
+   */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /**
