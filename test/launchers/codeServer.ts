@@ -14,15 +14,16 @@ import { SUITE_BANNER } from '../integration/harnessProtocol';
 import {
   ackFile,
   parseScreenshotRequest,
-  SCREENSHOT_DRIVER_ENV,
   SCREENSHOTS_ENV,
   type ScreenshotAck,
   type ScreenshotRequest,
 } from '../integration/screenshots';
 import {
   ensureInstalled,
+  extensionEnvironmentFrom,
   HarnessError,
   openWorkbench,
+  optionValue,
   PROJECT_ROOT,
   runCleanup,
   startVsCodeServer,
@@ -31,25 +32,6 @@ import {
 } from './vscodeServer';
 
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
-
-/** Reads `--name value` from argv. */
-export function optionValue(argv: readonly string[], name: string): string | undefined {
-  const index = argv.indexOf(name);
-  return index >= 0 ? argv[index + 1] : undefined;
-}
-
-/** The variables the extension host gets: the result file, the screenshot folder and every APIFRAME_TEST_*. */
-export function extensionEnvironmentFrom(env: NodeJS.ProcessEnv, screenshotDir: string | undefined): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && name.startsWith('APIFRAME_TEST_')) picked[name] = value;
-  }
-  if (screenshotDir) {
-    picked[SCREENSHOTS_ENV] = screenshotDir;
-    picked[SCREENSHOT_DRIVER_ENV] = 'code-server';
-  }
-  return picked;
-}
 
 /** Workbench lines that can show up between the suite's own lines and say nothing about it. */
 function isWorkbenchNoise(text: string): boolean {

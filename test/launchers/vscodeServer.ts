@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, ElementHandle, Page } from 'playwright-core';
+import { SCREENSHOT_DRIVER_ENV, SCREENSHOTS_ENV } from '../integration/screenshots';
 
 /** The repository root (this file is compiled to out/test/launchers/). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -39,6 +40,28 @@ export interface InstalledTools {
   /** The VS Code version code-server ships, e.g. `1.139.1`. */
   readonly vscodeVersion: string;
   readonly chromium: string;
+}
+
+/** Reads `--name value` from argv. */
+export function optionValue(argv: readonly string[], name: string): string | undefined {
+  const index = argv.indexOf(name);
+  return index >= 0 ? argv[index + 1] : undefined;
+}
+
+/**
+ * The variables the extension host gets: every APIFRAME_TEST_* (the result file among them), plus the
+ * screenshot folder when the launcher can take screenshots.
+ */
+export function extensionEnvironmentFrom(env: NodeJS.ProcessEnv, screenshotDir: string | undefined): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && name.startsWith('APIFRAME_TEST_')) picked[name] = value;
+  }
+  if (screenshotDir) {
+    picked[SCREENSHOTS_ENV] = screenshotDir;
+    picked[SCREENSHOT_DRIVER_ENV] = 'code-server';
+  }
+  return picked;
 }
 
 // ---------------------------------------------------------------------------------------------------------
