@@ -1,0 +1,243 @@
+/**
+ * Property checks for the hostile-input suite, written independently of the code under test (they do not
+ * import it): a file-name validator after the Windows / macOS / Linux rules, and small parsers that read each
+ * inserted reference back the way its language would, so escaping is judged by its effect, not its spelling.
+ */
+import * as assert from 'node:assert/strict';
+import { posix } from 'node:path';
+
+const WINDOWS_DEVICE_NAMES = new Set([
+  'CON', 'PRN', 'AUX', 'NUL', 'CONIN$', 'CONOUT$',
+  ...['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '¹', '²', '³'].flatMap((d) => [`COM${d}`, `LPT${d}`]),
+]);
+
+/** Every reason `name` is not a safe, portable file name for a saved image; `[]` when it is. */
+export function fileNameProblems(name: string): string[] {
+  const problems: string[] = [];
+  if (name === '' || name === '.' || name === '..') problems.push('empty or a dot name');
+  if (/[/\\]/.test(name)) problems.push('path separator');
+  if (/[<>:"|?*]/.test(name)) problems.push('character Windows refuses');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) problems.push('control character');
+  if (/\p{Cf}/u.test(name)) problems.push('invisible format / bidi character');
+  if (/\p{Cs}/u.test(name)) problems.push('lone surrogate');
+  if (/[\u2028\u2029]/.test(name)) problems.push('line separator');
+  if (name !== name.normalize('NFC')) problems.push('not NFC');
+  if (Buffer.byteLength(name, 'utf8') > 255) problems.push('over 255 UTF-8 bytes');
+  if (name.length > 255) problems.push('over 255 UTF-16 units');
+  if (name.startsWith('.')) problems.push('leading dot (hidden file)');
+  if (/^\s|\s$/u.test(name)) problems.push('leading or trailing whitespace');
+  if (/[. ]$/.test(name)) problems.push('trailing dot or space');
+  if (WINDOWS_DEVICE_NAMES.has(name.split('.')[0].trimEnd().toUpperCase())) problems.push('Windows device name');
+  if (!/\.(png|jpg|webp)$/.test(name)) problems.push('missing image extension');
+  return problems;
+}
+
+export function assertSafeFileName(name: string): void {
+  assert.deepEqual(fileNameProblems(name), [], `unsafe file name ${JSON.stringify(name)}`);
+}
+
+/** `path` is `folder` or below it: absolute, no `.`/`..`/empty segments, no NUL, segment-boundary prefix. */
+export function assertInsideFolder(folder: string, path: string): void {
+  assert.ok(path.startsWith('/'), `${JSON.stringify(path)} is not absolute`);
+  assert.ok(!path.includes('\0'), 'NUL in path');
+  const segments = path.split('/').slice(1);
+  if (path !== '/') {
+    assert.ok(segments.every((s) => s !== '' && s !== '.' && s !== '..'), `${JSON.stringify(path)} is not normalised`);
+  }
+  assert.ok(path === folder || path.startsWith(`${folder}/`), `${JSON.stringify(path)} is outside ${folder}`);
+}
+
+/** Joining the name onto the folder lands exactly one level below it. */
+export function assertJoinStaysIn(folder: string, name: string): void {
+  const joined = posix.join(folder, name);
+  assert.equal(posix.dirname(joined), folder, `${JSON.stringify(name)} escapes ${folder}`);
+  assert.equal(posix.basename(joined), name, `${JSON.stringify(name)} is changed by joining`);
+}
+
+const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
+
+function percentDecode(text: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    assert.fail(`${what}: invalid percent-encoding in ${JSON.stringify(text)}`);
+  }
+}
+
+function assertOneLine(snippet: string): void {
+  assert.ok(!/[\r\n\u2028\u2029\u0085]/.test(snippet), `line break in ${JSON.stringify(snippet)}`);
+}
+
+/**
+ * Reads `![alt](target)` as CommonMark would, refusing anything our inserts must never leave unescaped inside
+ * the link text (brackets, backticks, `<`, entities). Returns the alt text and the (decoded) target.
+ */
+export function parseMarkdownImage(snippet: string): { alt: string; target: string } {
+  assertOneLine(snippet);
+  assert.ok(snippet.startsWith('!['), 'starts with ![');
+  let i = 2;
+  let alt = '';
+  for (;;) {
+    assert.ok(i < snippet.length, 'unterminated link text');
+    const char = snippet[i];
+    if (char === '\\' && ASCII_PUNCTUATION.test(snippet[i + 1] ?? '')) {
+      alt += snippet[i + 1];
+      i += 2;
+      continue;
+    }
+    if (char === ']') break;
+    assert.ok(!'[`<'.includes(char), `unescaped ${char} in link text`);
+    assert.ok(!(char === '&' && /^&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(snippet.slice(i))), 'entity in link text');
+    alt += char;
+    i++;
+  }
+  assert.equal(snippet[i + 1], '(', 'link text is followed by (');
+  i += 2;
+  let raw = '';
+  if (snippet[i] === '<') {
+    i++;
+    for (;;) {
+      assert.ok(i < snippet.length, 'unterminated <destination>');
+      const char = snippet[i];
+      if (char === '\\' && ASCII_PUNCTUATION.test(snippet[i + 1] ?? '')) {
+        raw += snippet[i + 1];
+        i += 2;
+        continue;
+      }
+      if (char === '>') break;
+      assert.notEqual(char, '<', 'unescaped < in <destination>');
+      raw += char;
+      i++;
+    }
+    i++;
+  } else {
+    let depth = 0;
+    while (i < snippet.length) {
+      const char = snippet[i];
+      if (char === '\\' && ASCII_PUNCTUATION.test(snippet[i + 1] ?? '')) {
+        raw += snippet[i + 1];
+        i += 2;
+        continue;
+      }
+      if (/\s|\p{Cc}/u.test(char)) assert.fail('space or control character in bare destination');
+      if (char === '(') depth++;
+      if (char === ')') {
+        if (depth === 0) break;
+        depth--;
+      }
+      raw += char;
+      i++;
+    }
+  }
+  assert.equal(snippet.slice(i), ')', 'the destination is closed by ) and nothing follows');
+  return { alt, target: percentDecode(raw, 'markdown') };
+}
+
+const NAMED_REFERENCES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Decodes character references, refusing an ambiguous `&` (one that does not start a reference). */
+function decodeReferences(value: string): string {
+  return value.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));|&/gi, (match, decimal?: string, hex?: string, name?: string) => {
+    if (decimal) return String.fromCodePoint(Number(decimal));
+    if (hex) return String.fromCodePoint(parseInt(hex, 16));
+    if (name && NAMED_REFERENCES[name] !== undefined) return NAMED_REFERENCES[name];
+    assert.fail(`ambiguous ampersand or unknown reference ${match}`);
+  });
+}
+
+/**
+ * Reads `<img src="…" alt="…">` (or `… />` for JSX): exactly one tag, double-quoted attributes without raw
+ * `<`, `>`, quotes or braces (braces open expressions in Svelte and Astro). Returns decoded src and alt.
+ */
+export function parseImgTag(snippet: string, selfClosing: boolean): { src: string; alt: string } {
+  assertOneLine(snippet);
+  const match = /^<img src="([^"]*)" alt="([^"]*)"( \/)?>$/.exec(snippet);
+  assert.ok(match, `not a single img tag: ${JSON.stringify(snippet)}`);
+  assert.equal(match[3] !== undefined, selfClosing, 'self-closing matches the syntax');
+  for (const value of [match[1], match[2]]) {
+    assert.ok(!/[<>'{}]/.test(value), `raw <, >, ' or brace in attribute ${JSON.stringify(value)}`);
+  }
+  assert.ok(!/\s/u.test(match[1]), 'whitespace in src');
+  return { src: percentDecode(decodeReferences(match[1]), 'src'), alt: decodeReferences(match[2]) };
+}
+
+/** Reads `url("…")`: no quotes, backslashes, parentheses or whitespace inside; returns the decoded URL. */
+export function parseCssUrl(snippet: string): string {
+  assertOneLine(snippet);
+  const match = /^url\("([^"\\()\s]*)"\)$/u.exec(snippet);
+  assert.ok(match, `not a plain url("…"): ${JSON.stringify(snippet)}`);
+  return percentDecode(match[1], 'css');
+}
+
+/** Reads `.. image:: uri` and an optional `   :alt: text` line as docutils does. */
+export function parseRstImage(snippet: string): { uri: string; alt: string } {
+  const lines = snippet.split('\n');
+  assert.ok(lines.length <= 2, 'at most two lines');
+  const head = /^\.\. image:: (\S.*)$/.exec(lines[0]);
+  assert.ok(head, `not an image directive: ${JSON.stringify(lines[0])}`);
+  // docutils: backslash escapes the next character; unescaped whitespace is removed from the URI.
+  let uri = '';
+  for (let i = 0; i < head[1].length; i++) {
+    const char = head[1][i];
+    if (char === '\\' && i + 1 < head[1].length) {
+      uri += head[1][++i];
+    } else if (!/\s/u.test(char)) {
+      uri += char;
+    }
+  }
+  let alt = '';
+  if (lines.length === 2) {
+    const option = /^ {3}:alt: (\S.*)$/.exec(lines[1]);
+    assert.ok(option, `not an :alt: option line: ${JSON.stringify(lines[1])}`);
+    alt = option[1];
+    assertOneLine(alt);
+  }
+  return { uri, alt };
+}
+
+/** Reads `\includegraphics{path}`: no characters TeX would interpret inside the braces. */
+export function parseLatexGraphics(snippet: string): string {
+  assertOneLine(snippet);
+  const match = /^\\includegraphics\{([^{}%#\\&~^$]*)\}$/.exec(snippet);
+  assert.ok(match, `not a plain \\includegraphics: ${JSON.stringify(snippet)}`);
+  return match[1];
+}
+
+/**
+ * Reads `image::target[attrlist]` as Asciidoctor does for the first positional attribute: a quoted value
+ * (only `\"` unescaped) or an unquoted one without `,`, `=`, `"`, `[`, `]`.
+ */
+export function parseAsciidocImage(snippet: string): { target: string; alt: string } {
+  assertOneLine(snippet);
+  const match = /^image::(\S+?)\[(.*)\]$/.exec(snippet);
+  assert.ok(match, `not a block image macro: ${JSON.stringify(snippet)}`);
+  assert.ok(!/[[\]\s]/.test(match[1]), 'raw bracket or space in target');
+  const list = match[2];
+  let alt: string;
+  if (list.startsWith('"')) {
+    const quoted = /^"((?:\\"|[^"])*)"$/.exec(list);
+    assert.ok(quoted, `quoted attribute runs past its quote: ${JSON.stringify(list)}`);
+    assert.ok(!quoted[1].endsWith('\\'), 'a backslash would escape the closing quote');
+    alt = quoted[1].replace(/\\"/g, '"');
+  } else {
+    assert.ok(!/[,="[\]]/.test(list), `unquoted attribute with a separator: ${JSON.stringify(list)}`);
+    alt = list;
+  }
+  return { target: percentDecode(match[1], 'asciidoc'), alt };
+}
+
+function typstUnescape(body: string): string {
+  return body.replace(/\\(.)/g, (_m, char: string) => {
+    assert.ok(char === '\\' || char === '"', `unexpected Typst escape \\${char}`);
+    return char;
+  });
+}
+
+/** Reads `#image("path")` or `#image("path", alt: "text")`. */
+export function parseTypstImage(snippet: string): { path: string; alt: string } {
+  assertOneLine(snippet);
+  const match = /^#image\("((?:\\.|[^"\\])*)"(?:, alt: "((?:\\.|[^"\\])*)")?\)$/.exec(snippet);
+  assert.ok(match, `not a Typst image call: ${JSON.stringify(snippet)}`);
+  return { path: typstUnescape(match[1]), alt: match[2] === undefined ? '' : typstUnescape(match[2]) };
+}
