@@ -776,20 +776,7 @@ class ApiframeEmulator implements Emulator {
       return { kind: 'custom', status: 200, send: (req, _res, requestId) => writeLyingLength(req, requestId, bytes) };
     }
     if (hostile === 'gzipBomb') {
-      return {
-        kind: 'custom',
-        status: 200,
-        send: (_req, res) => {
-          gzipBombBytes().then(
-            (bytes) => {
-              if (res.destroyed) return;
-              res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': String(bytes.length) });
-              res.end(bytes);
-            },
-            () => res.destroy(),
-          );
-        },
-      };
+      return { kind: 'bytes', status: 200, body: gzipBombBytes(), headers: { ...headers, 'content-encoding': 'gzip' } };
     }
     if ('oversizedBytes' in hostile) {
       return { kind: 'custom', status: 200, send: (_req, res) => writeOversized(res, headers, hostile.oversizedBytes) };
