@@ -175,13 +175,17 @@ export function resolveDestination(input: DestinationInput): DestinationResult {
     );
   }
   const relativePath = folderPath === base ? '' : posix.relative(base, folderPath);
+  // The document's name can bring in what the setting itself may not contain.
+  if (/\p{Cc}/u.test(relativePath) || INVISIBLE_OR_BIDI.test(relativePath)) {
+    return fail(setting, `resolves to ${quote(relativePath)}, a folder name with control or invisible characters.`);
+  }
   for (const segment of relativePath.split('/')) {
     if (segment === '') continue;
     if (RESERVED_SEGMENT.test(segment.replace(/[ ]+$/, ''))) {
-      return fail(setting, `contains the folder name "${segment}", which Windows reserves for devices.`);
+      return fail(setting, `contains the folder name ${quote(segment)}, which Windows reserves for devices.`);
     }
     if (/[. ]$/.test(segment)) {
-      return fail(setting, `contains the folder name "${segment}", which ends in a dot or space (invalid on Windows).`);
+      return fail(setting, `contains the folder name ${quote(segment)}, which ends in a dot or space (invalid on Windows).`);
     }
   }
   return { ok: true, folderPath, relativePath };

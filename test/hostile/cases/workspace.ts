@@ -77,6 +77,18 @@ const HOSTILE_DESTINATIONS: readonly HostileDestination[] = [
     documentPath: '/home/me/site2/post.md',
     expect: 'refused',
   },
+  {
+    name: 'bidi override inside a document name',
+    setting: 'images/${documentBaseName}',
+    documentPath: '/home/me/site/cat\u202Egnp.md',
+    expect: 'refused',
+  },
+  {
+    name: 'control character inside a document name',
+    setting: '${documentBaseName}',
+    documentPath: '/home/me/site/a\u0007b.md',
+    expect: 'refused',
+  },
   { name: 'document variable without a document', setting: '${documentDirName}', documentPath: null, expect: 'refused' },
   {
     name: 'backslash traversal inside a document name stays literal',
