@@ -358,7 +358,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
     try {
       const url = new URL(base.href);
       const [pathname, search] = path.split('?');
-      url.pathname = `${base.pathname}${pathname}`;
+      url.pathname = `${base.pathname.replace(/\/+$/, '')}${pathname}`;
       url.search = search ? `?${search}` : '';
       const response = await request(url, {
         method,
