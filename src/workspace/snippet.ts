@@ -7,7 +7,7 @@
  *   collapsed to single spaces, so a reference is always one line (reStructuredText: two lines);
  * - URL-like targets (Markdown, HTML, JSX, CSS, AsciiDoc) percent-encode `%`, `#` and `?` (else read as an
  *   escape, fragment or query) and control characters; non-ASCII letters stay as they are (readable);
- * - Markdown / MDX: target also percent-encodes `<`, `>` and `\`; wrapped in `<…>` when it has spaces or
+ * - Markdown / MDX: target also percent-encodes `<`, `>`, `\` and `&` (entities are decoded there); wrapped in `<…>` when it has spaces or
  *   parentheses. Alt escapes `\ [ ] ` * _ < > & ~ |` with a backslash (brackets would end the link, a backtick
  *   could open a code span running past it, `<` raw HTML, `&` an entity, `|` a GFM table cell).
  * - HTML / Vue / Svelte / Astro / JSX: src percent-encodes space, `"`, `'`, `<`, `>`, `\`, `{`, `}`; both
@@ -100,7 +100,7 @@ function percentEncode(text: string, pattern: RegExp): string {
 
 // Characters percent-encoded in each syntax's target (see the module comment for why).
 const URL_BASE = '%#?\\p{Cc}\\u2028\\u2029';
-const MARKDOWN_TARGET = new RegExp(`[${URL_BASE}<>\\\\]`, 'gu');
+const MARKDOWN_TARGET = new RegExp(`[${URL_BASE}<>&\\\\]`, 'gu');
 const HTML_SRC = new RegExp(`[${URL_BASE} "'<>\\\\{}]`, 'gu');
 const CSS_URL = new RegExp(`[${URL_BASE} "'()\\\\]`, 'gu');
 const ASCIIDOC_TARGET = new RegExp(`[${URL_BASE} \\[\\]]`, 'gu');

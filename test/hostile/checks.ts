@@ -131,6 +131,7 @@ export function parseMarkdownImage(snippet: string): { alt: string; target: stri
     }
   }
   assert.equal(snippet.slice(i), ')', 'the destination is closed by ) and nothing follows');
+  assert.ok(!/&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(raw), 'entity in destination (CommonMark would decode it)');
   return { alt, target: percentDecode(raw, 'markdown') };
 }
 

@@ -98,6 +98,7 @@ describe('workspace/snippet', () => {
     it('Markdown: angle brackets for parentheses alone, and <, >, \\ percent-encoded', () => {
       assert.equal(imageReference('markdown', 'a(b).png', ''), '![](<a(b).png>)');
       assert.equal(imageReference('markdown', 'a<b>\\c.png', ''), '![](a%3Cb%3E%5Cc.png)');
+      assert.equal(imageReference('markdown', 'x&amp;y.png', ''), '![](x%26amp;y.png)');
     });
 
     it('HTML: quotes, braces and newlines in the path cannot end the attribute', () => {
