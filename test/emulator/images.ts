@@ -25,19 +25,28 @@ export function imageSize(aspectRatio: AspectRatio, imageScale: number): { width
   };
 }
 
+/** Insertion-ordered, so the first key is the least recently used (hits are re-inserted). */
 const cache = new Map<string, Buffer>();
-const CACHE_LIMIT = 256;
+/** Bytes kept: thousands of test-size images, or ~100 full-size ones. */
+const CACHE_LIMIT_BYTES = 32 * 1024 * 1024;
+let cachedBytes = 0;
 
 export function renderImage(spec: ImageSpec): Buffer {
   const cacheKey = JSON.stringify([spec.prompt, spec.seed, spec.index, spec.aspectRatio, spec.style, spec.imageScale]);
   const cached = cache.get(cacheKey);
-  if (cached) return cached;
-  const bytes = encode(spec);
-  if (cache.size >= CACHE_LIMIT) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
+  if (cached) {
+    cache.delete(cacheKey);
+    cache.set(cacheKey, cached);
+    return cached;
   }
+  const bytes = encode(spec);
   cache.set(cacheKey, bytes);
+  cachedBytes += bytes.length;
+  for (const [key, value] of cache) {
+    if (cachedBytes <= CACHE_LIMIT_BYTES || key === cacheKey) break;
+    cache.delete(key);
+    cachedBytes -= value.length;
+  }
   return bytes;
 }
 

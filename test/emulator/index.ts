@@ -352,6 +352,7 @@ class ApiframeEmulator implements Emulator {
       const status = this.statusAt(job, now);
       const imageUrls = status === 'COMPLETED' && job.outcome.kind !== 'resultOverride' ? this.imageUrls(job) : [];
       const servesGoodImages = job.outcome.kind === 'completed' || job.outcome.kind === 'legacyResult';
+      const render = (index: number): Buffer => this.imageBytes(job, index);
       return {
         id: job.id,
         idempotencyKey: job.idempotencyKey,
@@ -366,7 +367,10 @@ class ApiframeEmulator implements Emulator {
         endsAt: job.outcome.kind === 'stuck' ? null : job.endsAt,
         expired: this.isExpired(job, status, now),
         imageUrls,
-        imageBytes: status === 'COMPLETED' && servesGoodImages ? imageUrls.map((_, i) => this.imageBytes(job, i + 1)) : [],
+        // Rendered on first access: a chaos run lists thousands of jobs but compares bytes of few.
+        get imageBytes(): readonly Buffer[] {
+          return status === 'COMPLETED' && servesGoodImages ? imageUrls.map((_, i) => render(i + 1)) : [];
+        },
       };
     });
   }
