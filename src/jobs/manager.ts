@@ -9,6 +9,7 @@ import { Journal, JournalClosedError } from './journal';
 import type { FollowOptions, GenerateInput, JobManager, JobManagerOptions, Unsubscribe } from './managerApi';
 import { JobStoppedError } from './managerApi';
 import type { CachedImage, JobPhase, JobRecord, JobStage } from './types';
+import { jobDurationMs, parseDurationModel, recordDuration } from './durationModel';
 import { waitForJob } from './waitForJob';
 
 export { JobStoppedError } from './managerApi';
@@ -298,7 +299,11 @@ class JobManagerImpl implements JobManager {
       return waitForJob(client, jobId, {
         signal,
         timeoutMs: this.options.waitTimeoutMs,
-        model: durationModelFromState(this.journal.durationModel),
+        model: parseDurationModel(this.journal.durationModel),
+        modelId: record.model,
+        // A resumed job is not "just submitted": the schedule starts from its real age.
+        submittedAt: submittedAtOf(record, this.now()),
+        ...(record.status ? { initialStatus: record.status } : {}),
         now: this.now,
         ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
         onUpdate: (update) => this.onJobUpdate(task, update),
@@ -327,7 +332,7 @@ class JobManagerImpl implements JobManager {
     };
     if (job.status === 'COMPLETED') {
       const urls = imageUrlsOf(job.result);
-      this.learnDuration(job);
+      this.learnDuration(job, this.current(task).model);
       if (urls.length === 0) {
         this.update(task, { ...base, phase: 'failed', error: 'Apiframe reported the job as completed but sent no image.' });
       } else if (job.expired === true) {
@@ -421,7 +426,7 @@ class JobManagerImpl implements JobManager {
   }
 
   /** Turns the error that ended a task into the record's final state (or rethrows a stop). */
-  private settleAfterError(task: Task, error: unknown): JobRecord {
+  private async settleAfterError(task: Task, error: unknown): Promise<JobRecord> {
     const signal = task.controller.signal;
     if (signal.aborted) {
       const reason: unknown = signal.reason;
@@ -449,9 +454,9 @@ class JobManagerImpl implements JobManager {
     return this.settle(task, { phase: 'detached', interruption: text });
   }
 
-  private settle(task: Task, patch: Partial<JobRecord>): JobRecord {
+  private async settle(task: Task, patch: Partial<JobRecord>): Promise<JobRecord> {
     const record = this.update(task, patch, { ignoreAbort: true });
-    this.journal.save().catch(() => undefined /* logged by the journal */);
+    await this.journal.save().catch(() => undefined /* logged by the journal; the state is kept in memory */);
     if (TERMINAL_PHASES.has(record.phase)) this.schedulePrune();
     return record;
   }
@@ -507,9 +512,11 @@ class JobManagerImpl implements JobManager {
     return client;
   }
 
-  private learnDuration(job: Job): void {
-    const state = observeJobDuration(this.journal.durationModel, job, this.options.log);
-    if (state !== undefined) this.journal.setDurationModel(state);
+  /** Teaches the poll schedule this user's job durations (persisted in the journal file). */
+  private learnDuration(job: Job, modelId: string): void {
+    const duration = jobDurationMs(job);
+    if (duration === undefined) return;
+    this.journal.setDurationModel(recordDuration(parseDurationModel(this.journal.durationModel), modelId, duration));
   }
 
   private ensureLoaded(): Promise<void> {
@@ -567,6 +574,11 @@ function freeze(record: JobRecord): JobRecord {
   return Object.freeze(record);
 }
 
+function submittedAtOf(record: JobRecord, fallback: number): number {
+  const created = Date.parse(record.createdAt);
+  return Number.isFinite(created) && created <= fallback ? created : fallback;
+}
+
 function activePhaseOf(record: JobRecord): JobPhase {
   if (!record.jobId) return 'pending-submit';
   if (record.status === 'COMPLETED' && record.remoteUrls && record.remoteUrls.length > 0) return 'downloading';
@@ -581,11 +593,12 @@ function isWorthRetrying(error: unknown, step: 'submit' | 'wait' | 'download'): 
   if (error instanceof ResultsExpiredError) return false;
   if (error instanceof ImageRefusedError) return error.reason === 'incomplete' || error.reason === 'empty';
   if (!(error instanceof ApiframeError)) return false;
+  // waitForJob already rides out transient failures until its deadline; its `timeout` means "stop waiting".
+  if (step === 'wait') return error.code === 'badResponse';
   if (error.retryable) return true;
   // A keyed submit is safe to repeat whatever went wrong, unless the server refused it outright.
   if (step === 'submit') return !DEFINITIVE_SUBMIT_REFUSALS.has(error.code) && error.code !== 'aborted';
-  if (step === 'download') return error.code === 'badResponse' || error.code === 'notFound';
-  return error.code === 'badResponse';
+  return error.code === 'badResponse' || error.code === 'notFound';
 }
 
 function isPermanentDownloadFailure(error: unknown): boolean {
@@ -641,12 +654,3 @@ async function* announceFirstChunk(
   }
 }
 
-// The duration model (poll schedule) is wired in once `durationModel.ts` lands; until then the wait uses its
-// built-in prior and nothing is learnt.
-function durationModelFromState(_state: unknown): undefined {
-  return undefined;
-}
-
-function observeJobDuration(_state: unknown, _job: Job, _log: JobManagerOptions['log']): unknown {
-  return undefined;
-}

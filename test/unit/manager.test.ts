@@ -258,6 +258,26 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     await assertCachedExactly(second, second.history()[0]);
   });
 
+  it('stops waiting after the wait limit: the record is detached with the reason and can be resumed', async () => {
+    harness = await createHarness();
+    harness.emulator.faults.nextJob({ kind: 'stuck' });
+    const manager = harness.newManager({ waitTimeoutMs: 1 });
+    const record = await manager.generate(INPUT);
+    assert.equal(record.phase, 'detached');
+    assert.ok(record.jobId);
+    assert.match(record.interruption ?? '', /Stopped waiting/);
+    assert.equal((await harness.journalOnDisk()).records[0].phase, 'detached');
+  });
+
+  it('learns job durations for the poll schedule and persists them in the journal file', async () => {
+    harness = await createHarness({ emulator: { timeScale: 0.05 } });
+    const manager = harness.newManager();
+    await manager.generate(INPUT);
+    await manager.dispose();
+    const onDisk = (await harness.journalOnDisk()) as unknown as { durationModel?: { models: Record<string, { weight: number }> } };
+    assert.ok((onDisk.durationModel?.models['dall-e-3']?.weight ?? 0) > 0, JSON.stringify(onDisk.durationModel));
+  });
+
   it('fails with a clear message that never contains the key when the key is wrong', async () => {
     harness = await createHarness();
     const wrongKey = 'afk_wrong_0123456789abcdef0123456789';

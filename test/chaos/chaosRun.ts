@@ -1,0 +1,281 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Journal } from '../../src/jobs/journal';
+import { JobStoppedError, type JobManager, type JobManagerHooks } from '../../src/jobs/managerApi';
+import type { JobRecord } from '../../src/jobs/types';
+import type { Fault, JobOutcome } from '../emulator/index';
+import { createHarness, listFiles, recordingLogger } from './harness';
+
+/**
+ * Issue 5 §1: the REAL job manager (journal, submit, wait, download, cache — on disk) driven against the
+ * emulator with random faults and random restarts, then checked against the emulator's own books:
+ *   lost       = jobs COMPLETED on the server with neither a cached image nor a history entry,
+ *   duplicates = server jobs beyond one per idempotency key (plus any job submitted without a key),
+ *   corrupt    = cached files whose bytes differ from what the emulator served (or leftovers of downloads).
+ * Everything random is drawn from one seeded generator, so a failing seed can be replayed (thread timing
+ * can still reorder concurrent requests; the invariants must hold for every order).
+ */
+
+export interface ChaosOptions {
+  readonly seed: number;
+  readonly jobs: number;
+  /** Jobs followed at once. */
+  readonly concurrency: number;
+  /** Share of jobs that arm a restart at one of the dangerous points of their life. */
+  readonly restartRate: number;
+  /** Share of requests that get a random fault. */
+  readonly faultRate: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface ChaosResult {
+  readonly seed: number;
+  readonly jobs: number;
+  readonly restarts: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly expired: number;
+  readonly unfinished: number;
+  readonly lost: number;
+  readonly duplicates: number;
+  readonly corrupt: number;
+  readonly serverJobs: number;
+  readonly requests: number;
+  readonly faults: number;
+  readonly summary: string;
+  readonly detail: string;
+}
+
+type RestartPoint = 'journalWritten' | 'submitAnswered' | 'waiting' | 'downloadStarted';
+const RESTART_POINTS: readonly RestartPoint[] = ['journalWritten', 'submitAnswered', 'waiting', 'downloadStarted'];
+const FAULT_KINDS: Fault['kind'][] = ['status', 'status', 'reset', 'lostResponse', 'delay', 'malformedJson', 'htmlBody', 'truncatedBody'];
+/** Emulated retention of results; a "long outage" restart advances the emulated clock past it. */
+const RETENTION_MS = 10 * 60_000;
+const TIME_SCALE = 0.002;
+const CLIENT_TIMEOUT_MS = 400;
+
+/** mulberry32: small, fast, good enough for test decisions, and reproducible from the seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function seededUuid(random: () => number): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = ((Math.floor(random() * 4) + 8) as number).toString(16);
+  const s = hex.join('');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+function pickOutcome(random: () => number): JobOutcome {
+  const roll = random();
+  if (roll < 0.06) return { kind: 'failed' };
+  if (roll < 0.1) return { kind: 'cancelled' };
+  if (roll < 0.12) return { kind: 'image', body: 'truncated' };
+  if (roll < 0.3) return { kind: 'completed', images: 2 };
+  return { kind: 'completed', images: 1 };
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  // Separate streams: the decisions stay the same whatever order concurrent requests consume jitter and ids in.
+  const random = seededRandom(options.seed);
+  const jitter = seededRandom(options.seed ^ 0x5bd1e995);
+  const ids = seededRandom(options.seed ^ 0x27d4eb2f);
+  const print = options.log ?? (() => undefined);
+  const harness = await createHarness({
+    emulator: { seed: options.seed, timeScale: TIME_SCALE, imageScale: 1 / 32, retentionMs: RETENTION_MS, credits: 100_000_000 },
+    client: { timeoutMs: CLIENT_TIMEOUT_MS, maxRetries: 4, random: jitter },
+  });
+  const { emulator } = harness;
+  emulator.faults.random({
+    seed: options.seed,
+    rate: options.faultRate,
+    kinds: FAULT_KINDS,
+    retryAfter: '1',
+    delayMs: CLIENT_TIMEOUT_MS + 200,
+  });
+
+  // Restart plan: job index → the point of its life where the manager is torn down.
+  const armed = new Map<string, RestartPoint>();
+  let restarts = 0;
+  let longOutages = 0;
+  let manager: JobManager;
+  let restarting: Promise<void> | undefined;
+  const quietLog = recordingLogger(process.env.APIFRAME_TEST_ECHO_LOG === "1");
+
+  const hooks: JobManagerHooks = {
+    journalWritten: (record) => trigger(record, 'journalWritten'),
+    submitAnswered: (record) => trigger(record, 'submitAnswered'),
+    downloadStarted: (record) => trigger(record, 'downloadStarted'),
+  };
+  const newManager = () => harness.newManager({ hooks, log: quietLog, newId: () => seededUuid(ids) });
+
+  function trigger(record: JobRecord, point: RestartPoint): void {
+    if (armed.get(record.prompt) !== point) return;
+    armed.delete(record.prompt);
+    void restart();
+  }
+
+  /** Tears the current manager down mid-flight and starts a new one on the same storage. */
+  function restart(): Promise<void> {
+    restarting ??= (async () => {
+      const old = manager;
+      await old.dispose();
+      restarts++;
+      // Now and then the window stays closed long enough for finished results to expire.
+      if (random() < 0.04) {
+        longOutages++;
+        emulator.clock.advance(RETENTION_MS + 60_000);
+      }
+      manager = newManager();
+      await manager.start();
+    })().finally(() => {
+      restarting = undefined;
+    });
+    return restarting;
+  }
+
+  async function currentManager(): Promise<JobManager> {
+    while (restarting) await restarting;
+    return manager;
+  }
+
+  manager = newManager();
+  await manager.start();
+
+  const prompts = Array.from({ length: options.jobs }, (_, i) => `chaos job ${i}: a ${['red', 'green', 'blue', 'gold'][i % 4]} kite`);
+  const plan = prompts.map((prompt) => {
+    const point = random() < options.restartRate ? RESTART_POINTS[Math.floor(random() * RESTART_POINTS.length)] : undefined;
+    return { prompt, point, outcome: pickOutcome(random), aspectRatio: random() < 0.5 ? ('1:1' as const) : ('3:2' as const) };
+  });
+
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < plan.length) {
+      const job = plan[next++];
+      if (job.point) armed.set(job.prompt, job.point);
+      emulator.faults.nextJob(job.outcome);
+      for (;;) {
+        const current = await currentManager();
+        try {
+          await current.generate(
+            { prompt: job.prompt, aspectRatio: job.aspectRatio, style: 'vivid' },
+            {
+              onStage: (stage) => {
+                if (stage.stage === 'generating' && armed.get(job.prompt) === 'waiting') {
+                  armed.delete(job.prompt);
+                  void restart();
+                }
+              },
+            },
+          );
+          break;
+        } catch (error) {
+          if (!(error instanceof JobStoppedError)) throw error;
+          // Stopped by a restart: the next manager resumes the record if it was journaled; otherwise the
+          // user simply runs the command again.
+          const successor = await currentManager();
+          if (successor.history().some((r) => r.prompt === job.prompt)) break;
+        }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: options.concurrency }, () => worker()));
+  while (restarting) await restarting;
+  await manager.whenIdle();
+
+  // The user comes back and resumes whatever was interrupted; the last round runs on a healthy network.
+  for (let round = 0; round < 3; round++) {
+    if (round === 2) emulator.faults.clear();
+    const current = await currentManager();
+    const open = current.history().filter((r) => r.phase === 'detached' || r.phase === 'pending-submit' || r.phase === 'running' || r.phase === 'downloading');
+    if (open.length === 0) break;
+    await Promise.all(open.map((r) => current.resume(r.localId).catch(() => undefined)));
+    await current.whenIdle();
+  }
+  await manager.dispose();
+  emulator.faults.clear();
+
+  // ---- the books -------------------------------------------------------------------------------------
+  const journal = new Journal({ dir: harness.storageDir, log: quietLog });
+  const { records } = await journal.load();
+  const byKey = new Map(records.map((r) => [r.idempotencyKey, r]));
+  const serverJobs = emulator.jobs();
+  const perKey = new Map<string, number>();
+  let duplicates = 0;
+  for (const job of serverJobs) {
+    if (job.idempotencyKey === undefined) {
+      duplicates++;
+      continue;
+    }
+    perKey.set(job.idempotencyKey, (perKey.get(job.idempotencyKey) ?? 0) + 1);
+  }
+  for (const count of perKey.values()) duplicates += count - 1;
+
+  const imagesDir = path.join(harness.storageDir, 'images');
+  const cachedFiles = await listFiles(imagesDir);
+  const foldersWithFiles = new Set(cachedFiles.map((f) => f.split('/')[0]));
+  let lost = 0;
+  for (const job of serverJobs) {
+    if (job.status !== 'COMPLETED') continue;
+    const key = job.idempotencyKey ?? '';
+    if (!byKey.has(key) && !foldersWithFiles.has(key)) lost++;
+  }
+
+  const serverJobByKey = new Map(serverJobs.map((j) => [j.idempotencyKey ?? '', j]));
+  let corrupt = 0;
+  for (const file of cachedFiles) {
+    const match = /^([^/]+)\/(\d+)\.png$/.exec(file);
+    const expected = match ? serverJobByKey.get(match[1])?.imageBytes[Number(match[2]) - 1] : undefined;
+    const actual = await fs.readFile(path.join(imagesDir, file));
+    if (!expected || !expected.equals(actual)) {
+      corrupt++;
+      print(`chaos: corrupt cached file ${file}`);
+    }
+  }
+  for (const record of records) {
+    for (const image of record.files ?? []) {
+      if (!cachedFiles.includes(image.file)) {
+        corrupt++;
+        print(`chaos: record ${record.localId} lists a missing file ${image.file}`);
+      }
+    }
+  }
+
+  const count = (phase: JobRecord['phase']) => records.filter((r) => r.phase === phase).length;
+  const completed = count('done');
+  const failed = count('failed');
+  const expired = count('expired');
+  const unfinished = records.length - completed - failed - expired;
+  const requests = emulator.log.entries.length;
+  const faults = emulator.log.entries.filter((e) => e.fault !== undefined).length;
+  const summary = `chaos: seed=${options.seed} jobs=${options.jobs} restarts=${restarts} completed=${completed} failed=${failed} lost=${lost} duplicates=${duplicates} corrupt=${corrupt}`;
+  const detail =
+    `chaos: records=${records.length} expired=${expired} unfinished=${unfinished} long-outages=${longOutages} ` +
+    `server-jobs=${serverJobs.length} requests=${requests} faults=${faults}`;
+  await harness.cleanup();
+  return {
+    seed: options.seed,
+    jobs: options.jobs,
+    restarts,
+    completed,
+    failed,
+    expired,
+    unfinished,
+    lost,
+    duplicates,
+    corrupt,
+    serverJobs: serverJobs.length,
+    requests,
+    faults,
+    summary,
+    detail,
+  };
+}

@@ -1,0 +1,45 @@
+import { runChaos } from './chaosRun';
+
+/**
+ * `npm run test:chaos [-- --seed N --jobs N --concurrency N]` (or APIFRAME_CHAOS_SEED / APIFRAME_CHAOS_JOBS).
+ * Default: 1,000 jobs, a random seed (printed, so any failure can be replayed), ≥ 50 restarts required.
+ */
+
+function option(name: string, env: string): number | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  const raw = index >= 0 ? process.argv[index + 1] : process.env[env];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a non-negative integer, got ${raw}`);
+  return value;
+}
+
+async function main(): Promise<number> {
+  const seed = option('seed', 'APIFRAME_CHAOS_SEED') ?? Math.floor(Math.random() * 2 ** 31);
+  const jobs = option('jobs', 'APIFRAME_CHAOS_JOBS') ?? 1000;
+  const concurrency = option('concurrency', 'APIFRAME_CHAOS_CONCURRENCY') ?? 24;
+  const minRestarts = Math.floor(jobs / 20);
+  console.log(`chaos: starting seed=${seed} jobs=${jobs} concurrency=${concurrency}`);
+  const started = Date.now();
+  const result = await runChaos({ seed, jobs, concurrency, restartRate: 0.08, faultRate: 0.08, log: (l) => console.log(l) });
+  console.log(result.summary);
+  console.log(`${result.detail} seconds=${Math.round((Date.now() - started) / 1000)}`);
+  const problems: string[] = [];
+  if (result.lost > 0) problems.push(`${result.lost} lost`);
+  if (result.duplicates > 0) problems.push(`${result.duplicates} duplicates`);
+  if (result.corrupt > 0) problems.push(`${result.corrupt} corrupt`);
+  if (result.restarts < minRestarts) problems.push(`only ${result.restarts} restarts (need ≥ ${minRestarts})`);
+  if (problems.length > 0) {
+    console.error(`chaos: FAILED (${problems.join(', ')}); replay with --seed ${seed}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('chaos: the run crashed:', error);
+    process.exit(1);
+  },
+);
