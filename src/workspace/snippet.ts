@@ -8,8 +8,11 @@
  * - URL-like targets (Markdown, HTML, JSX, CSS, AsciiDoc) percent-encode `%`, `#` and `?` (else read as an
  *   escape, fragment or query) and control characters; non-ASCII letters stay as they are (readable);
  * - Markdown / MDX: target also percent-encodes `<`, `>`, `\` and `&` (entities are decoded there); wrapped in `<…>` when it has spaces or
- *   parentheses. Alt escapes `\ [ ] ` * _ < > & ~ |` with a backslash (brackets would end the link, a backtick
- *   could open a code span running past it, `<` raw HTML, `&` an entity, `|` a GFM table cell).
+ *   parentheses. Alt escapes with a backslash only what could break the link: `[ ]` (end it), a backtick (a code
+ *   span running past it), `<` (raw HTML or a comment running past it), `|` (a GFM table cell), `&` when it
+ *   would read as an entity, and `\` before punctuation or at the end. Emphasis markers stay as written: they
+ *   cannot pair across the link's brackets, and markdown-it (VS Code's preview) drops escaped characters from
+ *   alt attributes, so fewer escapes keep more of the text.
  * - HTML / Vue / Svelte / Astro / JSX: src percent-encodes space, `"`, `'`, `<`, `>`, `\`, `{`, `}`; both
  *   attributes escape `& < > " '` and `{ }` (Svelte and Astro read `{` as an expression) as character
  *   references, which JSX string attributes decode too.
@@ -113,7 +116,10 @@ function markdownTarget(path: string): string {
 }
 
 function markdownAlt(alt: string): string {
-  return alt.replace(/[\\[\]`*_<>&~|]/g, (char) => `\\${char}`);
+  return alt
+    .replace(/\\(?=[!-/:-@[-`{-~]|$)/g, '\\\\')
+    .replace(/[[\]`<|]/g, (char) => `\\${char}`)
+    .replace(/&(?=#?[a-z0-9]+;)/gi, '\\&');
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {

@@ -71,7 +71,8 @@ function assertOneLine(snippet: string): void {
 
 /**
  * Reads `![alt](target)` as CommonMark would, refusing anything our inserts must never leave unescaped inside
- * the link text (brackets, backticks, `<`, entities). Returns the alt text and the (decoded) target.
+ * the link text (brackets, backticks, `<`, `|`, entities). Returns the link text as written (backslash escapes
+ * resolved; emphasis markers kept) and the decoded target.
  */
 export function parseMarkdownImage(snippet: string): { alt: string; target: string } {
   assertOneLine(snippet);
@@ -87,7 +88,7 @@ export function parseMarkdownImage(snippet: string): { alt: string; target: stri
       continue;
     }
     if (char === ']') break;
-    assert.ok(!'[`<'.includes(char), `unescaped ${char} in link text`);
+    assert.ok(!'[`<|'.includes(char), `unescaped ${char} in link text`);
     assert.ok(!(char === '&' && /^&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(snippet.slice(i))), 'entity in link text');
     alt += char;
     i++;

@@ -117,11 +117,16 @@ describe('workspace/snippet', () => {
 
   describe('imageReference: alt text escaping', () => {
     const alt = 'A "cat" [x] & <b>{y}</b> `code` *em* _u_ ~s~ a|b \\ it\'s';
-    it('Markdown escapes what would end, open or format', () => {
+    it('Markdown escapes only what could break the link', () => {
       assert.equal(
         imageReference('markdown', PATH, alt),
-        `![A "cat" \\[x\\] \\& \\<b\\>{y}\\</b\\> \\\`code\\\` \\*em\\* \\_u\\_ \\~s\\~ a\\|b \\\\ it's](${PATH})`,
+        `![A "cat" \\[x\\] & \\<b>{y}\\</b> \\\`code\\\` *em* _u_ ~s~ a\\|b \\ it's](${PATH})`,
       );
+    });
+    it('Markdown escapes entities and backslashes that would escape something', () => {
+      assert.equal(imageReference('markdown', PATH, 'a &amp; &#60; b'), `![a \\&amp; \\&#60; b](${PATH})`);
+      assert.equal(imageReference('markdown', PATH, 'a \\] b\\'), `![a \\\\\\] b\\\\](${PATH})`);
+      assert.equal(imageReference('markdown', PATH, 'C:\\Users'), `![C:\\Users](${PATH})`);
     });
     it('HTML-like syntaxes use character references', () => {
       const escaped = 'A &quot;cat&quot; [x] &amp; &lt;b&gt;&#123;y&#125;&lt;/b&gt; `code` *em* _u_ ~s~ a|b \\ it&#39;s';
