@@ -65,7 +65,7 @@ export function buildGalleryHtml(options: GalleryHtmlOptions, nonce: string = cr
 </head>
 <body>
 <main id="gallery" aria-busy="true"></main>
-<script nonce="${attr(nonce)}" src="${attr(options.scriptUri)}"></script>
+<script defer nonce="${attr(nonce)}" src="${attr(options.scriptUri)}"></script>
 </body>
 </html>
 `;

@@ -217,8 +217,8 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
     const theme = `<link rel="stylesheet" href="${origin}/harness/theme-${page.theme ?? 'dark'}.css">\n`;
     const bridge =
       `<script type="application/json" id="harness-data">${jsonForHtml(data)}</script>\n` +
-      `<script nonce="${nonce}" src="${origin}/harness/fakeVscodeApi.js"></script>\n`;
-    return html.replace('<link rel="stylesheet"', `${theme}<link rel="stylesheet"`).replace(`<script nonce="${nonce}"`, `${bridge}<script nonce="${nonce}"`);
+      `<script defer nonce="${nonce}" src="${origin}/harness/fakeVscodeApi.js"></script>\n`;
+    return html.replace('<link rel="stylesheet"', `${theme}<link rel="stylesheet"`).replace(`<script defer nonce="${nonce}"`, `${bridge}<script defer nonce="${nonce}"`);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
