@@ -257,6 +257,17 @@ function vscodeVersionOf(dir: string): string {
 }
 
 /**
+ * The environment for a nested `npm install` when this launcher itself runs under npm (`npm test`): the outer
+ * npm exports its own identity, and a nested npm would take `npm_config_user_agent` (`… node/v20 …`) as
+ * config and hand it to install scripts — code-server's postinstall reads the Node version from it and
+ * refuses. Configuration the outer npm exported (registry, cafile, cache, prefix) is kept.
+ */
+export function withoutOuterNpmIdentity(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const identity = /^(?:npm_lifecycle_\w+|npm_package_\w+|npm_execpath|npm_node_execpath|npm_command|npm_config_(?:user_agent|npm_version|local_prefix|call|node_gyp)|NODE|INIT_CWD)$/i;
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !identity.test(name)));
+}
+
+/**
  * Makes sure Chromium, build headers, Node 24 and code-server are present (installing them on first use) and
  * returns where they are. Skips every step that is already done.
  */
@@ -269,7 +280,8 @@ export async function ensureInstalled(log: (line: string) => void = (line) => co
     throw new HarnessError(`no Chromium at ${CHROMIUM_PATH}: install Debian's \`chromium\` (or set APIFRAME_CHROMIUM_PATH)`);
   }
 
-  await installInto(NODE24_DIR, `node@${NODE_MAJOR}`, `node@${NODE_MAJOR}`, process.env, (dir) => {
+  const npmEnv = withoutOuterNpmIdentity(process.env);
+  await installInto(NODE24_DIR, `node@${NODE_MAJOR}`, `node@${NODE_MAJOR}`, npmEnv, (dir) => {
     const { node, headers } = node24Paths(dir);
     const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
     if (!version.startsWith(`v${NODE_MAJOR}.`)) throw new HarnessError(`npm's node@${NODE_MAJOR} gave "${version}" at ${node}`);
@@ -280,7 +292,7 @@ export async function ensureInstalled(log: (line: string) => void = (line) => co
   // code-server's postinstall compiles native modules for the Node that runs it: put Node 24 first on PATH
   // and point node-gyp at Node 24's headers (this machine's npm config says nodedir=/usr, Node 20's).
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...npmEnv,
     PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: headers,
   };
