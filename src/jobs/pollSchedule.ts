@@ -165,6 +165,8 @@ export function nextPollDelay(input: PollScheduleInput, options: PollScheduleOpt
   }
   const earlyJumpS = distribution.quantile(EARLY_QUANTILE) - t;
   delayS = Math.min(delayS, Math.max(options.maxDelayMs / 1000, earlyJumpS));
-  if (t >= distribution.quantile(options.tailQuantile)) delayS = Math.min(delayS, options.tailDelayMs / 1000);
+  // Past the tail the job is late (slow queue, stuck): the hazard says little any more, so a steady gentle
+  // cadence replaces it rather than dense polling for minutes.
+  if (t >= distribution.quantile(options.tailQuantile)) delayS = options.tailDelayMs / 1000;
   return Math.max(options.minDelayMs, Math.round(delayS * 1000));
 }

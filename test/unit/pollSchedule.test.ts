@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import {
+  PRIOR_DURATION,
+  durationFor,
+  emptyDurationModel,
+  jobDurationMs,
+  parseDurationModel,
+  recordDuration,
+} from '../../src/jobs/durationModel';
+import { estimateCompletion, nextPollDelay, normalCdf, type PollObservation } from '../../src/jobs/pollSchedule';
+
+/** Poll times of a job that never reports progress, until `untilMs`. */
+function pollTimes(untilMs: number): number[] {
+  const times: number[] = [];
+  let elapsedMs = 0;
+  while (elapsedMs < untilMs) {
+    elapsedMs += nextPollDelay({ elapsedMs, status: 'QUEUED', progress: null, duration: PRIOR_DURATION });
+    times.push(elapsedMs);
+  }
+  return times;
+}
+
+describe('poll schedule', () => {
+  it('normalCdf is accurate enough', () => {
+    assert.ok(Math.abs(normalCdf(0) - 0.5) < 1e-7);
+    assert.ok(Math.abs(normalCdf(1.959964) - 0.975) < 1e-6);
+    assert.ok(Math.abs(normalCdf(-1.644854) - 0.05) < 1e-6);
+  });
+
+  it('skips the early seconds where a job almost never completes', () => {
+    const [first] = pollTimes(1);
+    assert.ok(first >= 8_000 && first <= 14_000, `first poll at ${first} ms`);
+  });
+
+  it('polls densely around the median and gently past the tail', () => {
+    const times = pollTimes(120_000);
+    const gaps = times.slice(1).map((t, i) => ({ at: times[i], gap: t - times[i] }));
+    const nearMedian = gaps.filter((g) => g.at >= 15_000 && g.at <= 25_000);
+    assert.ok(nearMedian.length >= 3 && nearMedian.every((g) => g.gap <= 3_000), JSON.stringify(nearMedian));
+    const tail = gaps.filter((g) => g.at >= 60_000);
+    assert.ok(tail.length > 0 && tail.every((g) => g.gap === 5_000), JSON.stringify(tail));
+    assert.ok(gaps.every((g) => g.gap >= 500));
+  });
+
+  it('answers 0 for terminal statuses', () => {
+    for (const status of ['COMPLETED', 'FAILED', 'CANCELLED'] as const) {
+      assert.equal(nextPollDelay({ elapsedMs: 15_000, status, progress: 100, duration: PRIOR_DURATION }), 0);
+    }
+  });
+
+  it('uses progress: a fast-rising job is polled sooner, a slow one later', () => {
+    const previous: PollObservation = { elapsedMs: 10_000, status: 'PROCESSING', progress: 40 };
+    const plain = nextPollDelay({ elapsedMs: 12_000, status: 'QUEUED', progress: null, duration: PRIOR_DURATION });
+    // 40 → 90 % in 2 s: about 0.4 s left.
+    const fast = nextPollDelay({ elapsedMs: 12_000, status: 'PROCESSING', progress: 90, previous, duration: PRIOR_DURATION });
+    // 40 → 45 % in 2 s: about 22 s left.
+    const slow = nextPollDelay({ elapsedMs: 12_000, status: 'PROCESSING', progress: 45, previous, duration: PRIOR_DURATION });
+    assert.ok(fast < plain, `fast ${fast} < plain ${plain}`);
+    assert.ok(slow > plain, `slow ${slow} > plain ${plain}`);
+    const estimate = estimateCompletion({ elapsedMs: 12_000, status: 'PROCESSING', progress: 45, previous, duration: PRIOR_DURATION });
+    assert.ok(estimate.medianMs > PRIOR_DURATION.medianMs && estimate.sigma < PRIOR_DURATION.sigma);
+  });
+
+  it('follows a slower model learned from the user\'s jobs', () => {
+    let model = emptyDurationModel();
+    for (let i = 0; i < 20; i++) model = recordDuration(model, 'dall-e-3', 60_000);
+    const slow = durationFor(model, 'dall-e-3');
+    assert.ok(slow.medianMs > 40_000 && slow.medianMs < 60_000, String(slow.medianMs));
+    const first = nextPollDelay({ elapsedMs: 0, status: 'QUEUED', progress: null, duration: slow });
+    const priorFirst = nextPollDelay({ elapsedMs: 0, status: 'QUEUED', progress: null, duration: PRIOR_DURATION });
+    assert.ok(first > priorFirst + 5_000, `${first} vs ${priorFirst}`);
+    assert.deepEqual(durationFor(model, 'dall-e-2'), PRIOR_DURATION);
+  });
+});
+
+describe('duration model', () => {
+  it('starts at the prior and moves with observations, decaying old ones', () => {
+    assert.deepEqual(durationFor(undefined, 'dall-e-3'), PRIOR_DURATION);
+    const once = recordDuration(undefined, 'dall-e-3', 30_000);
+    const median = durationFor(once, 'dall-e-3').medianMs;
+    assert.ok(median > 20_000 && median < 30_000);
+    let fast = once;
+    for (let i = 0; i < 60; i++) fast = recordDuration(fast, 'dall-e-3', 10_000);
+    assert.ok(durationFor(fast, 'dall-e-3').medianMs < 12_000);
+  });
+
+  it('ignores implausible durations', () => {
+    const model = recordDuration(undefined, 'dall-e-3', 10);
+    assert.deepEqual(model.models, {});
+    assert.deepEqual(recordDuration(model, 'dall-e-3', Number.NaN).models, {});
+  });
+
+  it('round-trips through JSON and survives garbage', () => {
+    const model = recordDuration(recordDuration(undefined, 'dall-e-3', 18_000), 'dall-e-3', 22_000);
+    assert.deepEqual(parseDurationModel(JSON.parse(JSON.stringify(model))), model);
+    assert.deepEqual(parseDurationModel('nope'), emptyDurationModel());
+    assert.deepEqual(parseDurationModel({ version: 1, models: { x: { weight: 'a' } } }), emptyDurationModel());
+  });
+
+  it('measures a completed job from its server timestamps', () => {
+    const job = { status: 'COMPLETED' as const, createdAt: '2026-11-25T10:00:00.000Z', completedAt: '2026-11-25T10:00:21.500Z' };
+    assert.equal(jobDurationMs(job), 21_500);
+    assert.equal(jobDurationMs({ ...job, status: 'FAILED' }), undefined);
+  });
+});
