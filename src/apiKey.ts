@@ -23,7 +23,13 @@ export class ApiKeyStore implements vscode.Disposable {
   /** Fires after the stored key changed, here or in another window. */
   readonly onDidChange = this.changeEmitter.event;
 
-  constructor(private readonly secrets: vscode.SecretStorage) {
+  /**
+   * @param demoKey a key to store when none is stored yet (see {@link demoKeyFor}); used once, at first read.
+   */
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private demoKey?: string,
+  ) {
     this.subscription = secrets.onDidChange((event) => {
       if (event.key !== API_KEY_SECRET) return;
       this.cached = undefined;
@@ -33,9 +39,14 @@ export class ApiKeyStore implements vscode.Disposable {
 
   /** The stored key, or undefined. */
   get(): Promise<string | undefined> {
-    this.cached ??= Promise.resolve(this.secrets.get(API_KEY_SECRET)).then((value) =>
-      value && value.trim() !== '' ? value : undefined,
-    );
+    this.cached ??= Promise.resolve(this.secrets.get(API_KEY_SECRET)).then(async (value) => {
+      if (value && value.trim() !== '') return value;
+      const demoKey = this.demoKey;
+      this.demoKey = undefined;
+      if (!demoKey) return undefined;
+      await this.secrets.store(API_KEY_SECRET, demoKey);
+      return demoKey;
+    });
     return this.cached;
   }
 
@@ -66,13 +77,12 @@ export class ApiKeyStore implements vscode.Disposable {
  * `npm run demo` starts VS Code with the extension under development and the emulator's demo key in the
  * environment variable `APIFRAME_DEMO_KEY`, so the demo can generate without typing a key.
  * Safe because it is honoured ONLY in `ExtensionMode.Development` (an extension launched from its source
- * folder by a developer, never an installed .vsix), only when no key is stored yet, and the value still goes
- * through SecretStorage like any other key (never into settings, state or logs).
+ * folder by a developer — F5 or the demo — never an installed .vsix, and not the test runs), only when no
+ * key is stored yet, and the value then goes through SecretStorage like any other key (never into
+ * settings, state or logs).
  */
-export async function adoptDemoKey(context: vscode.ExtensionContext, store: ApiKeyStore): Promise<boolean> {
-  if (context.extensionMode !== vscode.ExtensionMode.Development) return false;
+export function demoKeyFor(context: vscode.ExtensionContext): string | undefined {
+  if (context.extensionMode !== vscode.ExtensionMode.Development) return undefined;
   const demoKey = process.env.APIFRAME_DEMO_KEY?.trim();
-  if (!demoKey || (await store.get())) return false;
-  await store.store(demoKey);
-  return true;
+  return demoKey ? demoKey : undefined;
 }

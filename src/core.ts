@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { createApiframeClient, type ApiframeClient } from './apiframe/client';
 import { redactSecrets } from './apiframe/redact';
-import { ApiKeyStore, adoptDemoKey } from './apiKey';
+import { ApiKeyStore, demoKeyFor } from './apiKey';
 import { PENDING_JOBS_STATE_KEY, type CommandId } from './commandIds';
 import { describeError, UserFacingError } from './commands/errors';
 import { createGalleryActions } from './commands/galleryActions';
@@ -19,7 +19,7 @@ import { RecordingUi } from './commands/ui';
 import { EditorTracker } from './editor/editorTracker';
 import { GalleryPanel, type GalleryActions, type GalleryShowOptions } from './gallery/galleryPanel';
 import { createJobManager } from './jobs/manager';
-import type { JobManager } from './jobs/managerApi';
+import { JobStoppedError, type JobManager } from './jobs/managerApi';
 import type { JobPhase, Logger } from './jobs/types';
 import { JobProgress } from './progress/jobProgress';
 import * as settings from './settings';
@@ -100,7 +100,7 @@ export function createCore(host: CoreHost): Core {
   const { context, log } = host;
   const disposables: vscode.Disposable[] = [];
   const ui = new RecordingUi();
-  const apiKey = new ApiKeyStore(context.secrets);
+  const apiKey = new ApiKeyStore(context.secrets, demoKeyFor(context));
   const progress = new JobProgress();
   const statusBar = new JobsStatusBar();
   const editors = new EditorTracker();
@@ -162,9 +162,6 @@ export function createCore(host: CoreHost): Core {
   let managerSubscription: { dispose(): void } | undefined;
   const storageUri = context.globalStorageUri;
   const createManager = async (): Promise<JobManager> => {
-    if (context.extensionMode === vscode.ExtensionMode.Development) {
-      if (await adoptDemoKey(context, apiKey)) log.info('Using the demo API key from APIFRAME_DEMO_KEY (development mode).');
-    }
     const created = createJobManager({
       storageDir: storageUri.fsPath,
       client,
@@ -209,6 +206,11 @@ export function createCore(host: CoreHost): Core {
 
   const reportError = (error: unknown, contextText: string): void => {
     if (error instanceof vscode.CancellationError) return;
+    if (error instanceof JobStoppedError) {
+      // Dispose (window closing) or delete while following: expected, nothing to tell the user.
+      logger.info(`${contextText}: ${error.message}`);
+      return;
+    }
     const described = describeError(error, [...knownKeys]);
     const detail = error instanceof Error && !(error instanceof UserFacingError) ? ` (${error.name})` : '';
     logger.error(`${contextText}: ${described.text}${detail}`);

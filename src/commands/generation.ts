@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ASPECT_RATIO_SIZES, PROMPT_MAX_LENGTH, type AspectRatio, type DalleStyle } from '../apiframe/types';
 import type { CoreServices } from '../core';
 import { insertionAfterOrigin } from '../editor/insertionPoint';
+import { JobStoppedError } from '../jobs/managerApi';
 import type { JobOrigin, JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
 import { displayPath, saveImage } from '../save/saveImage';
@@ -157,6 +158,11 @@ export async function generateImages(
         await afterJob(services, record);
         return record;
       } catch (error) {
+        if (error instanceof JobStoppedError) {
+          // The window is closing or the record was deleted: nothing the user needs to be told about.
+          services.logger.info(`Stopped following "${shortPrompt(request.prompt)}": ${error.message}`);
+          return undefined;
+        }
         services.reportError(error, vscode.l10n.t('Generating "{0}"', shortPrompt(request.prompt)));
         return undefined;
       }
@@ -241,8 +247,21 @@ export interface SaveRecordOptions {
   readonly atCurrentSelection?: boolean;
 }
 
+/**
+ * Saves and inserts one at a time: jobs of one command finish together, and a WorkspaceEdit computed against
+ * a document version that another edit has just changed is refused by VS Code ("changed in the meantime").
+ * Each save computes its insertion point only when its turn comes.
+ */
+let saveQueue: Promise<unknown> = Promise.resolve();
+
 /** Saves a record's first image (and inserts a reference), telling the user where it went. */
-export async function saveRecord(services: CoreServices, record: JobRecord, options: SaveRecordOptions): Promise<vscode.Uri | undefined> {
+export function saveRecord(services: CoreServices, record: JobRecord, options: SaveRecordOptions): Promise<vscode.Uri | undefined> {
+  const turn = saveQueue.then(() => saveRecordNow(services, record, options));
+  saveQueue = turn.catch(() => undefined);
+  return turn;
+}
+
+async function saveRecordNow(services: CoreServices, record: JobRecord, options: SaveRecordOptions): Promise<vscode.Uri | undefined> {
   const manager = await services.jobs();
   const cachedFile = manager.cachedFilePath(record, 0);
   if (!cachedFile) {

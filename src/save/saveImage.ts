@@ -232,5 +232,6 @@ function selectionsOf(document: vscode.TextDocument): { editor: vscode.TextEdito
 
 /** A path for messages: workspace-relative when possible. */
 export function displayPath(uri: vscode.Uri): string {
-  return vscode.workspace.asRelativePath(uri, true);
+  // The folder's name only helps to tell folders apart in a multi-root workspace.
+  return vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
 }

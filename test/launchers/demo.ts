@@ -6,6 +6,7 @@
 // --screenshots DIR opens the URL in headless Chromium, runs `Apiframe: Show Log` (which proves the extension
 // is loaded) and saves DIR/demo.png; with --exit-after-screenshot the demo then stops (a headless check).
 import * as path from 'node:path';
+import { startEmulator } from '../emulator/index';
 import {
   ensureInstalled,
   HarnessError,
@@ -32,11 +33,18 @@ export interface DemoSetup {
 }
 
 /**
- * The hook for services the demo needs before VS Code starts. Today there are none; the Apiframe emulator
- * starts here later and returns its URL as a setting and an environment variable.
+ * The services the demo needs before VS Code starts: the Apiframe emulator (jobs of a few seconds, so the
+ * progress is visible), its URL as the user-scope base URL setting, and its demo key as `APIFRAME_DEMO_KEY`,
+ * which the extension stores in SecretStorage on first use — only in development mode (see src/apiKey.ts).
  */
 export async function prepareDemo(): Promise<DemoSetup> {
-  return { userSettings: {}, env: {}, notes: [], dispose: async () => undefined };
+  const emulator = await startEmulator({ timeScale: 0.25, imageScale: 1 / 2 });
+  return {
+    userSettings: { 'apiframe.baseUrl': emulator.url },
+    env: { APIFRAME_DEMO_KEY: emulator.demoKey },
+    notes: [`Apiframe emulator: ${emulator.url} (demo key already set in the extension)`],
+    dispose: () => emulator.stop(),
+  };
 }
 
 async function takeDemoScreenshot(tools: InstalledTools, server: VsCodeServer, url: string, file: string): Promise<void> {

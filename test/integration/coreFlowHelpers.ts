@@ -1,0 +1,123 @@
+// Shared set-up for the core-flow integration tests: the extension's API, an emulator the extension is
+// pointed at through the (user-scope) base URL setting, documents in the workspace, and waits on the
+// extension's own events. Everything talks to the emulator over real HTTP.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Core } from '../../src/core';
+import type { ExtensionApi } from '../../src/extension';
+import type { JobRecord } from '../../src/jobs/types';
+import type { ProgressReport } from '../../src/progress/jobProgress';
+import { startEmulator, type Emulator } from '../emulator/index';
+import { waitFor } from './waitFor';
+
+export const EXTENSION_ID = 'apiframe-images.apiframe-images';
+
+export interface Harness {
+  readonly core: Core;
+  readonly emulator: Emulator;
+  readonly workspace: vscode.WorkspaceFolder;
+}
+
+/** Starts an emulator (fast jobs, small images), points the extension at it and stores its demo key. */
+export async function setUpHarness(): Promise<Harness> {
+  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  const api = await extension.activate();
+  const core = api.core();
+  // Median job 1 s (20 s × 0.05): long enough to cancel while it runs, short enough for a quick suite.
+  const emulator = await startEmulator({ seed: 7, timeScale: 0.05, imageScale: 1 / 16 });
+  await apiframeConfig().update('baseUrl', emulator.url, vscode.ConfigurationTarget.Global);
+  await core.services.apiKey.store(emulator.demoKey);
+  const workspace = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(workspace, 'the integration workspace must have a folder');
+  return { core, emulator, workspace };
+}
+
+export async function tearDownHarness(harness: Harness | undefined): Promise<void> {
+  if (!harness) return;
+  const config = apiframeConfig();
+  for (const key of ['baseUrl', 'afterCompletion']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+  await config.update('destination', undefined, vscode.ConfigurationTarget.Workspace);
+  harness.core.services.ui.answer({});
+  await harness.emulator.stop();
+}
+
+export function apiframeConfig(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('apiframe');
+}
+
+export async function setAfterCompletion(value: 'openGallery' | 'saveAndInsert' | 'saveOnly' | 'nothing'): Promise<void> {
+  await apiframeConfig().update('afterCompletion', value, vscode.ConfigurationTarget.Global);
+}
+
+/** Writes a file into the workspace, opens it and selects `selected` (every occurrence given, in order). */
+export async function openWithSelection(
+  workspace: vscode.WorkspaceFolder,
+  relativePath: string,
+  content: string,
+  selected: readonly string[],
+): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.joinPath(workspace.uri, relativePath);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
+  const document = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preview: false });
+  editor.selections = selected.map((text) => {
+    const start = content.indexOf(text);
+    assert.ok(start >= 0, `"${text}" is not in ${relativePath}`);
+    return new vscode.Selection(document.positionAt(start), document.positionAt(start + text.length));
+  });
+  return editor;
+}
+
+export async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Records every progress stage shown while `run` runs. */
+export async function withProgressReports<T>(core: Core, run: () => Thenable<T> | Promise<T>): Promise<{ result: T; reports: ProgressReport[] }> {
+  const reports: ProgressReport[] = [];
+  const subscription = core.services.progress.onDidReport((report) => reports.push(report));
+  try {
+    return { result: await run(), reports };
+  } finally {
+    subscription.dispose();
+  }
+}
+
+/** The messages shown from now on (error/info/warning texts with their action titles). */
+export function messagesFrom(core: Core): { texts(): string[]; last(severity?: string): { text: string; actions: readonly string[] } | undefined } {
+  const start = core.services.ui.messages.length;
+  const seen = (): readonly { severity: string; text: string; actions: readonly string[] }[] => core.services.ui.messages.slice(start);
+  return {
+    texts: () => seen().map((m) => m.text),
+    last: (severity) => [...seen()].reverse().find((m) => severity === undefined || m.severity === severity),
+  };
+}
+
+/** Runs a generate command and returns its settled records. */
+export async function runGenerate(command: string, ...args: unknown[]): Promise<JobRecord[]> {
+  const records = await vscode.commands.executeCommand<JobRecord[] | undefined>(command, ...args);
+  return records ?? [];
+}
+
+export async function waitForRecord(core: Core, localId: string, predicate: (record: JobRecord) => boolean, what: string): Promise<JobRecord> {
+  const manager = await core.jobs();
+  await waitFor(() => {
+    const record = manager.get(localId);
+    return record !== undefined && predicate(record);
+  }, what, 30_000);
+  const record = manager.get(localId);
+  assert.ok(record);
+  return record;
+}
+
+export function emulatorJob(emulator: Emulator, record: JobRecord): ReturnType<Emulator['jobs']>[number] {
+  const job = emulator.jobs().find((j) => j.id === record.jobId);
+  assert.ok(job, `the emulator has no job ${record.jobId}`);
+  return job;
+}
