@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { checkBaseUrl } from '../apiframe/urls';
 import { ASPECT_RATIO_SIZES, PROMPT_MAX_LENGTH, type AspectRatio, type DalleStyle } from '../apiframe/types';
 import type { CoreServices } from '../core';
 import { insertionAfterOrigin } from '../editor/insertionPoint';
@@ -144,6 +145,8 @@ export async function generateImages(
   options: ImageOptions,
 ): Promise<JobRecord[]> {
   await services.apiKey.require();
+  // A base URL the client would refuse: say so now, before a record is journaled for nothing.
+  checkBaseUrl(settings.baseUrl());
   for (const request of requests) {
     const problem = promptProblem(request.prompt);
     if (problem) throw new UserFacingError(problem);
