@@ -22,6 +22,8 @@ describe('Apiframe client against the emulator', () => {
   beforeEach(() => {
     emulator.faults.clear();
     emulator.log.clear();
+    // Finish (and charge) every job earlier tests left running, so none is charged after the reset below.
+    emulator.clock.advance(24 * 60 * 60 * 1000);
     emulator.setCredits(emulator.demoKey, 1000);
   });
 

@@ -1,0 +1,35 @@
+/**
+ * Activation budget (issue 6 §1): `activate()` including module loading, in fresh Node processes with
+ * `vscode` stubbed, median of several runs after a warm-up; baseline = the same bundles loaded eagerly.
+ */
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+export interface ActivationFigures {
+  lazyMs: number;
+  eagerMs: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function probe(eager: boolean): number {
+  const script = path.join(__dirname, 'activationProbe.js');
+  const output = execFileSync(process.execPath, [script, ...(eager ? ['--eager'] : [])], { encoding: 'utf8' });
+  return (JSON.parse(output) as { elapsedMs: number }).elapsedMs;
+}
+
+export function measureActivation(runs = 11): ActivationFigures {
+  probe(false); // warm-up: file-system cache
+  probe(true);
+  const lazy: number[] = [];
+  const eager: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    lazy.push(probe(false));
+    eager.push(probe(true));
+  }
+  return { lazyMs: median(lazy), eagerMs: median(eager) };
+}
