@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Journal } from '../../src/jobs/journal';
 import { JobStoppedError, type JobManager, type JobManagerHooks } from '../../src/jobs/managerApi';
-import type { JobRecord } from '../../src/jobs/types';
+import type { JobRecord, JobStage } from '../../src/jobs/types';
 import type { Fault, JobOutcome } from '../emulator/index';
 import { createHarness, listFiles, recordingLogger } from './harness';
 
@@ -12,6 +12,7 @@ import { createHarness, listFiles, recordingLogger } from './harness';
  *   lost       = jobs COMPLETED on the server with neither a cached image nor a history entry,
  *   duplicates = server jobs beyond one per idempotency key (plus any job submitted without a key),
  *   corrupt    = cached files whose bytes differ from what the emulator served (or leftovers of downloads).
+ * (A job with a second server job for its prompt also counts as a duplicate: each chaos job has its own prompt.)
  * Everything random is drawn from one seeded generator, so a failing seed can be replayed (thread timing
  * can still reorder concurrent requests; the invariants must hold for every order).
  */
@@ -79,6 +80,8 @@ function pickOutcome(random: () => number): JobOutcome {
   if (roll < 0.06) return { kind: 'failed' };
   if (roll < 0.1) return { kind: 'cancelled' };
   if (roll < 0.12) return { kind: 'image', body: 'truncated' };
+  // Content-Length says half: the transport sees a "complete" response; only the image check can notice.
+  if (roll < 0.14) return { kind: 'image', body: 'lyingLength' };
   if (roll < 0.3) return { kind: 'completed', images: 2 };
   return { kind: 'completed', images: 1 };
 }
@@ -130,7 +133,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       await old.dispose();
       restarts++;
       // Now and then the window stays closed long enough for finished results to expire.
-      if (random() < 0.04) {
+      if (random() < 0.06) {
         longOutages++;
         emulator.clock.advance(RETENTION_MS + 60_000);
       }
@@ -157,32 +160,37 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   });
 
   let next = 0;
+  /** One "user" at a time per worker: runs a job and waits for it, across restarts, like the notification does. */
   async function worker(): Promise<void> {
     while (next < plan.length) {
       const job = plan[next++];
       if (job.point) armed.set(job.prompt, job.point);
       emulator.faults.nextJob(job.outcome);
+      const followOptions = {
+        onStage: (stage: JobStage) => {
+          if (stage.stage === 'generating' && armed.get(job.prompt) === 'waiting') {
+            armed.delete(job.prompt);
+            void restart();
+          }
+        },
+      };
+      let localId: string | undefined;
       for (;;) {
         const current = await currentManager();
         try {
-          await current.generate(
-            { prompt: job.prompt, aspectRatio: job.aspectRatio, style: 'vivid' },
-            {
-              onStage: (stage) => {
-                if (stage.stage === 'generating' && armed.get(job.prompt) === 'waiting') {
-                  armed.delete(job.prompt);
-                  void restart();
-                }
-              },
-            },
-          );
+          if (localId === undefined) {
+            await current.generate({ prompt: job.prompt, aspectRatio: job.aspectRatio, style: 'vivid' }, followOptions);
+          } else {
+            // The new manager's start() is already following it: this joins that work.
+            await current.resume(localId, followOptions);
+          }
           break;
         } catch (error) {
           if (!(error instanceof JobStoppedError)) throw error;
-          // Stopped by a restart: the next manager resumes the record if it was journaled; otherwise the
-          // user simply runs the command again.
+          // Stopped by a restart. A journaled record is finished by the next manager; a job that never got
+          // journaled is simply run again (as a user would run the command again).
           const successor = await currentManager();
-          if (successor.history().some((r) => r.prompt === job.prompt)) break;
+          localId ??= successor.history().find((r) => r.prompt === job.prompt)?.localId;
         }
       }
     }
@@ -218,6 +226,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     perKey.set(job.idempotencyKey, (perKey.get(job.idempotencyKey) ?? 0) + 1);
   }
   for (const count of perKey.values()) duplicates += count - 1;
+  // Every chaos job has its own prompt: a second server job for one prompt is a double charge even when a
+  // (buggy) client used a fresh key for it.
+  const perPrompt = new Map<string, number>();
+  for (const job of serverJobs) perPrompt.set(job.prompt, (perPrompt.get(job.prompt) ?? 0) + 1);
+  let duplicatePrompts = 0;
+  for (const count of perPrompt.values()) duplicatePrompts += count - 1;
+  duplicates = Math.max(duplicates, duplicatePrompts);
 
   const imagesDir = path.join(harness.storageDir, 'images');
   const cachedFiles = await listFiles(imagesDir);

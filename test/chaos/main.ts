@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   const minRestarts = Math.floor(jobs / 20);
   console.log(`chaos: starting seed=${seed} jobs=${jobs} concurrency=${concurrency}`);
   const started = Date.now();
-  const result = await runChaos({ seed, jobs, concurrency, restartRate: 0.08, faultRate: 0.08, log: (l) => console.log(l) });
+  const result = await runChaos({ seed, jobs, concurrency, restartRate: 0.15, faultRate: 0.08, log: (l) => console.log(l) });
   console.log(result.summary);
   console.log(`${result.detail} seconds=${Math.round((Date.now() - started) / 1000)}`);
   const problems: string[] = [];
