@@ -51,6 +51,11 @@ function optionalNumber(value: unknown): number | null {
 export function validatePrompt(prompt: string): string | undefined {
   const trimmed = prompt.trim();
   if (trimmed.length === 0) return 'The prompt is empty: select some text describing the image you want.';
+  // `trim()` keeps control and format characters (NUL, bidi marks, zero-width spaces): a prompt made only
+  // of those would be accepted by the API and charged for an image of nothing.
+  if (trimmed.replace(/[\p{Cc}\p{Cf}\p{Z}\s]/gu, '').length === 0) {
+    return 'The prompt has no visible text: select some words describing the image you want.';
+  }
   if (trimmed.length > PROMPT_MAX_LENGTH) {
     return `The prompt is ${trimmed.length} characters long; Apiframe accepts at most ${PROMPT_MAX_LENGTH}. Select a shorter passage.`;
   }

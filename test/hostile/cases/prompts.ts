@@ -39,6 +39,8 @@ export const HOSTILE_PROMPTS: readonly HostilePrompt[] = [
   { name: '1,000 emoji (2,000 UTF-16 units)', prompt: '🐱'.repeat(PROMPT_MAX_LENGTH / 2), valid: true },
   { name: '1,001 emoji (2,002 UTF-16 units)', prompt: '🐱'.repeat(PROMPT_MAX_LENGTH / 2 + 1), valid: false },
   { name: 'NUL inside', prompt: 'a cat\u0000 on a mat', valid: true },
+  { name: 'NUL only', prompt: '\u0000', valid: false },
+  { name: 'control and format characters only', prompt: '\u0001\u200B\u202E\u0085\uFEFF\u2066 \u0007', valid: false },
   { name: 'control characters and ANSI escapes', prompt: '\u0001\u0007\u001b[31mred\u001b[0m\u007f\u0085\u009b cat', valid: true },
   { name: 'bidi override (RLO)', prompt: 'invoice\u202Egnp.exe', valid: true },
   { name: 'bidi isolates and marks', prompt: '\u2066a\u2067b\u2068c\u2069 \u200Fd\u200Ee\u061C', valid: true },
@@ -205,7 +207,7 @@ function casesFor(entry: HostilePrompt): HostileCase[] {
           assert.equal(problem, undefined);
         } else {
           assert.ok(problem, 'refused');
-          assert.match(problem, /empty|at most 2000/, 'says what is wrong');
+          assert.match(problem, /empty|at most 2000|no visible text/, 'says what is wrong');
           assert.ok(problem.length < 300, 'short');
           if (prompt.trim()) assert.ok(!problem.includes(prompt.trim()), 'does not echo the prompt');
         }
