@@ -8,10 +8,11 @@
 // Environment: APIFRAME_TEST_RESULT_FILE (where the suite writes {"passed":N,"failed":M}),
 // APIFRAME_SCREENSHOTS (same as --screenshots), APIFRAME_TEST_TIMEOUT_MS (global timeout, default 15 min);
 // every variable named APIFRAME_TEST_* is handed to the extension host.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SUITE_BANNER } from '../integration/harnessProtocol';
 import {
+  ACK_FOLDER,
   ackFile,
   parseScreenshotRequest,
   SCREENSHOTS_ENV,
@@ -115,6 +116,8 @@ async function main(): Promise<number> {
   });
   if (!suiteStarted && !verbose) console.error(`[harness] the suite never started; the workbench console:\n${bootLog.join('\n')}`);
   await Promise.all(pendingScreenshots);
+  // The acknowledgments were only for the suite; leave just the pictures.
+  if (screenshotDir) rmSync(path.join(screenshotDir, ACK_FOLDER), { recursive: true, force: true });
   return code;
 }
 
