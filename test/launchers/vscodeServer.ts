@@ -533,6 +533,8 @@ export async function openWorkbench(tools: InstalledTools, server: VsCodeServer,
         '--disable-component-update',
         '--disable-sync',
         '--disable-dev-shm-usage',
+        // Debian's wrapper turns on crashpad, whose handler outlives a killed browser; nothing reads its reports.
+        '--disable-crash-reporter',
         // Nothing but the loopback server resolves: the workbench must never reach the internet.
         '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
       ],
