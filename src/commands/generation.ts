@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { validatePrompt } from '../apiframe/shapes';
 import { checkBaseUrl } from '../apiframe/urls';
 import { ASPECT_RATIO_SIZES, PROMPT_MAX_LENGTH, type AspectRatio, type DalleStyle } from '../apiframe/types';
 import type { CoreServices } from '../core';
@@ -47,10 +48,15 @@ const LAST_STYLE_KEY = 'apiframe.lastStyle';
 export function promptProblem(value: string): string | undefined {
   const trimmed = value.trim();
   if (trimmed === '') return vscode.l10n.t('Describe the image to generate.');
+  // Only control, format or space characters: the API would accept it and charge for an image of nothing.
+  if (trimmed.replace(/[\p{Cc}\p{Cf}\p{Z}\s]/gu, '') === '') {
+    return vscode.l10n.t('The prompt has no visible text: describe the image in words.');
+  }
   if (trimmed.length > PROMPT_MAX_LENGTH) {
     return vscode.l10n.t('The prompt is {0} characters long; Apiframe accepts at most {1}.', trimmed.length, PROMPT_MAX_LENGTH);
   }
-  return undefined;
+  // The client's own rule last, so the two can never disagree (its text is English).
+  return validatePrompt(value);
 }
 
 export async function askForPrompt(services: CoreServices, value?: string): Promise<string | undefined> {

@@ -162,6 +162,13 @@ describe('core flow: every server error shows its message', () => {
     assert.match(error.text, /could not be saved/);
   });
 
+  it('a prompt with no visible text (zero-width and bidi marks only): refused before anything is sent', async () => {
+    const before = harness.emulator.log.where({ method: 'POST' }).length;
+    const error = await failureOf('\u200b\u200e\u202e');
+    assert.match(error.text, /no visible text/);
+    assert.equal(harness.emulator.log.where({ method: 'POST' }).length, before);
+  });
+
   it('a prompt over 2,000 characters: refused before anything is sent', async () => {
     const before = harness.emulator.log.where({ method: 'POST' }).length;
     const error = await failureOf('x'.repeat(2001));
