@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import zlib from 'node:zlib';
-import { Agent, EnvHttpProxyAgent, request } from 'undici';
+import { Agent, EnvHttpProxyAgent, request } from './undiciParts';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../jobs/types';
 import { ApiframeError } from './errors';
