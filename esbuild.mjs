@@ -4,7 +4,7 @@
 //   dist/webview/*.js  – the gallery's browser script;
 //   dist/codicons/     – the codicon font, bundled so the webview never fetches anything.
 // Flags: --production (minified, no sourcemaps), --watch (rebuild on change, problem-matcher output),
-// --metafile (writes dist/meta-*.json for the size report).
+// --metafile (writes dist/meta-*.json for the size report), --outdir=DIR (instead of dist/).
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +14,8 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const metafile = process.argv.includes('--metafile');
+// --outdir=DIR builds somewhere else than dist/ (the size benchmark builds a development baseline there).
+const distDir = path.resolve(root, process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist');
 
 /** Prints the lines the `$esbuild-watch` problem matcher in .vscode/tasks.json looks for. */
 const problemMatcherPlugin = {
@@ -48,7 +50,7 @@ const configs = [
   {
     ...common,
     entryPoints: { extension: 'src/extension.ts' },
-    outdir: 'dist',
+    outdir: distDir,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
@@ -58,7 +60,7 @@ const configs = [
   {
     ...common,
     entryPoints: { core: 'src/core.ts' },
-    outdir: 'dist',
+    outdir: distDir,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
@@ -67,7 +69,7 @@ const configs = [
   {
     ...common,
     entryPoints: { gallery: 'media/gallery.ts' },
-    outdir: 'dist/webview',
+    outdir: path.join(distDir, 'webview'),
     format: 'iife',
     platform: 'browser',
     target: ['chrome114'],
@@ -76,7 +78,7 @@ const configs = [
 
 async function copyCodicons() {
   const from = path.join(root, 'node_modules', '@vscode', 'codicons', 'dist');
-  const to = path.join(root, 'dist', 'codicons');
+  const to = path.join(distDir, 'codicons');
   await mkdir(to, { recursive: true });
   await Promise.all(['codicon.css', 'codicon.ttf'].map((f) => copyFile(path.join(from, f), path.join(to, f))));
 }
@@ -93,7 +95,7 @@ async function main() {
     const { writeFile } = await import('node:fs/promises');
     await Promise.all(
       results.map((r, i) =>
-        writeFile(path.join(root, 'dist', `meta-${Object.keys(configs[i].entryPoints)[0]}.json`), JSON.stringify(r.metafile)),
+        writeFile(path.join(distDir, `meta-${Object.keys(configs[i].entryPoints)[0]}.json`), JSON.stringify(r.metafile)),
       ),
     );
   }

@@ -4,17 +4,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { median } from './benchLine';
 
 export interface ActivationFigures {
   lazyMs: number;
   eagerMs: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function probe(eager: boolean): number {
   const script = path.join(__dirname, 'activationProbe.js');

@@ -11,15 +11,10 @@
 import * as esbuild from 'esbuild';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { formatBenchLine, median, type BenchLine } from './benchLine';
 import { CHROMIUM_PATH, REPO_ROOT, launchChromium, startGalleryHarness, syntheticItems, type GalleryHarness } from '../gallery/harness';
 
-export interface GalleryBenchLine {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly budget: number;
-  readonly baseline: number;
-}
+export type GalleryBenchLine = BenchLine;
 
 interface RunFigures {
   fcpMs: number;
@@ -32,11 +27,6 @@ const VIEWPORT = { width: 1100, height: 800 };
 const EAGER_SCRIPT = '/bench/gallery-eager.js';
 export const GALLERY_BUDGETS = { fcpMs: 300, worstFrameMs: 100, domNodes: 2000 } as const;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function evalIn<T>(page: Page, expression: string): Promise<T> {
   return page.evaluate(expression) as Promise<T>;
@@ -140,7 +130,7 @@ if (require.main === module) {
     .then((lines) => {
       let missed = false;
       for (const line of lines) {
-        console.log(`bench ${line.name}: ${line.value}${line.unit} budget=${line.budget}${line.unit} baseline=${line.baseline}${line.unit}`);
+        console.log(formatBenchLine(line));
         if (line.value > line.budget) missed = true;
       }
       process.exitCode = missed ? 1 : 0;

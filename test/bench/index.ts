@@ -1,29 +1,101 @@
 /**
- * `npm run bench`: runs every benchmark module in order and exits non-zero if any missed its target.
- * Add a module by appending it to BENCHMARKS (each exports `run(): Promise<boolean>`).
+ * `npm run bench`: every performance budget of the project, each printed as
+ * `bench <name>: <value><unit> budget=<budget><unit> baseline=<baseline><unit>` with its baseline measured
+ * in the same run (medians of several runs after a warm-up). Exits non-zero if any budget is missed.
+ * Timings live here, never in the unit or integration tests.
+ *   npm run bench                 all modules
+ *   npm run bench -- polling size only the named modules (size, activation, gallery, downloads, polling)
+ * The size module rebuilds dist/ for production first, so the later modules measure the shipped bundles.
  */
-import * as polling from './polling';
+import * as os from 'node:os';
+import { measureActivation } from './activation';
+import { formatBenchLine, type BenchLine } from './benchLine';
+import { measureDownloads } from './downloads';
+import { runGalleryBench } from './gallery';
+import { runPollingBench } from './polling';
+import { measureSize } from './size';
+
+const KB = 1024;
+const MB = 1024 * 1024;
+const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 interface Benchmark {
   readonly name: string;
-  run(): Promise<boolean>;
+  run(): Promise<BenchLine[]>;
 }
 
-const BENCHMARKS: readonly Benchmark[] = [{ name: 'polling', run: polling.run }];
+const BENCHMARKS: readonly Benchmark[] = [
+  {
+    name: 'size',
+    async run() {
+      const size = measureSize();
+      for (const [bundle, top] of Object.entries(size.contributors)) {
+        console.log(`size ${bundle} top contributors: ${top.map((c) => `${c.input} ${round(c.bytes / KB)}KB`).join(', ')}`);
+      }
+      const eagerStartup = size.startupBytes + size.coreBytes;
+      return [
+        // Baseline: the start-up bundle if the core were bundled into it (loaded eagerly).
+        { name: 'startup-bundle', value: round(size.startupBytes / KB), unit: 'KB', budget: 60, baseline: round(eagerStartup / KB) },
+        // Baseline: the same bundles built for development (unminified, with sourcemaps).
+        { name: 'dist-total', value: round(size.distBytes / KB), unit: 'KB', budget: 650, baseline: round(size.developmentDistBytes / KB) },
+        // Baseline: the uncompressed size of the files the .vsix holds.
+        { name: 'vsix', value: round(size.vsixBytes / KB), unit: 'KB', budget: 300, baseline: round(size.vsixUncompressedBytes / KB) },
+      ];
+    },
+  },
+  {
+    name: 'activation',
+    async run() {
+      const figures = measureActivation();
+      return [{ name: 'activation-node', value: round(figures.lazyMs, 2), unit: 'ms', budget: 15, baseline: round(figures.eagerMs, 2) }];
+    },
+  },
+  { name: 'gallery', run: () => runGalleryBench() },
+  {
+    name: 'downloads',
+    async run() {
+      const d = await measureDownloads();
+      return [
+        {
+          name: 'download-20mb-peak-rss-growth',
+          value: round(d.streamedRssGrowthBytes / MB),
+          unit: 'MB',
+          budget: round((2 * d.imageBytes) / MB),
+          baseline: round(d.bufferedRssGrowthBytes / MB),
+        },
+        {
+          name: 'download-8-concurrent-total',
+          value: Math.round(d.concurrentTotalMs),
+          unit: 'ms',
+          budget: Math.round(1.3 * d.slowestSingleMs),
+          baseline: Math.round(d.sequentialTotalMs),
+        },
+      ];
+    },
+  },
+  { name: 'polling', run: runPollingBench },
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  let failed = 0;
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`bench machine: ${cpu}, ${os.cpus().length} cores, ${round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`);
+  const missed: string[] = [];
   for (const benchmark of BENCHMARKS) {
     if (only.length > 0 && !only.includes(benchmark.name)) continue;
     try {
-      if (!(await benchmark.run())) failed++;
+      for (const line of await benchmark.run()) {
+        console.log(formatBenchLine(line));
+        if (line.value > line.budget) missed.push(line.name);
+      }
     } catch (error) {
-      failed++;
-      console.error(`${benchmark.name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      missed.push(benchmark.name);
+      console.error(`bench ${benchmark.name}: failed — ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     }
   }
-  process.exitCode = failed > 0 ? 1 : 0;
+  if (missed.length > 0) console.error(`bench: budget missed: ${missed.join(', ')}`);
+  else console.log('bench: every budget met');
+  process.exitCode = missed.length > 0 ? 1 : 0;
 }
 
 void main();

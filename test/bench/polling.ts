@@ -8,7 +8,7 @@
  * Jobs are simulated like the emulator runs them: QUEUED for 5–20 % of the duration, then PROCESSING with
  * progress rising linearly (integer percent, 1–99). Then a short time-scaled run of the real waitForJob
  * against the emulator prints its measured requests/job next to the simulation's.
- * Fails (returns false) unless ours reaches requests/job ≤ 6.0 and mean-lag ≤ 1.0 s.
+ * Returns the two budgeted figures (ours: requests/job ≤ 6.0, mean-lag ≤ 1.0 s) with the SDK as baseline.
  */
 import type { JobStatus } from '../../src/apiframe/types';
 import { createApiframeClient } from '../../src/apiframe/client';
@@ -16,6 +16,7 @@ import { PRIOR_DURATION } from '../../src/jobs/durationModel';
 import { nextPollDelay, type PollObservation } from '../../src/jobs/pollSchedule';
 import { abortableSleep, waitForJob } from '../../src/jobs/waitForJob';
 import { startEmulator } from '../emulator';
+import type { BenchLine } from './benchLine';
 
 const JOBS = 20_000;
 const SEED = 20261125;
@@ -139,7 +140,7 @@ async function emulatorRun(jobCount: number, scale: number): Promise<{ requestsP
   }
 }
 
-export async function run(): Promise<boolean> {
+export async function runPollingBench(): Promise<BenchLine[]> {
   const jobs = simulateJobs(JOBS, SEED);
   const fixed = measure(jobs, fixedSequence(() => 2_000));
   const sdk = measure(
@@ -159,9 +160,9 @@ export async function run(): Promise<boolean> {
     `polling waitForJob vs emulator (60 jobs, time ×${scale}): requests/job=${live.requestsPerJob.toFixed(2)} (model ${ourFigures.requestsPerJob.toFixed(2)}) mean-lag≈${live.meanLagS.toFixed(2)}s`,
   );
 
-  const ok = ourFigures.requestsPerJob <= TARGET_REQUESTS && ourFigures.meanLagS <= TARGET_MEAN_LAG_S;
-  if (!ok) {
-    console.error(`polling: target missed — ours must reach requests/job ≤ ${TARGET_REQUESTS} and mean-lag ≤ ${TARGET_MEAN_LAG_S}s`);
-  }
-  return ok;
+  // The baseline is the official SDK's schedule, simulated on the same jobs.
+  return [
+    { name: 'polling-requests-per-job', value: ourFigures.requestsPerJob, unit: '', budget: TARGET_REQUESTS, baseline: sdk.requestsPerJob },
+    { name: 'polling-mean-lag', value: ourFigures.meanLagS, unit: 's', budget: TARGET_MEAN_LAG_S, baseline: sdk.meanLagS },
+  ];
 }

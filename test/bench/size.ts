@@ -11,8 +11,13 @@ const root = path.resolve(__dirname, '..', '..', '..');
 
 export interface SizeFigures {
   startupBytes: number;
+  coreBytes: number;
   distBytes: number;
+  /** dist/ built for development (unminified, sourcemaps): the baseline for distBytes. */
+  developmentDistBytes: number;
   vsixBytes: number;
+  /** The files the .vsix holds, uncompressed: the baseline for vsixBytes. */
+  vsixUncompressedBytes: number;
   /** Per bundle, the largest inputs by bytes in the output. */
   contributors: Record<string, { input: string; bytes: number }[]>;
 }
@@ -53,6 +58,26 @@ function packageVsixBytes(): number {
   }
 }
 
+/** The files `vsce` would package (relative paths), from `vsce ls`. */
+function vsixFiles(): string[] {
+  const listing = execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'],
+    { cwd: root, encoding: 'utf8' },
+  );
+  return listing.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+}
+
+function developmentDistBytes(): number {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'apiframe-devdist-'));
+  try {
+    execFileSync(process.execPath, ['esbuild.mjs', `--outdir=${tmp}`], { cwd: root, stdio: 'inherit' });
+    return folderBytes(tmp, () => false);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 export function measureSize(): SizeFigures {
   const vsixBytes = packageVsixBytes();
   rmSync(path.join(root, 'dist'), { recursive: true, force: true });
@@ -73,6 +98,8 @@ export function measureSize(): SizeFigures {
       .slice(0, 5);
   }
   const startupBytes = statSync(path.join(root, 'dist', 'extension.js')).size;
+  const coreBytes = statSync(path.join(root, 'dist', 'core.js')).size;
   const distBytes = folderBytes(path.join(root, 'dist'), (f) => /meta-[^/]+\.json$/.test(f));
-  return { startupBytes, distBytes, vsixBytes, contributors };
+  const vsixUncompressedBytes = vsixFiles().reduce((sum, file) => sum + statSync(path.join(root, file)).size, 0);
+  return { startupBytes, coreBytes, distBytes, developmentDistBytes: developmentDistBytes(), vsixBytes, vsixUncompressedBytes, contributors };
 }
