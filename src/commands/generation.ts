@@ -3,11 +3,11 @@ import { validatePrompt } from '../apiframe/shapes';
 import { checkBaseUrl } from '../apiframe/urls';
 import { ASPECT_RATIO_SIZES, PROMPT_MAX_LENGTH, type AspectRatio, type DalleStyle } from '../apiframe/types';
 import type { CoreServices } from '../core';
-import { insertionAfterOrigin } from '../editor/insertionPoint';
+import { insertionAfterOrigin, insertionAtEditor } from '../editor/insertionPoint';
 import { JobStoppedError } from '../jobs/managerApi';
 import type { JobOrigin, JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
-import { displayPath, saveImage } from '../save/saveImage';
+import { displayPath, saveImage, type InsertionPoint } from '../save/saveImage';
 import * as settings from '../settings';
 import { UserFacingError } from './errors';
 
@@ -281,14 +281,18 @@ async function saveRecordNow(services: CoreServices, record: JobRecord, options:
   const originDocument = record.origin?.documentUri
     ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === record.origin?.documentUri)
     : undefined;
-  let insertAt = undefined;
-  if (options.insert) {
-    const afterOrigin = options.atCurrentSelection ? undefined : insertionAfterOrigin(record);
-    insertAt = afterOrigin ?? (editor ? { document: editor.document, position: editor.selection.end } : undefined);
+  let insertAt: InsertionPoint | undefined;
+  if (options.insert && options.atCurrentSelection) {
+    // "Insert into Editor": wherever the user is now.
+    insertAt = editor ? insertionAtEditor(editor) : undefined;
     if (!insertAt) {
       void services.ui.message('warning', vscode.l10n.t('Open a document to insert the image into.'), []);
       return undefined;
     }
+  } else if (options.insert) {
+    // After completion: only ever into the document the prompt came from; if it is gone, just save.
+    insertAt = insertionAfterOrigin(record);
+    if (!insertAt && editor && editor.document.uri.toString() === record.origin?.documentUri) insertAt = insertionAtEditor(editor);
   }
   const document = insertAt?.document ?? (options.atCurrentSelection ? editor?.document : undefined) ?? originDocument ?? editor?.document;
   const result = await saveImage(services.ui, {
