@@ -4,11 +4,13 @@
  * in the same run (medians of several runs after a warm-up). Exits non-zero if any budget is missed.
  * Timings live here, never in the unit or integration tests.
  *   npm run bench                 all modules
- *   npm run bench -- polling size only the named modules (size, activation, gallery, downloads, polling)
+ *   npm run bench -- polling size only the named modules (size, activation, activation-vscode, gallery,
+ *                                 downloads, polling)
  * The size module rebuilds dist/ for production first, so the later modules measure the shipped bundles.
  */
 import * as os from 'node:os';
 import { measureActivation } from './activation';
+import { measureActivationInVscode } from './activationVscode';
 import { formatBenchLine, type BenchLine } from './benchLine';
 import { measureDownloads } from './downloads';
 import { runGalleryBench } from './gallery';
@@ -48,6 +50,14 @@ const BENCHMARKS: readonly Benchmark[] = [
     async run() {
       const figures = measureActivation();
       return [{ name: 'activation-node', value: round(figures.lazyMs, 2), unit: 'ms', budget: 15, baseline: round(figures.eagerMs, 2) }];
+    },
+  },
+  {
+    name: 'activation-vscode',
+    async run() {
+      const figures = await measureActivationInVscode();
+      console.log(`activation-vscode: measured inside VS Code ${figures.vscodeVersion} (code-server, headless Chromium)`);
+      return [{ name: 'activation-vscode', value: round(figures.activationMs, 2), unit: 'ms', budget: 15, baseline: round(figures.eagerMs, 2) }];
     },
   },
   { name: 'gallery', run: () => runGalleryBench() },
