@@ -19,7 +19,7 @@ import { Agent, EnvHttpProxyAgent, request } from './undiciParts';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../jobs/types';
 import { ApiframeError } from './errors';
-import { redactSecrets } from './redact';
+import { redactSecrets, serverTextForDisplay } from './redact';
 import {
   buildGenerateBody,
   parseJob,
@@ -173,8 +173,10 @@ function parseDetails(value: unknown): Record<string, string[]> | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const details: Record<string, string[]> = {};
   for (const [field, messages] of Object.entries(value)) {
-    if (Array.isArray(messages)) details[field] = messages.filter((m): m is string => typeof m === 'string');
-    else if (typeof messages === 'string') details[field] = [messages];
+    const name = serverTextForDisplay(field, 60);
+    if (Array.isArray(messages)) {
+      details[name] = messages.filter((m): m is string => typeof m === 'string').map((m) => serverTextForDisplay(m, MAX_SERVER_TEXT));
+    } else if (typeof messages === 'string') details[name] = [serverTextForDisplay(messages, MAX_SERVER_TEXT)];
   }
   return Object.keys(details).length > 0 ? details : undefined;
 }
@@ -243,7 +245,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
 
   function errorFromStatus(status: number, body: unknown, headers: Headers, what: string): ApiframeError {
     const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const serverMessage = typeof fields.error === 'string' ? clip(redact(fields.error)) : undefined;
+    const serverMessage = typeof fields.error === 'string' ? serverTextForDisplay(fields.error, MAX_SERVER_TEXT, secrets) || undefined : undefined;
     const requestId = headerValue(headers, 'x-request-id');
     const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'));
     const init = { status, serverMessage, requestId, retryAfterMs };
@@ -449,7 +451,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
       if (!jobId || jobId.length > 200) throw new ApiframeError('invalidInput', 'The job id is empty or too long.', { retryable: false });
       try {
         const job = parseJob(await getJson(`/v2/jobs/${encodeURIComponent(jobId)}`, `job ${jobId}`, callOptions.signal), `job ${jobId}`);
-        if (job.id !== jobId) throw new ApiframeError('badResponse', `Apiframe answered a query for job ${jobId} with job ${job.id}.`, { retryable: false });
+        if (job.id !== jobId) throw new ApiframeError('badResponse', `Apiframe answered a query for job ${jobId} with job ${serverTextForDisplay(job.id, 60)}.`, { retryable: false });
         return job;
       } catch (error) {
         if (error instanceof ApiframeError && error.jobId === undefined) {
@@ -514,13 +516,13 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
           }
           const declared = Number(headerValue(headers, 'content-length'));
           if (Number.isFinite(declared) && declared > maxBytes) {
-            response.body.destroy();
+            discard(response.body);
             throw tooLarge(maxBytes);
           }
           const encoding = (headerValue(headers, 'content-encoding') ?? 'identity').trim().toLowerCase();
           const decoder = decoderFor(encoding);
           if (decoder === null) {
-            response.body.destroy();
+            discard(response.body);
             throw new ApiframeError('badResponse', `The image was sent with an unsupported encoding (${clip(redact(encoding))}).`, { retryable: false });
           }
           handedOver = true;
@@ -540,6 +542,21 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
       await dispatcher.close();
     },
   };
+}
+
+/**
+ * Drops a response body we will not read. undici's body emits an `AbortError` when destroyed before its end;
+ * without a listener that error would be uncaught and take the extension host's error handler with it.
+ */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/** zlib (`Z_DATA_ERROR`, `Z_BUF_ERROR`, …) and brotli (`ERR__ERROR_FORMAT_…`) decoding failures. */
+function isDecodingError(thrown: unknown): boolean {
+  if (typeof thrown !== 'object' || thrown === null || !('code' in thrown) || typeof thrown.code !== 'string') return false;
+  return /^Z_|^ERR__ERROR_|BROTLI/.test(thrown.code);
 }
 
 function tooLarge(maxBytes: number): ApiframeError {
@@ -584,7 +601,8 @@ async function* cappedStream(
     }
   } catch (thrown) {
     if (thrown instanceof ApiframeError) throw thrown;
-    if (decoder && thrown instanceof Error && 'errno' in thrown && !body.destroyed) {
+    // The decoder's own error (pipeline has already destroyed the body by now, so ask the error itself).
+    if (decoder && isDecodingError(thrown)) {
       throw new ApiframeError('badResponse', 'The image data could not be decoded (corrupt compression).', { retryable: false });
     }
     throw mapError(thrown);

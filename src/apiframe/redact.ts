@@ -25,3 +25,17 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   }
   return redacted.replace(APIFRAME_KEY_SHAPE, MASK);
 }
+
+/**
+ * Text a server wrote (an error reason, a validation detail) made fit to show and log: redacted, on one line
+ * (control, bidi and zero-width characters become spaces — they could forge log lines or reorder what the
+ * user reads), whitespace collapsed, and cut at `maxLength` characters with an ellipsis that says so.
+ */
+export function serverTextForDisplay(text: string, maxLength: number, secrets: readonly string[] = []): string {
+  const oneLine = redactSecrets(text, secrets)
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]+/gu, ' ')
+    .trim();
+  const bounded = oneLine.length > maxLength ? `${oneLine.slice(0, Math.max(0, maxLength - 1)).trimEnd()}…` : oneLine;
+  // Again after cutting and joining: removed characters can no longer split a key into unmatched parts.
+  return redactSecrets(bounded, secrets);
+}

@@ -4,6 +4,7 @@
  * instead of an `undefined` surfacing three modules later.
  */
 import { ApiframeError } from './errors';
+import { serverTextForDisplay } from './redact';
 import type {
   GenerateImageRequest,
   Job,
@@ -16,6 +17,8 @@ import type {
 } from './types';
 import { PROMPT_MAX_LENGTH } from './types';
 
+/** Longest failure reason kept from a job (the manager keeps at most as much in the journal). */
+const MAX_JOB_ERROR_LENGTH = 1000;
 const JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
@@ -33,6 +36,13 @@ function shapeError(what: string, problem: string): ApiframeError {
   return new ApiframeError('badResponse', `Apiframe sent an unexpected answer to ${what}: ${problem}.`, {
     retryable: false,
   });
+}
+
+/** A wrong value for an error message: bounded (a server can send megabytes), `missing` when absent. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value) ?? typeof value;
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 function optionalString(value: unknown): string | null {
@@ -96,7 +106,7 @@ export function parseJobAccepted(value: unknown): JobAccepted {
   if (!isObject(value)) throw shapeError(what, 'the body is not a JSON object');
   if (typeof value.jobId !== 'string' || value.jobId.length === 0) throw shapeError(what, 'no job id');
   if (!isJobStatus(value.status) || value.status === 'CANCELLED') {
-    throw shapeError(what, `unknown job status ${JSON.stringify(value.status)}`);
+    throw shapeError(what, `unknown job status ${shown(value.status)}`);
   }
   return { jobId: value.jobId, status: value.status };
 }
@@ -108,7 +118,7 @@ export function parseJobAccepted(value: unknown): JobAccepted {
 export function parseJob(value: unknown, what = 'a job query'): Job {
   if (!isObject(value)) throw shapeError(what, 'the job is not a JSON object');
   if (typeof value.id !== 'string' || value.id.length === 0) throw shapeError(what, 'the job has no id');
-  if (!isJobStatus(value.status)) throw shapeError(what, `unknown job status ${JSON.stringify(value.status)}`);
+  if (!isJobStatus(value.status)) throw shapeError(what, `unknown job status ${shown(value.status)}`);
   const progress = optionalNumber(value.progress);
   const webhookStatus = (WEBHOOK_STATUSES as readonly unknown[]).includes(value.webhookStatus)
     ? (value.webhookStatus as Job['webhookStatus'])
@@ -118,7 +128,8 @@ export function parseJob(value: unknown, what = 'a job query'): Job {
     status: value.status,
     model: typeof value.model === 'string' ? value.model : '',
     progress: progress === null ? null : Math.min(100, Math.max(0, progress)),
-    error: optionalString(value.error),
+    // Shown to the user as the reason a job failed: one bounded line (servers have sent megabytes).
+    error: typeof value.error === 'string' ? serverTextForDisplay(value.error, MAX_JOB_ERROR_LENGTH) : null,
     creditCost: optionalNumber(value.creditCost),
     webhookStatus,
     createdAt: typeof value.createdAt === 'string' ? value.createdAt : '',
@@ -188,7 +199,7 @@ export function parseModelCatalog(value: unknown): ModelCatalog {
     if (!isObject(entry) || typeof entry.id !== 'string') throw shapeError(what, 'a model entry has no id');
     const modality = entry.modality;
     if (modality !== 'image' && modality !== 'video' && modality !== 'music') {
-      throw shapeError(what, `model ${JSON.stringify(entry.id)} has an unknown modality`);
+      throw shapeError(what, `model ${shown(entry.id)} has an unknown modality`);
     }
     models.push({ ...entry, id: entry.id, label: optionalString(entry.label) ?? entry.id, modality });
   }
