@@ -58,9 +58,12 @@ export function gzipBombBytes(): Buffer {
   return gzipBomb;
 }
 
-/** Streams `total` bytes (a PNG signature, then zeros) honouring back-pressure; stops if the client leaves. */
-export function writeOversized(res: ServerResponse, headers: Record<string, string>, total: number): void {
-  res.writeHead(200, { ...headers, 'content-type': 'image/png', 'content-length': String(total) });
+/**
+ * Streams `total` bytes (a PNG signature, then zeros) honouring back-pressure; stops if the client leaves.
+ * `chunked`: no Content-Length is declared, so the client cannot refuse it up front.
+ */
+export function writeOversized(res: ServerResponse, headers: Record<string, string>, total: number, chunked = false): void {
+  res.writeHead(200, { ...headers, 'content-type': 'image/png', ...(chunked ? {} : { 'content-length': String(total) }) });
   const first = Buffer.alloc(64 * 1024);
   PNG_SIGNATURE.copy(first);
   const zeros = Buffer.alloc(64 * 1024);

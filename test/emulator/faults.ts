@@ -4,7 +4,7 @@ import { SeededRandom } from './random';
  * Fault injection. Rules are matched against each incoming request in the order they were injected; a rule
  * with `times` left fires and counts down. When no rule matches, a seeded random fault source (if set) may
  * fire. Where a fault acts:
- * - `status`, `htmlBody`, `reset`: in front of the API (like a load balancer) — the request is NOT processed;
+ * - `status`, `htmlBody`, `reset`, `rawBody`: in front of the API (like a load balancer) — the request is NOT processed;
  * - `lostResponse`, `malformedJson`, `delay`, `truncatedBody`: the request IS processed (a submit creates and later charges
  *   its job as usual), then the answer is destroyed / cut in half / held back for `ms` real milliseconds.
  */
@@ -16,7 +16,9 @@ export type Fault =
   | { kind: 'delay'; ms: number } // answer after ms (real milliseconds)
   | { kind: 'malformedJson' } // 200 with a non-JSON / truncated JSON body
   | { kind: 'htmlBody'; status: number } // e.g. a proxy's HTML error page
-  | { kind: 'truncatedBody' }; // processed; the full Content-Length is announced, half the body sent, socket dropped
+  | { kind: 'truncatedBody' } // processed; the full Content-Length is announced, half the body sent, socket dropped
+  // In front of the API: exactly this status and body (any bytes, empty allowed) — a hostile or broken server.
+  | { kind: 'rawBody'; status: number; body: string | Buffer; contentType?: string };
 
 export interface FaultRule {
   fault: Fault;
@@ -41,7 +43,16 @@ export type JobOutcome =
   | { kind: 'resultOverride'; result: unknown } // hostile result (javascript:, file:, data: URLs, …)
   | {
       kind: 'image';
-      body: 'notImage' | 'truncated' | 'lyingLength' | 'gzipBomb' | { oversizedBytes: number } | { redirectTo: string };
+      body:
+        | 'notImage'
+        | 'truncated'
+        | 'lyingLength'
+        | 'gzipBomb'
+        // `chunked`: no Content-Length, so only a streaming cap can stop it
+        | { oversizedBytes: number; chunked?: boolean }
+        | { redirectTo: string }
+        // any answer from the image host (status default 200)
+        | { custom: { status?: number; headers?: Record<string, string>; body: string | Buffer } };
     };
 
 export interface RandomFaultOptions {
@@ -161,6 +172,8 @@ function randomFault(kind: Fault['kind'], random: SeededRandom, options: RandomF
       return { kind: 'delay', ms: options.delayMs ?? 1500 };
     case 'htmlBody':
       return { kind: 'htmlBody', status: 502 };
+    case 'rawBody':
+      return { kind: 'rawBody', status: 200, body: '' };
     case 'reset':
     case 'lostResponse':
     case 'malformedJson':

@@ -77,6 +77,11 @@ export interface RequestLogEntry {
   readonly fault?: Fault['kind'];
   /** A submit answered from the idempotency store (no new job, no new charge). */
   readonly replayed?: boolean;
+  /**
+   * Bytes handed to the socket for this answer (head and body), set when the answer ends or the client
+   * leaves — proves a client stopped reading an oversized body early.
+   */
+  readonly bytesSent?: number;
 }
 
 export interface RequestLog {
@@ -497,6 +502,12 @@ class ApiframeEmulator implements Emulator {
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     });
 
+    const socket = req.socket;
+    const bytesBefore = socket.bytesWritten;
+    res.once('close', () => {
+      entry.bytesSent = socket.bytesWritten - bytesBefore;
+    });
+
     const fault = this.faults.take(method, url.pathname);
     if (fault) entry.fault = fault.kind;
     // Faults in front of the API: the request never reaches it.
@@ -516,6 +527,17 @@ class ApiframeEmulator implements Emulator {
       } else {
         this.sendReply(res, error(fault.status, statusText(fault.status)));
       }
+      return;
+    }
+    if (fault?.kind === 'rawBody') {
+      req.resume();
+      entry.status = fault.status;
+      const bytes = typeof fault.body === 'string' ? Buffer.from(fault.body, 'utf8') : fault.body;
+      res.writeHead(fault.status, {
+        ...(fault.contentType !== undefined ? { 'content-type': fault.contentType } : {}),
+        'content-length': String(bytes.length),
+      });
+      res.end(bytes);
       return;
     }
     if (fault?.kind === 'htmlBody') {
@@ -783,7 +805,15 @@ class ApiframeEmulator implements Emulator {
       return { kind: 'bytes', status: 200, body: gzipBombBytes(), headers: { ...headers, 'content-encoding': 'gzip' } };
     }
     if ('oversizedBytes' in hostile) {
-      return { kind: 'custom', status: 200, send: (_req, res) => writeOversized(res, headers, hostile.oversizedBytes) };
+      return {
+        kind: 'custom',
+        status: 200,
+        send: (_req, res) => writeOversized(res, headers, hostile.oversizedBytes, hostile.chunked === true),
+      };
+    }
+    if ('custom' in hostile) {
+      const { status = 200, headers: customHeaders = {}, body } = hostile.custom;
+      return { kind: 'bytes', status, body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body, headers: customHeaders };
     }
     return { kind: 'bytes', status: 302, body: Buffer.alloc(0), headers: { location: hostile.redirectTo } };
   }
