@@ -243,3 +243,28 @@ export function parseTypstImage(snippet: string): { path: string; alt: string } 
   assert.ok(match, `not a Typst image call: ${JSON.stringify(snippet)}`);
   return { path: typstUnescape(match[1]), alt: match[2] === undefined ? '' : typstUnescape(match[2]) };
 }
+
+/** Longest error text a user is shown by default (a notification, a gallery card, a log line). */
+export const USER_MESSAGE_MAX_LENGTH = 700;
+
+/**
+ * `message` is something a user can read and act on: one bounded line of text starting with a capital letter
+ * and ending like a sentence, with no control, bidi or zero-width characters (which could forge log lines or
+ * reorder what the user reads), no programmer noise, and none of `secrets` nor anything shaped like an
+ * Apiframe key (masked `«redacted»` is fine).
+ */
+export function assertUserMessage(message: string, secrets: readonly string[], maxLength = USER_MESSAGE_MAX_LENGTH): void {
+  const shown = JSON.stringify(message.length > 300 ? `${message.slice(0, 300)}…` : message);
+  assert.ok(message.length > 0 && message.length <= maxLength, `message of ${message.length} characters: ${shown}`);
+  assert.match(message, /^[A-Z]/u, `does not start like a sentence: ${shown}`);
+  assert.match(message, /[.!?…)]$/u, `does not end like a sentence: ${shown}`);
+  // eslint-disable-next-line no-control-regex
+  assert.ok(!/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(message), `control character or line break in ${shown}`);
+  assert.ok(!/\p{Cf}/u.test(message), `invisible format / bidi character in ${shown}`);
+  assert.ok(!/\bundefined\b|\[object \w+\]|\bNaN\b|^\s+at\s/mu.test(message), `programmer noise in ${shown}`);
+  for (const secret of secrets) {
+    assert.ok(!message.includes(secret), `the key is in ${shown}`);
+    assert.ok(!message.includes(encodeURIComponent(secret)), `the encoded key is in ${shown}`);
+  }
+  assert.ok(!/afk_[A-Za-z0-9_-]{4,}/.test(message), `something shaped like a key is in ${shown}`);
+}
