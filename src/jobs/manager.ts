@@ -10,7 +10,7 @@ import type { FollowOptions, GenerateInput, JobManager, JobManagerOptions, Unsub
 import { JobStoppedError } from './managerApi';
 import type { CachedImage, JobPhase, JobRecord, JobStage } from './types';
 import { jobDurationMs, parseDurationModel, recordDuration } from './durationModel';
-import { waitForJob } from './waitForJob';
+import { abortableSleep, waitForJob } from './waitForJob';
 
 export { JobStoppedError } from './managerApi';
 
@@ -420,7 +420,7 @@ class JobManagerImpl implements JobManager {
         const base = this.options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_MS;
         const delay = Math.min(DEFAULT_RETRY_MAX_MS, base * 2 ** (attempt - 1));
         this.options.log.debug(`Job ${task.localId}: ${step} failed (${describe(error)}); attempt ${attempt + 1} in ${delay} ms.`);
-        await (this.options.sleep ?? abortableDelay)(delay, signal);
+        await (this.options.sleep ?? abortableSleep)(delay, signal);
       }
     }
   }
@@ -619,24 +619,6 @@ function describe(error: unknown): string {
 function clean(text: string | null | undefined): string | undefined {
   const trimmed = text?.trim();
   return trimmed ? redactSecrets(trimmed.slice(0, 1000)) : undefined;
-}
-
-function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Passes the stream through, awaiting `onFirst` once the first bytes have arrived (a test hook point). */

@@ -16,24 +16,13 @@ import { PRIOR_DURATION } from '../../src/jobs/durationModel';
 import { nextPollDelay, type PollObservation } from '../../src/jobs/pollSchedule';
 import { abortableSleep, waitForJob } from '../../src/jobs/waitForJob';
 import { startEmulator } from '../emulator';
+import { seededRandom } from '../emulator/random';
 import type { BenchLine } from './benchLine';
 
 const JOBS = 20_000;
 const SEED = 20261125;
 const TARGET_REQUESTS = 6.0;
 const TARGET_MEAN_LAG_S = 1.0;
-
-/** mulberry32: small, seeded, good enough for a simulation. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SimulatedJob {
   readonly durationMs: number;

@@ -4,6 +4,7 @@ import { Journal } from '../../src/jobs/journal';
 import { JobStoppedError, type JobManager, type JobManagerHooks } from '../../src/jobs/managerApi';
 import type { JobRecord, JobStage } from '../../src/jobs/types';
 import type { Fault, JobOutcome } from '../emulator/index';
+import { seededRandom } from '../emulator/random';
 import { createHarness, listFiles, recordingLogger } from './harness';
 
 /**
@@ -55,18 +56,6 @@ const RETENTION_MS = 10 * 60_000;
 const TIME_SCALE = 0.002;
 const CLIENT_TIMEOUT_MS = 400;
 
-/** mulberry32: small, fast, good enough for test decisions, and reproducible from the seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function seededUuid(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
   hex[12] = '4';
@@ -88,9 +77,9 @@ function pickOutcome(random: () => number): JobOutcome {
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   // Separate streams: the decisions stay the same whatever order concurrent requests consume jitter and ids in.
-  const random = seededRandom(options.seed);
-  const jitter = seededRandom(options.seed ^ 0x5bd1e995);
-  const ids = seededRandom(options.seed ^ 0x27d4eb2f);
+  const random = seededRandom(options.seed, 'decisions');
+  const jitter = seededRandom(options.seed, 'jitter');
+  const ids = seededRandom(options.seed, 'ids');
   const print = options.log ?? (() => undefined);
   const harness = await createHarness({
     emulator: { seed: options.seed, timeScale: TIME_SCALE, imageScale: 1 / 32, retentionMs: RETENTION_MS, credits: 100_000_000 },

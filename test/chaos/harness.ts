@@ -5,6 +5,7 @@ import { createApiframeClient, type ApiframeClient, type ApiframeClientOptions }
 import { createJobManager } from '../../src/jobs/manager';
 import type { JobManager, JobManagerOptions } from '../../src/jobs/managerApi';
 import type { Logger } from '../../src/jobs/types';
+import { abortableSleep } from '../../src/jobs/waitForJob';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index';
 
 /**
@@ -101,21 +102,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 }
 
 function scaledSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(1, Math.round(ms)));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return abortableSleep(Math.max(1, Math.round(ms)), signal);
 }
 
 /** Every file under `dir`, relative, sorted (to prove nothing was left behind). */

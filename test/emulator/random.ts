@@ -14,6 +14,12 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
+/** A seeded uniform [0, 1) source as a plain function, for code that takes `random: () => number`. */
+export function seededRandom(seed: number, purpose = ''): () => number {
+  const stream = new SeededRandom(seed, purpose);
+  return () => stream.next();
+}
+
 export class SeededRandom {
   private state: number;
 
