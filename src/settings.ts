@@ -41,8 +41,8 @@ function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfigurati
  * `application` scope already keeps workspace values out in VS Code, but a hand-edited
  * `.vscode/settings.json` is ignored here too, defensively, because these settings decide where the key goes.
  */
-function userOrDefault(key: string): unknown {
-  const inspected = section().inspect<unknown>(key);
+function userOrDefault(key: string, configuration: vscode.WorkspaceConfiguration = section()): unknown {
+  const inspected = configuration.inspect<unknown>(key);
   return inspected?.globalValue ?? inspected?.defaultValue;
 }
 
@@ -83,14 +83,18 @@ export function requestTimeoutMs(): number {
   return boundedInteger(userOrDefault('requestTimeoutSeconds'), 5, 600, DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000;
 }
 
-/** VS Code's own proxy settings (`http.proxy`, `http.proxyStrictSSL`, `http.noProxy`). */
+/**
+ * VS Code's own proxy settings (`http.proxy`, `http.proxyStrictSSL`, `http.noProxy`), from user settings
+ * only: a workspace that could set a proxy together with `proxyStrictSSL: false` could read the key through
+ * a TLS-intercepting proxy.
+ */
 export function proxySettings(): ProxySettings {
   const http = vscode.workspace.getConfiguration('http');
-  const url = http.get<unknown>('proxy');
-  const noProxy = http.get<unknown>('noProxy');
+  const url = userOrDefault('proxy', http);
+  const noProxy = userOrDefault('noProxy', http);
   return {
     url: typeof url === 'string' && url.trim() !== '' ? url.trim() : undefined,
-    strictSSL: http.get<unknown>('proxyStrictSSL') !== false,
+    strictSSL: userOrDefault('proxyStrictSSL', http) !== false,
     noProxy: Array.isArray(noProxy) ? noProxy.filter((entry): entry is string => typeof entry === 'string') : [],
   };
 }
