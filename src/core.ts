@@ -17,7 +17,7 @@ import { showImages } from './commands/showImages';
 import { showLog } from './commands/showLog';
 import { RecordingUi } from './commands/ui';
 import { EditorTracker } from './editor/editorTracker';
-import { GalleryPanel, type GalleryActions, type GalleryShowOptions } from './gallery/galleryPanel';
+import { GalleryPanel, type GalleryActions, type GalleryShowOptions, type GalleryTraffic } from './gallery/galleryPanel';
 import { createJobManager } from './jobs/manager';
 import { JobStoppedError, type JobManager } from './jobs/managerApi';
 import type { JobPhase, Logger } from './jobs/types';
@@ -50,6 +50,8 @@ export interface CoreServices {
   /** A throw-away client for a key that is not stored yet (Set API Key verifies with it); the caller closes it. */
   clientForKey(key: string): ApiframeClient;
   showGallery(options?: GalleryShowOptions): Promise<GalleryPanel>;
+  /** Test hook (the key-leak scan): every HTML the gallery sets and every message it posts, from now on. */
+  onDidSendToGallery(listener: (traffic: GalleryTraffic) => void): vscode.Disposable;
   /** Shows a failure with the actions that help ("Set API Key", "Show Log") and logs it, redacted. */
   reportError(error: unknown, context: string): void;
   /** `text` with the current key (and anything key-shaped) masked. */
@@ -240,6 +242,7 @@ export function createCore(host: CoreHost): Core {
     async showGallery(options) {
       return GalleryPanel.show(await galleryDeps(), options);
     },
+    onDidSendToGallery: (listener) => GalleryPanel.onDidSendToWebview(listener),
     reportError,
     redact,
   };

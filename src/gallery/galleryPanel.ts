@@ -4,7 +4,6 @@ import type { JobPhase, JobRecord, Logger } from '../jobs/types';
 import { buildGalleryHtml } from '../webview/galleryHtml';
 import {
   GALLERY_VIEW_TYPE,
-  parseWebviewMessage,
   type GalleryItemAction,
   type GalleryRenderReport,
   type GalleryStrings,
@@ -12,6 +11,7 @@ import {
   type WebviewToHost,
 } from '../webview/protocol';
 import { toGalleryItem } from './galleryItems';
+import { decideGalleryMessage } from './galleryMessages';
 
 export { registerGallerySerializer } from './serializer';
 
@@ -49,6 +49,12 @@ export interface GalleryShowOptions {
   readonly viewColumn?: vscode.ViewColumn;
 }
 
+/**
+ * What the panel hands to its page: the HTML it sets and every message it posts. Observed only by the
+ * integration suite's key-leak scan (issue 5), through {@link GalleryPanel.onDidSendToWebview}.
+ */
+export type GalleryTraffic = { readonly kind: 'html'; readonly html: string } | { readonly kind: 'message'; readonly message: HostToWebview };
+
 /** Changes are batched for this long before they are posted (progress ticks can be frequent). */
 const UPDATE_THROTTLE_MS = 100;
 /** More pending changes than this are sent as one full state instead of single updates. */
@@ -61,6 +67,21 @@ export class GalleryPanel implements vscode.Disposable {
   /** The open gallery, if any. */
   static get current(): GalleryPanel | undefined {
     return GalleryPanel.currentPanel;
+  }
+
+  private static readonly trafficListeners = new Set<(traffic: GalleryTraffic) => void>();
+
+  /**
+   * Test hook for the key-leak scan: calls `listener` with every HTML set and every message posted from now
+   * on, by any gallery panel. Free in normal use: with no listener nothing is copied or kept.
+   */
+  static onDidSendToWebview(listener: (traffic: GalleryTraffic) => void): vscode.Disposable {
+    GalleryPanel.trafficListeners.add(listener);
+    return new vscode.Disposable(() => GalleryPanel.trafficListeners.delete(listener));
+  }
+
+  private static notifyTraffic(traffic: GalleryTraffic): void {
+    for (const listener of GalleryPanel.trafficListeners) listener(traffic);
   }
 
   /** Creates the panel, or reveals it when it is already open. */
@@ -119,7 +140,9 @@ export class GalleryPanel implements vscode.Disposable {
       }),
       deps.manager.onDidChange((localId) => this.queueChange(localId)),
     );
-    panel.webview.html = this.html();
+    const html = this.html();
+    panel.webview.html = html;
+    if (GalleryPanel.trafficListeners.size > 0) GalleryPanel.notifyTraffic({ kind: 'html', html });
   }
 
   /** The last report of what the page shows (card ids, loaded images) — lets tests assert from the webview's side. */
@@ -174,12 +197,11 @@ export class GalleryPanel implements vscode.Disposable {
   }
 
   private onMessage(raw: unknown): void {
-    const message = parseWebviewMessage(raw);
-    if (!message) {
-      this.deps.log.debug(`Gallery: ignored a malformed message from the webview (${describe(raw)})`);
-      return;
-    }
-    this.handle(message);
+    // Malformed messages and actions on records not in the history are ignored (decided in galleryMessages.ts).
+    const decision = decideGalleryMessage(raw, (localId) => this.deps.manager.get(localId) !== undefined);
+    if (decision.kind === 'ignore') this.deps.log.debug(decision.debug);
+    else if (decision.kind === 'action') this.dispatch(decision.action, decision.localId);
+    else this.handle(decision.message);
   }
 
   private handle(message: WebviewToHost): void {
@@ -267,6 +289,7 @@ export class GalleryPanel implements vscode.Disposable {
 
   private async post(message: HostToWebview): Promise<boolean> {
     if (this.disposed) return false;
+    if (GalleryPanel.trafficListeners.size > 0) GalleryPanel.notifyTraffic({ kind: 'message', message });
     try {
       return await this.panel.webview.postMessage(message);
     } catch (error) {
@@ -288,13 +311,6 @@ function webviewOptions(deps: GalleryPanelDeps): vscode.WebviewPanelOptions & vs
       deps.cacheRoot,
     ],
   };
-}
-
-/** A short, bounded description of a rejected message for the debug log. */
-function describe(raw: unknown): string {
-  const type = typeof raw === 'object' && raw !== null && 'type' in raw ? (raw as { type: unknown }).type : undefined;
-  const label = typeof type === 'string' ? `type "${type.slice(0, 40)}"` : `a ${raw === null ? 'null' : typeof raw}`;
-  return label;
 }
 
 function galleryStrings(): GalleryStrings {

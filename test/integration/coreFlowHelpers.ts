@@ -7,7 +7,8 @@ import type { Core } from '../../src/core';
 import type { ExtensionApi } from '../../src/extension';
 import type { JobRecord } from '../../src/jobs/types';
 import type { ProgressReport } from '../../src/progress/jobProgress';
-import { startEmulator, type Emulator } from '../emulator/index';
+import type { Emulator } from '../emulator/index';
+import { CANARY_KEY, recordWhatTheExtensionShows, startTrackedEmulator } from './leakRegistry';
 import { waitFor } from './waitFor';
 
 export const EXTENSION_ID = 'apiframe-images.apiframe-images';
@@ -18,14 +19,35 @@ export interface Harness {
   readonly workspace: vscode.WorkspaceFolder;
 }
 
-/** Starts an emulator (fast jobs, small images), points the extension at it and stores its demo key. */
+let debugLogging: Promise<void> | undefined;
+
+/**
+ * Debug lines reach the log file only at level debug or below; the key-leak scan reads that file, so the run
+ * logs at debug. `_extensionTests.setLogLevel` is VS Code's command for extension test runs (no UI).
+ */
+function logAtDebugLevel(): Promise<void> {
+  debugLogging ??= Promise.resolve(vscode.commands.executeCommand('_extensionTests.setLogLevel', 'debug')).then(
+    () => undefined,
+    (error: unknown) => console.log(`could not raise the log level for the run: ${String(error)}`),
+  );
+  return debugLogging;
+}
+
+/**
+ * Starts an emulator (fast jobs, small images) whose demo key is the run's canary key (see leakRegistry.ts),
+ * points the extension at it and stores the canary. Everything the extension shows from now on is recorded
+ * for the key-leak scan that ends the run.
+ */
 export async function setUpHarness(): Promise<Harness> {
   const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded`);
   const api = await extension.activate();
   const core = api.core();
+  recordWhatTheExtensionShows(core);
+  await logAtDebugLevel();
   // Median job 1 s (20 s × 0.05): long enough to cancel while it runs, short enough for a quick suite.
-  const emulator = await startEmulator({ seed: 7, timeScale: 0.05, imageScale: 1 / 16 });
+  const emulator = await startTrackedEmulator({ seed: 7, timeScale: 0.05, imageScale: 1 / 16 });
+  assert.equal(emulator.demoKey, CANARY_KEY, 'the suite runs with the canary key');
   await apiframeConfig().update('baseUrl', emulator.url, vscode.ConfigurationTarget.Global);
   await core.services.apiKey.store(emulator.demoKey);
   const workspace = vscode.workspace.workspaceFolders?.[0];

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { JobManager } from '../../src/jobs/managerApi';
 import type { JobRecord } from '../../src/jobs/types';
 import { emulatorJob, messagesFrom, runGenerate, setAfterCompletion, setUpHarness, tearDownHarness, waitForRecord, type Harness } from './coreFlowHelpers';
+import { suiteKey } from './leakRegistry';
 import { waitFor } from './waitFor';
 
 describe('core flow: cancel, resume and restart', () => {
@@ -114,15 +115,16 @@ describe('core flow: every server error shows its message', () => {
   }
 
   it('401 invalid key: the server’s text, and "Set API Key"', async () => {
-    await harness.core.services.apiKey.store('afk_not_a_real_key_12345');
+    const invalidKey = suiteKey('invalid');
+    await harness.core.services.apiKey.store(invalidKey);
     const error = await failureOf('A red bicycle');
     assert.match(error.text, /Invalid API key/);
     assert.ok(error.actions.includes('Set API Key'));
-    assert.doesNotMatch(error.text, /afk_not_a_real_key/);
+    assert.ok(!error.text.includes(invalidKey), 'the key never appears in a message');
   });
 
   it('403 inactive key: the server’s text', async () => {
-    const key = 'afk_inactive_key_12345';
+    const key = suiteKey('inactive');
     harness.emulator.addKey({ key, active: false });
     await harness.core.services.apiKey.store(key);
     const error = await failureOf('A green bicycle');

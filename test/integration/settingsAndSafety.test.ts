@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PENDING_JOBS_STATE_KEY } from '../../src/commandIds';
-import { startEmulator } from '../emulator/index';
 import { apiframeConfig, messagesFrom, runGenerate, setAfterCompletion, setUpHarness, tearDownHarness, type Harness } from './coreFlowHelpers';
+import { startTrackedEmulator, suiteKey } from './leakRegistry';
 import { waitFor } from './waitFor';
 
 describe('core flow: settings and safety', () => {
@@ -25,15 +25,16 @@ describe('core flow: settings and safety', () => {
   it('follows a key changed in another window (secrets.onDidChange)', async () => {
     const { core, emulator } = harness;
     assert.equal(await core.services.apiKey.get(), emulator.demoKey);
-    await core.services.host.context.secrets.store('apiframe.apiKey', 'afk_from_another_window_1');
-    await waitFor(async () => (await core.services.apiKey.get()) === 'afk_from_another_window_1', 'the new key to be used');
+    const otherWindowKey = suiteKey('other_window');
+    await core.services.host.context.secrets.store('apiframe.apiKey', otherWindowKey);
+    await waitFor(async () => (await core.services.apiKey.get()) === otherWindowKey, 'the new key to be used');
     await core.services.host.context.secrets.store('apiframe.apiKey', emulator.demoKey);
     await waitFor(async () => (await core.services.apiKey.get()) === emulator.demoKey, 'the demo key to be back');
   });
 
   it('ignores a base URL set by the workspace: requests with the key still go to the user’s server', async () => {
     const { workspace, emulator } = harness;
-    const attacker = await startEmulator({ seed: 99 });
+    const attacker = await startTrackedEmulator({ seed: 99, demoKey: suiteKey('attacker') });
     const settingsFile = vscode.Uri.joinPath(workspace.uri, '.vscode', 'settings.json');
     try {
       // `style` (a setting a workspace may set) shows when VS Code has read the file with the hostile base URL.

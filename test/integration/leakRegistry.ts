@@ -1,0 +1,86 @@
+// What the key-leak scan (zz-leakScan.test.ts, issue 5) needs to know about the whole integration run: every
+// API key the suite handed to the extension (the canary first), every emulator it started, and every text the
+// extension showed or posted to a webview, recorded as it happened. The test files share this module (mocha
+// loads them into one extension host), so whatever an earlier file registers, the scan at the end sees.
+import { randomBytes } from 'node:crypto';
+import type { Core } from '../../src/core';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index';
+
+/** A key that was handed to the extension during the run; `label` names it in a finding (never the value). */
+export interface SuiteKey {
+  readonly label: string;
+  readonly value: string;
+}
+
+const keys: SuiteKey[] = [];
+const emulators: Emulator[] = [];
+/** Texts recorded while the run went on, grouped by the place they were shown in. */
+const recorded = new Map<string, string[]>();
+const recordedCores = new WeakSet<Core>();
+
+function registerKey(label: string, value: string): string {
+  if (!keys.some((key) => key.value === value)) keys.push({ label, value });
+  return value;
+}
+
+/**
+ * A recognisable key shaped like a real Apiframe key (`afk_<letters, digits, _>`), random per run so that no
+ * file from an earlier run can match. Every key handed to the extension is one of these.
+ */
+function freshKey(label: string): string {
+  return registerKey(label, `afk_${label}_${randomBytes(12).toString('hex')}`);
+}
+
+/** The key the whole suite runs with: the emulators' demo key, stored through SecretStorage by every set-up. */
+export const CANARY_KEY = freshKey('canary');
+
+/**
+ * Another key for a test that needs a wrong, inactive or "other window" key. Registered, so the scan looks
+ * for it too. `label` may use letters, digits and `_` only (it becomes part of the key).
+ */
+export function suiteKey(label: string): string {
+  return freshKey(label);
+}
+
+export function suiteKeys(): readonly SuiteKey[] {
+  return keys;
+}
+
+/** Starts an emulator (with the canary as its demo key unless another is given) and registers it for the scan. */
+export async function startTrackedEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const emulator = await startEmulator({ demoKey: CANARY_KEY, ...options });
+  registerKey(emulator.demoKey === CANARY_KEY ? 'canary' : 'emulator_demo', emulator.demoKey);
+  emulators.push(emulator);
+  return emulator;
+}
+
+/** Every emulator the suite started (stopped ones too: their request logs stay readable). */
+export function trackedEmulators(): readonly Emulator[] {
+  return emulators;
+}
+
+function record(place: string, text: string): void {
+  const texts = recorded.get(place);
+  if (texts) texts.push(text);
+  else recorded.set(place, [text]);
+}
+
+/**
+ * From now on records every message (with its actions), every progress line and title, and every HTML and
+ * message the gallery hands to its page. Once per core; the subscriptions live as long as the window.
+ */
+export function recordWhatTheExtensionShows(core: Core): void {
+  if (recordedCores.has(core)) return;
+  recordedCores.add(core);
+  const { services } = core;
+  services.ui.onMessage((message) => record('notification texts', JSON.stringify(message)));
+  services.progress.onDidReport((report) => record('progress notifications', JSON.stringify(report)));
+  services.onDidSendToGallery((traffic) =>
+    record(traffic.kind === 'html' ? 'gallery webview HTML' : 'gallery webview messages', traffic.kind === 'html' ? traffic.html : JSON.stringify(traffic.message)),
+  );
+}
+
+/** What was recorded, by place. */
+export function recordedTexts(): ReadonlyMap<string, readonly string[]> {
+  return recorded;
+}
