@@ -1,0 +1,47 @@
+/**
+ * What the gallery host does with one message from its webview, decided without `vscode` (unit-tested in
+ * plain Node by the hostile-input suite). The page is untrusted: anything that is not an exact, known shape is
+ * ignored, and so is an action on a record that is not in the history (an id of a deleted item, or of nothing).
+ * Every ignored message yields one debug line that describes it without repeating what it carried.
+ */
+import { redactSecrets } from '../apiframe/redact';
+import { parseWebviewMessage, type GalleryItemAction, type WebviewToHost } from '../webview/protocol';
+
+export type GalleryMessageDecision =
+  /** `ready`, `showLog` or `rendered`: handled by the panel itself. */
+  | { readonly kind: 'handle'; readonly message: Exclude<WebviewToHost, { type: 'action' }> }
+  /** A card action on a record the history holds. */
+  | { readonly kind: 'action'; readonly action: GalleryItemAction; readonly localId: string }
+  /** Malformed, or about an unknown record: log `debug` at debug level and do nothing else. */
+  | { readonly kind: 'ignore'; readonly debug: string };
+
+/** Longest part of a rejected message's `type` repeated in the log. */
+const MAX_LOGGED_TYPE = 40;
+
+export function decideGalleryMessage(raw: unknown, isKnownRecord: (localId: string) => boolean): GalleryMessageDecision {
+  const message = parseWebviewMessage(raw);
+  if (!message) return { kind: 'ignore', debug: `Gallery: ignored a malformed message from the webview (${describeRejected(raw)})` };
+  if (message.type !== 'action') return { kind: 'handle', message };
+  // Ids are UUIDs here (checked by the parser), so they are safe to log.
+  if (!isKnownRecord(message.localId)) {
+    return { kind: 'ignore', debug: `Gallery: ignored "${message.action}" for an unknown record ${message.localId}` };
+  }
+  return { kind: 'action', action: message.action, localId: message.localId };
+}
+
+/**
+ * A short label for a rejected message: its `type` (quoted, escaped and redacted — control and bidi characters
+ * could otherwise forge log lines) or what kind of value it was. Nothing else of the message is repeated.
+ */
+export function describeRejected(raw: unknown): string {
+  if (raw === null) return 'a null';
+  if (Array.isArray(raw)) return 'an array';
+  if (typeof raw !== 'object') return `a ${typeof raw}`;
+  const type: unknown = Object.prototype.hasOwnProperty.call(raw, 'type') ? (raw as { type: unknown }).type : undefined;
+  if (typeof type !== 'string') return 'an object without a string type';
+  const escaped = JSON.stringify(redactSecrets(type.slice(0, MAX_LOGGED_TYPE))).replace(
+    /[\p{Cf}\p{Zl}\p{Zp}\u007f-\u009f]/gu,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `type ${escaped}${type.length > MAX_LOGGED_TYPE ? '…' : ''}`;
+}
