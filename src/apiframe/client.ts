@@ -228,7 +228,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
   const redact = (text: string): string => redactSecrets(text, secrets);
 
   /** Maps anything thrown by an attempt to an ApiframeError, deciding between cancel, timeout and network. */
-  function mapThrown(error: unknown, user: AbortSignal | undefined, timer: AbortSignal, what: string): ApiframeError {
+  function mapThrown(error: unknown, user: AbortSignal | undefined, timer: AbortSignal, what: string, target: URL = base): ApiframeError {
     if (error instanceof ApiframeError) return error;
     if (user?.aborted) return abortedError();
     if (timer.aborted) {
@@ -236,10 +236,11 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
     }
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
     const message = error instanceof Error ? error.message : String(error);
-    const host = base.host;
+    // Image downloads go to the result host, not the API: name the host that was actually contacted.
+    const server = target.host === base.host ? `Apiframe (${base.host})` : target.host;
     return new ApiframeError(
       'network',
-      redact(`Could not reach Apiframe (${host}) for ${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}.`),
+      redact(`Could not reach ${server} for ${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}.`),
     );
   }
 
@@ -379,7 +380,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
       const text = await readCapped(response.body, MAX_JSON_BYTES);
       const status = response.statusCode;
       if (text === undefined) {
-        throw new ApiframeError('badResponse', `Apiframe's answer to ${what} was larger than ${MAX_JSON_BYTES} bytes.`, {
+        throw new ApiframeError('badResponse', `Apiframe's answer to ${what} was larger than ${MAX_JSON_BYTES / 1024 / 1024} MB, so it was not read. Check that apiframe.baseUrl points at the Apiframe API.`, {
           status,
           retryable: false,
         });
@@ -425,7 +426,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
       }
       return response;
     } catch (thrown) {
-      throw mapThrown(thrown, user, overall, what);
+      throw mapThrown(thrown, user, overall, what, target);
     }
   }
 
@@ -529,7 +530,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
           return {
             contentType: headerValue(headers, 'content-type'),
             body: cappedStream(response.body, decoder, maxBytes, () => clearTimeout(timeout), (thrown) =>
-              mapThrown(thrown, user, timer.signal, what),
+              mapThrown(thrown, user, timer.signal, what, current),
             ),
           };
         }
