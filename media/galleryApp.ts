@@ -2,6 +2,11 @@
  * The gallery page: renders the host's history as cards, newest first, in a fixed-row-height grid of which
  * only the visible rows (plus some overscan) exist in the DOM, so 1,000 items cost what 30 do.
  *
+ * Performance (issue 6 §3, measured by test/bench/gallery.ts): the toolbar shows the host's localized page
+ * title before any data arrives; the first `state` renders only the rows on screen (overscan follows a frame
+ * later); the scroll path reads no layout (geometry is measured on state, resize and count changes only) and
+ * recycles the cards that leave the window for the ones that enter it instead of building new ones.
+ *
  * Security: every piece of data goes into the DOM through `textContent` or `setAttribute`, never through
  * `innerHTML`, so markup in a prompt stays text. Layout values are set through the CSSOM (`el.style.x`), which
  * the page's CSP (no 'unsafe-inline' styles) allows.
@@ -32,6 +37,8 @@ interface SavedState {
 
 /** Rows rendered above and below the viewport, so quick scrolls and Tab do not hit empty space. */
 const OVERSCAN_ROWS = 2;
+/** Detached cards kept for reuse; more than a window's worth is never needed. */
+const MAX_POOLED_CARDS = 64;
 const REPORT_DELAY_MS = 100;
 const TIME_REFRESH_MS = 30_000;
 
@@ -66,6 +73,30 @@ export function actionsFor(item: GalleryItem): GalleryItemAction[] {
   return GALLERY_ITEM_ACTIONS.filter((a) => available.has(a));
 }
 
+interface TimeFormatters {
+  readonly relative: Intl.RelativeTimeFormat;
+  readonly absolute: Intl.DateTimeFormat;
+}
+
+/**
+ * Creates the time formatters for `locale` (English if the locale is not supported). The first Intl object
+ * of a page initialises ICU, which takes tens of milliseconds, so the page makes them while it waits for
+ * the host's first message instead of after it.
+ */
+function timeFormatters(locale: string | undefined): TimeFormatters {
+  try {
+    return {
+      relative: new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }),
+      absolute: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+    };
+  } catch {
+    return {
+      relative: new Intl.RelativeTimeFormat('en', { numeric: 'auto' }),
+      absolute: new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }),
+    };
+  }
+}
+
 function format(template: string, value: string | number): string {
   return template.replace('{0}', String(value));
 }
@@ -88,27 +119,69 @@ function domId(prefix: string, localId: string): string {
   return `${prefix}-${localId.replace(/[^0-9a-zA-Z-]/g, '')}`;
 }
 
+/** The parts of a card that binding an item touches (media, state and actions are swapped when they change). */
+interface CardParts {
+  readonly card: HTMLElement;
+  media: HTMLElement;
+  readonly prompt: HTMLElement;
+  readonly meta: HTMLElement;
+  state: HTMLElement;
+  actions: HTMLElement;
+}
+
+interface CardEntry {
+  readonly parts: CardParts;
+  /** The item the card currently shows. */
+  item: GalleryItem;
+}
+
+/** Writes an attribute only when it changes (no mutation record, no style invalidation for a no-op). */
+function setAttr(element: Element, name: string, value: string): void {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
+function metaText(item: GalleryItem): string {
+  return [item.model, item.aspectRatio, item.style].join(' · ');
+}
+
+/** Identifies a card's button set: equal keys mean the same buttons. */
+function actionsKey(item: GalleryItem): string {
+  return `${actionsFor(item).join()}${item.phase === 'failed' ? ',showLog' : ''}`;
+}
+
 export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: GalleryOptions): void {
   let items: GalleryItem[] = [];
   let strings: GalleryStrings | undefined;
-  let relativeTime: Intl.RelativeTimeFormat | undefined;
-  let absoluteTime: Intl.DateTimeFormat | undefined;
+  let formatters: TimeFormatters | undefined;
+  let formattersLocale: string | undefined;
   let columns = 1;
   let rowHeight = 1;
   let gap = 0;
   let minCardWidth = 1;
+  // Geometry, measured by measureGeometry() when it can change (state, resize, item count), so that the
+  // scroll path reads nothing but window.scrollY.
+  let feedOffsetTop = 0;
+  let viewportHeight = window.innerHeight;
+  let measuredCount = -1;
+  let geometryStale = true;
+  /** Set by a `state` message: the first render draws only the rows on screen; overscan follows after a paint. */
+  let overscanPending = false;
   let renderQueued = false;
   let restoredScroll = false;
   let reportTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Cards currently in the DOM, by local id, with the item they were built from. */
-  const cards = new Map<string, { element: HTMLElement; item: GalleryItem }>();
+  /** Cards currently in the DOM, by local id. */
+  const cards = new Map<string, CardEntry>();
+  /** Detached cards that left the window, reused for the ones that enter it. */
+  const pool: CardEntry[] = [];
   const loadedImages = new Set<string>();
   const failedImages = new Set<string>();
   const indexById = new Map<string, number>();
 
   // Static skeleton: toolbar, feed (sized to the full list), the rendered window inside it, empty state.
   const toolbar = el('header', 'toolbar');
-  const heading = el('h1', 'toolbar-title');
+  // The host localizes the page title; showing it now gives the first paint real content while the data is
+  // on its way (strings.title replaces it, normally with the same text).
+  const heading = el('h1', 'toolbar-title', document.title);
   const count = el('span', 'toolbar-count');
   const logButton = el('button', 'text-button');
   logButton.type = 'button';
@@ -151,9 +224,16 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     if (hint) hint.textContent = strings.emptyHint;
   }
 
+  function useLocale(locale: string | undefined): void {
+    if (formatters && formattersLocale === locale) return;
+    formatters = timeFormatters(locale);
+    formattersLocale = locale;
+  }
+
   function relative(iso: string): string {
     const time = Date.parse(iso);
-    if (!Number.isFinite(time) || !relativeTime) return iso;
+    if (!Number.isFinite(time) || !formatters) return iso;
+    const relativeTime = formatters.relative;
     const seconds = Math.round((time - Date.now()) / 1000);
     const abs = Math.abs(seconds);
     if (abs < 45) return relativeTime.format(0, 'second');
@@ -166,29 +246,36 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
 
   // ---- cards ---------------------------------------------------------------------------------------------
 
+  /** Marks a card's image loaded or failed. One listener per <img>, which may show several items over time. */
+  function onImageSettled(img: HTMLImageElement, loaded: boolean): void {
+    const media = img.parentElement;
+    const card = media?.parentElement;
+    const localId = card?.dataset.id;
+    // A late event from a card that was recycled or dropped meanwhile says nothing about the current one.
+    if (!media || !card || !localId || cards.get(localId)?.parts.card !== card) return;
+    (loaded ? loadedImages : failedImages).add(localId);
+    (loaded ? failedImages : loadedImages).delete(localId);
+    media.classList.add(loaded ? 'loaded' : 'failed');
+    scheduleReport();
+  }
+
+  function setImage(img: HTMLImageElement, item: GalleryItem & { image: NonNullable<GalleryItem['image']> }): void {
+    if (img.alt !== item.alt) img.alt = item.alt;
+    if (img.width !== item.image.width) img.width = item.image.width;
+    if (img.height !== item.image.height) img.height = item.image.height;
+    if (img.getAttribute('src') !== item.image.src) img.src = item.image.src;
+  }
+
   function buildMedia(item: GalleryItem): HTMLElement {
     const media = el('div', 'card-media');
     if (item.image) {
       const img = el('img');
-      img.alt = item.alt;
-      img.width = item.image.width;
-      img.height = item.image.height;
       img.decoding = 'async';
       img.loading = 'lazy';
       img.draggable = false;
-      img.addEventListener('load', () => {
-        loadedImages.add(item.localId);
-        failedImages.delete(item.localId);
-        media.classList.add('loaded');
-        scheduleReport();
-      });
-      img.addEventListener('error', () => {
-        failedImages.add(item.localId);
-        loadedImages.delete(item.localId);
-        media.classList.add('failed');
-        scheduleReport();
-      });
-      img.src = item.image.src;
+      img.addEventListener('load', () => onImageSettled(img, true));
+      img.addEventListener('error', () => onImageSettled(img, false));
+      setImage(img, { ...item, image: item.image });
       media.append(img);
     } else {
       // Jobs still on their way say where they are; finished ones without a cached file say so.
@@ -216,7 +303,7 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     const time = el('time', 'time', relative(item.createdAt));
     time.dateTime = item.createdAt;
     const created = Date.parse(item.createdAt);
-    if (absoluteTime && Number.isFinite(created)) time.title = absoluteTime.format(created);
+    if (formatters && Number.isFinite(created)) time.title = formatters.absolute.format(created);
     status.append(badge, time);
 
     const detail = el('div', 'card-detail');
@@ -240,6 +327,7 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
   function buildActions(item: GalleryItem): HTMLElement {
     const group = el('div', 'card-actions');
     group.setAttribute('role', 'group');
+    group.dataset.key = actionsKey(item);
     for (const action of actionsFor(item)) {
       const label = strings?.actions[action] ?? action;
       const button = el('button', `icon-button action-${action}`);
@@ -262,73 +350,130 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     return group;
   }
 
-  function buildCard(item: GalleryItem, index: number): HTMLElement {
+  /** A card for `item` at `index`, reusing a pooled one when there is one. */
+  function cardFor(item: GalleryItem, index: number): CardEntry {
+    const pooled = pool.pop();
+    if (pooled) {
+      bindCard(pooled, item, index);
+      return pooled;
+    }
     const card = el('article', 'card');
     card.tabIndex = 0;
-    card.dataset.id = item.localId;
-    card.setAttribute('aria-posinset', String(index + 1));
-    card.setAttribute('aria-setsize', String(items.length));
-    const promptId = domId('prompt', item.localId);
-    card.setAttribute('aria-labelledby', promptId);
-    card.setAttribute('aria-describedby', domId('status', item.localId));
-
     const body = el('div', 'card-body');
-    const prompt = el('p', 'card-prompt', item.prompt);
-    prompt.id = promptId;
-    prompt.title = item.prompt;
-    const meta = el('p', 'card-meta', [item.model, item.aspectRatio, item.style].join(' · '));
-    body.append(prompt, meta, buildStatus(item), buildActions(item));
-    card.append(buildMedia(item), body);
-    return card;
+    const parts: CardParts = {
+      card,
+      media: buildMedia(item),
+      prompt: el('p', 'card-prompt'),
+      meta: el('p', 'card-meta'),
+      state: buildStatus(item),
+      actions: buildActions(item),
+    };
+    body.append(parts.prompt, parts.meta, parts.state, parts.actions);
+    card.append(parts.media, body);
+    const entry: CardEntry = { parts, item };
+    bindIdentity(parts, item);
+    setAttr(card, 'aria-posinset', String(index + 1));
+    setAttr(card, 'aria-setsize', String(items.length));
+    return entry;
   }
 
-  /** Brings a rendered card up to date, rebuilding only the parts that changed and keeping focus. */
-  function updateCard(entry: { element: HTMLElement; item: GalleryItem }, item: GalleryItem, index: number): void {
-    const { element } = entry;
+  /** The parts of a card that name its record: ids, ARIA references, prompt and meta. */
+  function bindIdentity(parts: CardParts, item: GalleryItem): void {
+    const promptId = domId('prompt', item.localId);
+    parts.card.dataset.id = item.localId;
+    setAttr(parts.card, 'aria-labelledby', promptId);
+    setAttr(parts.card, 'aria-describedby', domId('status', item.localId));
+    parts.prompt.id = promptId;
+    if (parts.prompt.textContent !== item.prompt) parts.prompt.textContent = item.prompt;
+    parts.prompt.title = item.prompt;
+    const meta = metaText(item);
+    if (parts.meta.textContent !== meta) parts.meta.textContent = meta;
+  }
+
+  /**
+   * Brings a card up to date with `item` — a newer version of the same record, or (recycling) another
+   * record — rebuilding only the parts that changed and keeping the focus on the same action.
+   */
+  function bindCard(entry: CardEntry, item: GalleryItem, index: number): void {
+    const { parts } = entry;
     const previous = entry.item;
     entry.item = item;
-    element.setAttribute('aria-posinset', String(index + 1));
-    element.setAttribute('aria-setsize', String(items.length));
+    setAttr(parts.card, 'aria-posinset', String(index + 1));
+    setAttr(parts.card, 'aria-setsize', String(items.length));
     if (previous === item) return;
-    const focusedAction = (document.activeElement as HTMLElement | null)?.closest('.card') === element
-      ? (document.activeElement as HTMLElement).dataset.action
-      : undefined;
-    const [media, body] = element.children;
-    if (previous.image?.src !== item.image?.src || previous.imageCount !== item.imageCount || (!item.image && previous.phase !== item.phase)) {
-      if (previous.image?.src !== item.image?.src) {
-        loadedImages.delete(item.localId);
-        failedImages.delete(item.localId);
-      }
-      media?.replaceWith(buildMedia(item));
+    const sameRecord = previous.localId === item.localId;
+    const active = document.activeElement as HTMLElement | null;
+    const focusedAction = sameRecord && active?.closest('.card') === parts.card ? active.dataset.action : undefined;
+    bindIdentity(parts, item);
+
+    if (!sameRecord || previous.image?.src !== item.image?.src) {
+      loadedImages.delete(item.localId);
+      failedImages.delete(item.localId);
     }
-    if (body) {
-      const [prompt, meta, state, actions] = body.children;
-      if (prompt) prompt.textContent = item.prompt;
-      if (meta) meta.textContent = [item.model, item.aspectRatio, item.style].join(' · ');
-      state?.replaceWith(buildStatus(item));
-      if (actionsFor(previous).join() !== actionsFor(item).join() || previous.phase !== item.phase) {
-        const fresh = buildActions(item);
-        actions?.replaceWith(fresh);
-        if (focusedAction) {
-          const same = fresh.querySelector<HTMLElement>(`[data-action="${focusedAction}"]`);
-          (same ?? element).focus();
+    const img = parts.media.firstElementChild;
+    if (item.image && previous.image && item.imageCount === previous.imageCount && img instanceof HTMLImageElement) {
+      // The common case while scrolling: one image for another in the same frame, no new nodes.
+      if (!sameRecord || previous.image.src !== item.image.src) {
+        const sameFile = img.getAttribute('src') === item.image.src;
+        setImage(img, { ...item, image: item.image });
+        if (sameFile && img.complete) {
+          // Nothing new to load (and no load event will come): the new record shows what is already there.
+          const loaded = img.naturalWidth > 0;
+          (loaded ? loadedImages : failedImages).add(item.localId);
+          parts.media.className = `card-media ${loaded ? 'loaded' : 'failed'}`;
+        } else {
+          parts.media.className = 'card-media';
         }
+      } else {
+        setImage(img, { ...item, image: item.image });
+      }
+    } else if (
+      previous.image?.src !== item.image?.src ||
+      previous.imageCount !== item.imageCount ||
+      (!item.image && previous.phase !== item.phase)
+    ) {
+      const media = buildMedia(item);
+      parts.media.replaceWith(media);
+      parts.media = media;
+    }
+
+    const state = buildStatus(item);
+    parts.state.replaceWith(state);
+    parts.state = state;
+    if (parts.actions.dataset.key !== actionsKey(item)) {
+      const fresh = buildActions(item);
+      parts.actions.replaceWith(fresh);
+      parts.actions = fresh;
+      if (focusedAction) {
+        const same = fresh.querySelector<HTMLElement>(`[data-action="${focusedAction}"]`);
+        (same ?? parts.card).focus();
       }
     }
   }
 
   // ---- virtual window ------------------------------------------------------------------------------------
 
-  function feedTop(): number {
-    return feed.getBoundingClientRect().top + window.scrollY;
+  /** Reads the layout the window depends on and sizes the feed. Never called on the scroll path. */
+  function measureGeometry(): void {
+    geometryStale = false;
+    measuredCount = items.length;
+    // Reads first (one layout), then writes.
+    const width = feed.clientWidth || window.innerWidth;
+    feedOffsetTop = feed.getBoundingClientRect().top + window.scrollY;
+    viewportHeight = window.innerHeight;
+    columns = Math.max(1, Math.floor((width + gap) / (minCardWidth + gap)));
+    const rows = Math.ceil(items.length / columns);
+    feed.style.height = `${Math.max(0, rows * rowHeight - gap)}px`;
+    windowEl.style.gridTemplateColumns = `repeat(${columns}, minmax(0, 1fr))`;
   }
 
   function visibleRange(): { start: number; end: number; firstRow: number } {
-    const rows = Math.ceil(items.length / columns);
     if (!options.virtualize) return { start: 0, end: items.length, firstRow: 0 };
-    const top = window.scrollY - feedTop();
-    const firstRow = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN_ROWS);
-    const lastRow = Math.min(rows - 1, Math.floor((top + window.innerHeight) / rowHeight) + OVERSCAN_ROWS);
+    const overscan = overscanPending ? 0 : OVERSCAN_ROWS;
+    const rows = Math.ceil(items.length / columns);
+    const top = window.scrollY - feedOffsetTop;
+    const firstRow = Math.max(0, Math.floor(top / rowHeight) - overscan);
+    const lastRow = Math.min(rows - 1, Math.floor((top + viewportHeight) / rowHeight) + overscan);
     return { start: firstRow * columns, end: Math.min(items.length, (lastRow + 1) * columns), firstRow };
   }
 
@@ -336,37 +481,41 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     renderQueued = false;
     empty.hidden = items.length > 0 || !strings;
     feed.hidden = items.length === 0;
-    count.textContent = items.length > 0 ? String(items.length) : '';
-    const width = feed.clientWidth || window.innerWidth;
-    columns = Math.max(1, Math.floor((width + gap) / (minCardWidth + gap)));
-    const rows = Math.ceil(items.length / columns);
-    feed.style.height = `${Math.max(0, rows * rowHeight - gap)}px`;
-    windowEl.style.gridTemplateColumns = `repeat(${columns}, minmax(0, 1fr))`;
+    const countText = items.length > 0 ? String(items.length) : '';
+    if (count.textContent !== countText) count.textContent = countText;
+    if (geometryStale || measuredCount !== items.length) measureGeometry();
 
     const { start, end, firstRow } = visibleRange();
-    windowEl.style.transform = `translateY(${firstRow * rowHeight}px)`;
-    const wanted: HTMLElement[] = [];
+    const transform = `translateY(${firstRow * rowHeight}px)`;
+    if (windowEl.style.transform !== transform) windowEl.style.transform = transform;
     const keep = new Set<string>();
+    for (let i = start; i < end; i++) {
+      const id = items[i]?.localId;
+      if (id !== undefined) keep.add(id);
+    }
+    // Cards that left the window go to the pool, except one holding the focus (recycling it would move the
+    // focus to another record; dropping it is what a non-recycling list does too).
+    for (const [id, entry] of cards) {
+      if (keep.has(id)) continue;
+      cards.delete(id);
+      loadedImages.delete(id);
+      failedImages.delete(id);
+      const holdsFocus = entry.parts.card.contains(document.activeElement);
+      entry.parts.card.remove();
+      if (!holdsFocus && pool.length < MAX_POOLED_CARDS) pool.push(entry);
+    }
+    const wanted: HTMLElement[] = [];
     for (let i = start; i < end; i++) {
       const item = items[i];
       if (!item) continue;
-      keep.add(item.localId);
       const existing = cards.get(item.localId);
       if (existing) {
-        updateCard(existing, item, i);
-        wanted.push(existing.element);
+        bindCard(existing, item, i);
+        wanted.push(existing.parts.card);
       } else {
-        const element = buildCard(item, i);
-        cards.set(item.localId, { element, item });
-        wanted.push(element);
-      }
-    }
-    for (const [id, entry] of cards) {
-      if (!keep.has(id)) {
-        entry.element.remove();
-        cards.delete(id);
-        loadedImages.delete(id);
-        failedImages.delete(id);
+        const entry = cardFor(item, i);
+        cards.set(item.localId, entry);
+        wanted.push(entry.parts.card);
       }
     }
     // Insert in order without moving cards that are already in place (moving a node would drop its focus).
@@ -378,7 +527,7 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
         windowEl.insertBefore(element, cursor);
       }
     }
-    root.setAttribute('aria-busy', 'false');
+    if (root.getAttribute('aria-busy') !== 'false') root.setAttribute('aria-busy', 'false');
     scheduleReport();
   }
 
@@ -388,7 +537,20 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     requestAnimationFrame(render);
   }
 
+  /** After the first screen is painted (a frame, then a task), render the overscan rows as well. */
+  function renderOverscanAfterPaint(): void {
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (!overscanPending) return;
+        overscanPending = false;
+        render();
+      }, 0),
+    );
+  }
+
   function scheduleReport(): void {
+    // The report describes the settled window, so not the first-screen-only render.
+    if (overscanPending) return;
     if (reportTimer !== undefined) clearTimeout(reportTimer);
     reportTimer = setTimeout(() => {
       reportTimer = undefined;
@@ -411,15 +573,17 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
   /** Scrolls card `index` into view, renders synchronously and focuses it. */
   function focusIndex(index: number): void {
     if (items.length === 0) return;
+    overscanPending = false;
+    if (geometryStale || measuredCount !== items.length) measureGeometry();
     const target = Math.max(0, Math.min(items.length - 1, index));
     const row = Math.floor(target / columns);
-    const top = feedTop() + row * rowHeight;
+    const top = feedOffsetTop + row * rowHeight;
     const toolbarHeight = toolbar.getBoundingClientRect().height;
     if (top < window.scrollY + toolbarHeight) window.scrollTo(0, top - toolbarHeight - gap);
-    else if (top + rowHeight > window.scrollY + window.innerHeight) window.scrollTo(0, top + rowHeight - window.innerHeight);
+    else if (top + rowHeight > window.scrollY + viewportHeight) window.scrollTo(0, top + rowHeight - viewportHeight);
     render();
     const id = items[target]?.localId;
-    if (id) cards.get(id)?.element.focus({ preventScroll: true });
+    if (id) cards.get(id)?.parts.card.focus({ preventScroll: true });
   }
 
   // ---- events --------------------------------------------------------------------------------------------
@@ -443,7 +607,7 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     const index = id !== undefined ? indexById.get(id) : undefined;
     if (!card || index === undefined || event.altKey || event.metaKey) return;
     const onCard = event.target === card;
-    const pageCards = Math.max(1, Math.floor(window.innerHeight / rowHeight)) * columns;
+    const pageCards = Math.max(1, Math.floor(viewportHeight / rowHeight)) * columns;
     let next: number | undefined;
     switch (event.key) {
       case 'ArrowDown': next = index + columns; break;
@@ -480,7 +644,10 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
       }, 200);
     }
   }, { passive: true });
-  window.addEventListener('resize', queueRender);
+  window.addEventListener('resize', () => {
+    geometryStale = true;
+    queueRender();
+  }, { passive: true });
 
   setInterval(() => {
     for (const time of windowEl.querySelectorAll<HTMLTimeElement>('time.time')) time.textContent = relative(time.dateTime);
@@ -498,28 +665,27 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     switch (message.type) {
       case 'state': {
         strings = message.strings;
-        try {
-          relativeTime = new Intl.RelativeTimeFormat(message.locale, { numeric: 'auto' });
-          absoluteTime = new Intl.DateTimeFormat(message.locale, { dateStyle: 'medium', timeStyle: 'short' });
-        } catch {
-          relativeTime = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-          absoluteTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
-        }
+        useLocale(message.locale);
         items = [...message.items];
         reindex();
-        // Strings may have changed (display language): rebuild every card.
-        for (const entry of cards.values()) entry.element.remove();
+        // Strings may have changed (display language): rebuild every card, pooled ones included.
+        for (const entry of cards.values()) entry.parts.card.remove();
         cards.clear();
+        pool.length = 0;
         applyStrings();
-        render();
+        geometryStale = true;
+        overscanPending = options.virtualize;
         if (!restoredScroll) {
           restoredScroll = true;
           const top = savedScrollTop();
           if (top !== undefined && top > 0) {
+            // Size the feed first so the saved position exists, then draw the screen at that position.
+            measureGeometry();
             window.scrollTo(0, top);
-            render();
           }
         }
+        render();
+        if (overscanPending) renderOverscanAfterPaint();
         return;
       }
       case 'update': {
@@ -539,7 +705,7 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
         const index = indexById.get(message.localId);
         if (index === undefined) return;
         const entry = cards.get(message.localId);
-        const hadFocus = entry?.element.contains(document.activeElement) ?? false;
+        const hadFocus = entry?.parts.card.contains(document.activeElement) ?? false;
         items.splice(index, 1);
         reindex();
         render();
@@ -562,4 +728,6 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
 
   readLayoutConstants();
   vscode.postMessage({ type: 'ready' });
+  // While the host answers, initialise ICU for the display language (the host's locale normally matches).
+  useLocale(document.documentElement.lang || undefined);
 }
