@@ -152,7 +152,7 @@ async function bundleEagerBaseline(): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-export async function runGalleryBench(runs = 5): Promise<GalleryBenchLine[]> {
+export async function runGalleryBench(runs = 7): Promise<GalleryBenchLine[]> {
   const browser = await launchChromium();
   if (!browser) throw new Error(`gallery bench needs ${CHROMIUM_PATH} (apt-get install chromium)`);
   const harness = await startGalleryHarness();
