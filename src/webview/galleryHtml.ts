@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+// The one HTML escaper of the project (also used for inserted <img> references); valid in text and attributes.
+import { escapeAttribute } from '../workspace/snippet';
 
 /** Everything the page needs from the host; the URIs are webview URIs (`webview.asWebviewUri(...)`). */
 export interface GalleryHtmlOptions {
@@ -16,18 +18,6 @@ export interface GalleryHtmlOptions {
 /** A fresh script nonce: 128 random bits, base64 (the CSP `nonce-` grammar allows base64 characters). */
 export function createNonce(): string {
   return randomBytes(16).toString('base64');
-}
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 /** `lang` must be a BCP 47 tag; anything else (it comes from the environment) falls back to English. */
@@ -52,7 +42,7 @@ export function galleryCsp(cspSource: string, nonce: string): string {
  * `dist/webview/gallery.js`, which renders everything from the host's `state` message.
  */
 export function buildGalleryHtml(options: GalleryHtmlOptions, nonce: string = createNonce()): string {
-  const attr = escapeHtml;
+  const attr = escapeAttribute;
   return `<!DOCTYPE html>
 <html lang="${attr(safeLang(options.lang))}">
 <head>
@@ -61,7 +51,7 @@ export function buildGalleryHtml(options: GalleryHtmlOptions, nonce: string = cr
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(options.codiconsUri)}">
 <link rel="stylesheet" href="${attr(options.styleUri)}">
-<title>${escapeHtml(options.title)}</title>
+<title>${escapeAttribute(options.title)}</title>
 </head>
 <body>
 <main id="gallery" aria-busy="true"></main>
