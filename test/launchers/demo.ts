@@ -6,6 +6,7 @@
 // --screenshots DIR opens the URL in headless Chromium, runs `Apiframe: Show Log` (which proves the extension
 // is loaded) and saves DIR/demo.png; with --exit-after-screenshot the demo then stops (a headless check).
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { startEmulator } from '../emulator/index';
 import {
   ensureInstalled,
@@ -47,6 +48,32 @@ export async function prepareDemo(): Promise<DemoSetup> {
   };
 }
 
+/** Runs a command by its palette label, clicking its own row (Enter could run another match mid-filter). */
+async function runFromPalette(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const paletteInput = page.locator('.quick-input-widget input');
+  await paletteInput.waitFor({ state: 'visible', timeout: 30_000 });
+  await paletteInput.fill(`>${label}`);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+}
+
+/** Waits until a card image has loaded in a webview frame (the gallery page runs in nested iframes). */
+async function waitForGalleryImage(page: Page, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const loaded = await frame
+        .evaluate(`Array.from(document.querySelectorAll('.card img')).some((img) => img.complete && img.naturalWidth > 0)`)
+        .catch(() => false);
+      if (loaded === true) return;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no gallery image loaded within ${timeoutMs / 1000} s`);
+}
+
 async function takeDemoScreenshot(tools: InstalledTools, server: VsCodeServer, url: string, file: string): Promise<void> {
   const driver = await openWorkbench(tools, server, url);
   try {
@@ -55,10 +82,7 @@ async function takeDemoScreenshot(tools: InstalledTools, server: VsCodeServer, u
     await page.locator('.monaco-workbench .explorer-folders-view').getByText('README.md').click();
     await page.locator('.monaco-editor .view-lines').getByText('Lighthouse Coffee Roasters').waitFor({ timeout: 30_000 });
     // Running the extension's command from the palette shows it is loaded: its log channel opens.
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input').fill('>Apiframe: Show Log');
-    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Show Log' }).first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
+    await runFromPalette(page, 'Apiframe: Show Log');
     // The Output panel's channel picker selects the extension's channel (a string: no DOM typings here).
     await page.waitForFunction(
       `Array.from(document.querySelectorAll('.part.panel select')).some((select) => select.value === 'Apiframe Images')`,
@@ -67,6 +91,19 @@ async function takeDemoScreenshot(tools: InstalledTools, server: VsCodeServer, u
     );
     await driver.screenshotWorkbench(file);
     console.log(`[demo] saved ${file}`);
+
+    // Then what a user does first: select a sentence and generate — no key to type, the emulator answers.
+    await page.locator('.monaco-editor .view-lines').getByText('A watercolor lighthouse on a rocky coast').click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    await runFromPalette(page, 'Apiframe: Generate Image from Selection');
+    // The gallery opens when the job is done (apiframe.afterCompletion defaults to openGallery) and the
+    // page reports its cards; a card image that has loaded is the end of the round trip.
+    await page.locator('.tabs-container .tab').filter({ hasText: 'Apiframe Images' }).waitFor({ timeout: 90_000 });
+    await waitForGalleryImage(page, 60_000);
+    const galleryFile = file.replace(/\.png$/, '-gallery.png');
+    await driver.screenshotWorkbench(galleryFile);
+    console.log(`[demo] generated an image from a selection; saved ${galleryFile}`);
   } catch (error) {
     // A picture of where it got stuck says more than the selector that timed out.
     const failedFile = file.replace(/\.png$/, '-failed.png');
