@@ -219,7 +219,7 @@ export async function afterJob(services: CoreServices, record: JobRecord): Promi
     case 'failed': {
       const reason = services.redact(record.error ?? vscode.l10n.t('unknown error'));
       const setKey = vscode.l10n.t('Set API Key');
-      const actions = /api key/i.test(reason) ? [setKey, showLog] : [showLog];
+      const actions = record.keyProblem ? [setKey, showLog] : [showLog];
       services.logger.warn(`Job ${record.localId} failed: ${reason}`);
       void ui.message('error', vscode.l10n.t('Image generation failed: {0}', reason), actions).then((choice) => {
         if (choice === showLog) services.host.log.show(true);

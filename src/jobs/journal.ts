@@ -351,6 +351,7 @@ export function parseRecord(value: unknown): JobRecord | undefined {
   if (isOneOf(value.status, STATUSES)) record.status = value.status;
   if (typeof value.progress === 'number' || value.progress === null) record.progress = value.progress;
   if (typeof value.error === 'string') record.error = value.error;
+  if (value.keyProblem === true) record.keyProblem = true;
   if (typeof value.interruption === 'string') record.interruption = value.interruption;
   if (typeof value.creditCost === 'number' || value.creditCost === null) record.creditCost = value.creditCost;
   if (typeof value.completedAt === 'string') record.completedAt = value.completedAt;

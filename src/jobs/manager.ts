@@ -441,7 +441,8 @@ class JobManagerImpl implements JobManager {
     const text = describe(error);
     if (error instanceof ResultsExpiredError) return this.settle(task, { phase: 'expired', error: text });
     if (record.phase === 'pending-submit' && error instanceof ApiframeError && DEFINITIVE_SUBMIT_REFUSALS.has(error.code)) {
-      return this.settle(task, { phase: 'failed', error: text });
+      const keyProblem = error.code === 'unauthorized' || error.code === 'forbidden';
+      return this.settle(task, { phase: 'failed', error: text, ...(keyProblem ? { keyProblem } : {}) });
     }
     if (record.phase === 'downloading' && isPermanentDownloadFailure(error)) {
       return this.settle(task, { phase: 'failed', error: `The image could not be saved: ${text}` });

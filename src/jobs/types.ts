@@ -25,6 +25,8 @@ export interface JobRecord {
   progress?: number | null;
   /** Human-readable error for `failed` (server text, or a client error message — never the key). */
   error?: string;
+  /** The failure was the API key's (Apiframe answered 401 or 403): the UI offers "Set API Key". */
+  keyProblem?: boolean;
   /**
    * Why following stopped for a record that is still resumable (`detached` after a network failure or the
    * wait timeout, say) — shown next to Resume; cleared when the record is followed again. Never the key.

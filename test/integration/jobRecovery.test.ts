@@ -140,6 +140,7 @@ describe('core flow: every server error shows its message', () => {
       const error = await failureOf('A blue bicycle');
       assert.match(error.text, /Not enough Apiframe credits/);
       assert.match(error.text, /needs 8 credits, the team has 0/);
+      assert.ok(!error.actions.includes('Set API Key'), 'a new key does not fix missing credits');
     } finally {
       emulator.setCredits(emulator.demoKey, credits);
     }

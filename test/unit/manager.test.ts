@@ -287,12 +287,23 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
       const record = await manager.generate(INPUT);
       assert.equal(record.phase, 'failed');
       assert.match(record.error ?? '', /key/i);
+      assert.equal(record.keyProblem, true, 'the UI offers Set API Key on this failure');
       assert.ok(!(record.error ?? '').includes(wrongKey));
       assert.ok(!harness.log.lines.some((l) => l.includes(wrongKey)));
       assert.equal(harness.emulator.jobs().length, 0);
     } finally {
       await wrongClient.close();
     }
+  });
+
+  it('fails a refused submit that is not about the key without offering a new key (402)', async () => {
+    harness = await createHarness();
+    harness.emulator.setCredits(harness.emulator.demoKey, 0);
+    const record = await harness.newManager().generate(INPUT);
+    assert.equal(record.phase, 'failed');
+    assert.match(record.error ?? '', /credits/i);
+    assert.equal(record.keyProblem, undefined);
+    assert.equal(harness.emulator.jobs().length, 0);
   });
 
   it('keeps a record resumable when no client can be created (no key set), without submitting', async () => {
