@@ -15,11 +15,22 @@ import type { CachedImage, JobOrigin, JobPhase, JobRecord, Logger } from './type
  * wait a short delay), so the cost is bounded by the disk's fsync rate, not by the number of changes; and a
  * single file that is either the old or the new version needs no replay or compaction logic that could itself
  * be wrong. A torn temp file from a crash is simply deleted on the next load.
+ *
+ * Several VS Code windows share the storage folder, each with its own journal in memory. So that one window's
+ * write never drops another's records, every write first merges the file as it is on disk: records another
+ * window added are adopted, records it changed are adopted unless this window changed them too since its last
+ * and records it removed are dropped here too. Each record carries the time of its last change (`stamps` in
+ * the file) and each removal leaves a dated tombstone (`removed`, the newest 2,000 kept), so the newest event
+ * wins: a record is never replaced by an older copy of itself, and a record missing from the file without a
+ * tombstone is not taken for removed. That matters because of a small race between reading and renaming, in
+ * which a concurrent write of the other window can be overwritten: its next write puts its records back.
  */
 
 export const JOURNAL_FILE = 'journal.json';
 export const JOURNAL_VERSION = 1;
 const TEMP_SUFFIX = '.tmp';
+/** Tombstones kept in the file (newest first): far more than one history's worth of deletions between writes. */
+const MAX_TOMBSTONES = 2000;
 
 /** What the journal persists besides the records (the caller owns its meaning). */
 export interface JournalContents {
@@ -36,6 +47,8 @@ export interface JournalOptions {
   /** How long a progress-only change may wait before it is written (coalescing). Default 1000 ms. */
   readonly progressFlushMs?: number;
   readonly now?: () => number;
+  /** Called after a write merged records another window added, changed or removed (ids of those records). */
+  readonly onExternalChange?: (localIds: readonly string[]) => void;
 }
 
 /** Thrown by mutations after `close()`: a stopped manager must not overwrite its successor's journal. */
@@ -61,6 +74,10 @@ export class Journal {
   private waiters: { readonly version: number; resolve(): void; reject(error: Error): void }[] = [];
   private closed = false;
   private readonly now: () => number;
+  /** When each record last changed (ms), in any window: the newer copy of a record wins a merge. */
+  private readonly stamps = new Map<string, number>();
+  /** Removed records (→ when), so another window's older copy does not bring them back. */
+  private readonly tombstones = new Map<string, number>();
 
   constructor(private readonly options: JournalOptions) {
     this.file = path.join(options.dir, JOURNAL_FILE);
@@ -78,6 +95,8 @@ export class Journal {
    */
   async load(): Promise<JournalContents> {
     this.records.clear();
+    this.stamps.clear();
+    this.tombstones.clear();
     this.durationModelState = undefined;
     await this.removeTornTempFiles();
     let text: string;
@@ -97,6 +116,8 @@ export class Journal {
       return this.contents();
     }
     for (const record of parsed.records) this.records.set(record.localId, record);
+    for (const [localId, stamp] of parsed.stamps) this.stamps.set(localId, stamp);
+    for (const [localId, stamp] of parsed.tombstones) this.tombstones.set(localId, stamp);
     this.durationModelState = parsed.durationModel;
     if (parsed.droppedRecords > 0) {
       const backup = await this.backUpCorruptFile();
@@ -124,14 +145,26 @@ export class Journal {
   put(record: JobRecord): void {
     this.assertOpen();
     this.records.set(record.localId, record);
+    // Strictly increasing per record, even if the wall clock steps back.
+    this.stamps.set(record.localId, this.nextStamp(record.localId));
+    this.tombstones.delete(record.localId);
     this.changeVersion++;
   }
 
   remove(localId: string): boolean {
     this.assertOpen();
     const existed = this.records.delete(localId);
-    if (existed) this.changeVersion++;
+    if (existed) {
+      this.tombstones.set(localId, this.nextStamp(localId));
+      this.stamps.delete(localId);
+      this.changeVersion++;
+    }
     return existed;
+  }
+
+  /** Now, but strictly after this record's last change even if the wall clock stepped back. */
+  private nextStamp(localId: string): number {
+    return Math.max(Date.now(), (this.stamps.get(localId) ?? this.tombstones.get(localId) ?? 0) + 1);
   }
 
   get durationModel(): unknown {
@@ -193,10 +226,15 @@ export class Journal {
 
   private async writeLoop(): Promise<void> {
     while (this.writtenVersion < this.changeVersion) {
-      const version = this.changeVersion;
-      const text = this.serialise();
+      let text: string;
+      let version: number;
       try {
+        const external = await this.mergeFromDisk();
+        // Taken after the merge's read: changes made meanwhile are in this write too.
+        version = this.changeVersion;
+        text = this.serialise();
         await writeFileAtomic(this.file, text);
+        if (external.length > 0) this.options.onExternalChange?.(external);
       } catch (error) {
         const failure = new Error(`Could not write the job journal ${this.file}: ${errorText(error)}`);
         this.options.log.error(failure.message);
@@ -212,11 +250,52 @@ export class Journal {
     }
   }
 
+  /**
+   * Folds another window's changes into memory (see the class comment); returns the ids that changed. A file
+   * that cannot be read or parsed is left to `load()`'s handling: this write simply replaces it.
+   */
+  private async mergeFromDisk(): Promise<string[]> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    const parsed = parseJournal(text);
+    if (parsed.kind !== 'ok') return [];
+    const changed: string[] = [];
+    for (const [localId, stamp] of parsed.tombstones) {
+      if (stamp > (this.tombstones.get(localId) ?? 0)) this.tombstones.set(localId, stamp);
+    }
+    // Another window's newer copies and records this window has not seen yet.
+    for (const diskRecord of parsed.records) {
+      const localId = diskRecord.localId;
+      const diskStamp = parsed.stamps.get(localId) ?? 0;
+      if (diskStamp <= (this.stamps.get(localId) ?? 0)) continue; // ours is as new or newer
+      if (diskStamp <= (this.tombstones.get(localId) ?? 0)) continue; // removed after that copy was made
+      this.records.set(localId, diskRecord);
+      this.stamps.set(localId, diskStamp);
+      changed.push(localId);
+    }
+    // Records another window removed after this window's last change to them.
+    for (const localId of [...this.records.keys()]) {
+      const removedAt = this.tombstones.get(localId);
+      if (removedAt !== undefined && removedAt >= (this.stamps.get(localId) ?? 0)) {
+        this.records.delete(localId);
+        this.stamps.delete(localId);
+        changed.push(localId);
+      }
+    }
+    return changed;
+  }
+
   private serialise(): string {
     const data: JournalFile = {
       version: JOURNAL_VERSION,
       savedAt: new Date(this.now()).toISOString(),
       records: [...this.records.values()],
+      stamps: Object.fromEntries([...this.records.keys()].map((localId) => [localId, this.stamps.get(localId) ?? 0])),
+      removed: Object.fromEntries([...this.tombstones].sort((a, b) => b[1] - a[1]).slice(0, MAX_TOMBSTONES)),
       durationModel: this.durationModelState,
     };
     return JSON.stringify(data);
@@ -249,6 +328,10 @@ interface JournalFile {
   version: number;
   savedAt: string;
   records: JobRecord[];
+  /** Last change of each record (ms), for merging the writes of several windows. */
+  stamps?: Record<string, number>;
+  /** Removed records → when, so that no window brings them back from an older copy. */
+  removed?: Record<string, number>;
   durationModel?: unknown;
 }
 
@@ -289,7 +372,14 @@ async function fsyncDirectory(dir: string): Promise<void> {
 
 type ParsedJournal =
   | { kind: 'corrupt'; reason: string }
-  | { kind: 'ok'; records: JobRecord[]; durationModel: unknown; droppedRecords: number };
+  | {
+      kind: 'ok';
+      records: JobRecord[];
+      stamps: ReadonlyMap<string, number>;
+      tombstones: ReadonlyMap<string, number>;
+      durationModel: unknown;
+      droppedRecords: number;
+    };
 
 /** Validates the file's shape; records that do not parse are dropped individually (and counted). */
 export function parseJournal(text: string): ParsedJournal {
@@ -316,7 +406,19 @@ export function parseJournal(text: string): ParsedJournal {
       droppedRecords++;
     }
   }
-  return { kind: 'ok', records, durationModel: data.durationModel, droppedRecords };
+  const stamps = new Map<string, number>();
+  if (isObject(data.stamps)) {
+    for (const [localId, stamp] of Object.entries(data.stamps)) {
+      if (seen.has(localId) && typeof stamp === 'number' && Number.isFinite(stamp)) stamps.set(localId, stamp);
+    }
+  }
+  const tombstones = new Map<string, number>();
+  if (isObject(data.removed)) {
+    for (const [localId, stamp] of Object.entries(data.removed)) {
+      if (LOCAL_ID_PATTERN.test(localId) && typeof stamp === 'number' && Number.isFinite(stamp)) tombstones.set(localId, stamp);
+    }
+  }
+  return { kind: 'ok', records, stamps, tombstones, durationModel: data.durationModel, droppedRecords };
 }
 
 const PHASES: readonly JobPhase[] = ['pending-submit', 'running', 'detached', 'downloading', 'done', 'failed', 'expired'];

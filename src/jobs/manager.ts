@@ -74,6 +74,10 @@ class JobManagerImpl implements JobManager {
       log: options.log,
       now: this.now,
       progressFlushMs: options.progressFlushMs,
+      // Another VS Code window's records, merged in by a write: show them (and forget removed ones).
+      onExternalChange: (localIds) => {
+        for (const localId of localIds) this.changed(localId, this.journal.get(localId));
+      },
     });
     this.cache = new ImageCache(options.storageDir);
   }

@@ -199,3 +199,110 @@ describe('journal', () => {
     });
   });
 });
+
+describe('journal shared by two VS Code windows', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'apiframe-journal-windows-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  async function twoWindows(): Promise<{ a: Journal; b: Journal; externalOfB: string[][] }> {
+    const externalOfB: string[][] = [];
+    const a = new Journal({ dir, log: recordingLogger() });
+    const b = new Journal({ dir, log: recordingLogger(), onExternalChange: (ids) => externalOfB.push([...ids]) });
+    await a.load();
+    await b.load();
+    return { a, b, externalOfB };
+  }
+
+  async function idsOnDisk(): Promise<string[]> {
+    const fresh = new Journal({ dir, log: recordingLogger() });
+    return (await fresh.load()).records.map((r) => r.localId).sort();
+  }
+
+  it('keeps the records of both windows when each writes its own', async () => {
+    const { a, b, externalOfB } = await twoWindows();
+    a.put(sampleRecord('rec-a'));
+    await a.save();
+    b.put(sampleRecord('rec-b'));
+    await b.save();
+    assert.deepEqual(await idsOnDisk(), ['rec-a', 'rec-b']);
+    assert.equal(b.get('rec-a')?.localId, 'rec-a', 'window B now shows window A’s record');
+    assert.deepEqual(externalOfB, [['rec-a']]);
+  });
+
+  it('adopts another window’s progress on a record, unless it changed the record itself', async () => {
+    const { a, b } = await twoWindows();
+    a.put(sampleRecord('shared'));
+    a.put(sampleRecord('mine-in-b'));
+    await a.save();
+    b.put(sampleRecord('other'));
+    await b.save(); // B has both of A's records now
+    a.put(sampleRecord('shared', { phase: 'done', jobId: 'job-1' }));
+    await a.save();
+    b.put(sampleRecord('mine-in-b', { phase: 'failed', error: 'changed in B' }));
+    await b.save();
+    const fresh = new Journal({ dir, log: recordingLogger() });
+    await fresh.load();
+    assert.equal(fresh.get('shared')?.phase, 'done', 'A’s progress survives B’s write');
+    assert.equal(fresh.get('mine-in-b')?.phase, 'failed', 'B’s own change wins for the record B changed');
+    assert.equal(b.get('shared')?.phase, 'done');
+  });
+
+  it('does not bring back a record another window removed, and drops it here too', async () => {
+    const { a, b, externalOfB } = await twoWindows();
+    a.put(sampleRecord('doomed'));
+    a.put(sampleRecord('kept'));
+    await a.save();
+    b.put(sampleRecord('from-b'));
+    await b.save();
+    assert.ok(b.get('doomed'));
+    a.remove('doomed');
+    await a.save();
+    b.put(sampleRecord('from-b', { phase: 'running' }));
+    await b.save();
+    assert.deepEqual(await idsOnDisk(), ['from-b', 'kept']);
+    assert.equal(b.get('doomed'), undefined);
+    assert.deepEqual(externalOfB.at(-1), ['doomed']);
+  });
+
+  it('does not take a record lost to a racing write for removed, nor let an older copy replace a newer one', async () => {
+    const { a, b } = await twoWindows();
+    a.put(sampleRecord('paid', { phase: 'running', jobId: 'job-1' }));
+    await a.save();
+    b.put(sampleRecord('b-1'));
+    await b.save(); // B holds A's record as it was then
+    a.put(sampleRecord('paid', { phase: 'done', jobId: 'job-1' }));
+    await a.save();
+    // A write of B's that raced A's: renamed last, made from a read before A's write — 'paid' is missing.
+    const file = path.join(dir, JOURNAL_FILE);
+    const raced = JSON.parse(await fs.readFile(file, 'utf8')) as { records: JobRecord[]; stamps: Record<string, number> };
+    raced.records = raced.records.filter((r) => r.localId !== 'paid');
+    delete raced.stamps.paid;
+    await fs.writeFile(file, JSON.stringify(raced));
+    b.put(sampleRecord('b-2'));
+    await b.save(); // B's older copy of 'paid' goes back to the file…
+    a.put(sampleRecord('a-3'));
+    await a.save(); // …and A's newer copy replaces it
+    const fresh = new Journal({ dir, log: recordingLogger() });
+    await fresh.load();
+    assert.equal(fresh.get('paid')?.phase, 'done');
+    assert.deepEqual(await idsOnDisk(), ['a-3', 'b-1', 'b-2', 'paid']);
+  });
+
+  it('keeps its own removal when the other window still has the record in memory', async () => {
+    const { a, b } = await twoWindows();
+    a.put(sampleRecord('gone'));
+    await a.save();
+    b.put(sampleRecord('b-1'));
+    await b.save(); // B knows 'gone'
+    b.remove('gone');
+    await b.save();
+    a.put(sampleRecord('a-2'));
+    await a.save(); // A still has 'gone' in memory, untouched since its last write: it must drop it
+    assert.deepEqual(await idsOnDisk(), ['a-2', 'b-1']);
+  });
+});

@@ -296,6 +296,33 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     }
   });
 
+  it('keeps the jobs of two VS Code windows sharing the storage, with their images, across a restart', async () => {
+    harness = await createHarness();
+    const windowA = harness.newManager();
+    const windowB = harness.newManager();
+    const [fromA, fromB] = await Promise.all([
+      windowA.generate({ ...INPUT, prompt: 'a red kite from window A' }),
+      windowB.generate({ ...INPUT, prompt: 'a blue kite from window B' }),
+    ]);
+    assert.equal(fromA.phase, 'done');
+    assert.equal(fromB.phase, 'done');
+    // One more write from each window, as progress and later jobs would make.
+    await windowA.generate({ ...INPUT, prompt: 'a green kite from window A' });
+    await windowB.generate({ ...INPUT, prompt: 'a white kite from window B' });
+    await windowA.dispose();
+    await windowB.dispose();
+
+    const restarted = harness.newManager();
+    await restarted.start();
+    const prompts = restarted.history().map((r) => r.prompt).sort();
+    assert.deepEqual(prompts, ['a blue kite from window B', 'a green kite from window A', 'a red kite from window A', 'a white kite from window B']);
+    for (const record of restarted.history()) {
+      const file = restarted.cachedFilePath(record, 0);
+      assert.ok(file, `${record.prompt} has a cached image`);
+      assert.ok((await fs.stat(file)).size > 0, `${record.prompt}: its image survived the other window's start-up clean-up`);
+    }
+  });
+
   it('fails a refused submit that is not about the key without offering a new key (402)', async () => {
     harness = await createHarness();
     harness.emulator.setCredits(harness.emulator.demoKey, 0);
