@@ -23,8 +23,12 @@ const CACHE_DIR = path.join(PROJECT_ROOT, '.vscode-test');
 const NODE24_DIR = path.join(CACHE_DIR, 'node24');
 const CODE_SERVER_DIR = path.join(CACHE_DIR, 'code-server');
 const INSTALLED_MARKER = '.installed';
-/** Debian packages: Chromium drives the workbench; the rest builds code-server's native modules. */
-export const APT_PACKAGES = ['chromium', 'build-essential', 'python3', 'libkrb5-dev', 'libsecret-1-dev'] as const;
+/**
+ * Debian packages: Chromium drives the workbench (and a font for it to render text with: the packages are
+ * installed without recommends, which is where Chromium's font would come from); the rest builds
+ * code-server's native modules.
+ */
+export const APT_PACKAGES = ['chromium', 'fonts-liberation', 'build-essential', 'python3', 'libkrb5-dev', 'libsecret-1-dev'] as const;
 const CHROMIUM_PATH = process.env.APIFRAME_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Thrown for a missing or broken piece of the harness; the launchers print only its message. */
@@ -141,8 +145,12 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 // ---------------------------------------------------------------------------------------------------------
 // Install.
 
+/** Packages not installed. `dpkg -s` alone is not enough: it succeeds for a removed package whose config files remain. */
 function missingAptPackages(): string[] {
-  return APT_PACKAGES.filter((name) => spawnSync('dpkg', ['-s', name], { stdio: 'ignore' }).status !== 0);
+  return APT_PACKAGES.filter((name) => {
+    const query = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+    return query.status !== 0 || !/\binstall ok installed\b/.test(query.stdout);
+  });
 }
 
 function isRoot(): boolean {
