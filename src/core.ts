@@ -18,6 +18,7 @@ import { showLog } from './commands/showLog';
 import { RecordingUi } from './commands/ui';
 import { EditorTracker } from './editor/editorTracker';
 import { GalleryPanel, type GalleryActions, type GalleryShowOptions, type GalleryTraffic } from './gallery/galleryPanel';
+import { IMAGES_FOLDER } from './jobs/imageCache';
 import { createJobManager } from './jobs/manager';
 import { JobStoppedError, type JobManager } from './jobs/managerApi';
 import type { JobPhase, Logger } from './jobs/types';
@@ -95,8 +96,6 @@ const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
 const UNFINISHED_PHASES: ReadonlySet<JobPhase> = new Set<JobPhase>(['pending-submit', 'running', 'downloading']);
 /** Per-image download cap: DALL-E 3 PNGs are 2–4 MB; anything far bigger is not a DALL-E result. */
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
-/** The job manager's cache folder inside the storage folder (the only data folder the gallery may read). */
-const IMAGE_CACHE_FOLDER = 'images';
 
 export function createCore(host: CoreHost): Core {
   const { context, log } = host;
@@ -203,7 +202,7 @@ export function createCore(host: CoreHost): Core {
     manager: await jobs(),
     actions: galleryActions,
     log: logger,
-    cacheRoot: vscode.Uri.joinPath(storageUri, IMAGE_CACHE_FOLDER),
+    cacheRoot: vscode.Uri.joinPath(storageUri, IMAGES_FOLDER),
   });
 
   const reportError = (error: unknown, contextText: string): void => {

@@ -7,7 +7,6 @@ import type { AspectRatio, DalleStyle } from './apiframe/types';
  */
 export const SETTINGS_SECTION = 'apiframe';
 export const DEFAULT_BASE_URL = 'https://api.apiframe.ai';
-export const DEFAULT_DESTINATION = 'images';
 export const DEFAULT_HISTORY_LIMIT = 500;
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 
@@ -59,10 +58,13 @@ export function askForOptions(): boolean {
   return section().get<unknown>('askForOptions') === true;
 }
 
-/** The destination folder template for a document (resource-scoped: may differ per workspace folder). */
-export function destinationTemplate(scope?: vscode.ConfigurationScope): string {
+/**
+ * The destination folder template for a document (resource-scoped: may differ per workspace folder); a
+ * missing or blank value is left to `resolveDestination`, which owns the default.
+ */
+export function destinationTemplate(scope?: vscode.ConfigurationScope): string | undefined {
   const value = section(scope).get<unknown>('destination');
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_DESTINATION;
+  return typeof value === 'string' ? value : undefined;
 }
 
 export function afterCompletion(): AfterCompletion {

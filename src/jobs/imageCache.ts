@@ -35,7 +35,8 @@ export interface StoreOptions {
   readonly onBytes?: (received: number) => void;
 }
 
-const IMAGES_FOLDER = 'images';
+/** The cache's folder inside the storage folder (also the gallery's only data folder: localResourceRoots). */
+export const IMAGES_FOLDER = 'images';
 const TEMP_SUFFIX = '.part';
 /** How much of the start of a file is kept for sniffing the format and finding a JPEG's frame header. */
 const HEAD_BYTES = 64 * 1024;
