@@ -15,11 +15,10 @@ import type {
   ModelCatalog,
   ModelCatalogEntry,
 } from './types';
-import { PROMPT_MAX_LENGTH } from './types';
+import { JOB_STATUSES, PROMPT_MAX_LENGTH } from './types';
 
 /** Longest failure reason kept from a job (the manager keeps at most as much in the journal). */
 const MAX_JOB_ERROR_LENGTH = 1000;
-const JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 type JsonObject = Record<string, unknown>;

@@ -5,7 +5,8 @@
  */
 
 export type JobStatus = 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+/** Every job status, for the runtime checks of answers and of the journal. */
+export const JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 
 /** DALL-E 3 is the first model the extension supports; `dall-e-2` shares the same params block. */
 export type ImageModel = 'dall-e-3';

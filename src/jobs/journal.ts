@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { AspectRatio, DalleStyle, JobStatus } from '../apiframe/types';
+import { JOB_STATUSES, type AspectRatio, type DalleStyle } from '../apiframe/types';
 import type { CachedImage, JobOrigin, JobPhase, JobRecord, Logger } from './types';
 
 /**
@@ -422,7 +422,6 @@ export function parseJournal(text: string): ParsedJournal {
 }
 
 const PHASES: readonly JobPhase[] = ['pending-submit', 'running', 'detached', 'downloading', 'done', 'failed', 'expired'];
-const STATUSES: readonly JobStatus[] = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const ASPECT_RATIOS: readonly AspectRatio[] = ['1:1', '3:2', '2:3'];
 const STYLES: readonly DalleStyle[] = ['vivid', 'natural'];
 const MIMES: readonly CachedImage['mime'][] = ['image/png', 'image/jpeg', 'image/webp'];
@@ -450,7 +449,7 @@ export function parseRecord(value: unknown): JobRecord | undefined {
     ...(origin ? { origin } : {}),
   };
   if (typeof value.jobId === 'string') record.jobId = value.jobId;
-  if (isOneOf(value.status, STATUSES)) record.status = value.status;
+  if (isOneOf(value.status, JOB_STATUSES)) record.status = value.status;
   if (typeof value.progress === 'number' || value.progress === null) record.progress = value.progress;
   if (typeof value.error === 'string') record.error = value.error;
   if (value.keyProblem === true) record.keyProblem = true;
