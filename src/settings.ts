@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AspectRatio, DalleStyle } from './apiframe/types';
+import { ASPECT_RATIOS, DALLE_STYLES, type AspectRatio, type DalleStyle } from './apiframe/types';
 
 /**
  * Typed access to the `apiframe.*` settings (declared in package.json `contributes.configuration`) and to
@@ -12,8 +12,6 @@ export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 
 export type AfterCompletion = 'openGallery' | 'saveAndInsert' | 'saveOnly' | 'nothing';
 
-const ASPECT_RATIOS: readonly AspectRatio[] = ['1:1', '3:2', '2:3'];
-const STYLES: readonly DalleStyle[] = ['vivid', 'natural'];
 const AFTER_COMPLETION: readonly AfterCompletion[] = ['openGallery', 'saveAndInsert', 'saveOnly', 'nothing'];
 
 export interface ProxySettings {
@@ -50,7 +48,7 @@ export function defaultAspectRatio(): AspectRatio {
 }
 
 export function defaultStyle(): DalleStyle {
-  return oneOf(section().get<unknown>('style'), STYLES, 'vivid');
+  return oneOf(section().get<unknown>('style'), DALLE_STYLES, 'vivid');
 }
 
 /** Whether "Generate Image from Selection" asks for aspect ratio and style instead of using the defaults. */

@@ -14,6 +14,9 @@ export type AspectRatio = '1:1' | '3:2' | '2:3';
 export type DalleStyle = 'vivid' | 'natural';
 export type WebhookEvent = 'progress' | 'completed' | 'failed';
 
+export const ASPECT_RATIOS: readonly AspectRatio[] = ['1:1', '3:2', '2:3'];
+export const DALLE_STYLES: readonly DalleStyle[] = ['vivid', 'natural'];
+
 export const PROMPT_MAX_LENGTH = 2000;
 
 /** Pixel size DALL-E 3 returns for each aspect ratio. */

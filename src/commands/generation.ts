@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { validatePrompt } from '../apiframe/shapes';
 import { checkBaseUrl } from '../apiframe/urls';
-import { ASPECT_RATIO_SIZES, PROMPT_MAX_LENGTH, type AspectRatio, type DalleStyle } from '../apiframe/types';
+import { ASPECT_RATIO_SIZES, ASPECT_RATIOS, DALLE_STYLES, PROMPT_MAX_LENGTH, type AspectRatio, type DalleStyle } from '../apiframe/types';
 import type { CoreServices } from '../core';
 import { insertionAfterOrigin, insertionAtEditor } from '../editor/insertionPoint';
 import { JobStoppedError } from '../jobs/managerApi';
@@ -27,8 +27,6 @@ export interface GenerateArguments {
   readonly style?: DalleStyle;
 }
 
-const ASPECT_RATIOS: readonly AspectRatio[] = ['1:1', '3:2', '2:3'];
-const STYLES: readonly DalleStyle[] = ['vivid', 'natural'];
 
 /** Reads `GenerateArguments` from a command's untyped arguments; anything malformed is ignored. */
 export function generateArguments(args: readonly unknown[]): GenerateArguments {
@@ -36,7 +34,7 @@ export function generateArguments(args: readonly unknown[]): GenerateArguments {
   if (!candidate) return {};
   const prompt = typeof candidate.prompt === 'string' ? candidate.prompt : undefined;
   const aspectRatio = ASPECT_RATIOS.find((value) => value === candidate.aspectRatio);
-  const style = STYLES.find((value) => value === candidate.style);
+  const style = DALLE_STYLES.find((value) => value === candidate.style);
   return { prompt, aspectRatio, style };
 }
 
@@ -85,7 +83,7 @@ interface StyleItem extends vscode.QuickPickItem {
 export async function askForOptions(services: CoreServices, given: GenerateArguments, remember: boolean): Promise<ImageOptions | undefined> {
   const state = services.host.context.globalState;
   const lastAspect = remember ? ASPECT_RATIOS.find((v) => v === state.get(LAST_ASPECT_KEY)) : undefined;
-  const lastStyle = remember ? STYLES.find((v) => v === state.get(LAST_STYLE_KEY)) : undefined;
+  const lastStyle = remember ? DALLE_STYLES.find((v) => v === state.get(LAST_STYLE_KEY)) : undefined;
   let aspectRatio = given.aspectRatio;
   if (!aspectRatio) {
     const preferred = lastAspect ?? settings.defaultAspectRatio();

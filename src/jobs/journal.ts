@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { JOB_STATUSES, type AspectRatio, type DalleStyle } from '../apiframe/types';
+import { ASPECT_RATIOS, DALLE_STYLES, JOB_STATUSES } from '../apiframe/types';
 import type { CachedImage, JobOrigin, JobPhase, JobRecord, Logger } from './types';
 
 /**
@@ -422,8 +422,6 @@ export function parseJournal(text: string): ParsedJournal {
 }
 
 const PHASES: readonly JobPhase[] = ['pending-submit', 'running', 'detached', 'downloading', 'done', 'failed', 'expired'];
-const ASPECT_RATIOS: readonly AspectRatio[] = ['1:1', '3:2', '2:3'];
-const STYLES: readonly DalleStyle[] = ['vivid', 'natural'];
 const MIMES: readonly CachedImage['mime'][] = ['image/png', 'image/jpeg', 'image/webp'];
 /** Local ids become folder names: only this shape is accepted, so a tampered journal cannot escape the cache. */
 export const LOCAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
@@ -435,7 +433,7 @@ export function parseRecord(value: unknown): JobRecord | undefined {
   if (typeof localId !== 'string' || !LOCAL_ID_PATTERN.test(localId)) return undefined;
   if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > 255) return undefined;
   if (typeof prompt !== 'string' || model !== 'dall-e-3' || typeof createdAt !== 'string') return undefined;
-  if (!isOneOf(aspectRatio, ASPECT_RATIOS) || !isOneOf(style, STYLES) || !isOneOf(phase, PHASES)) return undefined;
+  if (!isOneOf(aspectRatio, ASPECT_RATIOS) || !isOneOf(style, DALLE_STYLES) || !isOneOf(phase, PHASES)) return undefined;
   const origin = parseOrigin(value.origin);
   const record: JobRecord = {
     localId,
