@@ -61,6 +61,7 @@ const PHASE_ICONS: Readonly<Record<GalleryItem['phase'], string>> = {
   done: 'check',
   failed: 'error',
   expired: 'history',
+  'needs-decision': 'question',
 };
 
 const ACTIVE_PHASES: ReadonlySet<GalleryItem['phase']> = new Set(['pending-submit', 'running', 'downloading']);

@@ -322,6 +322,7 @@ function galleryStrings(): GalleryStrings {
     done: vscode.l10n.t('Done'),
     failed: vscode.l10n.t('Failed'),
     expired: vscode.l10n.t('Expired'),
+    'needs-decision': vscode.l10n.t('Needs your decision'),
   };
   return {
     title: vscode.l10n.t('Apiframe Images'),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ASPECT_RATIOS, DALLE_STYLES, JOB_STATUSES } from '../apiframe/types';
-import type { CachedImage, JobOrigin, JobPhase, JobRecord, Logger } from './types';
+import type { CachedImage, JobDecision, JobOrigin, JobPhase, JobRecord, Logger } from './types';
 
 /**
  * The job journal: the user's image history and every unfinished job, persisted in the extension's storage
@@ -421,7 +421,8 @@ export function parseJournal(text: string): ParsedJournal {
   return { kind: 'ok', records, stamps, tombstones, durationModel: data.durationModel, droppedRecords };
 }
 
-const PHASES: readonly JobPhase[] = ['pending-submit', 'running', 'detached', 'downloading', 'done', 'failed', 'expired'];
+const PHASES: readonly JobPhase[] = ['pending-submit', 'running', 'detached', 'downloading', 'done', 'failed', 'expired', 'needs-decision'];
+const DECISIONS: readonly JobDecision[] = ['unknown-submit', 'unreadable-result'];
 const MIMES: readonly CachedImage['mime'][] = ['image/png', 'image/jpeg', 'image/webp'];
 /** Local ids become folder names: only this shape is accepted, so a tampered journal cannot escape the cache. */
 export const LOCAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
@@ -452,6 +453,8 @@ export function parseRecord(value: unknown): JobRecord | undefined {
   if (typeof value.error === 'string') record.error = value.error;
   if (value.keyProblem === true) record.keyProblem = true;
   if (typeof value.interruption === 'string') record.interruption = value.interruption;
+  if (isOneOf(value.decision, DECISIONS)) record.decision = value.decision;
+  if (value.reconciled === true) record.reconciled = true;
   if (typeof value.creditCost === 'number' || value.creditCost === null) record.creditCost = value.creditCost;
   if (typeof value.completedAt === 'string') record.completedAt = value.completedAt;
   if (Array.isArray(value.remoteUrls) && value.remoteUrls.every((u) => typeof u === 'string')) {

@@ -137,6 +137,20 @@ class JobManagerImpl implements JobManager {
     return this.follow(localId, followOptions);
   }
 
+  async submitAnew(localId: string, followOptions: FollowOptions = {}): Promise<JobRecord> {
+    await this.ensureLoaded();
+    this.assertNotDisposed();
+    const record = this.journal.get(localId);
+    if (!record) throw new Error('This image job is no longer in the history.');
+    if (record.phase !== 'needs-decision' || record.decision !== 'unknown-submit' || this.tasks.has(localId)) {
+      return this.follow(localId, followOptions);
+    }
+    this.store(freeze({ ...record, phase: 'pending-submit', decision: undefined, interruption: undefined, reconciled: true }));
+    await this.journal.save();
+    this.options.log.info(`Job ${localId}: submitted anew at the user's request.`);
+    return this.follow(localId, followOptions);
+  }
+
   history(): readonly JobRecord[] {
     this.historyCache ??= this.journal.all().reverse();
     return this.historyCache;

@@ -94,8 +94,17 @@ export interface JobManager {
    * expired); rejects only with `JobStoppedError` (dispose/delete while following).
    */
   generate(input: GenerateInput, options?: FollowOptions): Promise<JobRecord>;
-  /** Follows a `detached` or interrupted record again. */
+  /**
+   * Follows a `detached` or interrupted record again. For a `needs-decision` record this is "look again":
+   * it asks Apiframe's job list once more whether an earlier submit created the job (never submits blindly).
+   */
   resume(localId: string, options?: FollowOptions): Promise<JobRecord>;
+  /**
+   * The user's explicit choice for a `needs-decision` (`unknown-submit`) record: submit it again although
+   * Apiframe could not confirm that no earlier submit created a job (the same idempotency key is sent, so a
+   * server that still remembers it answers with the original job). Follows the record like `generate`.
+   */
+  submitAnew(localId: string, options?: FollowOptions): Promise<JobRecord>;
   /** Newest first. */
   history(): readonly JobRecord[];
   get(localId: string): JobRecord | undefined;

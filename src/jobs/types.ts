@@ -32,6 +32,19 @@ export interface JobRecord {
    * wait timeout, say) — shown next to Resume; cleared when the record is followed again. Never the key.
    */
   interruption?: string;
+  /**
+   * Why a `needs-decision` record waits for the user (the text for the user is in `interruption`):
+   * - `unknown-submit`: an earlier submit may have created (and charged) a job, and Apiframe's job list could
+   *   not prove whether it did — the user chooses between looking again and submitting anew;
+   * - `unreadable-result`: Apiframe reports the job COMPLETED (charged) but its `result` is in a shape this
+   *   version cannot read — Resume asks again.
+   */
+  decision?: JobDecision;
+  /**
+   * Set once the job list proved that no earlier submit of this record created a job (or the user chose to
+   * submit anew): the next refusal of a submit is then final, not a reason to look again.
+   */
+  reconciled?: boolean;
   creditCost?: number | null;
   completedAt?: string;
   /** Remote result URLs as last seen (they expire after ~24 h). */
@@ -66,9 +79,21 @@ export interface JobOrigin {
  * - `downloading`: completed on the server, images not all cached yet;
  * - `done`: completed and every image cached;
  * - `failed`: FAILED / CANCELLED on the server, or refused before submit;
- * - `expired`: completed, but the result URLs expired before they could be cached.
+ * - `expired`: completed, but the result URLs expired before they could be cached;
+ * - `needs-decision`: paid work may exist on Apiframe that the extension cannot settle on its own (see
+ *   `JobRecord.decision`); never resubmitted or given up silently, and not resumed at start-up.
  */
-export type JobPhase = 'pending-submit' | 'running' | 'detached' | 'downloading' | 'done' | 'failed' | 'expired';
+export type JobPhase =
+  | 'pending-submit'
+  | 'running'
+  | 'detached'
+  | 'downloading'
+  | 'done'
+  | 'failed'
+  | 'expired'
+  | 'needs-decision';
+
+export type JobDecision = 'unknown-submit' | 'unreadable-result';
 
 /** The logging surface the pure modules need; `vscode.LogOutputChannel` satisfies it structurally. */
 export interface Logger {

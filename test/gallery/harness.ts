@@ -75,6 +75,7 @@ export const HARNESS_STRINGS: GalleryStrings = {
     done: 'Done',
     failed: 'Failed',
     expired: 'Expired',
+    'needs-decision': 'Needs your decision',
   },
 };
 
