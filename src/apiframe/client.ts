@@ -231,20 +231,42 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
   function mapThrown(error: unknown, user: AbortSignal | undefined, timer: AbortSignal, what: string, target: URL = base): ApiframeError {
     if (error instanceof ApiframeError) return error;
     if (user?.aborted) return abortedError();
+    // Image downloads go to the result host, not the API: name the host that was actually contacted.
+    const server = target.host === base.host ? `Apiframe (${base.host})` : target.host;
     if (timer.aborted) {
-      return new ApiframeError('timeout', `Apiframe did not answer ${what} within ${Math.round(timeoutMs / 100) / 10} s.`);
+      return new ApiframeError('timeout', `${server} did not answer ${what} within ${Math.round(timeoutMs / 100) / 10} s.`);
     }
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
     const message = error instanceof Error ? error.message : String(error);
-    // Image downloads go to the result host, not the API: name the host that was actually contacted.
-    const server = target.host === base.host ? `Apiframe (${base.host})` : target.host;
     return new ApiframeError(
       'network',
       redact(`Could not reach ${server} for ${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}.`),
     );
   }
 
-  function errorFromStatus(status: number, body: unknown, headers: Headers, what: string): ApiframeError {
+  /**
+   * An error status from the image host. The key is never sent there, so nothing here may blame the key:
+   * 401/403/404/410 mean the link expired, was purged or lost its signature (the job may have fresh links).
+   */
+  function imageHostError(status: number, headers: Headers, host: string): ApiframeError {
+    const init = { status, requestId: headerValue(headers, 'x-request-id'), retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after')) };
+    const server = redact(host);
+    if (status === 401 || status === 403 || status === 404 || status === 410) {
+      const said = status === 404 || status === 410 ? 'no longer has the image' : 'refused the download';
+      return new ApiframeError('imageUnavailable', `The image host ${server} ${said} (HTTP ${status}): the result link may have expired or been purged.`, {
+        ...init,
+        retryable: false,
+      });
+    }
+    if (status === 429) return new ApiframeError('rateLimited', `The image host ${server} is rate-limiting downloads (HTTP 429).`, init);
+    if (status === 502 || status === 503 || status === 504) {
+      return new ApiframeError('serverUnavailable', `The image host ${server} is temporarily unavailable (HTTP ${status}).`, init);
+    }
+    if (status >= 500) return new ApiframeError('serverError', `The image host ${server} had an internal error (HTTP ${status}).`, init);
+    return new ApiframeError('badResponse', `The image host ${server} answered the download with an unexpected HTTP ${status}.`, { ...init, retryable: false });
+  }
+
+  function errorFromStatus(status: number, body: unknown, headers: Headers, what: string, path?: string): ApiframeError {
     const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
     const serverMessage = typeof fields.error === 'string' ? serverTextForDisplay(fields.error, MAX_SERVER_TEXT, secrets) || undefined : undefined;
     const requestId = headerValue(headers, 'x-request-id');
@@ -282,6 +304,14 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
       case 403:
         return new ApiframeError('forbidden', `Apiframe refused access with this API key${said} (the key may be inactive).`, init);
       case 404:
+        // A job id can be unknown; the API's own paths cannot: a 404 there means the base URL is wrong.
+        if (path !== undefined && !path.startsWith('/v2/jobs/')) {
+          return new ApiframeError(
+            'invalidBaseUrl',
+            redact(`${base.host} answered HTTP 404 for ${what} (${base.pathname.replace(/\/+$/, '')}${path.split('?')[0]}): the apiframe.baseUrl setting (${base.origin}${base.pathname.replace(/\/+$/, '')}) does not point at the Apiframe API. Check it (the default is https://api.apiframe.ai).`),
+            { ...init, retryable: false },
+          );
+        }
         return new ApiframeError('notFound', `Apiframe found nothing for ${what}${said}.`, init);
       case 409:
         return new ApiframeError(
@@ -399,7 +429,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
         }
         return parsed.value;
       }
-      throw errorFromStatus(status, parsed.ok ? parsed.value : undefined, headers, what);
+      throw errorFromStatus(status, parsed.ok ? parsed.value : undefined, headers, what, path);
     } catch (thrown) {
       throw mapThrown(thrown, user, timer.signal, what);
     } finally {
@@ -422,7 +452,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
       });
       if (response.statusCode >= 500 || response.statusCode === 429) {
         await response.body.dump();
-        throw errorFromStatus(response.statusCode, undefined, response.headers as Headers, what);
+        throw imageHostError(response.statusCode, response.headers as Headers, target.host);
       }
       return response;
     } catch (thrown) {
@@ -442,10 +472,24 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
       }
       const body = JSON.stringify(buildGenerateBody(generateRequest));
       const what = 'the image submission';
-      const accepted = await withRetries(what, true, callOptions.signal, () =>
-        attemptJson('POST', '/v2/images/generate', what, callOptions.signal, { 'idempotency-key': idempotencyKey }, body),
-      );
-      return { ...parseJobAccepted(accepted), idempotencyKey };
+      // Whether an attempt went unanswered: a refusal of a later retry then proves nothing about the first.
+      let unanswered = false;
+      try {
+        const accepted = await withRetries(what, true, callOptions.signal, async () => {
+          try {
+            return await attemptJson('POST', '/v2/images/generate', what, callOptions.signal, { 'idempotency-key': idempotencyKey }, body);
+          } catch (error) {
+            if (!(error instanceof ApiframeError) || error.status === undefined || error.status >= 500 || transientBadResponses.has(error)) unanswered = true;
+            throw error;
+          }
+        });
+        return { ...parseJobAccepted(accepted), idempotencyKey };
+      } catch (error) {
+        if (unanswered && error instanceof ApiframeError && !error.afterUnansweredAttempt && error.status !== undefined && error.status < 500) {
+          throw new ApiframeError(error.code, error.message, { ...error, afterUnansweredAttempt: true });
+        }
+        throw error;
+      }
     },
 
     async getJob(jobId, callOptions = {}) {
@@ -510,10 +554,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
           }
           if (status !== 200) {
             await response.body.dump();
-            if (status === 404 || status === 410) {
-              throw new ApiframeError('notFound', 'The image is no longer available on Apiframe (its result may have expired).', { status, retryable: false });
-            }
-            throw errorFromStatus(status, undefined, headers, what);
+            throw imageHostError(status, headers, current.host);
           }
           const declared = Number(headerValue(headers, 'content-length'));
           if (Number.isFinite(declared) && declared > maxBytes) {

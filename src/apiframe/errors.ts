@@ -8,7 +8,8 @@ export type ApiframeErrorCode =
   | 'unauthorized' // 401: key missing or invalid
   | 'forbidden' // 403: key inactive or lacks permission
   | 'insufficientCredits' // 402, with creditsRequired / creditsAvailable
-  | 'notFound' // 404 (job unknown, another team's, or an expired image)
+  | 'notFound' // 404 (job unknown, another team's)
+  | 'imageUnavailable' // the image host answered 401/403/404/410: the link expired, was purged or lost its signature
   | 'conflict' // 409: idempotency key reused with a different body
   | 'rateLimited' // 429 still returned after the retries
   | 'serverUnavailable' // 502/503/504 still returned after the retries
@@ -29,6 +30,7 @@ export interface ApiframeErrorInit {
   requestId?: string;
   jobId?: string;
   retryable?: boolean;
+  afterUnansweredAttempt?: boolean;
 }
 
 /**
@@ -48,6 +50,11 @@ export class ApiframeError extends Error {
   readonly requestId?: string;
   readonly jobId?: string;
   readonly retryable: boolean;
+  /**
+   * An earlier attempt of the same call got no clear answer (lost, timed out, 5xx, garbled), so the server
+   * may have processed it: for a submit, a refusal after that does not prove that no job was created.
+   */
+  readonly afterUnansweredAttempt: boolean;
 
   constructor(code: ApiframeErrorCode, message: string, init: ApiframeErrorInit = {}) {
     super(message);
@@ -61,6 +68,7 @@ export class ApiframeError extends Error {
     this.requestId = init.requestId;
     this.jobId = init.jobId;
     this.retryable = init.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    this.afterUnansweredAttempt = init.afterUnansweredAttempt ?? false;
   }
 }
 

@@ -89,7 +89,8 @@ function describe(raw: string): string {
 
 /**
  * Checks the API base URL: `https:` required; `http:` only for loopback hosts (the local emulator);
- * no credentials, query or fragment. Returns the parsed URL with any trailing slash removed from its path.
+ * no credentials, query or fragment. Returns the parsed URL with trailing slashes and a trailing `/v2` removed
+ * from its path (the client adds `/v2/…` to every call).
  * Throws ApiframeError `invalidBaseUrl` with a message that says what to change.
  */
 export function checkBaseUrl(raw: string): URL {
@@ -108,7 +109,9 @@ export function checkBaseUrl(raw: string): URL {
   if (url.search || url.hash) return fail('it must not contain a query string or a fragment');
   const reason = forbiddenHostReason(bareHost(url));
   if (reason) return fail(reason);
-  url.pathname = url.pathname.replace(/\/+$/, '');
+  // Other tools' settings often end the base URL in the API version; our paths carry `/v2` themselves, so a
+  // pasted `…/v2` would otherwise become `…/v2/v2/…` and every call a 404.
+  url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/v2$/i, '').replace(/\/+$/, '');
   return url;
 }
 

@@ -8,7 +8,7 @@ import { ImageCache, ImageRefusedError } from './imageCache';
 import { Journal, JournalClosedError } from './journal';
 import type { FollowOptions, GenerateInput, JobManager, JobManagerOptions, Unsubscribe } from './managerApi';
 import { JobStoppedError } from './managerApi';
-import type { CachedImage, JobPhase, JobRecord, JobStage } from './types';
+import type { CachedImage, JobDecision, JobPhase, JobRecord, JobStage } from './types';
 import { jobDurationMs, parseDurationModel, recordDuration } from './durationModel';
 import { abortableSleep, waitForJob } from './waitForJob';
 
@@ -34,6 +34,19 @@ const PERMANENT_DOWNLOAD_FAILURES: ReadonlySet<ApiframeErrorCode> = new Set<Apif
   'tooLarge',
 ]);
 
+/** Apiframe remembers an idempotency key for 24 hours; after that a replay creates (and charges) a new job. */
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** A record this close to the end of the window is reconciled before a resubmit, not replayed. */
+const IDEMPOTENCY_SAFETY_MARGIN_MS = 60 * 60 * 1000;
+/**
+ * How far before the record's local creation time the job list is searched: the server's clock (which
+ * stamps `createdAt`) may differ from this machine's.
+ */
+const RECONCILE_CLOCK_SLACK_MS = 2 * 60 * 60 * 1000;
+/** Job-list pages read at most while reconciling (100 jobs each). */
+const RECONCILE_MAX_PAGES = 20;
+/** Listed jobs without `input` that are fetched one by one to see theirs, at most. */
+const RECONCILE_MAX_LOOKUPS = 10;
 const DEFAULT_STEP_ATTEMPTS = 4;
 const DEFAULT_RETRY_BASE_MS = 1000;
 const DEFAULT_RETRY_MAX_MS = 15_000;
@@ -43,11 +56,25 @@ interface Task {
   readonly controller: AbortController;
   readonly stageListeners: Set<(stage: JobStage) => void>;
   promise: Promise<JobRecord>;
+  /** The user asked to look again at a record that waits for a decision: ask the job list before any submit. */
+  lookAgain: boolean;
 }
 
 /** Why a step ended with "the results expired before they could be cached". */
 class ResultsExpiredError extends Error {
   override readonly name = 'ResultsExpiredError';
+}
+
+/** Paid work may exist that the manager cannot settle on its own: the record waits for the user. */
+class NeedsDecisionError extends Error {
+  override readonly name = 'NeedsDecisionError';
+  constructor(
+    readonly decision: JobDecision,
+    message: string,
+    readonly keyProblem = false,
+  ) {
+    super(message);
+  }
 }
 
 export function createJobManager(options: JobManagerOptions): JobManager {
@@ -60,6 +87,13 @@ class JobManagerImpl implements JobManager {
   private readonly tasks = new Map<string, Task>();
   private readonly listeners = new Set<(localId: string, record: JobRecord | undefined) => void>();
   private readonly idleWaiters: (() => void)[] = [];
+  /**
+   * Records created by this manager whose first submit has not been answered yet: nothing can have been
+   * created for them before, so a refusal of that first submit is final. Any other pending record may have
+   * an earlier submit whose answer was lost.
+   */
+  private readonly firstSubmits = new Set<string>();
+  private reconciling: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
   private loaded: Promise<void> | undefined;
   private started = false;
@@ -112,6 +146,7 @@ class JobManagerImpl implements JobManager {
       phase: 'pending-submit',
     };
     this.store(Object.freeze(record));
+    this.firstSubmits.add(localId);
     followOptions.onStage?.({ stage: 'submitting' });
     try {
       // The record must be on disk BEFORE the submit: a lost answer is then re-sent with the same key.
@@ -243,6 +278,7 @@ class JobManagerImpl implements JobManager {
       controller: new AbortController(),
       stageListeners: new Set(),
       promise: Promise.resolve(undefined as unknown as JobRecord),
+      lookAgain: false,
     };
     this.tasks.set(localId, task);
     task.promise = this.drive(task).finally(() => {
@@ -256,8 +292,9 @@ class JobManagerImpl implements JobManager {
   private async drive(task: Task): Promise<JobRecord> {
     try {
       let record = this.current(task);
-      if (record.phase === 'detached' || record.interruption !== undefined) {
-        record = this.update(task, { phase: activePhaseOf(record), interruption: undefined });
+      if (record.phase === 'needs-decision' && record.decision === 'unknown-submit') task.lookAgain = true;
+      if (record.phase === 'detached' || record.phase === 'needs-decision' || record.interruption !== undefined) {
+        record = this.update(task, { phase: activePhaseOf(record), interruption: undefined, decision: undefined, keyProblem: undefined });
         this.journal.saveSoon();
       }
       for (;;) {
@@ -282,24 +319,144 @@ class JobManagerImpl implements JobManager {
     }
   }
 
+  /**
+   * Sends the record's submit with its idempotency key. A replay of that key is only safe within Apiframe's
+   * 24-hour window, and a refusal only proves "nothing was created" for a first attempt; in every other case
+   * the job list is asked first (see `reconcile`), so a job is never created or given up twice.
+   */
   private async submit(task: Task): Promise<void> {
     const signal = task.controller.signal;
     this.stage(task, { stage: 'submitting' });
-    const record = this.current(task);
+    let record = this.current(task);
     await this.options.hooks?.journalWritten?.(record);
     signal.throwIfAborted();
-    const accepted = await this.withRetries(task, 'submit', async () => {
-      const client = await this.client(task);
-      return client.submitImage(
-        { prompt: record.prompt, model: record.model, dalleParams: { aspect_ratio: record.aspectRatio, style: record.style } },
-        { idempotencyKey: record.idempotencyKey, signal },
-      );
-    });
+    const first = this.firstSubmits.has(record.localId);
+    // `reconciled`: the job list proved that no earlier submit created a job, and none was sent since.
+    let proven = record.reconciled === true;
+    const nearWindowEnd = this.now() - submittedAtOf(record, this.now()) > IDEMPOTENCY_WINDOW_MS - IDEMPOTENCY_SAFETY_MARGIN_MS;
+    if (!first && !proven && (task.lookAgain || nearWindowEnd)) {
+      if ((await this.reconcile(task)) === 'adopted') return;
+      proven = true;
+    }
+    task.lookAgain = false;
+    record = this.current(task);
+    if (record.reconciled) {
+      // From here a submit may be on its way again: a crash before its answer must reconcile once more.
+      record = this.update(task, { reconciled: undefined });
+      await this.journal.save();
+    }
+    let unanswered = !first && !proven;
+    let accepted;
+    try {
+      accepted = await this.withRetries(task, 'submit', async () => {
+        const client = await this.client(task);
+        try {
+          return await client.submitImage(
+            { prompt: record.prompt, model: record.model, dalleParams: { aspect_ratio: record.aspectRatio, style: record.style } },
+            { idempotencyKey: record.idempotencyKey, signal },
+          );
+        } catch (error) {
+          if (!isDefinitiveRefusal(error) || (error instanceof ApiframeError && error.afterUnansweredAttempt)) unanswered = true;
+          throw error;
+        } finally {
+          this.firstSubmits.delete(record.localId);
+        }
+      });
+    } catch (error) {
+      // A refusal after a submit whose answer was lost proves nothing: that submit may have created the job
+      // (a server may check credits or the body before it looks up the key, and answer a replay with 402).
+      if (!isDefinitiveRefusal(error) || !unanswered || signal.aborted) throw error;
+      this.options.log.info(`Job ${describeRecord(record)}: a resubmit was refused (${describe(error)}); looking for the job it may already have created.`);
+      if ((await this.reconcile(task)) === 'adopted') return;
+      throw error;
+    }
     signal.throwIfAborted();
     await this.options.hooks?.submitAnswered?.(record, accepted.jobId);
     this.update(task, { jobId: accepted.jobId, status: accepted.status, phase: 'running' });
     await this.journal.save();
-    this.options.log.info(`Job ${record.localId} submitted as Apiframe job ${accepted.jobId}.`);
+    this.options.log.info(`Job ${describeRecord(record)} submitted as Apiframe job ${accepted.jobId}.`);
+  }
+
+  /**
+   * Asks Apiframe's job list whether an earlier submit of this record created a job: jobs of the record's
+   * model, newest first, back to a little before the record was created, matched on `input` (prompt and
+   * parameters) and not already owned by another record. A match is adopted (phase `running`); proof that
+   * none exists marks the record `reconciled`; anything less (list unavailable, jobs whose input cannot be
+   * read, too many pages) leaves the decision to the user — never a silent charge.
+   */
+  private reconcile(task: Task): Promise<'adopted' | 'absent'> {
+    // One at a time: two records of one prompt must not both adopt the same job.
+    const turn = this.reconciling.then(() => this.reconcileNow(task));
+    this.reconciling = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async reconcileNow(task: Task): Promise<'adopted' | 'absent'> {
+    const signal = task.controller.signal;
+    signal.throwIfAborted();
+    const record = this.current(task);
+    const client = await this.client(task);
+    const since = submittedAtOf(record, this.now()) - RECONCILE_CLOCK_SLACK_MS;
+    const owned = new Set(this.journal.all().flatMap((r) => (r.jobId && r.localId !== record.localId ? [r.jobId] : [])));
+    const matches: Job[] = [];
+    const unreadable: Job[] = [];
+    let cursor: string | undefined;
+    let complete = false;
+    try {
+      for (let page = 0; page < RECONCILE_MAX_PAGES && !complete; page++) {
+        const list = await client.listJobs({ model: record.model, limit: 100, ...(cursor ? { cursor } : {}) }, { signal });
+        for (const job of list.jobs) {
+          const created = Date.parse(job.createdAt);
+          if (Number.isFinite(created) && created < since) {
+            complete = true;
+            break;
+          }
+          if (owned.has(job.id) || job.model !== record.model) continue;
+          const match = inputMatches(job.input, record);
+          if (match === 'yes') matches.push(job);
+          else if (match === 'unknown') unreadable.push(job);
+        }
+        if (!list.hasMore || !list.nextCursor) complete = true;
+        cursor = list.nextCursor ?? undefined;
+      }
+      if (matches.length === 0 && unreadable.length > 0 && unreadable.length <= RECONCILE_MAX_LOOKUPS) {
+        for (const listed of unreadable.splice(0)) {
+          const job = await client.getJob(listed.id, { signal });
+          const match = inputMatches(job.input, record);
+          if (match === 'yes') matches.push(job);
+          else if (match === 'unknown') unreadable.push(job);
+        }
+      }
+    } catch (error) {
+      signal.throwIfAborted();
+      const keyProblem = error instanceof ApiframeError && (error.code === 'unauthorized' || error.code === 'forbidden');
+      throw new NeedsDecisionError(
+        'unknown-submit',
+        `An earlier submit of this prompt may already have created the job on Apiframe, and Apiframe's job list could not be read to check (${describe(error)}). Look Again asks once more; Submit Anew sends it again and may be charged twice.`,
+        keyProblem,
+      );
+    }
+    signal.throwIfAborted();
+    if (matches.length > 0) {
+      // Oldest first: with two records of one prompt, each adopts its own job in creation order.
+      const job = matches.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))[0];
+      this.update(task, { jobId: job.id, status: job.status, progress: job.progress, phase: 'running', reconciled: undefined });
+      await this.journal.save();
+      this.options.log.info(`Job ${describeRecord(record)}: found on Apiframe as job ${job.id} (created by an earlier submit); following it instead of submitting again.`);
+      return 'adopted';
+    }
+    if (!complete || unreadable.length > 0) {
+      throw new NeedsDecisionError(
+        'unknown-submit',
+        !complete
+          ? "An earlier submit of this prompt may already have created the job on Apiframe, and the job list was too long to check completely. Look Again asks once more; Submit Anew sends it again and may be charged twice."
+          : "An earlier submit of this prompt may already have created the job on Apiframe, and Apiframe's job list does not show the input of some recent jobs. Look Again asks once more; Submit Anew sends it again and may be charged twice.",
+      );
+    }
+    this.update(task, { reconciled: true });
+    await this.journal.save();
+    this.options.log.info(`Job ${describeRecord(record)}: Apiframe's job list shows no job from an earlier submit; submitting.`);
+    return 'absent';
   }
 
   private async wait(task: Task): Promise<void> {
@@ -350,14 +507,20 @@ class JobManagerImpl implements JobManager {
     };
     if (job.status === 'COMPLETED') {
       const urls = imageUrlsOf(job.result);
-      this.learnDuration(job, this.current(task).model);
+      const record = this.current(task);
+      this.learnDuration(job, record.model);
       if (urls.length === 0) {
-        this.update(task, { ...base, phase: 'failed', error: 'Apiframe reported the job as completed but sent no image.' });
-      } else if (job.expired === true) {
-        this.update(task, { ...base, remoteUrls: urls, phase: 'expired', error: EXPIRED_TEXT });
-      } else {
-        this.update(task, { ...base, remoteUrls: urls, phase: 'downloading' });
+        // Charged, so never given up by our own doing: the shape goes to the log and the record waits.
+        this.update(task, base);
+        await this.journal.save();
+        this.options.log.warn(`Job ${describeRecord(record)}: Apiframe job ${job.id} is COMPLETED but its result could not be read: ${describeShape(job.result)}`);
+        throw new NeedsDecisionError(
+          'unreadable-result',
+          'Apiframe reports the image as generated (and charged), but its result is in a form this version of the extension cannot read. Look Again asks Apiframe once more; the log shows what was received.',
+        );
       }
+      // `expired` only says the links MAY be gone: they are tried once (and refreshed) before giving up.
+      this.update(task, { ...base, remoteUrls: urls, phase: 'downloading' });
     } else if (job.status === 'FAILED' || job.status === 'CANCELLED') {
       const fallback =
         job.status === 'FAILED' ? 'Apiframe reported the job as failed without giving a reason.' : 'The job was cancelled on Apiframe.';
@@ -403,7 +566,7 @@ class JobManagerImpl implements JobManager {
     try {
       image = await client.downloadImage(url, { signal, maxBytes: this.options.maxImageBytes });
     } catch (error) {
-      if (error instanceof ApiframeError && error.code === 'notFound') await this.refreshResult(task, client);
+      if (error instanceof ApiframeError && error.code === 'imageUnavailable') await this.refreshResult(task, client);
       throw error;
     }
     const hooks = this.options.hooks;
@@ -411,14 +574,21 @@ class JobManagerImpl implements JobManager {
     return this.cache.store(record.localId, index + 1, body, { maxBytes: this.options.maxImageBytes, signal, onBytes });
   }
 
-  /** A result URL answered 404: either the results expired (→ `expired`) or the job has new URLs. */
+  /**
+   * The image host refused a result link (401/403/404/410): the job is asked for fresh links once. Only a
+   * job that says its results expired (or has none left) is `expired`; new links are tried by the next attempt.
+   */
   private async refreshResult(task: Task, client: ApiframeClient): Promise<void> {
     const record = this.current(task);
     if (!record.jobId) return;
     const job = await client.getJob(record.jobId, { signal: task.controller.signal });
     const urls = imageUrlsOf(job.result);
+    const changed = urls.length > 0 && urls.join('\n') !== (record.remoteUrls ?? []).join('\n');
+    if (changed) {
+      this.update(task, { remoteUrls: urls });
+      return;
+    }
     if (job.expired === true || urls.length === 0) throw new ResultsExpiredError(EXPIRED_TEXT);
-    if (urls.join('\n') !== (record.remoteUrls ?? []).join('\n')) this.update(task, { remoteUrls: urls });
   }
 
   /**
@@ -458,7 +628,17 @@ class JobManagerImpl implements JobManager {
     if (!record) throw new JobStoppedError('deleted');
     const text = describe(error);
     if (error instanceof ResultsExpiredError) return this.settle(task, { phase: 'expired', error: text });
-    if (record.phase === 'pending-submit' && error instanceof ApiframeError && DEFINITIVE_SUBMIT_REFUSALS.has(error.code)) {
+    if (error instanceof NeedsDecisionError) {
+      this.options.log.warn(`Job ${describeRecord(record)} needs the user's decision: ${text}`);
+      return this.settle(task, {
+        phase: 'needs-decision',
+        decision: error.decision,
+        interruption: text,
+        ...(error.keyProblem ? { keyProblem: true } : {}),
+      });
+    }
+    // `submit` turns every refusal that could hide a created job into a reconciliation: what arrives here is final.
+    if (record.phase === 'pending-submit' && isDefinitiveRefusal(error)) {
       const keyProblem = error.code === 'unauthorized' || error.code === 'forbidden';
       return this.settle(task, { phase: 'failed', error: text, ...(keyProblem ? { keyProblem } : {}) });
     }
@@ -617,7 +797,46 @@ function isWorthRetrying(error: unknown, step: 'submit' | 'wait' | 'download'): 
   if (error.retryable) return true;
   // A keyed submit is safe to repeat whatever went wrong, unless the server refused it outright.
   if (step === 'submit') return !DEFINITIVE_SUBMIT_REFUSALS.has(error.code) && error.code !== 'aborted';
-  return error.code === 'badResponse' || error.code === 'notFound';
+  return error.code === 'badResponse' || error.code === 'imageUnavailable';
+}
+
+/** A refusal of the submit itself (not a lost answer): for a first attempt it proves nothing was created. */
+function isDefinitiveRefusal(error: unknown): error is ApiframeError {
+  return error instanceof ApiframeError && DEFINITIVE_SUBMIT_REFUSALS.has(error.code);
+}
+
+/**
+ * Whether a listed job's `input` is this record's request: same prompt (as sent: trimmed) and parameters,
+ * with the API's documented defaults for absent ones. `unknown` when the server did not include the input.
+ */
+function inputMatches(input: Record<string, unknown> | null | undefined, record: JobRecord): 'yes' | 'no' | 'unknown' {
+  if (input === null || input === undefined || typeof input !== 'object') return 'unknown';
+  if (typeof input.prompt !== 'string') return 'unknown';
+  if (input.prompt.trim() !== record.prompt.trim()) return 'no';
+  if (input.model !== undefined && input.model !== record.model) return 'no';
+  const params = input.dalleParams;
+  const fields: Record<string, unknown> = typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
+  const aspectRatio = fields.aspect_ratio ?? '1:1';
+  const style = fields.style ?? 'vivid';
+  return aspectRatio === record.aspectRatio && style === record.style ? 'yes' : 'no';
+}
+
+/** Names a record in the log by its prompt (short) and local id, so a person can tell jobs apart. */
+function describeRecord(record: JobRecord): string {
+  const prompt = record.prompt.trim().replace(/\s+/g, ' ');
+  const short = prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt;
+  return `"${redactSecrets(short)}" (${record.localId})`;
+}
+
+/** A result we could not read, for the log: its JSON, bounded and redacted. */
+function describeShape(result: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(result) ?? String(result);
+  } catch {
+    text = Object.prototype.toString.call(result);
+  }
+  return redactSecrets(text.length > 500 ? `${text.slice(0, 497)}...` : text);
 }
 
 function isPermanentDownloadFailure(error: unknown): boolean {

@@ -125,6 +125,34 @@ describe('Apiframe client against the emulator', () => {
       assert.equal(emulator.log.entries.length, 1);
     });
 
+    it('a base URL ending in /v2 reaches the API (no /v2/v2/…)', async () => {
+      const versioned = clientFor(emulator, { baseUrl: `${emulator.url}/v2/` });
+      try {
+        const me = await versioned.me();
+        assert.ok(me.team?.id);
+        assert.deepEqual(emulator.log.entries.map((e) => e.path), ['/v2/me']);
+      } finally {
+        await versioned.close();
+      }
+    });
+
+    it('404 on an API path → invalidBaseUrl naming apiframe.baseUrl, not retried', async () => {
+      const wrong = clientFor(emulator, { baseUrl: `${emulator.url}/somewhere-else` });
+      try {
+        for (const call of [() => wrong.me(), () => wrong.submitImage({ prompt: 'a fox', model: 'dall-e-3' }), () => wrong.listJobs()]) {
+          emulator.log.clear();
+          const error = await rejection(call());
+          assert.equal(error.code, 'invalidBaseUrl');
+          assert.equal(error.retryable, false);
+          assert.match(error.message, /apiframe\.baseUrl/);
+          assert.match(error.message, /somewhere-else/);
+          assert.equal(emulator.log.entries.length, 1, 'a 404 of the API itself was retried');
+        }
+      } finally {
+        await wrong.close();
+      }
+    });
+
     it('409 → conflict when a key is reused with a different body', async () => {
       await client.submitImage({ prompt: 'first', model: 'dall-e-3' }, { idempotencyKey: 'reused-key' });
       const error = await rejection(client.submitImage({ prompt: 'second', model: 'dall-e-3' }, { idempotencyKey: 'reused-key' }));
@@ -186,6 +214,20 @@ describe('Apiframe client against the emulator', () => {
       emulator.faults.inject({ fault: { kind: 'reset' }, method: 'POST' });
       const accepted = await client.submitImage({ prompt: 'reset', model: 'dall-e-3' });
       assert.equal(emulator.jobs().filter((job) => job.idempotencyKey === accepted.idempotencyKey).length, 1);
+    });
+
+    it('a refusal after an unanswered attempt says so (the first attempt may have created the job)', async () => {
+      const refusal = { kind: 'rawBody' as const, status: 402, contentType: 'application/json', body: '{"error":"Insufficient credits","creditsRequired":8,"creditsAvailable":0}' };
+      emulator.faults.inject({ fault: { kind: 'lostResponse' }, method: 'POST', path: GENERATE });
+      emulator.faults.inject({ fault: refusal, method: 'POST', path: GENERATE });
+      const afterLoss = await rejection(client.submitImage({ prompt: 'lost, then refused', model: 'dall-e-3' }));
+      assert.equal(afterLoss.code, 'insufficientCredits');
+      assert.equal(afterLoss.afterUnansweredAttempt, true);
+
+      emulator.faults.inject({ fault: refusal, method: 'POST', path: GENERATE });
+      const plain = await rejection(client.submitImage({ prompt: 'refused at once', model: 'dall-e-3' }));
+      assert.equal(plain.code, 'insufficientCredits');
+      assert.equal(plain.afterUnansweredAttempt, false);
     });
 
     it('a lost response yields exactly one job and one charge', async () => {

@@ -67,6 +67,12 @@ describe('Apiframe client: safety rules', () => {
   describe('URL rules', () => {
     it('base URL: https anywhere, http only on loopback', () => {
       assert.equal(checkBaseUrl('https://api.apiframe.ai/').href, 'https://api.apiframe.ai/');
+      // Other tools' settings end in the API version; our paths add `/v2` themselves.
+      for (const versioned of ['https://api.apiframe.ai/v2', 'https://api.apiframe.ai/v2/', 'https://api.apiframe.ai//V2//']) {
+        assert.equal(checkBaseUrl(versioned).href, 'https://api.apiframe.ai/', versioned);
+      }
+      assert.equal(checkBaseUrl('https://gateway.example/apiframe/v2/').href, 'https://gateway.example/apiframe');
+      assert.equal(checkBaseUrl('https://gateway.example/v2api').href, 'https://gateway.example/v2api');
       for (const ok of ['http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:9', 'http://127.8.9.10']) assert.ok(checkBaseUrl(ok));
       for (const bad of ['http://api.apiframe.ai', 'ftp://x', 'not a url', 'https://user:pw@api.apiframe.ai', 'https://api.apiframe.ai/?q=1', 'http://169.254.169.254']) {
         assert.throws(() => checkBaseUrl(bad), (e: unknown) => e instanceof ApiframeError && e.code === 'invalidBaseUrl', bad);

@@ -289,7 +289,13 @@ const HOSTILE_IMAGES: readonly HostileImage[] = [
   {
     name: 'status 403 with an HTML page',
     body: { custom: { status: 403, headers: { 'content-type': 'text/html' }, body: '<h1>Forbidden</h1>' } },
-    expected: { code: 'forbidden' },
+    // The key never goes to the image host: its 403 is about the link, not the key.
+    expected: { code: 'imageUnavailable' },
+  },
+  {
+    name: 'status 401 claiming an invalid API key',
+    body: { custom: { status: 401, headers: { 'content-type': 'application/json' }, body: '{"error":"Invalid API key"}' } },
+    expected: { code: 'imageUnavailable' },
   },
 ];
 
@@ -562,9 +568,9 @@ const MANAGER_SCENARIOS: readonly ManagerScenario[] = [
     phase: 'failed',
     text: /Refused to download the image/,
   },
-  { name: 'images not an array', outcome: { kind: 'resultOverride', result: { images: 'https://cdn.apiframe.ai/1.png' } }, phase: 'failed', text: /sent no image/ },
-  { name: 'images of the wrong types', outcome: { kind: 'resultOverride', result: { images: [42, null, { url: 7 }, ['x'], ''] } }, phase: 'failed', text: /sent no image/ },
-  { name: 'result a number', outcome: { kind: 'resultOverride', result: 1e9 }, phase: 'failed', text: /sent no image/ },
+  { name: 'images not an array', outcome: { kind: 'resultOverride', result: { images: 'https://cdn.apiframe.ai/1.png' } }, phase: 'needs-decision', text: /cannot read/ },
+  { name: 'images of the wrong types', outcome: { kind: 'resultOverride', result: { images: [42, null, { url: 7 }, ['x'], ''] } }, phase: 'needs-decision', text: /cannot read/ },
+  { name: 'result a number', outcome: { kind: 'resultOverride', result: 1e9 }, phase: 'needs-decision', text: /cannot read/ },
   { name: 'not an image', outcome: { kind: 'image', body: 'notImage' }, phase: 'failed', text: /not a PNG, JPEG or WebP/ },
   { name: '200 MB image', outcome: { kind: 'image', body: { oversizedBytes: 200 * MIB, chunked: true } }, phase: 'failed', text: /larger than the 4 MB limit/ },
   { name: 'gzip bomb', outcome: { kind: 'image', body: 'gzipBomb' }, phase: 'failed', text: /larger than the 4 MB limit/ },
