@@ -33,6 +33,8 @@ export interface StoreOptions {
   readonly signal?: AbortSignal;
   /** Called after every chunk written, with the bytes received so far. */
   readonly onBytes?: (received: number) => void;
+  /** Who sent the bytes (the image host's name), for the messages: never the API, whose key is not involved. */
+  readonly source?: string;
 }
 
 /** The cache's folder inside the storage folder (also the gallery's only data folder: localResourceRoots). */
@@ -73,6 +75,7 @@ export class ImageCache {
     body: AsyncIterable<Uint8Array>,
     options: StoreOptions,
   ): Promise<CachedImage> {
+    const sender = options.source ? `The image host ${options.source}` : 'The server';
     const folder = this.folderOf(localId);
     await fs.mkdir(folder, { recursive: true });
     const temp = path.join(folder, `${number}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
@@ -100,19 +103,19 @@ export class ImageCache {
         }
         if (!format && headLength >= MAGIC_BYTES_NEEDED) {
           format = sniffImage(concat(head));
-          if (!format) throw notAnImage();
+          if (!format) throw notAnImage(sender);
         }
         tail = lastBytes(tail, chunk, TAIL_BYTES);
         await handle.write(chunk);
         options.onBytes?.(received);
       }
       options.signal?.throwIfAborted();
-      if (received === 0) throw new ImageRefusedError('empty', 'The server sent an empty file instead of the image.');
+      if (received === 0) throw new ImageRefusedError('empty', `${sender} sent an empty file instead of the image.`);
       const headBytes = concat(head);
       format ??= sniffImage(headBytes);
-      if (!format) throw notAnImage();
+      if (!format) throw notAnImage(sender);
       if (!isCompleteImage(format.mime, headBytes, tail, received)) {
-        throw new ImageRefusedError('incomplete', 'The image download was cut short; it will be downloaded again.');
+        throw new ImageRefusedError('incomplete', `The download from ${options.source ?? 'the image host'} was cut short; it will be downloaded again.`);
       }
       await handle.sync();
       await handle.close();
@@ -187,8 +190,8 @@ async function removeIfEmpty(folder: string): Promise<void> {
   }
 }
 
-function notAnImage(): ImageRefusedError {
-  return new ImageRefusedError('notImage', 'The server sent something that is not a PNG, JPEG or WebP image; it was not saved.');
+function notAnImage(sender: string): ImageRefusedError {
+  return new ImageRefusedError('notImage', `${sender} sent something that is not a PNG, JPEG or WebP image; it was not saved.`);
 }
 
 export interface SniffedImage {

@@ -571,7 +571,7 @@ class JobManagerImpl implements JobManager {
     }
     const hooks = this.options.hooks;
     const body = hooks?.downloadStarted ? announceFirstChunk(image.body, () => hooks.downloadStarted?.(record, index)) : image.body;
-    return this.cache.store(record.localId, index + 1, body, { maxBytes: this.options.maxImageBytes, signal, onBytes });
+    return this.cache.store(record.localId, index + 1, body, { maxBytes: this.options.maxImageBytes, signal, onBytes, source: hostOf(url) });
   }
 
   /**
@@ -826,6 +826,14 @@ function describeRecord(record: JobRecord): string {
   const prompt = record.prompt.trim().replace(/\s+/g, ' ');
   const short = prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt;
   return `"${redactSecrets(short)}" (${record.localId})`;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return redactSecrets(new URL(url).host);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A result we could not read, for the log: its JSON, bounded and redacted. */

@@ -3,22 +3,29 @@ import * as path from 'node:path';
 import { Journal } from '../../src/jobs/journal';
 import { JobStoppedError, type JobManager, type JobManagerHooks } from '../../src/jobs/managerApi';
 import type { JobRecord, JobStage } from '../../src/jobs/types';
-import type { Fault, JobOutcome } from '../emulator/index';
+import type { EmulatorProfile, Fault, JobOutcome } from '../emulator/index';
 import { seededRandom } from '../emulator/random';
 import { createHarness, listFiles, recordingLogger } from './harness';
 
 /**
- * Issue 5 §1: the REAL job manager (journal, submit, wait, download, cache — on disk) driven against the
- * emulator with random faults and random restarts, then checked against the emulator's own books:
- *   lost       = jobs COMPLETED on the server with neither a cached image nor a history entry,
- *   duplicates = server jobs beyond one per idempotency key (plus any job submitted without a key),
- *   corrupt    = cached files whose bytes differ from what the emulator served (or leftovers of downloads).
- * (A job with a second server job for its prompt also counts as a duplicate: each chaos job has its own prompt.)
+ * The REAL job manager (journal, submit, wait, download, cache — on disk) driven against the emulator, under
+ * one of its profiles (any server the spec allows), with random faults and random restarts — some of them a
+ * day long, past the 24-hour idempotency window — then checked against the emulator's own books. Every job
+ * the SERVER created must be accounted for:
+ *   - COMPLETED and not purged: its record is `done` with the exact bytes cached, or waits for the user
+ *     (`needs-decision`, with the reason);
+ *   - COMPLETED and purged: `done` (cached in time), `expired`, or `needs-decision`;
+ *   - FAILED / CANCELLED on the server: nothing was charged.
+ * lost       = server jobs not accounted for that way (a paid job left failed, detached, unfinished or without a record),
+ * duplicates = server jobs beyond one per record (per idempotency key, per prompt: each chaos job has its own prompt),
+ * corrupt    = cached files whose bytes differ from what the emulator served (or leftovers of downloads),
+ * unfinished = records still submitting, running, downloading or detached after the user's last resume.
  * Everything random is drawn from one seeded generator, so a failing seed can be replayed (thread timing
  * can still reorder concurrent requests; the invariants must hold for every order).
  */
 
 export interface ChaosOptions {
+  readonly profile?: EmulatorProfile;
   readonly seed: number;
   readonly jobs: number;
   /** Jobs followed at once. */
@@ -31,6 +38,7 @@ export interface ChaosOptions {
 }
 
 export interface ChaosResult {
+  readonly profile: EmulatorProfile;
   readonly seed: number;
   readonly jobs: number;
   readonly restarts: number;
@@ -41,6 +49,7 @@ export interface ChaosResult {
   readonly lost: number;
   readonly duplicates: number;
   readonly corrupt: number;
+  readonly needsDecision: number;
   readonly serverJobs: number;
   readonly requests: number;
   readonly faults: number;
@@ -55,6 +64,9 @@ const FAULT_KINDS: Fault['kind'][] = ['status', 'status', 'reset', 'lostResponse
 const RETENTION_MS = 10 * 60_000;
 const TIME_SCALE = 0.002;
 const CLIENT_TIMEOUT_MS = 400;
+const DAY_MS = 24 * 60 * 60_000;
+/** Phases in which a record still has work the user would resume. */
+const OPEN_PHASES: ReadonlySet<JobRecord['phase']> = new Set(['pending-submit', 'running', 'downloading', 'detached']);
 
 function seededUuid(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
@@ -81,8 +93,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const jitter = seededRandom(options.seed, 'jitter');
   const ids = seededRandom(options.seed, 'ids');
   const print = options.log ?? (() => undefined);
+  const profile = options.profile ?? 'friendly';
   const harness = await createHarness({
-    emulator: { seed: options.seed, timeScale: TIME_SCALE, imageScale: 1 / 32, retentionMs: RETENTION_MS, credits: 100_000_000 },
+    emulator: { profile, seed: options.seed, timeScale: TIME_SCALE, imageScale: 1 / 32, retentionMs: RETENTION_MS, credits: 100_000_000 },
     client: { timeoutMs: CLIENT_TIMEOUT_MS, maxRetries: 4, random: jitter },
   });
   const { emulator } = harness;
@@ -98,6 +111,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const armed = new Map<string, RestartPoint>();
   let restarts = 0;
   let longOutages = 0;
+  let dayLongOutages = 0;
   let manager: JobManager;
   let restarting: Promise<void> | undefined;
   const quietLog = recordingLogger(process.env.APIFRAME_TEST_ECHO_LOG === "1");
@@ -107,7 +121,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     submitAnswered: (record) => trigger(record, 'submitAnswered'),
     downloadStarted: (record) => trigger(record, 'downloadStarted'),
   };
-  const newManager = () => harness.newManager({ hooks, log: quietLog, newId: () => seededUuid(ids) });
+  // The manager reads the emulator's clock: a window "closed for a day" is a jump of that clock.
+  const newManager = () => harness.newManager({ hooks, log: quietLog, newId: () => seededUuid(ids), now: () => emulator.clock.now() });
 
   function trigger(record: JobRecord, point: RestartPoint): void {
     if (armed.get(record.prompt) !== point) return;
@@ -121,8 +136,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const old = manager;
       await old.dispose();
       restarts++;
-      // Now and then the window stays closed long enough for finished results to expire.
-      if (random() < 0.06) {
+      // Now and then the window stays closed long enough for finished results to expire, and sometimes for
+      // more than a day: past the idempotency window, where only the job list can tell what exists.
+      const roll = random();
+      if (roll < 0.03) {
+        dayLongOutages++;
+        emulator.clock.advance(DAY_MS + 60 * 60_000);
+      } else if (roll < 0.09) {
         longOutages++;
         emulator.clock.advance(RETENTION_MS + 60_000);
       }
@@ -188,11 +208,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   while (restarting) await restarting;
   await manager.whenIdle();
 
-  // The user comes back and resumes whatever was interrupted; the last round runs on a healthy network.
-  for (let round = 0; round < 3; round++) {
+  // The user comes back and resumes whatever was interrupted; the last rounds run on a healthy network, and
+  // the very last one a day later (what still cannot be downloaded then has expired on the server).
+  for (let round = 0; round < 4; round++) {
     if (round === 2) emulator.faults.clear();
+    if (round === 3) emulator.clock.advance(RETENTION_MS + 60_000);
     const current = await currentManager();
-    const open = current.history().filter((r) => r.phase === 'detached' || r.phase === 'pending-submit' || r.phase === 'running' || r.phase === 'downloading');
+    const open = current.history().filter((r) => OPEN_PHASES.has(r.phase));
     if (open.length === 0) break;
     await Promise.all(open.map((r) => current.resume(r.localId).catch(() => undefined)));
     await current.whenIdle();
@@ -203,8 +225,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   // ---- the books -------------------------------------------------------------------------------------
   const journal = new Journal({ dir: harness.storageDir, log: quietLog });
   const { records } = await journal.load();
-  const byKey = new Map(records.map((r) => [r.idempotencyKey, r]));
   const serverJobs = emulator.jobs();
+
+  // Duplicates: more than one server job for one record's key, or for one prompt (each chaos job has its own
+  // prompt, so a second job for it is a double charge even when a buggy client used a fresh key).
   const perKey = new Map<string, number>();
   let duplicates = 0;
   for (const job of serverJobs) {
@@ -215,8 +239,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     perKey.set(job.idempotencyKey, (perKey.get(job.idempotencyKey) ?? 0) + 1);
   }
   for (const count of perKey.values()) duplicates += count - 1;
-  // Every chaos job has its own prompt: a second server job for one prompt is a double charge even when a
-  // (buggy) client used a fresh key for it.
   const perPrompt = new Map<string, number>();
   for (const job of serverJobs) perPrompt.set(job.prompt, (perPrompt.get(job.prompt) ?? 0) + 1);
   let duplicatePrompts = 0;
@@ -225,19 +247,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
   const imagesDir = path.join(harness.storageDir, 'images');
   const cachedFiles = await listFiles(imagesDir);
-  const foldersWithFiles = new Set(cachedFiles.map((f) => f.split('/')[0]));
+  const byJobId = new Map(records.flatMap((r) => (r.jobId ? [[r.jobId, r] as const] : [])));
+  const byKey = new Map(records.map((r) => [r.idempotencyKey, r]));
   let lost = 0;
   for (const job of serverJobs) {
-    if (job.status !== 'COMPLETED') continue;
-    const key = job.idempotencyKey ?? '';
-    if (!byKey.has(key) && !foldersWithFiles.has(key)) lost++;
+    if (job.status === 'FAILED' || job.status === 'CANCELLED') continue;
+    const record = byJobId.get(job.id) ?? (job.idempotencyKey !== undefined ? byKey.get(job.idempotencyKey) : undefined);
+    const why = unaccounted(job, record, cachedFiles);
+    if (why) {
+      lost++;
+      print(`chaos: lost server job ${job.id} (${job.status}${job.expired ? ', purged' : ''}): ${why}`);
+    }
   }
 
-  const serverJobByKey = new Map(serverJobs.map((j) => [j.idempotencyKey ?? '', j]));
+  const serverJobByLocalId = new Map<string, (typeof serverJobs)[number]>();
+  for (const record of records) {
+    const job = serverJobs.find((j) => j.id === record.jobId) ?? serverJobs.find((j) => j.idempotencyKey === record.idempotencyKey);
+    if (job) serverJobByLocalId.set(record.localId, job);
+  }
   let corrupt = 0;
   for (const file of cachedFiles) {
     const match = /^([^/]+)\/(\d+)\.png$/.exec(file);
-    const expected = match ? serverJobByKey.get(match[1])?.imageBytes[Number(match[2]) - 1] : undefined;
+    const expected = match ? serverJobByLocalId.get(match[1])?.imageBytes[Number(match[2]) - 1] : undefined;
     const actual = await fs.readFile(path.join(imagesDir, file));
     if (!expected || !expected.equals(actual)) {
       corrupt++;
@@ -257,15 +288,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const completed = count('done');
   const failed = count('failed');
   const expired = count('expired');
-  const unfinished = records.length - completed - failed - expired;
+  const needsDecision = count('needs-decision');
+  const unfinishedRecords = records.filter((r) => OPEN_PHASES.has(r.phase));
+  for (const record of unfinishedRecords) print(`chaos: unfinished ${record.localId} (${record.phase}): ${record.interruption ?? record.error ?? ''}`);
+  const unfinished = unfinishedRecords.length;
   const requests = emulator.log.entries.length;
   const faults = emulator.log.entries.filter((e) => e.fault !== undefined).length;
-  const summary = `chaos: seed=${options.seed} jobs=${options.jobs} restarts=${restarts} completed=${completed} failed=${failed} lost=${lost} duplicates=${duplicates} corrupt=${corrupt}`;
+  const summary =
+    `chaos: profile=${profile} seed=${options.seed} jobs=${options.jobs} restarts=${restarts} completed=${completed} failed=${failed} ` +
+    `expired=${expired} unfinished=${unfinished} lost=${lost} duplicates=${duplicates} corrupt=${corrupt}`;
   const detail =
-    `chaos: records=${records.length} expired=${expired} unfinished=${unfinished} long-outages=${longOutages} ` +
+    `chaos: records=${records.length} needs-decision=${needsDecision} long-outages=${longOutages} day-long-outages=${dayLongOutages} ` +
     `server-jobs=${serverJobs.length} requests=${requests} faults=${faults}`;
   await harness.cleanup();
   return {
+    profile,
     seed: options.seed,
     jobs: options.jobs,
     restarts,
@@ -276,10 +313,32 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     lost,
     duplicates,
     corrupt,
+    needsDecision,
     serverJobs: serverJobs.length,
     requests,
     faults,
     summary,
     detail,
   };
+}
+
+/**
+ * Why a server job that was (or will be) charged is not accounted for by its record, or undefined when it is:
+ * images cached, marked expired after the purge, or waiting for the user's decision with a reason.
+ */
+function unaccounted(
+  job: { readonly id: string; readonly status: string; readonly expired: boolean; readonly imageUrls: readonly string[] },
+  record: JobRecord | undefined,
+  cachedFiles: readonly string[],
+): string | undefined {
+  if (!record) return 'no record in the history';
+  if (record.phase === 'needs-decision') return record.interruption ? undefined : 'waits for a decision without a reason';
+  if (job.status !== 'COMPLETED') return `the server job is still ${job.status} while the record is ${record.phase}`;
+  if (record.phase === 'done') {
+    const files = record.files ?? [];
+    if (files.length === 0 || files.some((f) => !cachedFiles.includes(f.file))) return 'done without its cached files';
+    return undefined;
+  }
+  if (record.phase === 'expired') return job.expired ? undefined : 'marked expired although the results were still there';
+  return `the record is ${record.phase}${record.error ? `: ${record.error}` : record.interruption ? `: ${record.interruption}` : ''}`;
 }
