@@ -86,3 +86,19 @@ export function writeOversized(res: ServerResponse, headers: Record<string, stri
   };
   pump();
 }
+
+/**
+ * What an S3 bucket behind CloudFront answers for a key it does not have when listing is not allowed:
+ * 403 with an XML `AccessDenied` body, not 404 — S3 will not even confirm that the object is missing.
+ */
+export function accessDeniedXml(requestId: string): { body: Buffer; headers: Record<string, string> } {
+  const amazonRequestId = requestId.replace(/^req_/, '').slice(0, 16).toUpperCase();
+  const body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>${amazonRequestId}</RequestId>` +
+    `<HostId>${Buffer.from(requestId, 'utf8').toString('base64')}</HostId></Error>`;
+  return {
+    body: Buffer.from(body, 'utf8'),
+    headers: { 'content-type': 'application/xml', server: 'AmazonS3', 'x-cache': 'Error from cloudfront' },
+  };
+}

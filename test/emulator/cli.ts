@@ -1,4 +1,4 @@
-import { startEmulator, type EmulatorOptions } from './index';
+import { DEFAULT_PROFILE, EMULATOR_PROFILES, PROFILE_SUMMARIES, isEmulatorProfile, startEmulator, type EmulatorOptions, type EmulatorProfile } from './index';
 
 /**
  * `npm run emulator` — the Apiframe emulator as a standalone server, for the demo and for trying the API
@@ -9,6 +9,8 @@ import { startEmulator, type EmulatorOptions } from './index';
  *   --image-scale X   (default 1 = real DALL-E sizes)                  --seed N (default 1)
  *   --credits N       (default 1000)                                   --key afk_…  (fixed demo key)
  *   --failure-rate X  share of jobs that fail with the content-policy error (default 0)
+ *   --profile NAME    (or APIFRAME_EMULATOR_PROFILE; default friendly) which spec-conforming server to be:
+ *                     friendly, spec-strict, no-progress, coarse-progress, cdn-403, result-shapes (see README.md)
  */
 
 function parseArgs(argv: readonly string[]): EmulatorOptions {
@@ -18,6 +20,7 @@ function parseArgs(argv: readonly string[]): EmulatorOptions {
     timeScale: numberOf('APIFRAME_EMULATOR_TIME_SCALE', env.APIFRAME_EMULATOR_TIME_SCALE ?? '1'),
   };
   if (env.APIFRAME_EMULATOR_KEY) options.demoKey = env.APIFRAME_EMULATOR_KEY;
+  if (env.APIFRAME_EMULATOR_PROFILE) options.profile = profileOf('APIFRAME_EMULATOR_PROFILE', env.APIFRAME_EMULATOR_PROFILE);
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -50,9 +53,17 @@ function parseArgs(argv: readonly string[]): EmulatorOptions {
       case '--key':
         options.demoKey = value();
         break;
+      case '--profile':
+        options.profile = profileOf(flag, value());
+        break;
       case '--help':
       case '-h':
-        console.log('usage: npm run emulator -- [--port N] [--time-scale X | --fast] [--image-scale X] [--seed N] [--credits N] [--failure-rate X] [--key afk_…]');
+        console.log(
+          'usage: npm run emulator -- [--port N] [--time-scale X | --fast] [--image-scale X] [--seed N] [--credits N] ' +
+            '[--failure-rate X] [--key afk_…] [--profile NAME]',
+        );
+        console.log('profiles:');
+        for (const name of EMULATOR_PROFILES) console.log(`  ${name.padEnd(16)} ${PROFILE_SUMMARIES[name]}`);
         process.exit(0);
         break;
       default:
@@ -60,6 +71,11 @@ function parseArgs(argv: readonly string[]): EmulatorOptions {
     }
   }
   return options;
+}
+
+function profileOf(name: string, text: string): EmulatorProfile {
+  if (!isEmulatorProfile(text)) fail(`${name}: unknown profile ${JSON.stringify(text)}; valid profiles: ${EMULATOR_PROFILES.join(', ')}`);
+  return text;
 }
 
 function numberOf(name: string, text: string): number {
@@ -76,7 +92,8 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const emulator = await startEmulator(options);
-  console.log(`Apiframe emulator listening on ${emulator.url}`);
+  console.log(`Apiframe emulator listening on ${emulator.url} (profile: ${emulator.profile})`);
+  if (emulator.profile !== DEFAULT_PROFILE) console.log(`profile ${emulator.profile}: ${PROFILE_SUMMARIES[emulator.profile]}`);
   console.log(`demo key: ${emulator.demoKey}`);
   console.log(`time scale: ${options.timeScale ?? 1} (a job takes ~${Math.round(20 * (options.timeScale ?? 1) * 10) / 10} s)`);
   console.log('try:');

@@ -12,14 +12,38 @@ import type {
   ModelCatalog,
   ModelCatalogEntry,
 } from '../../src/apiframe/types';
-import { NOT_AN_IMAGE, gzipBombBytes, writeLyingLength, writeOversized, writeTruncated } from './cdn';
+import { NOT_AN_IMAGE, accessDeniedXml, gzipBombBytes, writeLyingLength, writeOversized, writeTruncated } from './cdn';
 import { Faults, pathMatches, type Fault, type FaultController, type JobOutcome } from './faults';
 import { renderImage } from './images';
+import {
+  COARSE_PROGRESS,
+  DEFAULT_PROFILE,
+  EMULATOR_PROFILES,
+  PROFILE_BEHAVIOUR,
+  coarseProgress,
+  isEmulatorProfile,
+  resultInShape,
+  rotatingResultShape,
+  type EmulatorProfile,
+  type ProfileBehaviour,
+  type ResultShape,
+} from './profiles';
 import { SeededRandom } from './random';
 import { SUPPORTED_IMAGE_MODELS, validators, type SupportedImageModel, type ValidationDetails } from './schemas';
 
 export type { Fault, FaultController, FaultRule, JobOutcome, RandomFaultOptions } from './faults';
 export { imageSize } from './images';
+export {
+  COARSE_PROGRESS,
+  DEFAULT_PROFILE,
+  EMULATOR_PROFILES,
+  PROFILE_BEHAVIOUR,
+  PROFILE_SUMMARIES,
+  UNKNOWN_RESULT_SHAPE_EVERY,
+  isEmulatorProfile,
+  rotatingResultShape,
+} from './profiles';
+export type { EmulatorProfile, ProfileBehaviour, ResultShape } from './profiles';
 
 /**
  * A local Apiframe v2 emulator: a real HTTP server on 127.0.0.1 that behaves like the API described by the
@@ -54,6 +78,8 @@ export interface EmulatorOptions {
   failureRate?: number;
   /** the demo key (default `afk_demo_` + 24 hex digits derived from the seed) */
   demoKey?: string;
+  /** Which spec-conforming server to behave like (see profiles.ts and the README); default 'friendly'. */
+  profile?: EmulatorProfile;
 }
 
 export interface RequestLogEntry {
@@ -122,6 +148,12 @@ export interface EmulatedJobInfo {
    * valid image to serve (not COMPLETED, `image` faults, `resultOverride`).
    */
   readonly imageBytes: readonly Buffer[];
+  /**
+   * Shape of `result` for a COMPLETED job (null otherwise): 'images' in the friendly profile, 'string' for
+   * `legacyResult`, 'override' for `resultOverride`; the `result-shapes` profile rotates the others.
+   * 'unknown' means the URLs are served but no client can find them, so `imageBytes` is empty.
+   */
+  readonly resultShape: ResultShape | 'override' | null;
 }
 
 export interface Emulator {
@@ -129,6 +161,7 @@ export interface Emulator {
   readonly url: string;
   /** 'afk_demo_…' valid key of the demo team */
   readonly demoKey: string;
+  readonly profile: EmulatorProfile;
   readonly faults: FaultController;
   readonly log: RequestLog;
   /** Emulated clock (retention, 24 h idempotency, job timing): real time plus everything advanced. */
@@ -182,6 +215,8 @@ interface EmulatedJob {
   readonly imageCount: number;
   /** Credits charged on COMPLETED (reserved while running). */
   readonly cost: number;
+  /** Shape of `result` once COMPLETED, fixed at creation so it never changes between polls. */
+  readonly resultShape: ResultShape | 'override';
   settled: boolean;
   charged: boolean;
 }
@@ -249,6 +284,8 @@ class ApiframeEmulator implements Emulator {
   readonly log = new Log();
   readonly clock = new EmulatedClock();
   readonly demoKey: string;
+  readonly profile: EmulatorProfile;
+  private readonly behaviour: ProfileBehaviour;
   private baseUrl = '';
   private readonly seed: number;
   private readonly timeScale: number;
@@ -275,6 +312,12 @@ class ApiframeEmulator implements Emulator {
     this.retentionMs = options.retentionMs ?? DAY_MS;
     this.creditCostPerImage = options.creditCostPerImage ?? 8;
     this.failureRate = options.failureRate ?? 0;
+    const profile: string = options.profile ?? DEFAULT_PROFILE;
+    if (!isEmulatorProfile(profile)) {
+      throw new RangeError(`unknown emulator profile ${JSON.stringify(profile)}; valid: ${EMULATOR_PROFILES.join(', ')}`);
+    }
+    this.profile = profile;
+    this.behaviour = PROFILE_BEHAVIOUR[profile];
     if (!(this.timeScale >= 0)) throw new RangeError('timeScale must be ≥ 0');
     if (!(this.imageScale > 0 && this.imageScale <= 1)) throw new RangeError('imageScale must be in (0, 1]');
     this.ids = new SeededRandom(this.seed, 'ids');
@@ -356,7 +399,9 @@ class ApiframeEmulator implements Emulator {
     return this.jobList.map((job) => {
       const status = this.statusAt(job, now);
       const imageUrls = status === 'COMPLETED' && job.outcome.kind !== 'resultOverride' ? this.imageUrls(job) : [];
-      const servesGoodImages = job.outcome.kind === 'completed' || job.outcome.kind === 'legacyResult';
+      // An unknown result shape hides the URLs from every client: nothing a correct client could cache.
+      const servesGoodImages =
+        (job.outcome.kind === 'completed' || job.outcome.kind === 'legacyResult') && job.resultShape !== 'unknown';
       const render = (index: number): Buffer => this.imageBytes(job, index);
       return {
         id: job.id,
@@ -372,6 +417,7 @@ class ApiframeEmulator implements Emulator {
         endsAt: job.outcome.kind === 'stuck' ? null : job.endsAt,
         expired: this.isExpired(job, status, now),
         imageUrls,
+        resultShape: status === 'COMPLETED' ? job.resultShape : null,
         // Rendered on first access: a chaos run lists thousands of jobs but compares bytes of few.
         get imageBytes(): readonly Buffer[] {
           return status === 'COMPLETED' && servesGoodImages ? imageUrls.map((_, i) => render(i + 1)) : [];
@@ -397,13 +443,17 @@ class ApiframeEmulator implements Emulator {
   }
 
   private progressAt(job: EmulatedJob, status: JobStatus, now: number): number | null {
+    if (this.behaviour.progress === 'none') return null;
+    const coarse = this.behaviour.progress === 'coarse';
     switch (status) {
       case 'QUEUED':
-        return 0;
+        return coarse ? COARSE_PROGRESS.queued : 0;
       case 'PROCESSING': {
-        if (job.outcome.kind === 'stuck' && now >= job.endsAt) return 42;
         const span = Math.max(1, job.endsAt - job.startsAt);
-        return Math.min(99, Math.max(1, Math.floor(((now - job.startsAt) / span) * 100)));
+        const share = (now - job.startsAt) / span;
+        if (coarse) return job.outcome.kind === 'stuck' ? COARSE_PROGRESS.stuck : coarseProgress(share);
+        if (job.outcome.kind === 'stuck' && now >= job.endsAt) return 42;
+        return Math.min(99, Math.max(1, Math.floor(share * 100)));
       }
       case 'COMPLETED':
         return 100;
@@ -474,10 +524,8 @@ class ApiframeEmulator implements Emulator {
     };
     if (status === 'CANCELLED') view.error = 'Job was cancelled';
     if (status === 'COMPLETED') {
-      const urls = this.imageUrls(job);
-      if (job.outcome.kind === 'legacyResult') view.result = urls[0];
-      else if (job.outcome.kind === 'resultOverride') view.result = job.outcome.result;
-      else view.result = { images: urls };
+      if (job.outcome.kind === 'resultOverride') view.result = job.outcome.result;
+      else if (job.resultShape !== 'override') view.result = resultInShape(job.resultShape, this.imageUrls(job));
     }
     return view;
   }
@@ -666,19 +714,19 @@ class ApiframeEmulator implements Emulator {
     const now = this.clock.now();
     const fingerprint = canonicalJson(request);
     const storeKey = idempotencyKey === undefined ? undefined : `${caller.team.id}\n${idempotencyKey}`;
-    if (storeKey !== undefined) {
-      const previous = this.idempotency.get(storeKey);
-      if (previous && now - previous.at < DAY_MS) {
-        if (previous.bodyFingerprint !== fingerprint) {
-          return error(409, 'Idempotency-Key was already used with a different request body');
-        }
-        const original = this.jobsById.get(previous.jobId);
-        if (original) {
-          entry.jobId = original.id;
-          entry.replayed = true;
-          return json(202, { jobId: original.id, status: acceptedStatus(this.statusAt(original, now)) } satisfies JobAccepted);
-        }
+    const previous = storeKey === undefined ? undefined : this.idempotency.get(storeKey);
+    // The emulated clock decides the 24-h window, so a test can jump past it with clock.advance().
+    const original = previous && now - previous.at < DAY_MS ? this.jobsById.get(previous.jobId) : undefined;
+    const replay = (job: EmulatedJob): Reply => {
+      entry.jobId = job.id;
+      entry.replayed = true;
+      return json(202, { jobId: job.id, status: acceptedStatus(this.statusAt(job, now)) } satisfies JobAccepted);
+    };
+    if (original && previous && this.behaviour.idempotency === 'body-checked') {
+      if (previous.bodyFingerprint !== fingerprint) {
+        return error(409, 'Idempotency-Key was already used with a different request body');
       }
+      return replay(original);
     }
 
     const outcome = this.faults.peekOutcome() ?? this.defaultOutcome();
@@ -688,6 +736,9 @@ class ApiframeEmulator implements Emulator {
     if (available < cost) {
       return json(402, { error: 'Insufficient credits', creditsRequired: cost, creditsAvailable: Math.max(0, available) });
     }
+    // key-only: the spec promises the original job for a replayed key and nothing more, so the request went
+    // through validation and the credit check like any other submit (and its body is not compared).
+    if (original) return replay(original);
     this.faults.takeOutcome();
 
     const total = this.durations.lognormal(MEDIAN_JOB_MS, JOB_SIGMA) * this.timeScale;
@@ -704,6 +755,7 @@ class ApiframeEmulator implements Emulator {
       outcome,
       imageCount,
       cost,
+      resultShape: this.resultShapeFor(outcome, this.jobList.length + 1, imageCount),
       settled: false,
       charged: false,
     };
@@ -712,6 +764,12 @@ class ApiframeEmulator implements Emulator {
     if (storeKey !== undefined) this.idempotency.set(storeKey, { bodyFingerprint: fingerprint, jobId: job.id, at: now });
     entry.jobId = job.id;
     return json(202, { jobId: job.id, status: 'QUEUED' } satisfies JobAccepted);
+  }
+
+  private resultShapeFor(outcome: JobOutcome, jobNumber: number, imageCount: number): ResultShape | 'override' {
+    if (outcome.kind === 'resultOverride') return 'override';
+    if (outcome.kind === 'legacyResult') return 'string';
+    return this.behaviour.resultShapes === 'rotating' ? rotatingResultShape(jobNumber, imageCount) : 'images';
   }
 
   private defaultOutcome(): JobOutcome {
@@ -781,13 +839,13 @@ class ApiframeEmulator implements Emulator {
   private serveImage(path: string, entry: MutableLogEntry): Reply {
     const match = /^\/cdn\/([0-9a-f-]{36})-(\d+)\.png$/.exec(path);
     const job = match ? this.jobsById.get(match[1]) : undefined;
-    if (!match || !job) return error(404, 'Not found');
+    if (!match || !job) return this.noImage(entry);
     entry.jobId = job.id;
     const index = Number(match[2]);
     const now = this.clock.now();
     const status = this.statusAt(job, now);
     if (status !== 'COMPLETED' || index < 1 || index > job.imageCount || this.isExpired(job, status, now)) {
-      return error(404, 'Not found');
+      return this.noImage(entry);
     }
     const headers = { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400' };
     if (job.outcome.kind !== 'image') return { kind: 'bytes', status: 200, body: this.imageBytes(job, index), headers };
@@ -816,6 +874,13 @@ class ApiframeEmulator implements Emulator {
       return { kind: 'bytes', status, body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body, headers: customHeaders };
     }
     return { kind: 'bytes', status: 302, body: Buffer.alloc(0), headers: { location: hostile.redirectTo } };
+  }
+
+  /** An image URL with nothing behind it (purged, never existed, not ready yet). */
+  private noImage(entry: MutableLogEntry): Reply {
+    if (this.behaviour.missingImage === 'not-found') return error(404, 'Not found');
+    const { body, headers } = accessDeniedXml(entry.requestId);
+    return { kind: 'bytes', status: 403, body, headers };
   }
 }
 

@@ -392,6 +392,10 @@ describe('Apiframe emulator', function () {
       assert.equal((await download(legacy.result as string)).status, 200);
       assert.deepEqual(hostile.result, { images: ['javascript:alert(1)', 'file:///etc/passwd'] });
       assert.equal(imagesOf(two).length, 2);
+      assert.deepEqual(
+        emulator.jobs().map((job) => job.resultShape),
+        ['string', 'override', 'images'],
+      );
       const [first, second] = await Promise.all(imagesOf(two).map((u) => download(u)));
       assert.notDeepEqual(first.bytes, second.bytes);
     });
