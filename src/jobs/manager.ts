@@ -28,7 +28,10 @@ const DEFINITIVE_SUBMIT_REFUSALS: ReadonlySet<ApiframeErrorCode> = new Set<Apifr
   'insufficientCredits',
   'conflict',
 ]);
-/** Download failures that another attempt cannot fix: the record fails with the reason. */
+/**
+ * Download failures another attempt right now cannot fix: not retried. The job was charged, so the record
+ * is never failed for them: it stays resumable with the reason, and Resume asks the job for fresh links first.
+ */
 const PERMANENT_DOWNLOAD_FAILURES: ReadonlySet<ApiframeErrorCode> = new Set<ApiframeErrorCode>([
   'unsafeUrl',
   'tooLarge',
@@ -58,6 +61,8 @@ interface Task {
   promise: Promise<JobRecord>;
   /** The user asked to look again at a record that waits for a decision: ask the job list before any submit. */
   lookAgain: boolean;
+  /** Ask the job for its current result links before downloading (resuming a download that failed). */
+  refreshLinks: boolean;
 }
 
 /** Why a step ended with "the results expired before they could be cached". */
@@ -279,6 +284,7 @@ class JobManagerImpl implements JobManager {
       stageListeners: new Set(),
       promise: Promise.resolve(undefined as unknown as JobRecord),
       lookAgain: false,
+      refreshLinks: false,
     };
     this.tasks.set(localId, task);
     task.promise = this.drive(task).finally(() => {
@@ -293,6 +299,8 @@ class JobManagerImpl implements JobManager {
     try {
       let record = this.current(task);
       if (record.phase === 'needs-decision' && record.decision === 'unknown-submit') task.lookAgain = true;
+      // An interrupted download is resumed with the job's current links (they may have been re-signed).
+      task.refreshLinks = record.interruption !== undefined && activePhaseOf(record) === 'downloading';
       if (record.phase === 'detached' || record.phase === 'needs-decision' || record.interruption !== undefined) {
         record = this.update(task, { phase: activePhaseOf(record), interruption: undefined, decision: undefined, keyProblem: undefined });
         this.journal.saveSoon();
@@ -532,6 +540,10 @@ class JobManagerImpl implements JobManager {
   }
 
   private async download(task: Task): Promise<void> {
+    if (task.refreshLinks) {
+      task.refreshLinks = false;
+      await this.refreshLinks(task);
+    }
     const record = this.current(task);
     const urls = record.remoteUrls ?? [];
     this.stage(task, { stage: 'downloading' });
@@ -572,6 +584,16 @@ class JobManagerImpl implements JobManager {
     const hooks = this.options.hooks;
     const body = hooks?.downloadStarted ? announceFirstChunk(image.body, () => hooks.downloadStarted?.(record, index)) : image.body;
     return this.cache.store(record.localId, index + 1, body, { maxBytes: this.options.maxImageBytes, signal, onBytes, source: hostOf(url) });
+  }
+
+  /** Takes the job's current result links when they changed (whether they still work is for the download to see). */
+  private async refreshLinks(task: Task): Promise<void> {
+    const record = this.current(task);
+    if (!record.jobId) return;
+    const client = await this.client(task);
+    const job = await this.withRetries(task, 'download', () => client.getJob(record.jobId ?? '', { signal: task.controller.signal }));
+    const urls = imageUrlsOf(job.result);
+    if (urls.length > 0 && urls.join('\n') !== (record.remoteUrls ?? []).join('\n')) this.update(task, { remoteUrls: urls });
   }
 
   /**
@@ -643,7 +665,8 @@ class JobManagerImpl implements JobManager {
       return this.settle(task, { phase: 'failed', error: text, ...(keyProblem ? { keyProblem } : {}) });
     }
     if (record.phase === 'downloading' && isPermanentDownloadFailure(error)) {
-      return this.settle(task, { phase: 'failed', error: `The image could not be saved: ${text}` });
+      this.options.log.warn(`Job ${describeRecord(record)}: the image could not be saved: ${text}`);
+      return this.settle(task, { phase: 'detached', interruption: `The image could not be saved: ${text}` });
     }
     if (isTimeoutOfWait(error, record)) {
       this.options.log.info(`Job ${record.localId}: stopped waiting after the wait limit; it can be resumed.`);
@@ -790,7 +813,8 @@ function stageOfStatus(record: JobRecord): JobStage {
 
 function isWorthRetrying(error: unknown, step: 'submit' | 'wait' | 'download'): boolean {
   if (error instanceof ResultsExpiredError) return false;
-  if (error instanceof ImageRefusedError) return error.reason === 'incomplete' || error.reason === 'empty';
+  // Not an image at all can be a proxy's or CDN's passing error page: worth another attempt.
+  if (error instanceof ImageRefusedError) return error.reason === 'incomplete' || error.reason === 'empty' || error.reason === 'notImage';
   if (!(error instanceof ApiframeError)) return false;
   // waitForJob already rides out transient failures until its deadline; its `timeout` means "stop waiting".
   if (step === 'wait') return error.code === 'badResponse';
