@@ -8,10 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Core } from '../../src/core';
-import type { ExtensionApi } from '../../src/extension';
-import { EXTENSION_ID } from './coreFlowHelpers';
 import { CANARY_KEY, recordedTexts, suiteKeys, trackedEmulators } from './leakRegistry';
 import { LeakScan, masked, needlesFor } from './leakScanner';
+import { activateForTests, ourExtension } from './testApi';
 import { waitFor } from './waitFor';
 
 /** Every file under `dir` (recursively), or none when it does not exist. */
@@ -62,20 +61,16 @@ function userFolder(context: vscode.ExtensionContext): string {
 }
 
 /** The `apiframe.*` settings the extension contributes, from its own package.json. */
-function contributedSettings(extension: vscode.Extension<ExtensionApi>): string[] {
-  const manifest = extension.packageJSON as { contributes?: { configuration?: { properties?: Record<string, unknown> } } };
+function contributedSettings(): string[] {
+  const manifest = ourExtension().packageJSON as { contributes?: { configuration?: { properties?: Record<string, unknown> } } };
   return Object.keys(manifest.contributes?.configuration?.properties ?? {});
 }
 
 describe('key-leak scan (runs last)', () => {
-  let extension: vscode.Extension<ExtensionApi>;
   let core: Core;
 
   before(async () => {
-    const found = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(found, `${EXTENSION_ID} is not loaded`);
-    extension = found;
-    core = (await extension.activate()).core();
+    core = (await activateForTests()).core();
   });
 
   it('finds a key in every form it looks for, and nothing in a text without one', () => {
@@ -134,7 +129,7 @@ describe('key-leak scan (runs last)', () => {
       if (bytes) scan.search(`settings ${folder.name}/.vscode/settings.json`, bytes);
     }
     const config = vscode.workspace.getConfiguration();
-    for (const setting of contributedSettings(extension)) scan.search(`setting ${setting}`, JSON.stringify(config.inspect(setting)) ?? '');
+    for (const setting of contributedSettings()) scan.search(`setting ${setting}`, JSON.stringify(config.inspect(setting)) ?? '');
 
     // 4. The journal and the image cache (global storage), and workspace storage: every file, as bytes.
     const storageFiles = filesUnder(context.globalStorageUri.fsPath);
