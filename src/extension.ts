@@ -6,10 +6,11 @@ import { redactSecrets } from './apiframe/redact';
 import { registerGallerySerializer } from './gallery/serializer';
 
 /**
- * What `activate` returns: a small surface for the integration tests (and other extensions) to reach
- * the lazily created core without going through the UI.
+ * What the integration tests reach the lazily created core through, without going through the UI. Never the
+ * extension's exports: `vscode.extensions.getExtension(id).exports` is open to every installed extension, and
+ * the core holds the services that read the stored API key.
  */
-export interface ExtensionApi {
+export interface ExtensionTestApi {
   /** Loads (once) and returns the core: client, jobs, webview host. */
   core(): Core;
   /** Milliseconds spent evaluating the start-up bundle plus running activate() (see activationClock.ts). */
@@ -17,10 +18,28 @@ export interface ExtensionApi {
 }
 
 /**
+ * Where the test API is published, only in `ExtensionMode.Test` (a window VS Code started to run this
+ * extension's own test suite). The tests read it through test/integration/testApiSlot.ts, which uses the same
+ * registered-symbol name.
+ */
+const TEST_API_SLOT = Symbol.for('apiframe-images.testApi');
+
+/** Publishes the test API for the suite, and takes it back when the extension is deactivated. */
+function publishTestApi(context: vscode.ExtensionContext, api: ExtensionTestApi): void {
+  Object.defineProperty(globalThis, TEST_API_SLOT, { value: api, configurable: true, enumerable: false, writable: false });
+  context.subscriptions.push({
+    dispose: () => {
+      if ((globalThis as Record<symbol, unknown>)[TEST_API_SLOT] === api) delete (globalThis as Record<symbol, unknown>)[TEST_API_SLOT];
+    },
+  });
+}
+
+/**
  * Activation does nothing but registrations: the core bundle (undici, the Apiframe client, the job
  * manager, the webview host) is required on first use, so an idle extension costs the editor almost nothing.
+ * Returns nothing: the extension has no API for other extensions.
  */
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function activate(context: vscode.ExtensionContext): void {
   const activateStarted = performance.now();
   const log = vscode.window.createOutputChannel('Apiframe Images', { log: true });
   context.subscriptions.push(log);
@@ -65,7 +84,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }
   }
 
-  return { core: loadCore, activationMs: startUpBundleEvaluationMs + (performance.now() - activateStarted) };
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    publishTestApi(context, { core: loadCore, activationMs: startUpBundleEvaluationMs + (performance.now() - activateStarted) });
+  }
 }
 
 export function deactivate(): void {

@@ -1,5 +1,5 @@
 /**
- * Activation budget (issue 6 §1): `activate()` including module loading, in fresh Node processes with
+ * Activation budget: `activate()` including module loading, in fresh Node processes with
  * `vscode` stubbed, median of several runs after a warm-up; baseline = the same bundles loaded eagerly.
  */
 import { execFileSync } from 'node:child_process';

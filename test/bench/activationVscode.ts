@@ -1,8 +1,8 @@
 /**
- * Activation inside a real VS Code (issue 6 §1): launches the offline integration harness (code-server +
- * headless Chromium) with only test/integration/activation.test.ts, which reports the extension's own
- * activation figure (start-up bundle evaluation through the end of activate()) and how long loading the core
- * bundle takes on first use. Baseline = activation + core load: what activation would cost if it loaded
+ * Activation inside a real VS Code: launches the offline integration harness (code-server + headless
+ * Chromium) with only test/integration/activation.test.ts, which reads the extension's own activation figure
+ * (start-up bundle evaluation through the end of activate()) from the test API the extension publishes in
+ * ExtensionMode.Test (activate() itself returns nothing) and times loading the core bundle on first use. Baseline = activation + core load: what activation would cost if it loaded
  * everything eagerly. One fresh VS Code per run; medians after a warm-up run.
  */
 import { execFile } from 'node:child_process';

@@ -2,25 +2,23 @@ import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
-import { EXTENSION_ID } from './coreFlowHelpers';
+import { ourExtension } from './testApi';
+import { readTestApi } from './testApiSlot';
 
 /** Set by the activation benchmark (test/bench/activationVscode.ts) to collect the figures of this run. */
 const BENCH_FILE_ENV = 'APIFRAME_TEST_BENCH_FILE';
 
 function coreBundleLoaded(): boolean {
-  const extension = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  return path.join(extension.extensionPath, 'dist', 'core.js') in require.cache;
+  return path.join(ourExtension().extensionPath, 'dist', 'core.js') in require.cache;
 }
 
 // Runs first (files are sorted): nothing has touched the extension yet in this window.
 describe('activation', () => {
   it('registers everything without loading the core bundle, which loads on first use', async () => {
     assert.equal(coreBundleLoaded(), false, 'dist/core.js was loaded before the extension was even used');
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    const api = await extension.activate();
+    assert.equal(await ourExtension().activate(), undefined, 'activate() returns nothing');
+    const api = readTestApi();
+    assert.ok(api, 'activation in ExtensionMode.Test publishes the test API');
 
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('apiframe.generateFromSelection'), 'commands are registered at activation');

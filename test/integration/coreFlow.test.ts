@@ -31,7 +31,7 @@ describe('core flow: API key', () => {
     const { core } = harness;
     await core.services.apiKey.delete();
     const messages = messagesFrom(core);
-    const wrongKey = suiteKey('wrong');
+    const wrongKey = suiteKey('wrong', 'hex');
     const stored = await vscode.commands.executeCommand<boolean>('apiframe.setApiKey', { key: wrongKey });
     assert.equal(stored, false);
     assert.equal(await core.services.apiKey.get(), undefined, 'a rejected key must not be stored');

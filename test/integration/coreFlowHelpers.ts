@@ -1,17 +1,15 @@
-// Shared set-up for the core-flow integration tests: the extension's API, an emulator the extension is
+// Shared set-up for the core-flow integration tests: the extension's test API, an emulator the extension is
 // pointed at through the (user-scope) base URL setting, documents in the workspace, and waits on the
 // extension's own events. Everything talks to the emulator over real HTTP.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Core } from '../../src/core';
-import type { ExtensionApi } from '../../src/extension';
 import type { JobRecord } from '../../src/jobs/types';
 import type { ProgressReport } from '../../src/progress/jobProgress';
 import type { Emulator } from '../emulator/index';
 import { CANARY_KEY, recordWhatTheExtensionShows, startTrackedEmulator } from './leakRegistry';
+import { activateForTests } from './testApi';
 import { waitFor } from './waitFor';
-
-export const EXTENSION_ID = 'apiframe-images.apiframe-images';
 
 export interface Harness {
   readonly core: Core;
@@ -39,10 +37,7 @@ function logAtDebugLevel(): Promise<void> {
  * for the key-leak scan that ends the run.
  */
 export async function setUpHarness(): Promise<Harness> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  const api = await extension.activate();
-  const core = api.core();
+  const core = (await activateForTests()).core();
   recordWhatTheExtensionShows(core);
   await logAtDebugLevel();
   // Median job 1 s (20 s × 0.05): long enough to cancel while it runs, short enough for a quick suite.

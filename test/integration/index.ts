@@ -48,10 +48,14 @@ async function runSuite(): Promise<void> {
   if (grep) mocha.grep(grep);
   for (const file of findTests(__dirname)) mocha.addFile(file);
 
-  const { passed, failed } = await new Promise<SuiteResult>((resolve, reject) => {
+  const { passed, failed, skipped } = await new Promise<SuiteResult>((resolve, reject) => {
     try {
       const runner = mocha.run((failures) => {
-        resolve({ passed: runner.stats?.passes ?? 0, failed: Math.max(failures, runner.stats?.failures ?? 0) });
+        resolve({
+          passed: runner.stats?.passes ?? 0,
+          failed: Math.max(failures, runner.stats?.failures ?? 0),
+          skipped: runner.stats?.pending ?? 0,
+        });
       });
     } catch (error) {
       reject(error instanceof Error ? error : new Error(String(error)));
@@ -59,6 +63,6 @@ async function runSuite(): Promise<void> {
   });
 
   const resultFile = process.env[RESULT_FILE_ENV];
-  if (resultFile) writeFileSync(resultFile, JSON.stringify({ passed, failed } satisfies SuiteResult) + '\n');
+  if (resultFile) writeFileSync(resultFile, JSON.stringify({ passed, failed, skipped } satisfies SuiteResult) + '\n');
   if (failed > 0) throw new Error(`${failed} integration test(s) failed`);
 }

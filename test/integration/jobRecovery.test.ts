@@ -115,7 +115,7 @@ describe('core flow: every server error shows its message', () => {
   }
 
   it('401 invalid key: the server’s text, and "Set API Key"', async () => {
-    const invalidKey = suiteKey('invalid');
+    const invalidKey = suiteKey('invalid', 'base64');
     await harness.core.services.apiKey.store(invalidKey);
     const error = await failureOf('A red bicycle');
     assert.match(error.text, /Invalid API key/);
@@ -124,7 +124,7 @@ describe('core flow: every server error shows its message', () => {
   });
 
   it('403 inactive key: the server’s text', async () => {
-    const key = suiteKey('inactive');
+    const key = suiteKey('inactive', 'hex');
     harness.emulator.addKey({ key, active: false });
     await harness.core.services.apiKey.store(key);
     const error = await failureOf('A green bicycle');

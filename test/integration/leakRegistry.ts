@@ -1,15 +1,17 @@
-// What the key-leak scan (zz-leakScan.test.ts, issue 5) needs to know about the whole integration run: every
-// API key the suite handed to the extension (the canary first), every emulator it started, and every text the
+// What the key-leak scan (zz-leakScan.test.ts) needs to know about the whole integration run: every API key
+// the suite handed to the extension (the canary first), every emulator it started, and every text the
 // extension showed or posted to a webview, recorded as it happened. The test files share this module (mocha
 // loads them into one extension host), so whatever an earlier file registers, the scan at the end sees.
-import { randomBytes } from 'node:crypto';
 import type { Core } from '../../src/core';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index';
+import { makeKey, type KeyShape } from './canaryKeys';
 
 /** A key that was handed to the extension during the run; `label` names it in a finding (never the value). */
 export interface SuiteKey {
   readonly label: string;
   readonly value: string;
+  /** How the key was made (see canaryKeys.ts); undefined for a key the suite did not make itself. */
+  readonly shape?: KeyShape;
 }
 
 const keys: SuiteKey[] = [];
@@ -18,28 +20,25 @@ const emulators: Emulator[] = [];
 const recorded = new Map<string, string[]>();
 const recordedCores = new WeakSet<Core>();
 
-function registerKey(label: string, value: string): string {
-  if (!keys.some((key) => key.value === value)) keys.push({ label, value });
+function registerKey(label: string, value: string, shape?: KeyShape): string {
+  if (!keys.some((key) => key.value === value)) keys.push(shape ? { label, value, shape } : { label, value });
   return value;
 }
 
 /**
- * A recognisable key shaped like a real Apiframe key (`afk_<letters, digits, _>`), random per run so that no
- * file from an earlier run can match. Every key handed to the extension is one of these.
+ * The key the whole suite runs with: the emulators' demo key, stored through SecretStorage by every set-up
+ * and used by every generation, Set API Key and error flow that needs a valid key. A 43-character base64url
+ * string with no `afk_` prefix, so only the extension's explicit redaction of the real key can hide it.
  */
-function freshKey(label: string): string {
-  return registerKey(label, `afk_${label}_${randomBytes(12).toString('hex')}`);
-}
-
-/** The key the whole suite runs with: the emulators' demo key, stored through SecretStorage by every set-up. */
-export const CANARY_KEY = freshKey('canary');
+export const CANARY_KEY = registerKey('canary', makeKey('base64url'), 'base64url');
 
 /**
- * Another key for a test that needs a wrong, inactive or "other window" key. Registered, so the scan looks
- * for it too. `label` may use letters, digits and `_` only (it becomes part of the key).
+ * Another key for a test that needs a wrong, inactive or "other window" key, of the given shape (pick one the
+ * redactor's `afk_` rule does not cover unless the test is about that rule). Registered, so the scan looks for
+ * it too; `label` names it in findings.
  */
-export function suiteKey(label: string): string {
-  return freshKey(label);
+export function suiteKey(label: string, shape: KeyShape): string {
+  return registerKey(label, makeKey(shape), shape);
 }
 
 export function suiteKeys(): readonly SuiteKey[] {

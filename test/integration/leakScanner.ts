@@ -1,11 +1,19 @@
 // The search half of the key-leak scan: the byte patterns a key can take once it is written somewhere, and a
 // search that reports where a pattern was found without ever printing the key. No `vscode` import: the
-// places are gathered by zz-leakScan.test.ts.
-import type { SuiteKey } from './leakRegistry';
+// places are gathered by zz-leakScan.test.ts, and the unit tests (test/unit/leakScanner.test.ts) run it in
+// plain Node.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** A key to look for; `label` names it in a finding (never the value). */
+export interface ScannedKey {
+  readonly label: string;
+  readonly value: string;
+}
 
 /** One form of one key to look for. */
 export interface Needle {
-  readonly key: SuiteKey;
+  readonly key: ScannedKey;
   readonly encoding: string;
   readonly bytes: Buffer;
 }
@@ -37,7 +45,7 @@ function base64Forms(value: string, alphabet: 'base64' | 'base64url'): string[] 
 }
 
 /** Every form of every key the scan looks for: as written, URL-encoded, JSON-escaped, base64 (both alphabets), UTF-16. */
-export function needlesFor(keys: readonly SuiteKey[]): Needle[] {
+export function needlesFor(keys: readonly ScannedKey[]): Needle[] {
   const needles: Needle[] = [];
   for (const key of keys) {
     const seen = new Set<string>();
@@ -92,4 +100,21 @@ export class LeakScan {
       }
     }
   }
+
+  /** Searches every file under `root` (recursively, as bytes), each as the place `<label> <relative path>`. */
+  searchFolder(label: string, root: string): void {
+    for (const file of filesUnder(root)) this.search(`${label} ${path.relative(root, file) || path.basename(file)}`, readFileSync(file));
+  }
+}
+
+/** Every file under `dir` (recursively), sorted, or none when it does not exist. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...filesUnder(full));
+    else if (entry.isFile()) found.push(full);
+  }
+  return found.sort();
 }

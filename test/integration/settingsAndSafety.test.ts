@@ -25,7 +25,7 @@ describe('core flow: settings and safety', () => {
   it('follows a key changed in another window (secrets.onDidChange)', async () => {
     const { core, emulator } = harness;
     assert.equal(await core.services.apiKey.get(), emulator.demoKey);
-    const otherWindowKey = suiteKey('other_window');
+    const otherWindowKey = suiteKey('other_window', 'apiframe');
     await core.services.host.context.secrets.store('apiframe.apiKey', otherWindowKey);
     await waitFor(async () => (await core.services.apiKey.get()) === otherWindowKey, 'the new key to be used');
     await core.services.host.context.secrets.store('apiframe.apiKey', emulator.demoKey);
@@ -34,7 +34,7 @@ describe('core flow: settings and safety', () => {
 
   it('ignores a base URL set by the workspace: requests with the key still go to the user’s server', async () => {
     const { workspace, emulator } = harness;
-    const attacker = await startTrackedEmulator({ seed: 99, demoKey: suiteKey('attacker') });
+    const attacker = await startTrackedEmulator({ seed: 99, demoKey: suiteKey('attacker', 'base64url') });
     const settingsFile = vscode.Uri.joinPath(workspace.uri, '.vscode', 'settings.json');
     try {
       // `style` (a setting a workspace may set) shows when VS Code has read the file with the hostile base URL.

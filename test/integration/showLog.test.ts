@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
+import type { ExtensionTestApi } from '../../src/extension';
+import { activateForTests, EXTENSION_ID, ourExtension } from './testApi';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'apiframe-images.apiframe-images';
 const LOG_CHANNEL_NAME = 'Apiframe Images';
 
 /** The Output panel shows a channel as an `output:` document named after the extension and the channel. */
@@ -14,18 +14,14 @@ function logChannelVisible(): boolean {
 }
 
 describe('Apiframe: Show Log', () => {
-  let extension: vscode.Extension<ExtensionApi>;
-  let api: ExtensionApi;
+  let api: ExtensionTestApi;
 
   before(async () => {
-    const found = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(found, `${EXTENSION_ID} is not loaded in this VS Code`);
-    extension = found;
-    api = await extension.activate();
+    api = await activateForTests();
   });
 
   it('activates and hands out one lazily loaded core', () => {
-    assert.equal(extension.isActive, true);
+    assert.equal(ourExtension().isActive, true);
     const core = api.core();
     assert.equal(typeof core.run, 'function');
     assert.equal(api.core(), core, 'the core bundle must be loaded once and reused');

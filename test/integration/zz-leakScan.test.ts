@@ -1,34 +1,20 @@
-// Issue 5 §3: the API key never leaks. Runs LAST (index.ts sorts the files; `zz-` comes after every other
-// name), when the whole suite has run with the canary key (leakRegistry.ts): it reads everything the extension
-// wrote or showed and looks for the canary and every other key the suite used, in several encodings.
-// Prints `leak-scan: places=<n> hits=<h>`; any hit fails, naming the place and a masked form of the key.
+// The API key never leaks. Runs LAST (index.ts sorts the files; `zz-` comes after every other name), when the
+// whole suite has run with the canary key (leakRegistry.ts, a key that does not look like an Apiframe key):
+// it reads everything the extension wrote or showed and looks for the canary and every other key the suite
+// used, in several encodings. Before that it plants the canary in places it reads and must find it there, so a
+// broken scan cannot report a clean run. Prints `leak-scan: places=<n> hits=<h>`; any hit fails, naming the
+// place and a masked form of the key.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { redactSecrets } from '../../src/apiframe/redact';
 import type { Core } from '../../src/core';
-import type { ExtensionApi } from '../../src/extension';
-import { EXTENSION_ID } from './coreFlowHelpers';
 import { CANARY_KEY, recordedTexts, suiteKeys, trackedEmulators } from './leakRegistry';
-import { LeakScan, masked, needlesFor } from './leakScanner';
+import { filesUnder, LeakScan, masked, needlesFor } from './leakScanner';
+import { activateForTests, ourExtension } from './testApi';
 import { waitFor } from './waitFor';
-
-/** Every file under `dir` (recursively), or none when it does not exist. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...filesUnder(full));
-    else if (entry.isFile()) found.push(full);
-  }
-  return found.sort();
-}
-
-function scanFiles(scan: LeakScan, label: string, root: string, files: readonly string[]): void {
-  for (const file of files) scan.search(`${label} ${path.relative(root, file) || path.basename(file)}`, readFileSync(file));
-}
 
 /**
  * The folder holding this window's extension-host logs: `context.logUri` is `<exthost logs>/<extension id>`,
@@ -62,54 +48,58 @@ function userFolder(context: vscode.ExtensionContext): string {
 }
 
 /** The `apiframe.*` settings the extension contributes, from its own package.json. */
-function contributedSettings(extension: vscode.Extension<ExtensionApi>): string[] {
-  const manifest = extension.packageJSON as { contributes?: { configuration?: { properties?: Record<string, unknown> } } };
+function contributedSettings(): string[] {
+  const manifest = ourExtension().packageJSON as { contributes?: { configuration?: { properties?: Record<string, unknown> } } };
   return Object.keys(manifest.contributes?.configuration?.properties ?? {});
 }
 
+/** The canary, written where the scan must look: a file in global storage and a workspace-state entry. */
+interface Plant {
+  /** The scan's names of the planted places. */
+  readonly places: readonly string[];
+  remove(): Promise<void>;
+}
+
+async function plantCanary(context: vscode.ExtensionContext): Promise<Plant> {
+  const marker = randomBytes(6).toString('hex');
+  const folder = path.join(context.globalStorageUri.fsPath, `leak-scan-plant-${marker}`);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, 'planted.json'), JSON.stringify({ apiKey: CANARY_KEY }));
+  // In state the canary sits base64-encoded inside JSON: the scan must see through that too.
+  const stateKey = `leakScan.plant.${marker}`;
+  await context.workspaceState.update(stateKey, { note: 'leak-scan self-test', encoded: Buffer.from(`key=${CANARY_KEY}`).toString('base64') });
+  return {
+    places: [`global storage ${path.join(`leak-scan-plant-${marker}`, 'planted.json')}`, `workspaceState[${stateKey}]`],
+    remove: async () => {
+      rmSync(folder, { recursive: true, force: true });
+      await context.workspaceState.update(stateKey, undefined);
+      assert.ok(!existsSync(folder) && !context.workspaceState.keys().includes(stateKey), 'the planted canary is gone');
+    },
+  };
+}
+
+/** The requests the emulators received with `key` (they log a prefix of X-API-Key, at least 8 characters of it). */
+function requestsWithKey(key: string): { method: string; path: string; status: number }[] {
+  return trackedEmulators()
+    .flatMap((emulator) => emulator.log.entries)
+    .filter((entry) => entry.keyPrefix !== undefined && entry.keyPrefix.length >= 8 && key.startsWith(entry.keyPrefix));
+}
+
 describe('key-leak scan (runs last)', () => {
-  let extension: vscode.Extension<ExtensionApi>;
   let core: Core;
 
   before(async () => {
-    const found = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(found, `${EXTENSION_ID} is not loaded`);
-    extension = found;
-    core = (await extension.activate()).core();
+    core = (await activateForTests()).core();
   });
 
-  it('finds a key in every form it looks for, and nothing in a text without one', () => {
-    // The scan itself must be able to fail: plant the canary in each encoding into synthetic places.
-    const keys = suiteKeys().filter((key) => key.value === CANARY_KEY);
-    const needles = needlesFor(keys);
-    const plantings: Record<string, string | Buffer> = {
-      plain: `Authorization failed for ${CANARY_KEY}.`,
-      url: `?key=${encodeURIComponent(`${CANARY_KEY}&x`)}`,
-      json: JSON.stringify({ message: `key "${CANARY_KEY}"` }),
-      base64: Buffer.from(`x-api-key: ${CANARY_KEY}\n`).toString('base64'),
-      base64url: Buffer.from(`ab${CANARY_KEY}`).toString('base64url'),
-      utf16: Buffer.from(`"${CANARY_KEY}"`, 'utf16le'),
-    };
-    for (const [label, content] of Object.entries(plantings)) {
-      const scan = new LeakScan(needles);
-      scan.search(label, content);
-      assert.ok(scan.hits.length > 0, `the ${label} form is found`);
-    }
-    const clean = new LeakScan(needles);
-    clean.search('clean', `masked ${masked(CANARY_KEY)} and «redacted» ${CANARY_KEY.slice(0, 12)}`);
-    assert.deepEqual(clean.hits, []);
-  });
-
-  it('finds no key in anything the extension wrote or showed during the run', async () => {
-    const keys = suiteKeys();
-    const scan = new LeakScan(needlesFor(keys));
+  /** Searches every place the extension may have written or shown a key; returns the files of our log channel. */
+  async function scanEverything(scan: LeakScan, fullRun: boolean): Promise<string[]> {
     const { context } = core.services.host;
-    const fullRun = !process.env.APIFRAME_TEST_GREP;
 
     // 1. Logs: the whole extension-host log folder (our LogOutputChannel's file, exthost.log, …), flushed.
     const logFolder = extensionHostLogFolder(context);
     const channelFiles = await flushLogs(core, logFolder);
-    scanFiles(scan, 'log', logFolder, filesUnder(logFolder));
+    scan.searchFolder('log', logFolder);
     // An Output-panel document of the channel, when one is open (Show Log opened it earlier).
     for (const document of vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'output')) {
       scan.search(`output document ${document.uri.path}`, document.getText());
@@ -134,13 +124,12 @@ describe('key-leak scan (runs last)', () => {
       if (bytes) scan.search(`settings ${folder.name}/.vscode/settings.json`, bytes);
     }
     const config = vscode.workspace.getConfiguration();
-    for (const setting of contributedSettings(extension)) scan.search(`setting ${setting}`, JSON.stringify(config.inspect(setting)) ?? '');
+    for (const setting of contributedSettings()) scan.search(`setting ${setting}`, JSON.stringify(config.inspect(setting)) ?? '');
 
     // 4. The journal and the image cache (global storage), and workspace storage: every file, as bytes.
-    const storageFiles = filesUnder(context.globalStorageUri.fsPath);
-    if (fullRun) assert.ok(storageFiles.length > 0, 'the run left a journal and cached images in global storage');
-    scanFiles(scan, 'global storage', context.globalStorageUri.fsPath, storageFiles);
-    if (context.storageUri) scanFiles(scan, 'workspace storage', context.storageUri.fsPath, filesUnder(context.storageUri.fsPath));
+    if (fullRun) assert.ok(filesUnder(context.globalStorageUri.fsPath).length > 0, 'the run left a journal and cached images in global storage');
+    scan.searchFolder('global storage', context.globalStorageUri.fsPath);
+    if (context.storageUri) scan.searchFolder('workspace storage', context.storageUri.fsPath);
 
     // 5. What the extension showed, recorded as it happened: notifications, progress, the gallery's HTML and messages.
     const recorded = recordedTexts();
@@ -158,7 +147,43 @@ describe('key-leak scan (runs last)', () => {
 
     // 7. The core's plain-data state: the job history the gallery and the commands read.
     scan.search('job history', JSON.stringify((await core.jobs()).history()));
+    return channelFiles;
+  }
 
+  it('finds a canary planted where it looks, then no key in anything the extension wrote or showed', async () => {
+    const keys = suiteKeys();
+    const { context } = core.services.host;
+    const fullRun = !process.env.APIFRAME_TEST_GREP;
+
+    // The canary only proves something if nothing but the extension's own redaction of the real key hides it.
+    assert.equal(redactSecrets(`key ${CANARY_KEY}`), `key ${CANARY_KEY}`, 'the canary looks like an Apiframe key: the redactor would mask it unasked');
+    if (fullRun) {
+      // …and if it went through the real flows: generation, job polls, Set API Key's check, and refused keys.
+      const canaryRequests = requestsWithKey(CANARY_KEY).map((entry) => `${entry.method} ${entry.path.replace(/^\/v2\/jobs\/.+$/, '/v2/jobs/<id>')}`);
+      for (const request of ['POST /v2/images/generate', 'GET /v2/jobs/<id>', 'GET /v2/me']) {
+        assert.ok(canaryRequests.includes(request), `the run sent the canary with ${request}`);
+      }
+      const refusedOtherKeys = keys.filter(
+        (key) => key.value !== CANARY_KEY && key.shape !== 'apiframe' && requestsWithKey(key.value).some((entry) => entry.status === 401 || entry.status === 403),
+      );
+      assert.ok(refusedOtherKeys.length > 0, 'the error flows ran with a refused key that does not look like an Apiframe key');
+    }
+
+    // Self-test: plant the canary where the scan looks; the scan must find it in each place.
+    const plant = await plantCanary(context);
+    try {
+      const probe = new LeakScan(needlesFor(keys));
+      await scanEverything(probe, false);
+      const hitPlaces = new Set(probe.hits.map((hit) => hit.place));
+      const missed = plant.places.filter((place) => !hitPlaces.has(place));
+      assert.deepEqual(missed, [], 'the scan missed the canary planted there: it cannot be trusted to report a clean run');
+    } finally {
+      await plant.remove();
+    }
+    console.log(`leak-scan: self-test found the canary planted in ${plant.places.length} places (${plant.places.join('; ')}), then removed it`);
+
+    const scan = new LeakScan(needlesFor(keys));
+    const channelFiles = await scanEverything(scan, fullRun);
     console.log(`leak-scan: keys ${keys.map((key) => `${key.label} ${masked(key.value)}`).join(', ')}`);
     console.log(`leak-scan: searched ${scan.placesByKind()}; our log file ${channelFiles.map((f) => path.basename(f)).join(', ')} at level ${vscode.LogLevel[core.services.host.log.logLevel]}`);
     console.log(`leak-scan: places=${scan.placeCount} hits=${scan.hits.length}`);

@@ -5,7 +5,7 @@
 //
 //   node out/test/launchers/codeServer.js [--screenshots DIR] [--verbose]
 //
-// Environment: APIFRAME_TEST_RESULT_FILE (where the suite writes {"passed":N,"failed":M}),
+// Environment: APIFRAME_TEST_RESULT_FILE (where the suite writes {"passed":N,"failed":M,"skipped":K}),
 // APIFRAME_SCREENSHOTS (same as --screenshots), APIFRAME_TEST_TIMEOUT_MS (global timeout, default 15 min);
 // every variable named APIFRAME_TEST_* is handed to the extension host.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';

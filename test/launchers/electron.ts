@@ -58,14 +58,14 @@ async function main(): Promise<number> {
       return 1;
     }
 
-    let result: SuiteResult = { passed: 0, failed: 1 };
+    let result: SuiteResult = { passed: 0, failed: 1, skipped: 0 };
     try {
       result = JSON.parse(readFileSync(resultFile, 'utf8')) as SuiteResult;
     } catch {
       console.error('[electron] the suite reported no result (see the output above)');
     }
     const failed = exitCode !== 0 && result.failed === 0 ? 1 : result.failed;
-    console.log(`${result.passed} passed, ${failed} failed`);
+    console.log(`${result.passed} passed, ${failed} failed, ${result.skipped ?? 0} skipped`);
     return failed > 0 ? 1 : 0;
   } finally {
     rmSync(tempDir, { recursive: true, force: true });

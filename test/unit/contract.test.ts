@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { officialSpec, officialSpecPath, type OfficialSpec } from '../contract/officialSpec';
 import { call, type RawRequest, type RawResponse } from '../emulator/http';
 import {
@@ -30,6 +31,8 @@ describe('contract: emulator vs the official OpenAPI spec', function () {
   before(function () {
     const found = officialSpec();
     if (!found) {
+      // Absent is the only reason to skip: a spec that is there but did not load must fail, not skip.
+      assert.ok(!existsSync(officialSpecPath()), `the official spec is at ${officialSpecPath()} but did not load`);
       console.log(`    contract: skipped — the official spec is not at ${officialSpecPath()} (set APIFRAME_OPENAPI_SPEC to point at it)`);
       this.skip();
     }
