@@ -178,13 +178,14 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     });
   }
 
-  it('refuses a result that is not an image, with a clear error and nothing cached', async () => {
+  it('refuses a result that is not an image, with a clear reason and nothing cached; the paid job stays resumable', async () => {
     harness = await createHarness();
     harness.emulator.faults.nextJob({ kind: 'image', body: 'notImage' });
-    const manager = harness.newManager();
+    const manager = harness.newManager({ stepAttempts: 2 });
     const record = await manager.generate(INPUT);
-    assert.equal(record.phase, 'failed');
-    assert.match(record.error ?? '', /not a PNG, JPEG or WebP/);
+    assert.equal(record.phase, 'detached');
+    assert.match(record.interruption ?? '', /not a PNG, JPEG or WebP/);
+    assert.equal(harness.emulator.log.where({ path: '/cdn' }).length, 2, 'a passing error page deserves a second attempt');
     assert.deepEqual(await listFiles(path.join(harness.storageDir, 'images')), []);
   });
 
