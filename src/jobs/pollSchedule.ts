@@ -131,6 +131,10 @@ export function estimateCompletion(input: PollScheduleInput, options: PollSchedu
     const runningMs = Math.max(1, input.elapsedMs - startedMs);
     remainingMs = (runningMs * (100 - progress)) / progress;
     sigma = options.progressSingleSigma;
+    // One reading (or a value that did not move) says little about the pace: servers may report coarse
+    // steps (stuck low, then a jump). It may bring the estimate earlier, never push it past the prior's
+    // median — a low first value would otherwise delay the next poll by minutes for a job about to finish.
+    remainingMs = Math.min(remainingMs, Math.max(0, prior.medianMs - input.elapsedMs));
   }
   const estimateMedian = input.elapsedMs + Math.max(remainingMs, options.minDelayMs / 2);
   const priorPrecision = 1 / (prior.sigma * prior.sigma);

@@ -99,3 +99,38 @@ describe('waitForJob against the emulator', () => {
     assert.ok(performance.now() - started < 5_000);
   });
 });
+
+/**
+ * The schedule must hold whatever progress a server reports: none, linear, or stuck low and then jumping
+ * (one low reading once pushed the next poll ~3 minutes out, so finished jobs were seen ~34 s late).
+ * Waits advance the emulator's clock instead of sleeping, so 60 jobs of ~20 s take no real time.
+ */
+describe('waitForJob under every progress profile of the emulator', () => {
+  for (const profile of ['friendly', 'no-progress', 'coarse-progress'] as const) {
+    it(`${profile}: finished jobs are seen within ~1 s on average, with few polls`, async function () {
+      this.timeout(60_000);
+      const { emulator, client, stop } = await emulatorWithClient({ profile, seed: 5, timeScale: 1, credits: 1_000_000 });
+      try {
+        const jobs = 60;
+        let lagMs = 0;
+        let worstMs = 0;
+        let polls = 0;
+        for (let i = 0; i < jobs; i++) {
+          const { jobId } = await client.submitImage({ prompt: `progress ${i}`, model: 'dall-e-3' });
+          const endsAt = emulator.jobs().find((j) => j.id === jobId)?.endsAt ?? 0;
+          await waitForJob(client, jobId, { now: () => emulator.clock.now(), sleep: (ms) => Promise.resolve(emulator.clock.advance(ms)) });
+          const lag = emulator.clock.now() - endsAt;
+          lagMs += lag;
+          worstMs = Math.max(worstMs, lag);
+          polls += emulator.log.where({ method: 'GET', jobId }).length;
+        }
+        const summary = `${profile}: mean lag ${(lagMs / jobs / 1000).toFixed(2)} s, worst ${(worstMs / 1000).toFixed(1)} s, ${(polls / jobs).toFixed(2)} polls/job`;
+        assert.ok(lagMs / jobs <= 1_500, summary);
+        assert.ok(worstMs <= 6_000, summary);
+        assert.ok(polls / jobs <= 8, summary);
+      } finally {
+        await stop();
+      }
+    });
+  }
+});
