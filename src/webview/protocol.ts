@@ -121,8 +121,17 @@ function hasExactKeys(value: Record<string, unknown>, keys: readonly string[]): 
   return own.length === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(value, k));
 }
 
+/**
+ * `predicate` holds for every index of the array. Unlike `Array.prototype.every` it visits holes too, so a
+ * sparse array (which a structured clone keeps) cannot smuggle `undefined` entries past the check.
+ */
+function everyEntry(list: readonly unknown[], predicate: (entry: unknown) => boolean): boolean {
+  for (let i = 0; i < list.length; i++) if (!predicate(list[i])) return false;
+  return true;
+}
+
 function isUuidList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length <= MAX_REPORTED_IDS && value.every(isUuid);
+  return Array.isArray(value) && value.length <= MAX_REPORTED_IDS && everyEntry(value, isUuid);
 }
 
 function isGalleryItemAction(value: unknown): value is GalleryItemAction {

@@ -124,6 +124,8 @@ const MALFORMED: readonly HostileMessage[] = [
   { name: 'rendered with one id too many', message: () => rendered({ localIds: Array.from({ length: MAX_REPORTED_IDS + 1 }, () => KNOWN_ID) }) },
   { name: 'rendered with a million ids', message: () => rendered({ failedImages: new Array<string>(1_000_000).fill(KNOWN_ID) }) },
   { name: 'rendered with ids nested 100,000 deep', message: () => rendered({ localIds: [nested(100_000)] }) },
+  { name: 'rendered with a sparse id list', message: () => rendered({ localIds: new Array<string>(3) }) },
+  { name: 'rendered with a hole among the ids', message: () => rendered({ loadedImages: Object.assign(new Array<string>(2), { 0: KNOWN_ID }) }) },
   { name: 'rendered missing a list', message: () => ({ type: 'rendered', total: 0, localIds: [], loadedImages: [] }) },
   { name: 'rendered with an extra field', message: () => rendered({ html: '<img src=x onerror=alert(1)>' }) },
   { name: 'object with 100,000 keys', message: () => Object.fromEntries([['type', 'ready'], ...Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])]) },
