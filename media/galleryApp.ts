@@ -12,7 +12,9 @@
  * the page's CSP (no 'unsafe-inline' styles) allows.
  */
 import {
+  CARD_BUTTONS,
   GALLERY_ITEM_ACTIONS,
+  type CardButton,
   type GalleryItem,
   type GalleryItemAction,
   type GalleryStrings,
@@ -51,6 +53,7 @@ const ACTION_ICONS: Readonly<Record<GalleryItemAction, string>> = {
   rerun: 'refresh',
   delete: 'trash',
   resume: 'debug-continue',
+  submitAnew: 'cloud-upload',
 };
 
 const PHASE_ICONS: Readonly<Record<GalleryItem['phase'], string>> = {
@@ -65,13 +68,37 @@ const PHASE_ICONS: Readonly<Record<GalleryItem['phase'], string>> = {
 };
 
 const ACTIVE_PHASES: ReadonlySet<GalleryItem['phase']> = new Set(['pending-submit', 'running', 'downloading']);
+/** Phases whose card (without an image) shows the phase, and the reason when there is one, where the image goes. */
+const PLACEHOLDER_PHASES: ReadonlySet<GalleryItem['phase']> = new Set([...ACTIVE_PHASES, 'detached', 'needs-decision']);
 
 /** Which buttons a card offers in its current state, in display order. */
 export function actionsFor(item: GalleryItem): GalleryItemAction[] {
   const available = new Set<GalleryItemAction>(['copyPrompt', 'rerun', 'delete']);
   if (item.image) ['save', 'insert', 'open', 'copyPath'].forEach((a) => available.add(a as GalleryItemAction));
   if (item.phase === 'detached') available.add('resume');
+  if (item.phase === 'needs-decision') {
+    available.add('resume');
+    if (item.decision === 'unknown-submit') available.add('submitAnew');
+    // Re-run would submit a new job without the warning Submit Anew gives (paid work may already exist).
+    available.delete('rerun');
+  }
   return GALLERY_ITEM_ACTIONS.filter((a) => available.has(a));
+}
+
+/** Whether a card offers Show Log (not a record action): when the log says more than the card can. */
+function offersLog(item: GalleryItem): boolean {
+  return item.phase === 'failed' || (item.phase === 'needs-decision' && item.decision === 'unreadable-result');
+}
+
+/** The actions a card waiting for a decision offers as its choices (labelled buttons rather than icons). */
+function isChoice(item: GalleryItem, action: GalleryItemAction): boolean {
+  return item.phase === 'needs-decision' && (action === 'resume' || action === 'submitAnew');
+}
+
+/** The button's label: the action's, except `resume` on a card waiting for a decision. */
+function actionLabel(strings: GalleryStrings | undefined, item: GalleryItem, action: GalleryItemAction): string {
+  if (action === 'resume' && item.phase === 'needs-decision') return strings?.lookAgain ?? action;
+  return strings?.actions[action] ?? action;
 }
 
 interface TimeFormatters {
@@ -145,9 +172,17 @@ function metaText(item: GalleryItem): string {
   return [item.model, item.aspectRatio, item.style].join(' · ');
 }
 
-/** Identifies a card's button set: equal keys mean the same buttons. */
+/** The buttons a card shows, as the page reports them: read from the DOM (what is there, not what should be). */
+function buttonsOf(card: HTMLElement): CardButton[] {
+  const known: readonly string[] = CARD_BUTTONS;
+  return [...card.querySelectorAll<HTMLElement>('.card-actions button[data-action]')]
+    .map((button) => button.dataset.action ?? '')
+    .filter((action): action is CardButton => known.includes(action));
+}
+
+/** Identifies a card's button set: equal keys mean the same buttons with the same labels. */
 function actionsKey(item: GalleryItem): string {
-  return `${actionsFor(item).join()}${item.phase === 'failed' ? ',showLog' : ''}`;
+  return `${actionsFor(item).join()}${offersLog(item) ? ',showLog' : ''}${item.phase === 'needs-decision' ? ';decision' : ''}`;
 }
 
 export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: GalleryOptions): void {
@@ -301,12 +336,19 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
       setImage(img, { ...item, image: item.image });
       media.append(img);
     } else {
-      // Jobs still on their way say where they are; finished ones without a cached file say so.
+      // Jobs still on their way or waiting for the user say where they are (and why they wait: the card's
+      // roomiest place for that text); finished ones without a cached file say so.
       const active = ACTIVE_PHASES.has(item.phase);
-      const inFlight = active || item.phase === 'detached';
-      const placeholder = el('div', 'placeholder');
-      placeholder.append(icon(inFlight ? PHASE_ICONS[item.phase] : 'file-media', active ? 'codicon-modifier-spin' : ''));
-      placeholder.append(el('span', 'placeholder-text', inFlight ? strings?.phases[item.phase] : strings?.noImage));
+      const showsPhase = PLACEHOLDER_PHASES.has(item.phase);
+      const placeholder = el('div', `placeholder placeholder-${item.phase}`);
+      placeholder.append(icon(showsPhase ? PHASE_ICONS[item.phase] : 'file-media', active ? 'codicon-modifier-spin' : ''));
+      placeholder.append(el('span', 'placeholder-text', showsPhase ? strings?.phases[item.phase] : strings?.noImage));
+      if (showsPhase && item.interruption) {
+        const reason = el('p', 'placeholder-reason', item.interruption);
+        reason.id = domId('reason', item.localId);
+        reason.title = item.interruption;
+        placeholder.append(reason);
+      }
       media.append(placeholder);
     }
     if (item.imageCount > 1 && strings) {
@@ -350,17 +392,27 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     const group = el('div', 'card-actions');
     group.setAttribute('role', 'group');
     group.dataset.key = actionsKey(item);
+    // A card waiting for a decision shows its choices as worded buttons (like a notification's) on a row of
+    // their own, first in the tab order: an icon alone would not say that one of them may charge a second job.
+    const choices = el('div', 'card-choices');
     for (const action of actionsFor(item)) {
-      const label = strings?.actions[action] ?? action;
-      const button = el('button', `icon-button action-${action}`);
+      const label = actionLabel(strings, item, action);
+      const choice = isChoice(item, action);
+      const button = el('button', `${choice ? 'choice-button' : 'icon-button'} action-${action}`);
       button.type = 'button';
       button.dataset.action = action;
       button.setAttribute('aria-label', label);
       button.title = label;
-      button.append(icon(ACTION_ICONS[action]));
-      group.append(button);
+      if (choice) {
+        button.append(el('span', 'label', label));
+        choices.append(button);
+      } else {
+        button.append(icon(ACTION_ICONS[action]));
+        group.append(button);
+      }
     }
-    if (item.phase === 'failed' && strings) {
+    if (choices.childElementCount > 0) group.prepend(choices);
+    if (offersLog(item) && strings) {
       const button = el('button', 'icon-button action-showLog');
       button.type = 'button';
       button.dataset.action = 'showLog';
@@ -404,7 +456,9 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     const promptId = domId('prompt', item.localId);
     parts.card.dataset.id = item.localId;
     setAttr(parts.card, 'aria-labelledby', promptId);
-    setAttr(parts.card, 'aria-describedby', domId('status', item.localId));
+    // The reason a record waits (in the placeholder) is read with its status: it is what the choice depends on.
+    const reason = !item.image && item.interruption && PLACEHOLDER_PHASES.has(item.phase) ? ` ${domId('reason', item.localId)}` : '';
+    setAttr(parts.card, 'aria-describedby', `${domId('status', item.localId)}${reason}`);
     parts.prompt.id = promptId;
     if (parts.prompt.textContent !== item.prompt) parts.prompt.textContent = item.prompt;
     parts.prompt.title = item.prompt;
@@ -452,7 +506,7 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     } else if (
       previous.image?.src !== item.image?.src ||
       previous.imageCount !== item.imageCount ||
-      (!item.image && previous.phase !== item.phase)
+      (!item.image && (previous.phase !== item.phase || previous.interruption !== item.interruption))
     ) {
       const media = buildMedia(item);
       parts.media.replaceWith(media);
@@ -576,11 +630,13 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     if (reportTimer !== undefined) clearTimeout(reportTimer);
     reportTimer = setTimeout(() => {
       reportTimer = undefined;
-      const localIds = [...windowEl.children].map((c) => (c as HTMLElement).dataset.id ?? '').filter(Boolean).slice(0, 500);
+      const shown = [...windowEl.children].filter((c): c is HTMLElement => c instanceof HTMLElement && !!c.dataset.id).slice(0, 500);
+      const localIds = shown.map((c) => c.dataset.id ?? '');
       vscode.postMessage({
         type: 'rendered',
         total: items.length,
         localIds,
+        buttons: shown.map(buttonsOf),
         loadedImages: localIds.filter((id) => loadedImages.has(id)),
         failedImages: localIds.filter((id) => failedImages.has(id)),
       });

@@ -16,12 +16,13 @@ export const COMMAND_IDS = [
   'apiframe.saveImage',
   'apiframe.insertImage',
   'apiframe.resumeJob',
+  'apiframe.submitAnew',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
 /** Commands that take a record id and make no sense in the palette (hidden there by the manifest). */
-export const INTERNAL_COMMAND_IDS: readonly CommandId[] = ['apiframe.saveImage', 'apiframe.insertImage', 'apiframe.resumeJob'];
+export const INTERNAL_COMMAND_IDS: readonly CommandId[] = ['apiframe.saveImage', 'apiframe.insertImage', 'apiframe.resumeJob', 'apiframe.submitAnew'];
 
 /**
  * `globalState` key the core keeps `true` while some job is unfinished, so `onStartupFinished` can decide

@@ -15,6 +15,7 @@ import { saveImageCommand } from './commands/saveImage';
 import { setApiKey } from './commands/setApiKey';
 import { showImages } from './commands/showImages';
 import { showLog } from './commands/showLog';
+import { submitAnew } from './commands/submitAnew';
 import { RecordingUi } from './commands/ui';
 import { EditorTracker } from './editor/editorTracker';
 import { GalleryPanel, type GalleryActions, type GalleryShowOptions, type GalleryTraffic } from './gallery/galleryPanel';
@@ -90,6 +91,7 @@ const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   'apiframe.saveImage': saveImageCommand,
   'apiframe.insertImage': insertImage,
   'apiframe.resumeJob': resumeJob,
+  'apiframe.submitAnew': submitAnew,
 };
 
 /** Phases that mean "there is work to resume at the next start-up". */

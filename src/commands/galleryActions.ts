@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CoreServices } from '../core';
 import type { GalleryActions } from '../gallery/galleryPanel';
-import { defaultOptions, generateImages, resumeRecord, saveRecord } from './generation';
+import { defaultOptions, generateImages, resumeRecord, saveRecord, submitAnewRecord } from './generation';
 import { shortPrompt } from '../progress/jobProgress';
 
 /**
@@ -52,6 +52,7 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
       if (choice === remove) await (await services.jobs()).delete(id);
     }),
     resume: withRecord('Resume', (id) => resumeRecord(services, id)),
+    submitAnew: withRecord('Submit Anew', (id) => submitAnewRecord(services, id)),
     showLog: () => services.host.log.show(true),
   };
 }

@@ -190,9 +190,88 @@ export async function resumeRecord(services: CoreServices, localId: string): Pro
 }
 
 /**
+ * The user's explicit choice for a record whose earlier submit Apiframe could not account for: after a modal
+ * confirmation that says what it may cost, submits it again (with its idempotency key), with a notification,
+ * then runs its follow-up like a new job. Does nothing for a record not waiting for that decision.
+ */
+export async function submitAnewRecord(services: CoreServices, localId: string): Promise<JobRecord | undefined> {
+  const record = (await services.jobs()).get(localId);
+  if (!record) return undefined;
+  if (!waitsForSubmitDecision(record)) {
+    services.logger.debug(`Submit Anew ignored for job ${localId} in phase ${record.phase}.`);
+    return undefined;
+  }
+  // Without a key there is nothing to confirm: say so first (reportError offers Set API Key).
+  await services.apiKey.require();
+  const confirm = vscode.l10n.t('Submit Anew');
+  const choice = await services.ui.message(
+    'warning',
+    vscode.l10n.t('Submit "{0}" to Apiframe again?', shortPrompt(record.prompt)),
+    [confirm],
+    {
+      modal: true,
+      detail: vscode.l10n.t(
+        'Apiframe could not confirm whether the earlier submit created a job. If it did, submitting again may create a second job and charge for it too. Look Again asks Apiframe once more without submitting.',
+      ),
+    },
+  );
+  if (choice !== confirm) return undefined;
+  // The dialog may have been open a while: the record may have been settled or deleted meanwhile (another window,
+  // Look Again), and the manager may have been replaced.
+  const manager = await services.jobs();
+  const current = manager.get(localId);
+  if (!current || !waitsForSubmitDecision(current)) {
+    services.logger.info(`Submit Anew for job ${localId} not needed any more (${current ? `phase ${current.phase}` : 'deleted'}).`);
+    return current;
+  }
+  services.logger.info(`Job ${localId}: the user chose to submit it anew.`);
+  const settled = await services.progress.follow(current.prompt, (signal, onStage) => manager.submitAnew(localId, { signal, onStage }));
+  await afterJob(services, settled);
+  return settled;
+}
+
+function waitsForSubmitDecision(record: JobRecord): boolean {
+  return record.phase === 'needs-decision' && record.decision === 'unknown-submit';
+}
+
+/** `text` ending in a full stop, so a sentence can follow it. */
+function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?。…]$/u.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/**
+ * A record waits for the user's decision: says why, with the choices that fit. Submit Anew is offered only when
+ * the open question is whether an earlier submit created (and charged) a job; it asks again before it submits.
+ */
+function offerDecision(services: CoreServices, record: JobRecord): void {
+  const lookAgain = vscode.l10n.t('Look Again');
+  const submitAnew = vscode.l10n.t('Submit Anew…');
+  const showLog = vscode.l10n.t('Show Log');
+  const prompt = shortPrompt(record.prompt);
+  const unknownSubmit = record.decision === 'unknown-submit';
+  let reason: string;
+  if (record.interruption) reason = asSentence(services.redact(record.interruption));
+  else if (unknownSubmit) reason = vscode.l10n.t('Apiframe could not confirm whether the earlier submit created a job.');
+  else reason = vscode.l10n.t('Apiframe reports the job as completed, but its result could not be read.');
+  const text = unknownSubmit
+    ? vscode.l10n.t('"{0}" needs your decision: {1} Look Again asks Apiframe once more without submitting.', prompt, reason)
+    : vscode.l10n.t('"{0}" needs your decision: {1} Look Again asks Apiframe for the result once more.', prompt, reason);
+  // Anything but an unknown submit (a hand-edited journal included) never offers to submit.
+  const actions = unknownSubmit ? [lookAgain, submitAnew] : [lookAgain, showLog];
+  services.logger.warn(`Job ${record.localId} needs the user's decision (${record.decision ?? 'no decision kind'}): ${reason}`);
+  void services.ui.message('warning', text, actions).then((choice) => {
+    if (choice === lookAgain) void vscode.commands.executeCommand('apiframe.resumeJob', record.localId);
+    if (choice === submitAnew) void vscode.commands.executeCommand('apiframe.submitAnew', record.localId);
+    if (choice === showLog) services.host.log.show(true);
+  });
+}
+
+/**
  * What happens when a job settles. Done: a job from the explorer is saved into its folder; a job from a
  * selection follows the `afterCompletion` setting; any other opens the gallery (unless the setting says
- * "nothing"). Failed, stopped or expired jobs say so, with the action that helps.
+ * "nothing"). Failed, stopped or expired jobs say so, with the action that helps; a job that needs the
+ * user's decision says why and offers the choices.
  */
 export async function afterJob(services: CoreServices, record: JobRecord): Promise<void> {
   const { ui } = services;
@@ -211,6 +290,9 @@ export async function afterJob(services: CoreServices, record: JobRecord): Promi
       });
       return;
     }
+    case 'needs-decision':
+      offerDecision(services, record);
+      return;
     case 'expired':
       void ui.message('warning', vscode.l10n.t('The image for "{0}" expired on Apiframe before it could be downloaded.', shortPrompt(record.prompt)), []);
       return;

@@ -1,30 +1,49 @@
 /**
  * What the gallery host does with one message from its webview, decided without `vscode` (unit-tested in
  * plain Node by the hostile-input suite). The page is untrusted: anything that is not an exact, known shape is
- * ignored, and so is an action on a record that is not in the history (an id of a deleted item, or of nothing).
+ * ignored, and so is an action on a record that is not in the history (an id of a deleted item, or of nothing)
+ * or that the record's state does not allow (Submit Anew on anything but a record waiting for that decision).
  * Every ignored message yields one debug line that describes it without repeating what it carried.
  */
 import { redactSecrets } from '../apiframe/redact';
+import type { JobRecord } from '../jobs/types';
 import { parseWebviewMessage, type GalleryItemAction, type WebviewToHost } from '../webview/protocol';
 
 export type GalleryMessageDecision =
   /** `ready`, `showLog` or `rendered`: handled by the panel itself. */
   | { readonly kind: 'handle'; readonly message: Exclude<WebviewToHost, { type: 'action' }> }
-  /** A card action on a record the history holds. */
+  /** A card action on a record the history holds, in a state that allows it. */
   | { readonly kind: 'action'; readonly action: GalleryItemAction; readonly localId: string }
-  /** Malformed, or about an unknown record: log `debug` at debug level and do nothing else. */
+  /** Malformed, about an unknown record, or not allowed in its state: log `debug` at debug level and do nothing else. */
   | { readonly kind: 'ignore'; readonly debug: string };
 
 /** Longest part of a rejected message's `type` repeated in the log. */
 const MAX_LOGGED_TYPE = 40;
 
-export function decideGalleryMessage(raw: unknown, isKnownRecord: (localId: string) => boolean): GalleryMessageDecision {
+/** What the decision needs to know about a record (a `JobRecord` satisfies it). */
+export type GalleryRecordState = Pick<JobRecord, 'phase' | 'decision'>;
+
+/**
+ * Whether `action` makes sense for a record in this state. Submit Anew may create and charge a second job, so
+ * it is taken only for a record that waits for exactly that decision — not from a stale card or a forged
+ * message about a record that is done, running or waiting for something else.
+ */
+export function actionAllowed(action: GalleryItemAction, record: GalleryRecordState): boolean {
+  if (action === 'submitAnew') return record.phase === 'needs-decision' && record.decision === 'unknown-submit';
+  return true;
+}
+
+export function decideGalleryMessage(raw: unknown, lookUp: (localId: string) => GalleryRecordState | undefined): GalleryMessageDecision {
   const message = parseWebviewMessage(raw);
   if (!message) return { kind: 'ignore', debug: `Gallery: ignored a malformed message from the webview (${describeRejected(raw)})` };
   if (message.type !== 'action') return { kind: 'handle', message };
-  // Ids are UUIDs here (checked by the parser), so they are safe to log.
-  if (!isKnownRecord(message.localId)) {
+  // Ids are UUIDs here (checked by the parser), so they are safe to log; so are phases (the record's own).
+  const record = lookUp(message.localId);
+  if (!record) {
     return { kind: 'ignore', debug: `Gallery: ignored "${message.action}" for an unknown record ${message.localId}` };
+  }
+  if (!actionAllowed(message.action, record)) {
+    return { kind: 'ignore', debug: `Gallery: ignored "${message.action}" for record ${message.localId} in phase ${record.phase}` };
   }
   return { kind: 'action', action: message.action, localId: message.localId };
 }

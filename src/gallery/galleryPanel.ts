@@ -11,7 +11,7 @@ import {
   type WebviewToHost,
 } from '../webview/protocol';
 import { toGalleryItem } from './galleryItems';
-import { decideGalleryMessage } from './galleryMessages';
+import { actionAllowed, decideGalleryMessage } from './galleryMessages';
 
 export { registerGallerySerializer } from './serializer';
 
@@ -25,8 +25,10 @@ export interface GalleryActions {
   rerun(localId: string): unknown;
   /** Asks for confirmation before deleting. */
   delete(localId: string): unknown;
-  /** Follows a detached record again. */
+  /** Follows a detached record again; for a `needs-decision` record, asks Apiframe again (Look Again). */
   resume(localId: string): unknown;
+  /** Asks for confirmation, then submits an `unknown-submit` record again (may create and charge a second job). */
+  submitAnew(localId: string): unknown;
   showLog(): unknown;
 }
 
@@ -197,8 +199,9 @@ export class GalleryPanel implements vscode.Disposable {
   }
 
   private onMessage(raw: unknown): void {
-    // Malformed messages and actions on records not in the history are ignored (decided in galleryMessages.ts).
-    const decision = decideGalleryMessage(raw, (localId) => this.deps.manager.get(localId) !== undefined);
+    // Malformed messages, actions on records not in the history and actions their state does not allow are
+    // ignored (decided in galleryMessages.ts).
+    const decision = decideGalleryMessage(raw, (localId) => this.deps.manager.get(localId));
     if (decision.kind === 'ignore') this.deps.log.debug(decision.debug);
     else if (decision.kind === 'action') this.dispatch(decision.action, decision.localId);
     else this.handle(decision.message);
@@ -233,6 +236,10 @@ export class GalleryPanel implements vscode.Disposable {
     const record = this.deps.manager.get(localId);
     if (!record) {
       this.deps.log.debug(`Gallery: ignored "${action}" for an unknown record ${localId}`);
+      return;
+    }
+    if (!actionAllowed(action, record)) {
+      this.deps.log.debug(`Gallery: ignored "${action}" for record ${localId} in phase ${record.phase}`);
       return;
     }
     const actions = this.deps.actions;
@@ -342,7 +349,9 @@ function galleryStrings(): GalleryStrings {
       rerun: vscode.l10n.t('Re-run'),
       delete: vscode.l10n.t('Delete'),
       resume: vscode.l10n.t('Resume'),
+      submitAnew: vscode.l10n.t('Submit Anew…'),
     },
+    lookAgain: vscode.l10n.t('Look Again'),
     phases,
   };
 }

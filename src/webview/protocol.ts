@@ -6,7 +6,7 @@
  * The webview is untrusted input for the host: every message it posts goes through `parseWebviewMessage`,
  * which accepts only the exact shapes below.
  */
-import type { JobPhase } from '../jobs/types';
+import type { JobDecision, JobPhase } from '../jobs/types';
 
 export const GALLERY_VIEW_TYPE = 'apiframe.gallery';
 
@@ -29,6 +29,13 @@ export interface GalleryItem {
   readonly progress: number | null;
   /** Human-readable error for failed/expired records (never contains the key). */
   readonly error?: string;
+  /**
+   * Why a record waits for the user (`detached`, `needs-decision`): the manager's text, shown on the card
+   * (never contains the key).
+   */
+  readonly interruption?: string;
+  /** What a `needs-decision` record waits for; decides whether the card offers Submit Anew. */
+  readonly decision?: JobDecision;
   /** The first cached image as a webview URI string, with its pixel size so the layout does not jump. */
   readonly image?: GalleryImage;
   /** How many images the job produced (cached or not). */
@@ -42,8 +49,12 @@ export interface GalleryImage {
 }
 
 /** The actions a card offers; each maps 1:1 to a method of the host's `GalleryActions`. */
-export const GALLERY_ITEM_ACTIONS = ['save', 'insert', 'open', 'copyPath', 'copyPrompt', 'rerun', 'delete', 'resume'] as const;
+export const GALLERY_ITEM_ACTIONS = ['save', 'insert', 'open', 'copyPath', 'copyPrompt', 'rerun', 'delete', 'resume', 'submitAnew'] as const;
 export type GalleryItemAction = (typeof GALLERY_ITEM_ACTIONS)[number];
+
+/** Every button a card can show: its actions plus Show Log (which is not about the record). */
+export const CARD_BUTTONS = [...GALLERY_ITEM_ACTIONS, 'showLog'] as const;
+export type CardButton = (typeof CARD_BUTTONS)[number];
 
 /**
  * Every user-visible string of the page, localized by the host (the webview has no l10n of its own).
@@ -61,6 +72,8 @@ export interface GalleryStrings {
   /** e.g. "Generating {0}%" */
   readonly progress: string;
   readonly actions: Readonly<Record<GalleryItemAction, string>>;
+  /** The `resume` action's label on a `needs-decision` card: it asks Apiframe again, it does not resume waiting. */
+  readonly lookAgain: string;
   readonly phases: Readonly<Record<JobPhase, string>>;
 }
 
@@ -87,12 +100,14 @@ export type WebviewToHost =
   | { readonly type: 'showLog' }
   /**
    * The page's own report of what it shows (a test hook the host keeps): the ids of the cards currently
-   * in the DOM, in order, and the ids whose image finished loading / failed to load.
+   * in the DOM, in order, the buttons each of those cards shows (same order as `localIds`), and the ids
+   * whose image finished loading / failed to load.
    */
   | {
       readonly type: 'rendered';
       readonly total: number;
       readonly localIds: readonly string[];
+      readonly buttons: readonly (readonly CardButton[])[];
       readonly loadedImages: readonly string[];
       readonly failedImages: readonly string[];
     };
@@ -121,12 +136,37 @@ function hasExactKeys(value: Record<string, unknown>, keys: readonly string[]): 
   return own.length === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(value, k));
 }
 
+/**
+ * `predicate` holds for every index of the array. Unlike `Array.prototype.every` it visits holes too, so a
+ * sparse array (which a structured clone keeps) cannot smuggle `undefined` entries past the check.
+ */
+function everyEntry(list: readonly unknown[], predicate: (entry: unknown) => boolean): boolean {
+  for (let i = 0; i < list.length; i++) if (!predicate(list[i])) return false;
+  return true;
+}
+
 function isUuidList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length <= MAX_REPORTED_IDS && value.every(isUuid);
+  return Array.isArray(value) && value.length <= MAX_REPORTED_IDS && everyEntry(value, isUuid);
 }
 
 function isGalleryItemAction(value: unknown): value is GalleryItemAction {
   return typeof value === 'string' && (GALLERY_ITEM_ACTIONS as readonly string[]).includes(value);
+}
+
+function isCardButton(value: unknown): value is CardButton {
+  return typeof value === 'string' && (CARD_BUTTONS as readonly string[]).includes(value);
+}
+
+/** One list of buttons per reported card; a card never shows a button twice. */
+function isButtonLists(value: unknown, cards: number): value is CardButton[][] {
+  return (
+    Array.isArray(value) &&
+    value.length === cards &&
+    everyEntry(
+      value,
+      (list) => Array.isArray(list) && list.length <= CARD_BUTTONS.length && everyEntry(list, isCardButton) && new Set(list).size === list.length,
+    )
+  );
 }
 
 /**
@@ -147,13 +187,21 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
       return { type: 'action', action, localId };
     }
     case 'rendered': {
-      if (!hasExactKeys(value, ['type', 'total', 'localIds', 'loadedImages', 'failedImages'])) return undefined;
-      const { total, localIds, loadedImages, failedImages } = value;
+      if (!hasExactKeys(value, ['type', 'total', 'localIds', 'buttons', 'loadedImages', 'failedImages'])) return undefined;
+      const { total, localIds, buttons, loadedImages, failedImages } = value;
       if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0 || total > MAX_REPORTED_TOTAL) {
         return undefined;
       }
       if (!isUuidList(localIds) || !isUuidList(loadedImages) || !isUuidList(failedImages)) return undefined;
-      return { type: 'rendered', total, localIds: [...localIds], loadedImages: [...loadedImages], failedImages: [...failedImages] };
+      if (!isButtonLists(buttons, localIds.length)) return undefined;
+      return {
+        type: 'rendered',
+        total,
+        localIds: [...localIds],
+        buttons: buttons.map((list) => [...list]),
+        loadedImages: [...loadedImages],
+        failedImages: [...failedImages],
+      };
     }
     default:
       return undefined;

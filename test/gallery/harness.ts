@@ -66,7 +66,9 @@ export const HARNESS_STRINGS: GalleryStrings = {
     rerun: 'Re-run',
     delete: 'Delete',
     resume: 'Resume',
+    submitAnew: 'Submit Anew…',
   },
+  lookAgain: 'Look Again',
   phases: {
     'pending-submit': 'Submitting',
     running: 'Generating',

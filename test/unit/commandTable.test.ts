@@ -89,6 +89,16 @@ describe('command table', () => {
     assert.deepEqual(hidden.sort(), [...INTERNAL_COMMAND_IDS].sort());
   });
 
+  it('keeps Resume and Submit Anew out of the palette: they act on one record, and Submit Anew may charge a second job', () => {
+    for (const id of ['apiframe.resumeJob', 'apiframe.submitAnew'] as const) {
+      assert.ok(INTERNAL_COMMAND_IDS.includes(id), id);
+      assert.ok(manifest.contributes.menus.commandPalette.some((entry) => entry.command === id && entry.when === 'false'), id);
+    }
+    const submitAnew = manifest.contributes.commands.find((c) => c.command === 'apiframe.submitAnew');
+    assert.equal(submitAnew?.title, '%command.submitAnew%');
+    assert.ok(nlsKo['command.submitAnew'], 'a Korean title');
+  });
+
   it('offers "from selection" in the editor context menu only with a selection, and "here" on explorer folders', () => {
     const editorMenu = manifest.contributes.menus['editor/context'].find((e) => e.command === 'apiframe.generateFromSelection');
     assert.match(editorMenu?.when ?? '', /\beditorHasSelection\b/);

@@ -64,6 +64,22 @@ describe('gallery items', () => {
     assert.equal(toGalleryItem({ ...BASE, progress: Number.NaN }, noImage).progress, null);
   });
 
+  it('shows why a record waits (detached, needs-decision) and nothing of a stale reason otherwise', () => {
+    const reason = 'Apiframe could not confirm whether the earlier submit created a job.';
+    assert.equal(toGalleryItem({ ...BASE, phase: 'detached', interruption: 'Network error.' }, noImage).interruption, 'Network error.');
+    const waiting = toGalleryItem({ ...BASE, phase: 'needs-decision', decision: 'unknown-submit', interruption: reason }, noImage);
+    assert.equal(waiting.phase, 'needs-decision');
+    assert.equal(waiting.interruption, reason);
+    assert.equal(waiting.decision, 'unknown-submit');
+    assert.equal(toGalleryItem({ ...BASE, phase: 'needs-decision', decision: 'unreadable-result' }, noImage).decision, 'unreadable-result');
+    // A running or finished record has nothing to decide: a leftover decision must not bring back Submit Anew.
+    for (const phase of ['running', 'done', 'failed'] as const) {
+      const item = toGalleryItem({ ...BASE, phase, decision: 'unknown-submit', interruption: reason }, noImage);
+      assert.equal(item.decision, undefined, phase);
+      assert.equal(item.interruption, undefined, phase);
+    }
+  });
+
   it('bounds alt text at a word boundary', () => {
     const long = 'word '.repeat(200);
     const alt = altTextFromPrompt(long);

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { GalleryItem, WebviewToHost } from '../../src/webview/protocol';
+import type { CardButton, GalleryItem, WebviewToHost } from '../../src/webview/protocol';
 import {
   CHROMIUM_PATH,
   launchChromium,
@@ -121,7 +121,16 @@ describe('gallery page (headless Chromium)', function () {
     const withImages = list.filter((i) => i.image).map((i) => i.localId);
     await waitForReport(page, `r.loadedImages.length === ${withImages.length}`);
     const report = (await posted(page)).filter((m) => m.type === 'rendered').at(-1);
-    assert.deepEqual(report, { type: 'rendered', total: 12, localIds: ids, loadedImages: withImages, failedImages: [] });
+    // What each card's phase offers: every action on a cached image; Resume while detached; Show Log on a failure.
+    const buttonsByPhase: Partial<Record<GalleryItem['phase'], CardButton[]>> = {
+      done: ['save', 'insert', 'open', 'copyPath', 'copyPrompt', 'rerun', 'delete'],
+      running: ['copyPrompt', 'rerun', 'delete'],
+      detached: ['copyPrompt', 'rerun', 'delete', 'resume'],
+      failed: ['copyPrompt', 'rerun', 'delete', 'showLog'],
+      expired: ['copyPrompt', 'rerun', 'delete'],
+    };
+    const buttons = list.map((item) => buttonsByPhase[item.phase]);
+    assert.deepEqual(report, { type: 'rendered', total: 12, localIds: ids, buttons, loadedImages: withImages, failedImages: [] });
     assert.deepEqual(cspViolations, []);
     assert.deepEqual(pageErrors, []);
   });
@@ -165,6 +174,82 @@ describe('gallery page (headless Chromium)', function () {
     );
     assert.deepEqual(labels[0], ['Save to Workspace', 'Save to Workspace', 'BUTTON']);
     assert.ok(labels.every(([label, title]) => label && label === title));
+  });
+
+  it('offers Look Again and Submit Anew on a card that needs a decision, with the reason as text', async () => {
+    const [first, second, third] = items(3);
+    const reason = 'Apiframe could not confirm whether the earlier submit created a job. <b>not bold</b>';
+    const unknownSubmit: GalleryItem = {
+      ...first,
+      phase: 'needs-decision',
+      decision: 'unknown-submit',
+      interruption: reason,
+      image: undefined,
+      imageCount: 0,
+      progress: null,
+    };
+    const unreadable: GalleryItem = { ...unknownSubmit, localId: second.localId, decision: 'unreadable-result', interruption: 'The result could not be read.' };
+    const detached: GalleryItem = { ...third, phase: 'detached', interruption: 'Network error.', image: undefined, imageCount: 0, progress: null };
+    // One column of cards at their minimum width (240 px): the narrowest the choices must fit in.
+    const { page, dialogs } = await open({ items: [unknownSubmit, unreadable, detached] }, { width: 280, height: 900 });
+    assert.equal(Math.round(await page.locator('.card').first().evaluate((c) => c.getBoundingClientRect().width)), 240);
+    const card = page.locator(`.card[data-id="${unknownSubmit.localId}"]`);
+
+    assert.equal(await card.locator('.phase').textContent(), 'Needs your decision');
+    assert.equal(await card.locator('.placeholder-reason').textContent(), reason, 'the reason is on the card, as text');
+    assert.equal(await card.locator('.placeholder-reason b').count(), 0);
+    // Screen readers hear the reason with the status: it is what the choice depends on.
+    const describedBy = ((await card.getAttribute('aria-describedby')) ?? '').split(' ');
+    const described = await Promise.all(describedBy.map((id) => page.locator(`#${id}`).textContent()));
+    assert.ok(described.includes(reason), `aria-describedby ${describedBy.join(' ')} does not read the reason`);
+
+    const buttonsOf = (localId: string): Promise<(string | null)[][]> =>
+      page
+        .locator(`.card[data-id="${localId}"] .card-actions button`)
+        .evaluateAll((list) => list.map((b) => [b.getAttribute('data-action'), b.getAttribute('aria-label'), b.querySelector('.codicon')?.className ?? '']));
+    // The choices come first, in words (an icon would not say that one may charge again); no Re-run.
+    assert.deepEqual(await buttonsOf(unknownSubmit.localId), [
+      ['resume', 'Look Again', ''],
+      ['submitAnew', 'Submit Anew…', ''],
+      ['copyPrompt', 'Copy Prompt', 'codicon codicon-quote'],
+      ['delete', 'Delete', 'codicon codicon-trash'],
+    ]);
+    const visibleText = await card.locator('.card-choices button').evaluateAll((list) => list.map((b) => b.textContent));
+    assert.deepEqual(visibleText, ['Look Again', 'Submit Anew…']);
+    const shortened = await card.locator('.card-choices button').evaluateAll((list) => list.filter((b) => b.scrollWidth > b.clientWidth).length);
+    assert.equal(shortened, 0, 'both choices are readable in full on a card of the minimum width');
+    // Every button is inside the card's fixed box (nothing cut off by the second row of buttons).
+    const overflow = await card.evaluate((c) => {
+      const box = c.getBoundingClientRect();
+      return [...c.querySelectorAll('button')].filter((b) => b.getBoundingClientRect().bottom > box.bottom || b.getBoundingClientRect().right > box.right).length;
+    });
+    assert.equal(overflow, 0, 'a button lies outside the card');
+    // Nothing to submit when the job is known to exist: Look Again and the log, no Submit Anew, no Re-run.
+    assert.deepEqual(
+      (await buttonsOf(unreadable.localId)).map(([action, label]) => [action, label]),
+      [['resume', 'Look Again'], ['copyPrompt', 'Copy Prompt'], ['delete', 'Delete'], ['showLog', 'Show Log']],
+    );
+    // A detached card keeps Resume, and shows why it stopped.
+    assert.deepEqual(
+      (await buttonsOf(detached.localId)).map(([action, label]) => [action, label]),
+      [['copyPrompt', 'Copy Prompt'], ['rerun', 'Re-run'], ['delete', 'Delete'], ['resume', 'Resume']],
+    );
+    assert.equal(await page.locator(`.card[data-id="${detached.localId}"] .placeholder-reason`).textContent(), 'Network error.');
+
+    await card.locator('button[data-action="submitAnew"]').click();
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'submitAnew', localId: unknownSubmit.localId });
+    await card.locator('button[data-action="resume"]').focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'resume', localId: unknownSubmit.localId });
+    await waitForReport(page, `r.buttons[0].includes("submitAnew") && r.buttons[1].includes("showLog")`);
+
+    // Once the job runs again, the card drops the decision, its reason and its buttons, and says so.
+    await hostPost(page, { type: 'update', item: { ...unknownSubmit, phase: 'running', decision: undefined, interruption: undefined } });
+    await waitForReport(page, `!r.buttons[0].includes("submitAnew")`);
+    assert.equal(await card.locator('.placeholder-reason').count(), 0);
+    assert.equal(await card.locator('.phase').textContent(), 'Generating');
+    assert.deepEqual((await buttonsOf(unknownSubmit.localId)).map(([action]) => action), ['copyPrompt', 'rerun', 'delete']);
+    assert.deepEqual(dialogs, []);
   });
 
   it('is keyboard reachable: Tab reaches cards and their actions, arrows move between cards', async () => {

@@ -1,8 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, isUuid, parseWebviewMessage } from '../../src/webview/protocol';
+import { CARD_BUTTONS, GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, isUuid, parseWebviewMessage } from '../../src/webview/protocol';
 
 const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 const OTHER_ID = 'a1b2c3d4-e5f6-4a7b-9c8d-0e1f2a3b4c5d';
+
+/** A valid report of no cards, with `fields` replaced (so each rejection below has exactly one cause). */
+const report = (fields: Record<string, unknown> = {}): Record<string, unknown> => ({
+  type: 'rendered',
+  total: 0,
+  localIds: [],
+  buttons: [],
+  loadedImages: [],
+  failedImages: [],
+  ...fields,
+});
 
 describe('webview protocol: parseWebviewMessage', () => {
   it('accepts ready and showLog with nothing else', () => {
@@ -17,10 +28,26 @@ describe('webview protocol: parseWebviewMessage', () => {
   });
 
   it('accepts a rendered report and returns a copy', () => {
-    const input = { type: 'rendered', total: 2, localIds: [ID, OTHER_ID], loadedImages: [ID], failedImages: [] };
+    const input = report({ total: 2, localIds: [ID, OTHER_ID], buttons: [['copyPrompt', 'resume', 'submitAnew'], []], loadedImages: [ID] });
     const parsed = parseWebviewMessage(input);
     assert.deepEqual(parsed, input);
     assert.notEqual(parsed, input);
+    assert.ok(parsed?.type === 'rendered');
+    assert.notEqual(parsed.buttons[0], (input.buttons as unknown[])[0], 'the button lists are copies too');
+    assert.ok(parseWebviewMessage(report()), 'a report of no cards');
+  });
+
+  it('accepts every card button in a report, once per card', () => {
+    assert.ok(parseWebviewMessage(report({ total: 1, localIds: [ID], buttons: [[...CARD_BUTTONS]] })));
+    assert.equal(parseWebviewMessage(report({ total: 1, localIds: [ID], buttons: [['showLog', 'showLog']] })), undefined);
+  });
+
+  it('rejects button lists that do not match the cards', () => {
+    assert.equal(parseWebviewMessage(report({ total: 1, localIds: [ID], buttons: [] })), undefined, 'one list short');
+    assert.equal(parseWebviewMessage(report({ buttons: [[]] })), undefined, 'one list too many');
+    for (const buttons of [[['rm']], [['Save']], [['constructor']], [[1]], [[['save']]], ['save'], [null], [new Array<string>(1)]]) {
+      assert.equal(parseWebviewMessage(report({ total: 1, localIds: [ID], buttons })), undefined, JSON.stringify(buttons));
+    }
   });
 
   it('rejects values that are not plain objects', () => {
@@ -44,27 +71,25 @@ describe('webview protocol: parseWebviewMessage', () => {
     assert.equal(parseWebviewMessage({ type: 'ready', extra: 1 }), undefined);
     assert.equal(parseWebviewMessage({ type: 'showLog', localId: ID }), undefined);
     assert.equal(parseWebviewMessage({ type: 'action', action: 'save', localId: ID, path: '/etc/passwd' }), undefined);
-    assert.equal(
-      parseWebviewMessage({ type: 'rendered', total: 0, localIds: [], loadedImages: [], failedImages: [], html: '<b>' }),
-      undefined,
-    );
+    assert.equal(parseWebviewMessage(report({ html: '<b>' })), undefined);
   });
 
   it('rejects missing fields', () => {
     assert.equal(parseWebviewMessage({ type: 'action', action: 'save' }), undefined);
     assert.equal(parseWebviewMessage({ type: 'action', localId: ID }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'rendered', total: 0, localIds: [], loadedImages: [] }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'rendered', total: 0, localIds: [], buttons: [], loadedImages: [] }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'rendered', total: 0, localIds: [], loadedImages: [], failedImages: [] }), undefined);
   });
 
   it('rejects unknown actions and wrong field types', () => {
     for (const action of ['rm', 'showLog', 'Save', 'constructor', 'toString', '', 3, null, ['save']]) {
       assert.equal(parseWebviewMessage({ type: 'action', action, localId: ID }), undefined, String(action));
     }
-    assert.equal(parseWebviewMessage({ type: 'rendered', total: '2', localIds: [], loadedImages: [], failedImages: [] }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'rendered', total: -1, localIds: [], loadedImages: [], failedImages: [] }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'rendered', total: 1.5, localIds: [], loadedImages: [], failedImages: [] }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'rendered', total: 1, localIds: ID, loadedImages: [], failedImages: [] }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'rendered', total: 1, localIds: [1], loadedImages: [], failedImages: [] }), undefined);
+    assert.equal(parseWebviewMessage(report({ total: '2' })), undefined);
+    assert.equal(parseWebviewMessage(report({ total: -1 })), undefined);
+    assert.equal(parseWebviewMessage(report({ total: 1.5 })), undefined);
+    assert.equal(parseWebviewMessage(report({ total: 1, localIds: ID, buttons: [[]] })), undefined);
+    assert.equal(parseWebviewMessage(report({ total: 1, localIds: [1], buttons: [[]] })), undefined);
   });
 
   it('rejects paths, URIs and other non-UUID ids', () => {
@@ -88,22 +113,17 @@ describe('webview protocol: parseWebviewMessage', () => {
       assert.equal(parseWebviewMessage({ type: 'action', action: 'open', localId }), undefined, String(localId));
       assert.equal(isUuid(localId), false, String(localId));
     }
-    assert.equal(
-      parseWebviewMessage({ type: 'rendered', total: 1, localIds: ['../x'], loadedImages: [], failedImages: [] }),
-      undefined,
-    );
+    assert.equal(parseWebviewMessage(report({ total: 1, localIds: ['../x'], buttons: [[]] })), undefined);
   });
 
   it('rejects oversized strings and lists', () => {
     assert.equal(parseWebviewMessage({ type: 'action', action: 'save', localId: ID + 'a'.repeat(100_000) }), undefined);
     const tooMany = Array.from({ length: MAX_REPORTED_IDS + 1 }, () => ID);
-    assert.equal(parseWebviewMessage({ type: 'rendered', total: 1, localIds: tooMany, loadedImages: [], failedImages: [] }), undefined);
+    assert.equal(parseWebviewMessage(report({ total: 1, localIds: tooMany, buttons: tooMany.map(() => []) })), undefined);
     const atLimit = Array.from({ length: MAX_REPORTED_IDS }, () => ID);
-    assert.ok(parseWebviewMessage({ type: 'rendered', total: 1, localIds: atLimit, loadedImages: [], failedImages: [] }));
-    assert.equal(
-      parseWebviewMessage({ type: 'rendered', total: Number.MAX_SAFE_INTEGER, localIds: [], loadedImages: [], failedImages: [] }),
-      undefined,
-    );
+    assert.ok(parseWebviewMessage(report({ total: 1, localIds: atLimit, buttons: atLimit.map(() => []) })));
+    assert.equal(parseWebviewMessage(report({ total: Number.MAX_SAFE_INTEGER })), undefined);
+    assert.equal(parseWebviewMessage(report({ total: 1, localIds: [ID], buttons: [[...CARD_BUTTONS, 'save']] })), undefined);
   });
 
   it('ignores inherited properties (only own keys count)', () => {

@@ -1,17 +1,17 @@
 /**
  * Hostile webview messages and gallery cards (issue 5, "Webview messages"). The page is untrusted: whatever it
  * posts goes through `decideGalleryMessage` (the gallery panel's own decision, free of `vscode`), which must
- * ignore — with one bounded, escaped debug line — every shape that is not exactly known, and every action on a
- * record the history does not hold. Cards built by `toGalleryItem` must keep hostile prompts and errors as
+ * ignore — with one bounded, escaped debug line — every shape that is not exactly known, every action on a
+ * record the history does not hold, and Submit Anew on a record that does not wait for that decision. Cards built by `toGalleryItem` must keep hostile prompts and errors as
  * plain data (the page test checks they render as text) and take image sources only from the cache.
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { ALT_TEXT_MAX_LENGTH, toGalleryItem } from '../../../src/gallery/galleryItems';
-import { decideGalleryMessage, type GalleryMessageDecision } from '../../../src/gallery/galleryMessages';
+import { decideGalleryMessage, type GalleryMessageDecision, type GalleryRecordState } from '../../../src/gallery/galleryMessages';
 import { ImageCache } from '../../../src/jobs/imageCache';
-import type { JobRecord } from '../../../src/jobs/types';
-import { GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, parseWebviewMessage, type WebviewToHost } from '../../../src/webview/protocol';
+import type { JobPhase, JobRecord } from '../../../src/jobs/types';
+import { CARD_BUTTONS, GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, parseWebviewMessage, type WebviewToHost } from '../../../src/webview/protocol';
 import type { HostileCase } from '../types';
 import { HOSTILE_PROMPTS } from './prompts';
 
@@ -20,7 +20,9 @@ const KNOWN_ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 const OTHER_IDS = ['9d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a', 'ffffffff-ffff-4fff-bfff-ffffffffffff', KNOWN_ID.toUpperCase()];
 const MIB = 1024 * 1024;
 const HUGE = 'A'.repeat(MIB);
-const isKnown = (localId: string): boolean => localId === KNOWN_ID;
+/** The known record waits for the Submit Anew decision, so every card action is allowed on it. */
+const KNOWN_RECORD: GalleryRecordState = { phase: 'needs-decision', decision: 'unknown-submit' };
+const lookUpKnown = (localId: string): GalleryRecordState | undefined => (localId === KNOWN_ID ? KNOWN_RECORD : undefined);
 
 function nested(depth: number): unknown {
   let value: unknown = KNOWN_ID;
@@ -32,6 +34,7 @@ const rendered = (fields: Record<string, unknown>): Record<string, unknown> => (
   type: 'rendered',
   total: 1,
   localIds: [KNOWN_ID],
+  buttons: [['copyPrompt', 'delete']],
   loadedImages: [],
   failedImages: [],
   ...fields,
@@ -124,6 +127,18 @@ const MALFORMED: readonly HostileMessage[] = [
   { name: 'rendered with one id too many', message: () => rendered({ localIds: Array.from({ length: MAX_REPORTED_IDS + 1 }, () => KNOWN_ID) }) },
   { name: 'rendered with a million ids', message: () => rendered({ failedImages: new Array<string>(1_000_000).fill(KNOWN_ID) }) },
   { name: 'rendered with ids nested 100,000 deep', message: () => rendered({ localIds: [nested(100_000)] }) },
+  { name: 'rendered with a sparse id list', message: () => rendered({ localIds: new Array<string>(3) }) },
+  { name: 'rendered with a hole among the ids', message: () => rendered({ loadedImages: Object.assign(new Array<string>(2), { 0: KNOWN_ID }) }) },
+  { name: 'rendered with one button list too few', message: () => rendered({ buttons: [] }) },
+  { name: 'rendered with one button list too many', message: () => rendered({ buttons: [[], []] }) },
+  { name: 'rendered with an unknown button', message: () => rendered({ buttons: [['deleteAll']] }) },
+  { name: 'rendered with a button __proto__', message: () => rendered({ buttons: [['__proto__']] }) },
+  { name: 'rendered with a button twice', message: () => rendered({ buttons: [['delete', 'delete']] }) },
+  { name: 'rendered with more buttons than a card has', message: () => rendered({ buttons: [[...CARD_BUTTONS, 'delete']] }) },
+  { name: 'rendered with a sparse button list', message: () => rendered({ buttons: [new Array<string>(2)] }) },
+  { name: 'rendered with buttons not a list of lists', message: () => rendered({ buttons: ['delete'] }) },
+  { name: 'rendered with buttons nested 100,000 deep', message: () => rendered({ buttons: [nested(100_000)] }) },
+  { name: 'rendered without buttons', message: () => ({ type: 'rendered', total: 1, localIds: [KNOWN_ID], loadedImages: [], failedImages: [] }) },
   { name: 'rendered missing a list', message: () => ({ type: 'rendered', total: 0, localIds: [], loadedImages: [] }) },
   { name: 'rendered with an extra field', message: () => rendered({ html: '<img src=x onerror=alert(1)>' }) },
   { name: 'object with 100,000 keys', message: () => Object.fromEntries([['type', 'ready'], ...Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])]) },
@@ -136,10 +151,22 @@ const ACCEPTED: readonly { name: string; message: () => Record<string, unknown>;
   { name: 'showLog', message: () => ({ type: 'showLog' }), expected: { kind: 'handle', message: { type: 'showLog' } } },
   {
     name: 'rendered with the maximum number of ids',
-    message: () => rendered({ total: 1_000_000, localIds: new Array<string>(MAX_REPORTED_IDS).fill(KNOWN_ID) }),
+    message: () =>
+      rendered({
+        total: 1_000_000,
+        localIds: new Array<string>(MAX_REPORTED_IDS).fill(KNOWN_ID),
+        buttons: Array.from({ length: MAX_REPORTED_IDS }, () => [...CARD_BUTTONS]),
+      }),
     expected: {
       kind: 'handle',
-      message: { type: 'rendered', total: 1_000_000, localIds: new Array<string>(MAX_REPORTED_IDS).fill(KNOWN_ID), loadedImages: [], failedImages: [] },
+      message: {
+        type: 'rendered',
+        total: 1_000_000,
+        localIds: new Array<string>(MAX_REPORTED_IDS).fill(KNOWN_ID),
+        buttons: Array.from({ length: MAX_REPORTED_IDS }, () => [...CARD_BUTTONS]),
+        loadedImages: [],
+        failedImages: [],
+      },
     },
   },
   ...GALLERY_ITEM_ACTIONS.map((name) => ({
@@ -185,7 +212,7 @@ function acceptedCase(entry: (typeof ACCEPTED)[number]): HostileCase {
     name: `message accepted: ${entry.name}`,
     run() {
       const raw = entry.message();
-      const decision = decideGalleryMessage(raw, isKnown);
+      const decision = decideGalleryMessage(raw, lookUpKnown);
       assert.deepEqual(decision, entry.expected);
       const parsed = parseWebviewMessage(raw);
       assert.ok(parsed);
@@ -194,6 +221,7 @@ function acceptedCase(entry: (typeof ACCEPTED)[number]): HostileCase {
       // Changing the page's object afterwards cannot change what the host acts on.
       (raw as { type: string }).type = 'changed';
       if ('localIds' in raw && Array.isArray(raw.localIds)) raw.localIds.push('../../etc/passwd');
+      if ('buttons' in raw && Array.isArray(raw.buttons)) (raw.buttons[0] as unknown[]).push('deleteAll');
       const expected = entry.expected;
       let message: WebviewToHost | undefined;
       if (expected.kind === 'handle') message = expected.message;
@@ -213,7 +241,7 @@ function otherIdCases(): HostileCase[] {
           const asked: string[] = [];
           const decision = decideGalleryMessage(action({ action: name, localId }), (id) => {
             asked.push(id);
-            return isKnown(id);
+            return lookUpKnown(id);
           });
           assert.deepEqual(asked, [localId], 'the history was asked about exactly that id');
           assert.equal(decision.kind, 'ignore');
@@ -224,6 +252,46 @@ function otherIdCases(): HostileCase[] {
         },
       }),
     ),
+  );
+}
+
+/** Every phase, listed so that the compiler notices a new one. */
+const PHASES: Readonly<Record<JobPhase, true>> = {
+  'pending-submit': true,
+  running: true,
+  detached: true,
+  downloading: true,
+  done: true,
+  failed: true,
+  expired: true,
+  'needs-decision': true,
+};
+
+/** Every record state but the one Submit Anew is for: done, running, waiting to resume, another decision, none. */
+const NOT_WAITING_TO_SUBMIT: readonly GalleryRecordState[] = [
+  ...(Object.keys(PHASES) as JobPhase[])
+    .filter((phase) => phase !== 'needs-decision')
+    .flatMap((phase): GalleryRecordState[] => [{ phase }, { phase, decision: 'unknown-submit' }]),
+  { phase: 'needs-decision', decision: 'unreadable-result' },
+  { phase: 'needs-decision' },
+];
+
+function submitAnewStateCases(): HostileCase[] {
+  return NOT_WAITING_TO_SUBMIT.map(
+    (state): HostileCase => ({
+      area: 'webview',
+      name: `action submitAnew on a record in phase ${state.phase}${state.decision ? ` (decision ${state.decision})` : ''}`,
+      run() {
+        const decision = decideGalleryMessage(action({ action: 'submitAnew' }), (id) => (id === KNOWN_ID ? state : undefined));
+        assert.equal(decision.kind, 'ignore', 'Submit Anew may charge a second job: only a record waiting for it takes it');
+        if (decision.kind === 'ignore') {
+          assertDebugLine(decision.debug, []);
+          assert.match(decision.debug, new RegExp(`"submitAnew" for record ${KNOWN_ID} in phase ${state.phase}$`));
+        }
+        // The other actions on the same record are still taken.
+        assert.equal(decideGalleryMessage(action({ action: 'resume' }), () => state).kind, 'action');
+      },
+    }),
   );
 }
 
@@ -319,6 +387,7 @@ export const cases: HostileCase[] = [
   ...MALFORMED.map(malformedCase),
   ...ACCEPTED.map(acceptedCase),
   ...otherIdCases(),
+  ...submitAnewStateCases(),
   ...HOSTILE_PROMPTS.map((entry) => cardCase(entry.name, entry.prompt)),
   ...CARD_EDGES,
 ];
