@@ -440,7 +440,7 @@ class JobManagerImpl implements JobManager {
       const keyProblem = error instanceof ApiframeError && (error.code === 'unauthorized' || error.code === 'forbidden');
       throw new NeedsDecisionError(
         'unknown-submit',
-        `An earlier submit of this prompt may already have created the job on Apiframe, and Apiframe's job list could not be read to check (${describe(error)}). Look Again asks once more; Submit Anew sends it again and may be charged twice.`,
+        `${UNKNOWN_SUBMIT}: Apiframe's job list could not be read (${describe(error).replace(/[.\s]+$/, '')}).`,
         keyProblem,
       );
     }
@@ -457,8 +457,8 @@ class JobManagerImpl implements JobManager {
       throw new NeedsDecisionError(
         'unknown-submit',
         !complete
-          ? "An earlier submit of this prompt may already have created the job on Apiframe, and the job list was too long to check completely. Look Again asks once more; Submit Anew sends it again and may be charged twice."
-          : "An earlier submit of this prompt may already have created the job on Apiframe, and Apiframe's job list does not show the input of some recent jobs. Look Again asks once more; Submit Anew sends it again and may be charged twice.",
+          ? `${UNKNOWN_SUBMIT}: Apiframe's job list was too long to check completely.`
+          : `${UNKNOWN_SUBMIT}: Apiframe's job list does not show what some recent jobs were asked.`,
       );
     }
     this.update(task, { reconciled: true });
@@ -524,7 +524,7 @@ class JobManagerImpl implements JobManager {
         this.options.log.warn(`Job ${describeRecord(record)}: Apiframe job ${job.id} is COMPLETED but its result could not be read: ${describeShape(job.result)}`);
         throw new NeedsDecisionError(
           'unreadable-result',
-          'Apiframe reports the image as generated (and charged), but its result is in a form this version of the extension cannot read. Look Again asks Apiframe once more; the log shows what was received.',
+          'Apiframe reports the image as generated (and charged), but sent its result in a form this version cannot read; the log shows what arrived.',
         );
       }
       // `expired` only says the links MAY be gone: they are tried once (and refreshed) before giving up.
@@ -789,6 +789,7 @@ class JobManagerImpl implements JobManager {
 }
 
 const EXPIRED_TEXT = 'The result links expired before the images could be saved.';
+const UNKNOWN_SUBMIT = 'It is not known whether an earlier submit already created (and charged) this job';
 
 function freeze(record: JobRecord): JobRecord {
   // Undefined fields are dropped so that the journal and the listeners see the same shape.

@@ -135,7 +135,7 @@ describe('job manager under the spec’s rules', function () {
 
       assert.equal(record.phase, 'needs-decision');
       assert.equal(record.decision, 'unknown-submit');
-      assert.match(record.interruption ?? '', /may already have created the job/);
+      assert.match(record.interruption ?? '', /not known whether an earlier submit already created/);
       assert.match(record.interruption ?? '', /temporarily unavailable/);
       assert.equal(harness.emulator.log.where({ method: 'POST' }).length, 1);
       assert.equal((await harness.journalOnDisk()).records[0].phase, 'needs-decision');
