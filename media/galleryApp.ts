@@ -12,6 +12,7 @@
  * the page's CSP (no 'unsafe-inline' styles) allows.
  */
 import {
+  ACTIVE_PHASES,
   CARD_BUTTONS,
   GALLERY_ITEM_ACTIONS,
   type CardButton,
@@ -20,6 +21,7 @@ import {
   type GalleryStrings,
   type HostToWebview,
   type WebviewToHost,
+  WAITING_PHASES,
 } from '../src/webview/protocol';
 
 export interface VsCodeApi {
@@ -67,9 +69,8 @@ const PHASE_ICONS: Readonly<Record<GalleryItem['phase'], string>> = {
   'needs-decision': 'question',
 };
 
-const ACTIVE_PHASES: ReadonlySet<GalleryItem['phase']> = new Set(['pending-submit', 'running', 'downloading']);
 /** Phases whose card (without an image) shows the phase, and the reason when there is one, where the image goes. */
-const PLACEHOLDER_PHASES: ReadonlySet<GalleryItem['phase']> = new Set([...ACTIVE_PHASES, 'detached', 'needs-decision']);
+const PLACEHOLDER_PHASES: ReadonlySet<GalleryItem['phase']> = new Set([...ACTIVE_PHASES, ...WAITING_PHASES]);
 
 /** Which buttons a card offers in its current state, in display order. */
 export function actionsFor(item: GalleryItem): GalleryItemAction[] {

@@ -22,10 +22,12 @@ import { GalleryPanel, type GalleryActions, type GalleryShowOptions, type Galler
 import { IMAGES_FOLDER } from './jobs/imageCache';
 import { createJobManager } from './jobs/manager';
 import { JobStoppedError, type JobManager } from './jobs/managerApi';
-import type { JobPhase, Logger } from './jobs/types';
+import type { Logger } from './shared/logger';
 import { JobProgress } from './progress/jobProgress';
 import * as settings from './settings';
 import { JobsStatusBar } from './statusBar';
+import { errorText } from './shared/errorText';
+import { ACTIVE_PHASES } from './shared/jobPhases';
 
 /** What the start-up bundle hands to the core when it is first needed. */
 export interface CoreHost {
@@ -94,8 +96,6 @@ const COMMAND_HANDLERS: Record<CommandId, CommandHandler> = {
   'apiframe.submitAnew': submitAnew,
 };
 
-/** Phases that mean "there is work to resume at the next start-up". */
-const UNFINISHED_PHASES: ReadonlySet<JobPhase> = new Set<JobPhase>(['pending-submit', 'running', 'downloading']);
 /** Per-image download cap: DALL-E 3 PNGs are 2–4 MB; anything far bigger is not a DALL-E result. */
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 
@@ -175,7 +175,7 @@ export function createCore(host: CoreHost): Core {
     managerSubscription?.dispose();
     managerSubscription = created.onDidChange(() => {
       statusBar.update(created.runningCount());
-      const hasUnfinished = created.history().some((record) => UNFINISHED_PHASES.has(record.phase));
+      const hasUnfinished = created.history().some((record) => ACTIVE_PHASES.has(record.phase));
       if (context.globalState.get<boolean>(PENDING_JOBS_STATE_KEY) !== hasUnfinished) {
         void context.globalState.update(PENDING_JOBS_STATE_KEY, hasUnfinished);
       }
@@ -274,7 +274,7 @@ export function createCore(host: CoreHost): Core {
       try {
         await jobs();
       } catch (error) {
-        logger.error(`Resuming unfinished jobs failed: ${error instanceof Error ? error.message : String(error)}`);
+        logger.error(`Resuming unfinished jobs failed: ${errorText(error)}`);
       }
     },
     dispose() {

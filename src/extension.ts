@@ -4,6 +4,7 @@ import { COMMAND_IDS, PENDING_JOBS_STATE_KEY, type CommandId } from './commandId
 import type { Core } from './core';
 import { redactSecrets } from './apiframe/redact';
 import { registerGallerySerializer } from './gallery/serializer';
+import { errorText } from './shared/errorText';
 
 /**
  * What the integration tests reach the lazily created core through, without going through the UI. Never the
@@ -74,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
       return await loadCore().run(id, args);
     } catch (error) {
       // Surface failures instead of letting them vanish into the extension host log.
-      const message = redactSecrets(error instanceof Error ? error.message : String(error));
+      const message = redactSecrets(errorText(error));
       log.error(`Command ${id} failed: ${message}`);
       const showLog = vscode.l10n.t('Show Log');
       void vscode.window

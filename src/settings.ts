@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ASPECT_RATIOS, DALLE_STYLES, type AspectRatio, type DalleStyle } from './apiframe/types';
+import { isOneOf } from './shared/guards';
 
 /**
  * Typed access to the `apiframe.*` settings (declared in package.json `contributes.configuration`) and to
@@ -21,7 +22,7 @@ export interface ProxySettings {
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+  return isOneOf(value, allowed) ? value : fallback;
 }
 
 function boundedInteger(value: unknown, min: number, max: number, fallback: number): number {

@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import { Agent, EnvHttpProxyAgent, request } from './undiciParts';
 import type { Dispatcher } from 'undici';
-import type { Logger } from '../jobs/types';
+import type { Logger } from '../shared/logger';
 import { ApiframeError } from './errors';
 import { redactSecrets, serverTextForDisplay } from './redact';
 import {
@@ -31,6 +31,7 @@ import {
 } from './shapes';
 import type { GenerateImageRequest, Job, JobAccepted, JobList, JobListQuery, Me, ModelCatalog } from './types';
 import { checkBaseUrl, checkResultUrl } from './urls';
+import { errorText } from '../shared/errorText';
 
 export { ApiframeError } from './errors';
 export type { ApiframeErrorCode } from './errors';
@@ -237,7 +238,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
       return new ApiframeError('timeout', `${server} did not answer ${what} within ${Math.round(timeoutMs / 100) / 10} s.`);
     }
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     return new ApiframeError(
       'network',
       redact(`Could not reach ${server} for ${what}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}.`),

@@ -5,6 +5,7 @@
  */
 import { ApiframeError } from './errors';
 import { serverTextForDisplay } from './redact';
+import { isPlainObject } from '../shared/guards';
 import type {
   GenerateImageRequest,
   Job,
@@ -21,11 +22,7 @@ import { JOB_STATUSES, PROMPT_MAX_LENGTH } from './types';
 const MAX_JOB_ERROR_LENGTH = 1000;
 const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
-type JsonObject = Record<string, unknown>;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isJobStatus(value: unknown): value is JobStatus {
   return typeof value === 'string' && (JOB_STATUSES as readonly string[]).includes(value);
@@ -91,18 +88,18 @@ export function buildGenerateBody(request: GenerateImageRequest): GenerateImageR
 /** Result URLs of an image job: `{ images: [...] }` (strings, or `{ url }` entries) or a bare URL string; else []. */
 export function imageUrlsOf(result: unknown): string[] {
   if (typeof result === 'string') return result.trim() ? [result.trim()] : [];
-  if (!isObject(result) || !Array.isArray(result.images)) return [];
+  if (!isPlainObject(result) || !Array.isArray(result.images)) return [];
   const urls: string[] = [];
   for (const entry of result.images) {
     if (typeof entry === 'string' && entry.trim()) urls.push(entry.trim());
-    else if (isObject(entry) && typeof entry.url === 'string' && entry.url.trim()) urls.push(entry.url.trim());
+    else if (isPlainObject(entry) && typeof entry.url === 'string' && entry.url.trim()) urls.push(entry.url.trim());
   }
   return urls;
 }
 
 export function parseJobAccepted(value: unknown): JobAccepted {
   const what = 'the image submission';
-  if (!isObject(value)) throw shapeError(what, 'the body is not a JSON object');
+  if (!isPlainObject(value)) throw shapeError(what, 'the body is not a JSON object');
   if (typeof value.jobId !== 'string' || value.jobId.length === 0) throw shapeError(what, 'no job id');
   if (!isJobStatus(value.status) || value.status === 'CANCELLED') {
     throw shapeError(what, `unknown job status ${shown(value.status)}`);
@@ -115,7 +112,7 @@ export function parseJobAccepted(value: unknown): JobAccepted {
  * a missing `progress` becomes null, an out-of-range one is clamped — a cosmetic field must not fail a job.
  */
 export function parseJob(value: unknown, what = 'a job query'): Job {
-  if (!isObject(value)) throw shapeError(what, 'the job is not a JSON object');
+  if (!isPlainObject(value)) throw shapeError(what, 'the job is not a JSON object');
   if (typeof value.id !== 'string' || value.id.length === 0) throw shapeError(what, 'the job has no id');
   if (!isJobStatus(value.status)) throw shapeError(what, `unknown job status ${shown(value.status)}`);
   const progress = optionalNumber(value.progress);
@@ -134,7 +131,7 @@ export function parseJob(value: unknown, what = 'a job query'): Job {
     createdAt: typeof value.createdAt === 'string' ? value.createdAt : '',
     completedAt: optionalString(value.completedAt),
   };
-  if (isObject(value.input) || value.input === null) job.input = value.input;
+  if (isPlainObject(value.input) || value.input === null) job.input = value.input;
   if ('result' in value) job.result = value.result;
   if (typeof value.expired === 'boolean') job.expired = value.expired;
   return job;
@@ -142,7 +139,7 @@ export function parseJob(value: unknown, what = 'a job query'): Job {
 
 export function parseJobList(value: unknown): JobList {
   const what = 'the job list';
-  if (!isObject(value) || !Array.isArray(value.jobs)) throw shapeError(what, 'no `jobs` array');
+  if (!isPlainObject(value) || !Array.isArray(value.jobs)) throw shapeError(what, 'no `jobs` array');
   const jobs = value.jobs.map((entry) => {
     const job = parseJob(entry, what);
     return { ...job, expired: job.expired ?? false };
@@ -158,7 +155,7 @@ export function parseJobList(value: unknown): JobList {
 
 export function parseMe(value: unknown): Me {
   const what = 'the account query';
-  if (!isObject(value) || !isObject(value.user)) throw shapeError(what, 'no `user` object');
+  if (!isPlainObject(value) || !isPlainObject(value.user)) throw shapeError(what, 'no `user` object');
   const user = value.user;
   const me: Me = {
     user: {
@@ -169,7 +166,7 @@ export function parseMe(value: unknown): Me {
     team: null,
     apiKey: null,
   };
-  if (isObject(value.team)) {
+  if (isPlainObject(value.team)) {
     const credits = optionalNumber(value.team.credits);
     if (credits === null) throw shapeError(what, 'the team has no credit balance');
     me.team = {
@@ -180,7 +177,7 @@ export function parseMe(value: unknown): Me {
       customerId: optionalString(value.team.customerId),
     };
   }
-  if (isObject(value.apiKey)) {
+  if (isPlainObject(value.apiKey)) {
     me.apiKey = {
       id: optionalString(value.apiKey.id) ?? '',
       name: optionalString(value.apiKey.name) ?? '',
@@ -192,10 +189,10 @@ export function parseMe(value: unknown): Me {
 
 export function parseModelCatalog(value: unknown): ModelCatalog {
   const what = 'the model list';
-  if (!isObject(value) || !Array.isArray(value.models)) throw shapeError(what, 'no `models` array');
+  if (!isPlainObject(value) || !Array.isArray(value.models)) throw shapeError(what, 'no `models` array');
   const models: ModelCatalogEntry[] = [];
   for (const entry of value.models) {
-    if (!isObject(entry) || typeof entry.id !== 'string') throw shapeError(what, 'a model entry has no id');
+    if (!isPlainObject(entry) || typeof entry.id !== 'string') throw shapeError(what, 'a model entry has no id');
     const modality = entry.modality;
     if (modality !== 'image' && modality !== 'video' && modality !== 'music') {
       throw shapeError(what, `model ${shown(entry.id)} has an unknown modality`);

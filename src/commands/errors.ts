@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isApiframeError } from '../apiframe/errors';
 import { redactSecrets } from '../apiframe/redact';
 import { MissingApiKeyError } from '../apiKey';
+import { errorText } from '../shared/errorText';
 
 /** A user-facing description of a failure: one sentence, localized, redacted, and the actions that help. */
 export interface DescribedError {
@@ -72,6 +73,6 @@ export function describeError(error: unknown, secrets: readonly string[]): Descr
         return { text: redact(error.message), offerSetKey: false };
     }
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   return { text: redact(message), offerSetKey: false };
 }

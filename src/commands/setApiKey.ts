@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CoreServices } from '../core';
 import { describeError } from './errors';
+import { errorText } from '../shared/errorText';
 
 /**
  * `Apiframe: Set API Key` — a masked input box; the key is checked with `GET /v2/me` before it is stored
@@ -45,7 +46,7 @@ export async function setApiKey(services: CoreServices, args: readonly unknown[]
     void services.ui.message('info', services.redact(text), []);
     return true;
   } catch (error) {
-    services.logger.warn(`The API key was not stored: ${services.redact(error instanceof Error ? error.message : String(error))}`);
+    services.logger.warn(`The API key was not stored: ${services.redact(errorText(error))}`);
     void services.ui.message('error', describeKeyFailure(services, error, key), []);
     return false;
   } finally {

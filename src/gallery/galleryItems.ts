@@ -1,6 +1,7 @@
 import { ASPECT_RATIO_SIZES } from '../apiframe/types';
-import type { JobPhase, JobRecord } from '../jobs/types';
+import type { JobRecord } from '../jobs/types';
 import type { GalleryImage, GalleryItem } from '../webview/protocol';
+import { WAITING_PHASES } from '../shared/jobPhases';
 
 /** Alt text is the prompt on one line, bounded so screen readers are not handed a whole essay. */
 export const ALT_TEXT_MAX_LENGTH = 250;
@@ -14,8 +15,6 @@ export function altTextFromPrompt(prompt: string): string {
   return `${space > ALT_TEXT_MAX_LENGTH * 0.6 ? cut.slice(0, space) : cut}…`;
 }
 
-/** Phases whose card shows why the record waits for the user (the manager's `interruption` text). */
-const PHASES_WITH_REASON: ReadonlySet<JobPhase> = new Set<JobPhase>(['detached', 'needs-decision']);
 
 /**
  * Turns a job record into the card's view model. `imageSrc` maps the record's first cached image to a
@@ -42,7 +41,7 @@ export function toGalleryItem(record: JobRecord, imageSrc: (record: JobRecord, i
     ...(record.status !== undefined ? { status: record.status } : {}),
     progress: typeof record.progress === 'number' && Number.isFinite(record.progress) ? Math.max(0, Math.min(100, record.progress)) : null,
     ...(record.error ? { error: record.error } : {}),
-    ...(record.interruption && PHASES_WITH_REASON.has(record.phase) ? { interruption: record.interruption } : {}),
+    ...(record.interruption && WAITING_PHASES.has(record.phase) ? { interruption: record.interruption } : {}),
     // Only a record that waits for a decision has one that matters; a stale value must not offer Submit Anew.
     ...(record.phase === 'needs-decision' && record.decision ? { decision: record.decision } : {}),
     ...(image ? { image } : {}),

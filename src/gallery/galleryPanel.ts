@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { JobManager } from '../jobs/managerApi';
-import type { JobPhase, JobRecord, Logger } from '../jobs/types';
+import type { JobPhase, JobRecord } from '../jobs/types';
+import type { Logger } from '../shared/logger';
 import { buildGalleryHtml } from '../webview/galleryHtml';
 import {
   GALLERY_VIEW_TYPE,
@@ -12,6 +13,7 @@ import {
 } from '../webview/protocol';
 import { toGalleryItem } from './galleryItems';
 import { actionAllowed, decideGalleryMessage } from './galleryMessages';
+import { errorText } from '../shared/errorText';
 
 export { registerGallerySerializer } from './serializer';
 
@@ -251,7 +253,7 @@ export class GalleryPanel implements vscode.Disposable {
     Promise.resolve()
       .then(run)
       .catch((error: unknown) => {
-        this.deps.log.error(`Gallery: action "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.deps.log.error(`Gallery: action "${name}" failed: ${errorText(error)}`);
       });
   }
 
@@ -300,7 +302,7 @@ export class GalleryPanel implements vscode.Disposable {
     try {
       return await this.panel.webview.postMessage(message);
     } catch (error) {
-      this.deps.log.debug(`Gallery: could not post "${message.type}": ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.log.debug(`Gallery: could not post "${message.type}": ${errorText(error)}`);
       return false;
     }
   }

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ASPECT_RATIOS, DALLE_STYLES, JOB_STATUSES } from '../apiframe/types';
-import type { CachedImage, JobDecision, JobOrigin, JobPhase, JobRecord, Logger } from './types';
+import type { CachedImage, JobDecision, JobOrigin, JobRecord } from './types';
+import type { Logger } from '../shared/logger';
+import { errorText } from '../shared/errorText';
+import { isOneOf, isPlainObject } from '../shared/guards';
+import { JOB_PHASES } from '../shared/jobPhases';
 
 /**
  * The job journal: the user's image history and every unfinished job, persisted in the extension's storage
@@ -389,7 +393,7 @@ export function parseJournal(text: string): ParsedJournal {
   } catch (error) {
     return { kind: 'corrupt', reason: `not valid JSON: ${errorText(error)}` };
   }
-  if (!isObject(data)) return { kind: 'corrupt', reason: 'not a JSON object' };
+  if (!isPlainObject(data)) return { kind: 'corrupt', reason: 'not a JSON object' };
   if (data.version !== JOURNAL_VERSION) {
     return { kind: 'corrupt', reason: `unsupported version ${JSON.stringify(data.version)}` };
   }
@@ -407,13 +411,13 @@ export function parseJournal(text: string): ParsedJournal {
     }
   }
   const stamps = new Map<string, number>();
-  if (isObject(data.stamps)) {
+  if (isPlainObject(data.stamps)) {
     for (const [localId, stamp] of Object.entries(data.stamps)) {
       if (seen.has(localId) && typeof stamp === 'number' && Number.isFinite(stamp)) stamps.set(localId, stamp);
     }
   }
   const tombstones = new Map<string, number>();
-  if (isObject(data.removed)) {
+  if (isPlainObject(data.removed)) {
     for (const [localId, stamp] of Object.entries(data.removed)) {
       if (LOCAL_ID_PATTERN.test(localId) && typeof stamp === 'number' && Number.isFinite(stamp)) tombstones.set(localId, stamp);
     }
@@ -421,7 +425,6 @@ export function parseJournal(text: string): ParsedJournal {
   return { kind: 'ok', records, stamps, tombstones, durationModel: data.durationModel, droppedRecords };
 }
 
-const PHASES: readonly JobPhase[] = ['pending-submit', 'running', 'detached', 'downloading', 'done', 'failed', 'expired', 'needs-decision'];
 const DECISIONS: readonly JobDecision[] = ['unknown-submit', 'unreadable-result'];
 const MIMES: readonly CachedImage['mime'][] = ['image/png', 'image/jpeg', 'image/webp'];
 /** Local ids become folder names: only this shape is accepted, so a tampered journal cannot escape the cache. */
@@ -429,12 +432,12 @@ export const LOCAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 
 /** Returns a well-formed record or `undefined`; unknown extra fields are dropped. */
 export function parseRecord(value: unknown): JobRecord | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isPlainObject(value)) return undefined;
   const { localId, idempotencyKey, prompt, model, aspectRatio, style, createdAt, phase } = value;
   if (typeof localId !== 'string' || !LOCAL_ID_PATTERN.test(localId)) return undefined;
   if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > 255) return undefined;
   if (typeof prompt !== 'string' || model !== 'dall-e-3' || typeof createdAt !== 'string') return undefined;
-  if (!isOneOf(aspectRatio, ASPECT_RATIOS) || !isOneOf(style, DALLE_STYLES) || !isOneOf(phase, PHASES)) return undefined;
+  if (!isOneOf(aspectRatio, ASPECT_RATIOS) || !isOneOf(style, DALLE_STYLES) || !isOneOf(phase, JOB_PHASES)) return undefined;
   const origin = parseOrigin(value.origin);
   const record: JobRecord = {
     localId,
@@ -469,19 +472,19 @@ export function parseRecord(value: unknown): JobRecord | undefined {
 }
 
 function parseOrigin(value: unknown): JobOrigin | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isPlainObject(value)) return undefined;
   const origin: { documentUri?: string; targetFolderUri?: string; selection?: { start: number; end: number } } = {};
   if (typeof value.documentUri === 'string') origin.documentUri = value.documentUri;
   if (typeof value.targetFolderUri === 'string') origin.targetFolderUri = value.targetFolderUri;
   const selection = value.selection;
-  if (isObject(selection) && Number.isInteger(selection.start) && Number.isInteger(selection.end)) {
+  if (isPlainObject(selection) && Number.isInteger(selection.start) && Number.isInteger(selection.end)) {
     origin.selection = { start: Number(selection.start), end: Number(selection.end) };
   }
   return origin;
 }
 
 function parseCachedImage(value: unknown, localId: string): CachedImage | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isPlainObject(value)) return undefined;
   const { file, mime, bytes, width, height } = value;
   // Cached files always live in the record's own folder: `<localId>/<n>.<ext>`.
   if (typeof file !== 'string' || !new RegExp(`^${localId}/[0-9]{1,3}\\.(png|jpg|webp)$`).test(file)) return undefined;
@@ -496,18 +499,9 @@ function parseCachedImage(value: unknown, localId: string): CachedImage | undefi
   return image;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
-}
 
 export function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -11,13 +11,11 @@ import { JobStoppedError } from './managerApi';
 import type { CachedImage, JobDecision, JobPhase, JobRecord, JobStage } from './types';
 import { jobDurationMs, parseDurationModel, recordDuration } from './durationModel';
 import { abortableSleep, waitForJob } from './waitForJob';
+import { ACTIVE_PHASES, TERMINAL_PHASES } from '../shared/jobPhases';
+import { errorText } from '../shared/errorText';
 
 export { JobStoppedError } from './managerApi';
 
-/** Phases in which a record has work left that `start()` picks up without being asked. */
-const RESUMED_ON_START: ReadonlySet<JobPhase> = new Set<JobPhase>(['pending-submit', 'running', 'downloading']);
-/** Phases that end a record's life: only these are pruned by the history cap. */
-const TERMINAL_PHASES: ReadonlySet<JobPhase> = new Set<JobPhase>(['done', 'failed', 'expired']);
 /** Server refusals that prove the submit created nothing (so the record can be `failed` without losing a job). */
 const DEFINITIVE_SUBMIT_REFUSALS: ReadonlySet<ApiframeErrorCode> = new Set<ApiframeErrorCode>([
   'invalidInput',
@@ -125,7 +123,7 @@ class JobManagerImpl implements JobManager {
     await this.ensureLoaded();
     if (this.started || this.disposed) return;
     this.started = true;
-    const unfinished = this.journal.all().filter((r) => RESUMED_ON_START.has(r.phase));
+    const unfinished = this.journal.all().filter((r) => ACTIVE_PHASES.has(r.phase));
     if (unfinished.length === 0) return;
     this.options.log.info(`Resuming ${unfinished.length} unfinished image job(s).`);
     for (const record of unfinished) {
@@ -224,7 +222,7 @@ class JobManagerImpl implements JobManager {
     let count = 0;
     for (const localId of this.tasks.keys()) {
       const phase = this.journal.get(localId)?.phase;
-      if (phase && RESUMED_ON_START.has(phase)) count++;
+      if (phase && ACTIVE_PHASES.has(phase)) count++;
     }
     return count;
   }
@@ -883,7 +881,7 @@ function isTimeoutOfWait(error: unknown, record: JobRecord): boolean {
 
 /** The user-facing text of an error: complete, and never containing anything shaped like a key. */
 function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorText(error);
   return redactSecrets(text);
 }
 

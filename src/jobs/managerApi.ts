@@ -1,6 +1,7 @@
 import type { ApiframeClient } from '../apiframe/client';
 import type { AspectRatio, DalleStyle } from '../apiframe/types';
-import type { JobOrigin, JobRecord, JobStage, Logger } from './types';
+import type { JobOrigin, JobRecord, JobStage } from './types';
+import type { Logger } from '../shared/logger';
 
 /**
  * The job manager's surface (implemented in `manager.ts`, no `vscode` import): the one place that turns a

@@ -1,4 +1,5 @@
 import type { AspectRatio, DalleStyle, ImageModel, JobStatus } from '../apiframe/types';
+import type { JobPhase } from '../shared/jobPhases';
 
 /**
  * One entry of the user's image history, as the journal persists it and the gallery shows it.
@@ -71,38 +72,10 @@ export interface JobOrigin {
   readonly selection?: { readonly start: number; readonly end: number };
 }
 
-/**
- * Where a record stands locally:
- * - `pending-submit`: journaled, submit not (yet) answered — re-send with the same key;
- * - `running`: submitted, being followed (or followed again on resume);
- * - `detached`: the user stopped waiting; the job still runs on Apiframe; Resume follows it again;
- * - `downloading`: completed on the server, images not all cached yet;
- * - `done`: completed and every image cached;
- * - `failed`: FAILED / CANCELLED on the server, or refused before submit;
- * - `expired`: completed, but the result URLs expired before they could be cached;
- * - `needs-decision`: paid work may exist on Apiframe that the extension cannot settle on its own (see
- *   `JobRecord.decision`); never resubmitted or given up silently, and not resumed at start-up.
- */
-export type JobPhase =
-  | 'pending-submit'
-  | 'running'
-  | 'detached'
-  | 'downloading'
-  | 'done'
-  | 'failed'
-  | 'expired'
-  | 'needs-decision';
+export type { JobPhase } from '../shared/jobPhases';
 
 export type JobDecision = 'unknown-submit' | 'unreadable-result';
 
-/** The logging surface the pure modules need; `vscode.LogOutputChannel` satisfies it structurally. */
-export interface Logger {
-  trace(message: string): void;
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 /** The stages a user sees in the progress notification, in order. */
 export type JobStage =

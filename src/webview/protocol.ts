@@ -7,6 +7,10 @@
  * which accepts only the exact shapes below.
  */
 import type { JobDecision, JobPhase } from '../jobs/types';
+import { isPlainObject } from '../shared/guards';
+
+/** The page asks the same questions of a phase as the host: one definition, re-exported for the page. */
+export { ACTIVE_PHASES, WAITING_PHASES } from '../shared/jobPhases';
 
 export const GALLERY_VIEW_TYPE = 'apiframe.gallery';
 
@@ -124,11 +128,6 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && value.length === 36 && UUID_PATTERN.test(value);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /** True when the object has exactly these own keys (no missing, no extra ones). */
 function hasExactKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {

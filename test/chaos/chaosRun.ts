@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Journal } from '../../src/jobs/journal';
+import { ACTIVE_PHASES } from '../../src/shared/jobPhases';
 import { JobStoppedError, type JobManager, type JobManagerHooks } from '../../src/jobs/managerApi';
 import type { JobRecord, JobStage } from '../../src/jobs/types';
 import type { EmulatorProfile, Fault, JobOutcome } from '../emulator/index';
@@ -65,8 +66,8 @@ const RETENTION_MS = 10 * 60_000;
 const TIME_SCALE = 0.002;
 const CLIENT_TIMEOUT_MS = 400;
 const DAY_MS = 24 * 60 * 60_000;
-/** Phases in which a record still has work the user would resume. */
-const OPEN_PHASES: ReadonlySet<JobRecord['phase']> = new Set(['pending-submit', 'running', 'downloading', 'detached']);
+/** Phases in which a record still has work the user would resume (a record waiting for a decision has its reason). */
+const OPEN_PHASES: ReadonlySet<JobRecord['phase']> = new Set([...ACTIVE_PHASES, 'detached']);
 
 function seededUuid(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));

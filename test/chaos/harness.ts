@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { createApiframeClient, type ApiframeClient, type ApiframeClientOptions } from '../../src/apiframe/client';
 import { createJobManager } from '../../src/jobs/manager';
 import type { JobManager, JobManagerOptions } from '../../src/jobs/managerApi';
-import type { Logger } from '../../src/jobs/types';
+import type { Logger } from '../../src/shared/logger';
 import { abortableSleep } from '../../src/jobs/waitForJob';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index';
 

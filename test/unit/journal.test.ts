@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JOURNAL_FILE, Journal, JournalClosedError, parseRecord } from '../../src/jobs/journal';
-import type { JobRecord, Logger } from '../../src/jobs/types';
+import type { JobRecord } from '../../src/jobs/types';
+import type { Logger } from '../../src/shared/logger';
 
 /** A logger that remembers its lines, so tests can assert the "clear log line" promises. */
 export function recordingLogger(): Logger & { lines: string[] } {
