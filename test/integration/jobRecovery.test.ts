@@ -159,10 +159,18 @@ describe('core flow: every server error shows its message', () => {
     assert.match(error.text, /^Image generation failed: .*cancelled/i);
   });
 
-  it('a result that is not an image: refused with a reason, nothing cached', async () => {
+  it('a result that is not an image: refused with a reason, nothing cached, the paid job kept resumable', async () => {
     harness.emulator.faults.nextJob({ kind: 'image', body: 'notImage' });
-    const error = await failureOf('An orange bicycle');
-    assert.match(error.text, /could not be saved/);
+    const messages = messagesFrom(harness.core);
+    const [record] = await runGenerate('apiframe.generateFromSelection', { prompt: 'An orange bicycle' });
+    assert.ok(record);
+    assert.equal(record.phase, 'detached');
+    assert.equal(record.files, undefined);
+    const info = messages.last('info');
+    assert.ok(info, 'a message saying why');
+    assert.match(info.text, /could not be saved/);
+    assert.match(info.text, /image host 127\.0\.0\.1/);
+    assert.ok(info.actions.includes('Resume'));
   });
 
   it('a prompt with no visible text (zero-width and bidi marks only): refused before anything is sent', async () => {
