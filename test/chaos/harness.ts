@@ -10,7 +10,7 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/
 
 /**
  * The real job manager on real storage (a temp folder) against the emulator over real HTTP — shared by the
- * manager's unit tests and the chaos run. Only waiting is compressed: the emulator's jobs run `timeScale`
+ * manager's tests (test/http/) and the chaos run. Only waiting is compressed: the emulator's jobs run `timeScale`
  * times faster, and the manager's poll sleeps are scaled by the same factor.
  */
 

@@ -3,7 +3,7 @@
  * `dist/webview/gallery.js`, `media/gallery.css` and the codicons under the page's real CSP (built by
  * `buildGalleryHtml`), plus a fake `acquireVsCodeApi` (fakeVscodeApi.js) that answers `ready` with synthetic
  * items and records what the page posts. Images are small PNG files served over HTTP (the CSP allows no
- * `data:` URIs). Used by test/unit/galleryPage.test.ts and the gallery benchmark.
+ * `data:` URIs). Used by test/browser/galleryPage.test.ts and the gallery benchmark.
  *
  * The synthetic data is a script of its own (/harness/data/<page>.js), not a block inside the HTML: a
  * 1,000-item block made the page ~470 KB, and the parser reached the page's script tags (and fetched them)

@@ -1,6 +1,6 @@
 /**
  * The hostile-input suite (issue 5): tables of cases in `test/hostile/cases/*.ts`, each module exporting
- * `cases: HostileCase[]`. The runner (`test/unit/hostile.test.ts`) finds every compiled table by itself, runs
+ * `cases: HostileCase[]`. The runner (`test/http/hostile.test.ts`) finds every compiled table by itself, runs
  * each case as one test and prints `hostile: cases=<n> failures=<f>`; add a table by adding a file here.
  */
 export type HostileArea = 'prompt' | 'workspace' | 'server' | 'webview';

@@ -12,7 +12,7 @@ function coreBundleLoaded(): boolean {
   return path.join(ourExtension().extensionPath, 'dist', 'core.js') in require.cache;
 }
 
-// Runs first (files are sorted): nothing has touched the extension yet in this window.
+// Runs first (index.ts pins it there): nothing has touched the extension yet in this window.
 describe('activation', () => {
   it('registers everything without loading the core bundle, which loads on first use', async () => {
     assert.equal(coreBundleLoaded(), false, 'dist/core.js was loaded before the extension was even used');

@@ -1,4 +1,4 @@
-// What the key-leak scan (zz-leakScan.test.ts) needs to know about the whole integration run: every API key
+// What the key-leak scan (leakScan.test.ts) needs to know about the whole integration run: every API key
 // the suite handed to the extension (the canary first), every emulator it started, and every text the
 // extension showed or posted to a webview, recorded as it happened. The test files share this module (mocha
 // loads them into one extension host), so whatever an earlier file registers, the scan at the end sees.

@@ -1,6 +1,6 @@
 // The search half of the key-leak scan: the byte patterns a key can take once it is written somewhere, and a
 // search that reports where a pattern was found without ever printing the key. No `vscode` import: the
-// places are gathered by zz-leakScan.test.ts, and the unit tests (test/unit/leakScanner.test.ts) run it in
+// places are gathered by leakScan.test.ts, and the unit tests (test/unit/leakScanner.test.ts) run it in
 // plain Node.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-// The API key never leaks. Runs LAST (index.ts sorts the files; `zz-` comes after every other name), when the
+// The API key never leaks. Runs LAST (index.ts pins it there, whatever the order of the other files), when the
 // whole suite has run with the canary key (leakRegistry.ts, a key that does not look like an Apiframe key):
 // it reads everything the extension wrote or showed and looks for the canary and every other key the suite
 // used, in several encodings. Before that it plants the canary in places it reads and must find it there, so a

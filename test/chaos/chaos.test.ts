@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { runChaos } from '../chaos/chaosRun';
+import { runChaos } from './chaosRun';
 import { EMULATOR_PROFILES } from '../emulator/index';
 
-/** The chaos run of `npm run test:chaos` at a size that fits the unit suite, once per emulator profile. */
+/** The chaos run of `npm run test:chaos` at a size that fits `npm test` (the chaos suite of test/run-all.mjs), once per emulator profile. */
 describe('chaos run (small, every emulator profile)', function () {
   this.timeout(120_000);
 
