@@ -1,56 +1,38 @@
+/**
+ * The job manager: the orchestrator that turns a prompt into cached images and never loses what the user paid
+ * for (the contract is in `managerApi.ts`). It owns the journal and the per-record tasks, and moves each record
+ * through its phases — submit, wait, download — with the rules of the modules it composes:
+ * `reconcile.ts` (did an earlier submit create the job?), `stepRetry.ts` (another attempt or not),
+ * `resultDownload.ts` (images into the cache, links refreshed), `settlement.ts` (where an error leaves the
+ * record) and `stepFailures.ts` (what a failure proves). No `vscode` import.
+ */
 import { randomUUID } from 'node:crypto';
 import type { ApiframeClient } from '../apiframe/client';
-import { ApiframeError, type ApiframeErrorCode } from '../apiframe/errors';
-import { redactSecrets } from '../apiframe/redact';
+import { ApiframeError } from '../apiframe/errors';
 import { imageUrlsOf } from '../apiframe/shapes';
 import type { Job } from '../apiframe/types';
-import { ImageCache, ImageRefusedError } from './imageCache';
+import { ImageCache } from './imageCache';
 import { Journal, JournalClosedError } from './journal';
 import type { FollowOptions, GenerateInput, JobManager, JobManagerOptions, Unsubscribe } from './managerApi';
 import { JobStoppedError } from './managerApi';
-import type { CachedImage, JobDecision, JobPhase, JobRecord, JobStage } from './types';
+import type { JobRecord, JobStage } from './types';
 import { jobDurationMs, parseDurationModel, recordDuration } from './durationModel';
 import { abortableSleep, waitForJob } from './waitForJob';
 import { ACTIVE_PHASES, TERMINAL_PHASES } from '../shared/jobPhases';
-import { errorText } from '../shared/errorText';
+import { describeError, describeRecord, describeShape, serverReason } from './jobTexts';
+import { activePhaseOf, freezeRecord, stageOfStatus, submittedAtOf } from './records';
+import { reconcileWithJobList, type ReconcileResult } from './reconcile';
+import { downloadResults, refreshLinks, type ResultDownloadContext } from './resultDownload';
+import { settlementAfter } from './settlement';
+import { isDefinitiveRefusal, isKeyProblem, NeedsDecisionError } from './stepFailures';
+import { MANAGER_STEP_RETRY_DEFAULTS, retryStep, type Step } from './stepRetry';
 
 export { JobStoppedError } from './managerApi';
-
-/** Server refusals that prove the submit created nothing (so the record can be `failed` without losing a job). */
-const DEFINITIVE_SUBMIT_REFUSALS: ReadonlySet<ApiframeErrorCode> = new Set<ApiframeErrorCode>([
-  'invalidInput',
-  'invalidBaseUrl',
-  'validation',
-  'unauthorized',
-  'forbidden',
-  'insufficientCredits',
-  'conflict',
-]);
-/**
- * Download failures another attempt right now cannot fix: not retried. The job was charged, so the record
- * is never failed for them: it stays resumable with the reason, and Resume asks the job for fresh links first.
- */
-const PERMANENT_DOWNLOAD_FAILURES: ReadonlySet<ApiframeErrorCode> = new Set<ApiframeErrorCode>([
-  'unsafeUrl',
-  'tooLarge',
-]);
 
 /** Apiframe remembers an idempotency key for 24 hours; after that a replay creates (and charges) a new job. */
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** A record this close to the end of the window is reconciled before a resubmit, not replayed. */
 const IDEMPOTENCY_SAFETY_MARGIN_MS = 60 * 60 * 1000;
-/**
- * How far before the record's local creation time the job list is searched: the server's clock (which
- * stamps `createdAt`) may differ from this machine's.
- */
-const RECONCILE_CLOCK_SLACK_MS = 2 * 60 * 60 * 1000;
-/** Job-list pages read at most while reconciling (100 jobs each). */
-const RECONCILE_MAX_PAGES = 20;
-/** Listed jobs without `input` that are fetched one by one to see theirs, at most. */
-const RECONCILE_MAX_LOOKUPS = 10;
-const DEFAULT_STEP_ATTEMPTS = 4;
-const DEFAULT_RETRY_BASE_MS = 1000;
-const DEFAULT_RETRY_MAX_MS = 15_000;
 
 interface Task {
   readonly localId: string;
@@ -61,23 +43,6 @@ interface Task {
   lookAgain: boolean;
   /** Ask the job for its current result links before downloading (resuming a download that failed). */
   refreshLinks: boolean;
-}
-
-/** Why a step ended with "the results expired before they could be cached". */
-class ResultsExpiredError extends Error {
-  override readonly name = 'ResultsExpiredError';
-}
-
-/** Paid work may exist that the manager cannot settle on its own: the record waits for the user. */
-class NeedsDecisionError extends Error {
-  override readonly name = 'NeedsDecisionError';
-  constructor(
-    readonly decision: JobDecision,
-    message: string,
-    readonly keyProblem = false,
-  ) {
-    super(message);
-  }
 }
 
 export function createJobManager(options: JobManagerOptions): JobManager {
@@ -128,7 +93,7 @@ class JobManagerImpl implements JobManager {
     this.options.log.info(`Resuming ${unfinished.length} unfinished image job(s).`);
     for (const record of unfinished) {
       this.follow(record.localId, {}).catch((error: unknown) => {
-        if (!(error instanceof JobStoppedError)) this.options.log.error(`Resuming job ${record.localId}: ${describe(error)}`);
+        if (!(error instanceof JobStoppedError)) this.options.log.error(`Resuming job ${record.localId}: ${describeError(error)}`);
       });
     }
   }
@@ -157,7 +122,7 @@ class JobManagerImpl implements JobManager {
     } catch (error) {
       this.assertNotDisposed();
       return this.store(
-        freeze({ ...record, phase: 'failed', error: `The job was not sent: ${describe(error)}` }),
+        freezeRecord({ ...record, phase: 'failed', error: `The job was not sent: ${describeError(error)}` }),
       );
     }
     return this.follow(localId, followOptions);
@@ -183,7 +148,7 @@ class JobManagerImpl implements JobManager {
     if (record.phase !== 'needs-decision' || record.decision !== 'unknown-submit' || this.tasks.has(localId)) {
       return this.follow(localId, followOptions);
     }
-    this.store(freeze({ ...record, phase: 'pending-submit', decision: undefined, interruption: undefined, reconciled: true }));
+    this.store(freezeRecord({ ...record, phase: 'pending-submit', decision: undefined, interruption: undefined, reconciled: true }));
     await this.journal.save();
     this.options.log.info(`Job ${localId}: submitted anew at the user's request.`);
     return this.follow(localId, followOptions);
@@ -249,7 +214,7 @@ class JobManagerImpl implements JobManager {
     } catch {
       // Loading failed: there is nothing to flush.
     }
-    await this.journal.close().catch((error: unknown) => this.options.log.error(describe(error)));
+    await this.journal.close().catch((error: unknown) => this.options.log.error(describeError(error)));
     this.listeners.clear();
   }
 
@@ -372,7 +337,7 @@ class JobManagerImpl implements JobManager {
       // A refusal after a submit whose answer was lost proves nothing: that submit may have created the job
       // (a server may check credits or the body before it looks up the key, and answer a replay with 402).
       if (!isDefinitiveRefusal(error) || !unanswered || signal.aborted) throw error;
-      this.options.log.info(`Job ${describeRecord(record)}: a resubmit was refused (${describe(error)}); looking for the job it may already have created.`);
+      this.options.log.info(`Job ${describeRecord(record)}: a resubmit was refused (${describeError(error)}); looking for the job it may already have created.`);
       if ((await this.reconcile(task)) === 'adopted') return;
       throw error;
     }
@@ -402,62 +367,18 @@ class JobManagerImpl implements JobManager {
     signal.throwIfAborted();
     const record = this.current(task);
     const client = await this.client(task);
-    const since = submittedAtOf(record, this.now()) - RECONCILE_CLOCK_SLACK_MS;
-    const owned = new Set(this.journal.all().flatMap((r) => (r.jobId && r.localId !== record.localId ? [r.jobId] : [])));
-    const matches: Job[] = [];
-    const unreadable: Job[] = [];
-    let cursor: string | undefined;
-    let complete = false;
-    try {
-      for (let page = 0; page < RECONCILE_MAX_PAGES && !complete; page++) {
-        const list = await client.listJobs({ model: record.model, limit: 100, ...(cursor ? { cursor } : {}) }, { signal });
-        for (const job of list.jobs) {
-          const created = Date.parse(job.createdAt);
-          if (Number.isFinite(created) && created < since) {
-            complete = true;
-            break;
-          }
-          if (owned.has(job.id) || job.model !== record.model) continue;
-          const match = inputMatches(job.input, record);
-          if (match === 'yes') matches.push(job);
-          else if (match === 'unknown') unreadable.push(job);
-        }
-        if (!list.hasMore || !list.nextCursor) complete = true;
-        cursor = list.nextCursor ?? undefined;
-      }
-      if (matches.length === 0 && unreadable.length > 0 && unreadable.length <= RECONCILE_MAX_LOOKUPS) {
-        for (const listed of unreadable.splice(0)) {
-          const job = await client.getJob(listed.id, { signal });
-          const match = inputMatches(job.input, record);
-          if (match === 'yes') matches.push(job);
-          else if (match === 'unknown') unreadable.push(job);
-        }
-      }
-    } catch (error) {
-      signal.throwIfAborted();
-      const keyProblem = error instanceof ApiframeError && (error.code === 'unauthorized' || error.code === 'forbidden');
-      throw new NeedsDecisionError(
-        'unknown-submit',
-        `${UNKNOWN_SUBMIT}: Apiframe's job list could not be read (${describe(error).replace(/[.\s]+$/, '')}).`,
-        keyProblem,
-      );
+    const ownedElsewhere = new Set(this.journal.all().flatMap((r) => (r.jobId && r.localId !== record.localId ? [r.jobId] : [])));
+    const found = await reconcileWithJobList(client, record, ownedElsewhere, signal, { now: this.now() });
+    if (found.kind === 'unknown') {
+      const keyProblem = found.reason === 'list-unreadable' && isKeyProblem(found.error);
+      throw new NeedsDecisionError('unknown-submit', unknownSubmitText(found), keyProblem);
     }
-    signal.throwIfAborted();
-    if (matches.length > 0) {
-      // Oldest first: with two records of one prompt, each adopts its own job in creation order.
-      const job = matches.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))[0];
+    if (found.kind === 'adopt') {
+      const { job } = found;
       this.update(task, { jobId: job.id, status: job.status, progress: job.progress, phase: 'running', reconciled: undefined });
       await this.journal.save();
       this.options.log.info(`Job ${describeRecord(record)}: found on Apiframe as job ${job.id} (created by an earlier submit); following it instead of submitting again.`);
       return 'adopted';
-    }
-    if (!complete || unreadable.length > 0) {
-      throw new NeedsDecisionError(
-        'unknown-submit',
-        !complete
-          ? `${UNKNOWN_SUBMIT}: Apiframe's job list was too long to check completely.`
-          : `${UNKNOWN_SUBMIT}: Apiframe's job list does not show what some recent jobs were asked.`,
-      );
     }
     this.update(task, { reconciled: true });
     await this.journal.save();
@@ -530,7 +451,7 @@ class JobManagerImpl implements JobManager {
     } else if (job.status === 'FAILED' || job.status === 'CANCELLED') {
       const fallback =
         job.status === 'FAILED' ? 'Apiframe reported the job as failed without giving a reason.' : 'The job was cancelled on Apiframe.';
-      this.update(task, { ...base, phase: 'failed', error: clean(job.error) ?? fallback });
+      this.update(task, { ...base, phase: 'failed', error: serverReason(job.error) ?? fallback });
     } else {
       throw new ApiframeError('badResponse', `Waiting for the job ended while it was still ${job.status}.`, { retryable: true });
     }
@@ -538,27 +459,14 @@ class JobManagerImpl implements JobManager {
   }
 
   private async download(task: Task): Promise<void> {
+    const steps = this.resultDownload(task);
     if (task.refreshLinks) {
       task.refreshLinks = false;
-      await this.refreshLinks(task);
+      await refreshLinks(steps);
     }
     const record = this.current(task);
-    const urls = record.remoteUrls ?? [];
     this.stage(task, { stage: 'downloading' });
-    const received = urls.map(() => 0);
-    const results = await Promise.allSettled(
-      urls.map((_, index) =>
-        this.withRetries(task, 'download', () =>
-          this.downloadOne(task, index, (bytes) => {
-            received[index] = bytes;
-            this.stage(task, { stage: 'downloading', received: received.reduce((a, b) => a + b, 0) });
-          }),
-        ),
-      ),
-    );
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
-    const files = results.map((r) => (r as PromiseFulfilledResult<CachedImage>).value);
+    const files = await downloadResults(steps);
     this.update(task, { files, phase: 'done', error: undefined });
     await this.journal.save();
     this.stage(task, { stage: 'done' });
@@ -566,71 +474,33 @@ class JobManagerImpl implements JobManager {
     this.schedulePrune();
   }
 
-  private async downloadOne(task: Task, index: number, onBytes: (received: number) => void): Promise<CachedImage> {
-    const signal = task.controller.signal;
-    const record = this.current(task);
-    const url = record.remoteUrls?.[index];
-    if (url === undefined) throw new ResultsExpiredError(EXPIRED_TEXT);
-    const client = await this.client(task);
-    let image;
-    try {
-      image = await client.downloadImage(url, { signal, maxBytes: this.options.maxImageBytes });
-    } catch (error) {
-      if (error instanceof ApiframeError && error.code === 'imageUnavailable') await this.refreshResult(task, client);
-      throw error;
-    }
+  /** The download step's view of the task: its record, client, retries and progress, nothing more. */
+  private resultDownload(task: Task): ResultDownloadContext {
     const hooks = this.options.hooks;
-    const body = hooks?.downloadStarted ? announceFirstChunk(image.body, () => hooks.downloadStarted?.(record, index)) : image.body;
-    return this.cache.store(record.localId, index + 1, body, { maxBytes: this.options.maxImageBytes, signal, onBytes, source: hostOf(url) });
+    return {
+      signal: task.controller.signal,
+      cache: this.cache,
+      maxImageBytes: this.options.maxImageBytes,
+      client: () => this.client(task),
+      current: () => this.current(task),
+      takeLinks: (urls) => void this.update(task, { remoteUrls: urls }),
+      retry: (run) => this.withRetries(task, 'download', run),
+      onReceived: (received) => this.stage(task, { stage: 'downloading', received }),
+      ...(hooks?.downloadStarted ? { downloadStarted: (record, index) => hooks.downloadStarted?.(record, index) } : {}),
+    };
   }
 
-  /** Takes the job's current result links when they changed (whether they still work is for the download to see). */
-  private async refreshLinks(task: Task): Promise<void> {
-    const record = this.current(task);
-    if (!record.jobId) return;
-    const client = await this.client(task);
-    const job = await this.withRetries(task, 'download', () => client.getJob(record.jobId ?? '', { signal: task.controller.signal }));
-    const urls = imageUrlsOf(job.result);
-    if (urls.length > 0 && urls.join('\n') !== (record.remoteUrls ?? []).join('\n')) this.update(task, { remoteUrls: urls });
-  }
-
-  /**
-   * The image host refused a result link (401/403/404/410): the job is asked for fresh links once. Only a
-   * job that says its results expired (or has none left) is `expired`; new links are tried by the next attempt.
-   */
-  private async refreshResult(task: Task, client: ApiframeClient): Promise<void> {
-    const record = this.current(task);
-    if (!record.jobId) return;
-    const job = await client.getJob(record.jobId, { signal: task.controller.signal });
-    const urls = imageUrlsOf(job.result);
-    const changed = urls.length > 0 && urls.join('\n') !== (record.remoteUrls ?? []).join('\n');
-    if (changed) {
-      this.update(task, { remoteUrls: urls });
-      return;
-    }
-    if (job.expired === true || urls.length === 0) throw new ResultsExpiredError(EXPIRED_TEXT);
-  }
-
-  /**
-   * Runs a step again after failures another attempt can fix (the client has already retried each request
-   * by its own policy; this covers outages longer than that, malformed answers to a keyed submit, and
-   * downloads cut short). Waits are cancelled by the task's signal.
-   */
-  private async withRetries<T>(task: Task, step: 'submit' | 'wait' | 'download', run: () => Promise<T>): Promise<T> {
-    const attempts = this.options.stepAttempts ?? DEFAULT_STEP_ATTEMPTS;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (error) {
-        const signal = task.controller.signal;
-        signal.throwIfAborted();
-        if (attempt >= attempts || !isWorthRetrying(error, step)) throw error;
-        const base = this.options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_MS;
-        const delay = Math.min(DEFAULT_RETRY_MAX_MS, base * 2 ** (attempt - 1));
-        this.options.log.debug(`Job ${task.localId}: ${step} failed (${describe(error)}); attempt ${attempt + 1} in ${delay} ms.`);
-        await (this.options.sleep ?? abortableSleep)(delay, signal);
-      }
-    }
+  /** Runs a step under the step retries (see `stepRetry.ts`); waits are cancelled by the task's signal. */
+  private withRetries<T>(task: Task, step: Step, run: () => Promise<T>): Promise<T> {
+    return retryStep(run, {
+      step,
+      attempts: this.options.stepAttempts ?? MANAGER_STEP_RETRY_DEFAULTS.stepAttempts,
+      baseDelayMs: this.options.retryBaseDelayMs ?? MANAGER_STEP_RETRY_DEFAULTS.retryBaseDelayMs,
+      signal: task.controller.signal,
+      sleep: this.options.sleep ?? abortableSleep,
+      onRetry: (error, nextAttempt, delay) =>
+        this.options.log.debug(`Job ${task.localId}: ${step} failed (${describeError(error)}); attempt ${nextAttempt} in ${delay} ms.`),
+    });
   }
 
   /** Turns the error that ended a task into the record's final state (or rethrows a stop). */
@@ -646,32 +516,9 @@ class JobManagerImpl implements JobManager {
     if (error instanceof JournalClosedError) throw new JobStoppedError('disposed');
     const record = this.journal.get(task.localId);
     if (!record) throw new JobStoppedError('deleted');
-    const text = describe(error);
-    if (error instanceof ResultsExpiredError) return this.settle(task, { phase: 'expired', error: text });
-    if (error instanceof NeedsDecisionError) {
-      this.options.log.warn(`Job ${describeRecord(record)} needs the user's decision: ${text}`);
-      return this.settle(task, {
-        phase: 'needs-decision',
-        decision: error.decision,
-        interruption: text,
-        ...(error.keyProblem ? { keyProblem: true } : {}),
-      });
-    }
-    // `submit` turns every refusal that could hide a created job into a reconciliation: what arrives here is final.
-    if (record.phase === 'pending-submit' && isDefinitiveRefusal(error)) {
-      const keyProblem = error.code === 'unauthorized' || error.code === 'forbidden';
-      return this.settle(task, { phase: 'failed', error: text, ...(keyProblem ? { keyProblem } : {}) });
-    }
-    if (record.phase === 'downloading' && isPermanentDownloadFailure(error)) {
-      this.options.log.warn(`Job ${describeRecord(record)}: the image could not be saved: ${text}`);
-      return this.settle(task, { phase: 'detached', interruption: `The image could not be saved: ${text}` });
-    }
-    if (isTimeoutOfWait(error, record)) {
-      this.options.log.info(`Job ${record.localId}: stopped waiting after the wait limit; it can be resumed.`);
-    } else {
-      this.options.log.warn(`Job ${record.localId} interrupted in phase ${record.phase}: ${text}`);
-    }
-    return this.settle(task, { phase: 'detached', interruption: text });
+    const { patch, log } = settlementAfter(error, record);
+    if (log) this.options.log[log.level](log.message);
+    return this.settle(task, patch);
   }
 
   private async settle(task: Task, patch: Partial<JobRecord>): Promise<JobRecord> {
@@ -695,7 +542,7 @@ class JobManagerImpl implements JobManager {
     const signal = task.controller.signal;
     // After a stop, nothing may change the journal any more (a successor manager may own it).
     if (signal.aborted && !(ignoreAbort && signal.reason === 'detach')) signal.throwIfAborted();
-    const record = freeze({ ...this.current(task), ...patch });
+    const record = freezeRecord({ ...this.current(task), ...patch });
     return this.store(record);
   }
 
@@ -711,7 +558,7 @@ class JobManagerImpl implements JobManager {
       try {
         listener(localId, record);
       } catch (error) {
-        this.options.log.error(`A job change listener failed: ${describe(error)}`);
+        this.options.log.error(`A job change listener failed: ${describeError(error)}`);
       }
     }
   }
@@ -721,7 +568,7 @@ class JobManagerImpl implements JobManager {
       try {
         listener(stage);
       } catch (error) {
-        this.options.log.error(`A progress listener failed: ${describe(error)}`);
+        this.options.log.error(`A progress listener failed: ${describeError(error)}`);
       }
     }
   }
@@ -746,7 +593,7 @@ class JobManagerImpl implements JobManager {
 
   private async load(): Promise<void> {
     const contents = await this.journal.load();
-    for (const record of contents.records) this.journal.put(freeze(record));
+    for (const record of contents.records) this.journal.put(freezeRecord(record));
     await this.cache.removePartialDownloads();
     // Folders no record owns (a crash between deleting a record and its files) are removed.
     const owned = new Set(contents.records.map((r) => r.localId));
@@ -757,7 +604,7 @@ class JobManagerImpl implements JobManager {
   private schedulePrune(): void {
     if (this.disposed) return;
     this.pruning = this.pruning.then(() => this.prune()).catch((error: unknown) => {
-      this.options.log.error(`Pruning the image history failed: ${describe(error)}`);
+      this.options.log.error(`Pruning the image history failed: ${describeError(error)}`);
     });
   }
 
@@ -786,122 +633,16 @@ class JobManagerImpl implements JobManager {
   }
 }
 
-const EXPIRED_TEXT = 'The result links expired before the images could be saved.';
 const UNKNOWN_SUBMIT = 'It is not known whether an earlier submit already created (and charged) this job';
 
-function freeze(record: JobRecord): JobRecord {
-  // Undefined fields are dropped so that the journal and the listeners see the same shape.
-  for (const key of Object.keys(record) as (keyof JobRecord)[]) if (record[key] === undefined) delete record[key];
-  return Object.freeze(record);
-}
-
-function submittedAtOf(record: JobRecord, fallback: number): number {
-  const created = Date.parse(record.createdAt);
-  return Number.isFinite(created) && created <= fallback ? created : fallback;
-}
-
-function activePhaseOf(record: JobRecord): JobPhase {
-  if (!record.jobId) return 'pending-submit';
-  if (record.status === 'COMPLETED' && record.remoteUrls && record.remoteUrls.length > 0) return 'downloading';
-  return 'running';
-}
-
-function stageOfStatus(record: JobRecord): JobStage {
-  return record.status === 'PROCESSING' ? { stage: 'generating', progress: record.progress ?? null } : { stage: 'queued' };
-}
-
-function isWorthRetrying(error: unknown, step: 'submit' | 'wait' | 'download'): boolean {
-  if (error instanceof ResultsExpiredError) return false;
-  // Not an image at all can be a proxy's or CDN's passing error page: worth another attempt.
-  if (error instanceof ImageRefusedError) return error.reason === 'incomplete' || error.reason === 'empty' || error.reason === 'notImage';
-  if (!(error instanceof ApiframeError)) return false;
-  // waitForJob already rides out transient failures until its deadline; its `timeout` means "stop waiting".
-  if (step === 'wait') return error.code === 'badResponse';
-  if (error.retryable) return true;
-  // A keyed submit is safe to repeat whatever went wrong, unless the server refused it outright.
-  if (step === 'submit') return !DEFINITIVE_SUBMIT_REFUSALS.has(error.code) && error.code !== 'aborted';
-  return error.code === 'badResponse' || error.code === 'imageUnavailable';
-}
-
-/** A refusal of the submit itself (not a lost answer): for a first attempt it proves nothing was created. */
-function isDefinitiveRefusal(error: unknown): error is ApiframeError {
-  return error instanceof ApiframeError && DEFINITIVE_SUBMIT_REFUSALS.has(error.code);
-}
-
-/**
- * Whether a listed job's `input` is this record's request: same prompt (as sent: trimmed) and parameters,
- * with the API's documented defaults for absent ones. `unknown` when the server did not include the input.
- */
-function inputMatches(input: Record<string, unknown> | null | undefined, record: JobRecord): 'yes' | 'no' | 'unknown' {
-  if (input === null || input === undefined || typeof input !== 'object') return 'unknown';
-  if (typeof input.prompt !== 'string') return 'unknown';
-  if (input.prompt.trim() !== record.prompt.trim()) return 'no';
-  if (input.model !== undefined && input.model !== record.model) return 'no';
-  const params = input.dalleParams;
-  const fields: Record<string, unknown> = typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
-  const aspectRatio = fields.aspect_ratio ?? '1:1';
-  const style = fields.style ?? 'vivid';
-  return aspectRatio === record.aspectRatio && style === record.style ? 'yes' : 'no';
-}
-
-/** Names a record in the log by its prompt (short) and local id, so a person can tell jobs apart. */
-function describeRecord(record: JobRecord): string {
-  const prompt = record.prompt.trim().replace(/\s+/g, ' ');
-  const short = prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt;
-  return `"${redactSecrets(short)}" (${record.localId})`;
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return redactSecrets(new URL(url).host);
-  } catch {
-    return undefined;
+/** Why a record waits for the user after the job list could not settle whether its job exists. */
+function unknownSubmitText(found: Extract<ReconcileResult, { kind: 'unknown' }>): string {
+  switch (found.reason) {
+    case 'list-unreadable':
+      return `${UNKNOWN_SUBMIT}: Apiframe's job list could not be read (${describeError(found.error).replace(/[.\s]+$/, '')}).`;
+    case 'list-too-long':
+      return `${UNKNOWN_SUBMIT}: Apiframe's job list was too long to check completely.`;
+    case 'inputs-unreadable':
+      return `${UNKNOWN_SUBMIT}: Apiframe's job list does not show what some recent jobs were asked.`;
   }
 }
-
-/** A result we could not read, for the log: its JSON, bounded and redacted. */
-function describeShape(result: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(result) ?? String(result);
-  } catch {
-    text = Object.prototype.toString.call(result);
-  }
-  return redactSecrets(text.length > 500 ? `${text.slice(0, 497)}...` : text);
-}
-
-function isPermanentDownloadFailure(error: unknown): boolean {
-  if (error instanceof ImageRefusedError) return error.reason === 'notImage' || error.reason === 'tooLarge';
-  return error instanceof ApiframeError && PERMANENT_DOWNLOAD_FAILURES.has(error.code);
-}
-
-function isTimeoutOfWait(error: unknown, record: JobRecord): boolean {
-  return record.phase === 'running' && error instanceof ApiframeError && error.code === 'timeout';
-}
-
-/** The user-facing text of an error: complete, and never containing anything shaped like a key. */
-function describe(error: unknown): string {
-  const text = errorText(error);
-  return redactSecrets(text);
-}
-
-function clean(text: string | null | undefined): string | undefined {
-  const trimmed = text?.trim();
-  return trimmed ? redactSecrets(trimmed.slice(0, 1000)) : undefined;
-}
-
-/** Passes the stream through, awaiting `onFirst` once the first bytes have arrived (a test hook point). */
-async function* announceFirstChunk(
-  body: AsyncIterable<Uint8Array>,
-  onFirst: () => void | Promise<void>,
-): AsyncIterable<Uint8Array> {
-  let first = true;
-  for await (const chunk of body) {
-    yield chunk;
-    if (first) {
-      first = false;
-      await onFirst();
-    }
-  }
-}
-

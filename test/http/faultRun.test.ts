@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'mocha';
-import type { ApiframeClient } from '../../src/apiframe/client';
+import { CLIENT_RETRY_DEFAULTS, type ApiframeClient } from '../../src/apiframe/client';
 import { ApiframeError, type ApiframeErrorCode } from '../../src/apiframe/errors';
 import type { JobAccepted } from '../../src/apiframe/types';
+import { DEFINITIVE_SUBMIT_REFUSALS } from '../../src/jobs/stepFailures';
+import { MANAGER_STEP_RETRY_DEFAULTS } from '../../src/jobs/stepRetry';
 import type { EmulatorProfile } from '../emulator/index';
 import { emulatorWithClient } from './clientHelpers';
 
@@ -20,20 +22,10 @@ const CONCURRENCY = 25;
 const TIME_SCALE = 50;
 const scaled = (ms: number): number => ms / TIME_SCALE;
 
-/** The client's defaults in src/apiframe/client.ts (DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE_MS, …). */
-const SHIPPED_CLIENT = { maxRetries: 4, retryBaseDelayMs: 250, retryMaxDelayMs: 8_000, timeoutMs: 60_000, maxRetryAfterMs: 60_000 };
-/** The job manager's submit step in src/jobs/manager.ts (DEFAULT_STEP_ATTEMPTS, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_MAX_MS). */
-const SHIPPED_MANAGER = { stepAttempts: 4, retryBaseDelayMs: 1_000, retryMaxDelayMs: 15_000 };
-/** The manager's DEFINITIVE_SUBMIT_REFUSALS: answers proving the submit created nothing, so it is not repeated. */
-const DEFINITIVE_SUBMIT_REFUSALS: ReadonlySet<ApiframeErrorCode> = new Set<ApiframeErrorCode>([
-  'invalidInput',
-  'invalidBaseUrl',
-  'validation',
-  'unauthorized',
-  'forbidden',
-  'insufficientCredits',
-  'conflict',
-]);
+/** The client's shipped timeout and retry policy. */
+const SHIPPED_CLIENT = CLIENT_RETRY_DEFAULTS;
+/** The job manager's shipped step retries (the submit step's attempts, first delay and ceiling). */
+const SHIPPED_MANAGER = MANAGER_STEP_RETRY_DEFAULTS;
 
 /** Real (unscaled) Retry-After of the random 429s and how long a `delay` fault holds an answer. */
 const RETRY_AFTER_MS = 1_000;

@@ -1,0 +1,52 @@
+/**
+ * The texts the job layer shows or logs about errors, records and server answers: bounded, on the user's
+ * terms, and never containing anything shaped like a key.
+ */
+import { redactSecrets } from '../apiframe/redact';
+import { errorText } from '../shared/errorText';
+import type { JobRecord } from './types';
+
+/** Longest failure reason from the server kept on a record. */
+const MAX_SERVER_ERROR_LENGTH = 1000;
+/** Longest unreadable result written to the log. */
+const MAX_SHAPE_LENGTH = 500;
+/** Prompt characters that name a record in the log. */
+const PROMPT_IN_LOG = 40;
+
+/** The user-facing text of an error: complete, and never containing anything shaped like a key. */
+export function describeError(error: unknown): string {
+  return redactSecrets(errorText(error));
+}
+
+/** Names a record in the log by its prompt (short) and local id, so a person can tell jobs apart. */
+export function describeRecord(record: JobRecord): string {
+  const prompt = record.prompt.trim().replace(/\s+/g, ' ');
+  const short = prompt.length > PROMPT_IN_LOG ? `${prompt.slice(0, PROMPT_IN_LOG - 1)}…` : prompt;
+  return `"${redactSecrets(short)}" (${record.localId})`;
+}
+
+/** A result we could not read, for the log: its JSON, bounded and redacted. */
+export function describeShape(result: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(result) ?? String(result);
+  } catch {
+    text = Object.prototype.toString.call(result);
+  }
+  return redactSecrets(text.length > MAX_SHAPE_LENGTH ? `${text.slice(0, MAX_SHAPE_LENGTH - 3)}...` : text);
+}
+
+/** A job's failure reason as the server wrote it, fit to keep on the record; undefined when it said nothing. */
+export function serverReason(text: string | null | undefined): string | undefined {
+  const trimmed = text?.trim();
+  return trimmed ? redactSecrets(trimmed.slice(0, MAX_SERVER_ERROR_LENGTH)) : undefined;
+}
+
+/** The host of a URL (for "the image host … said"), redacted; undefined for a URL that does not parse. */
+export function hostOf(url: string): string | undefined {
+  try {
+    return redactSecrets(new URL(url).host);
+  } catch {
+    return undefined;
+  }
+}

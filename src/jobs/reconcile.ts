@@ -1,0 +1,159 @@
+/**
+ * Asks Apiframe's job list whether an earlier submit of a record created a job: jobs of the record's model,
+ * newest first, back to a little before the record was created, matched on `input` (prompt and parameters)
+ * and not already owned by another record. Listed jobs that do not show their input are fetched one by one
+ * (a few at most). Reads only: the caller (the job manager) applies the answer to the record, one
+ * reconciliation at a time so two records of one prompt cannot adopt the same job.
+ */
+import type { ApiframeClient } from '../apiframe/client';
+import type { Job } from '../apiframe/types';
+import { isPlainObject } from '../shared/guards';
+import { submittedAtOf } from './records';
+import type { JobRecord } from './types';
+
+export interface ReconcileLimits {
+  /**
+   * How far before the record's local creation time the list is searched: the server's clock (which stamps
+   * `createdAt`) may differ from this machine's.
+   */
+  readonly clockSlackMs: number;
+  /** Jobs asked for per page (the API allows at most 100). */
+  readonly pageSize: number;
+  /** Pages read at most; a longer list leaves the answer unknown. */
+  readonly maxPages: number;
+  /** Listed jobs without `input` that are fetched one by one to see theirs, at most. */
+  readonly maxLookups: number;
+}
+
+export const RECONCILE_LIMITS: ReconcileLimits = {
+  clockSlackMs: 2 * 60 * 60 * 1000,
+  pageSize: 100,
+  maxPages: 20,
+  maxLookups: 10,
+};
+
+export interface ReconcileOptions {
+  /** Now, on the clock the record's `createdAt` was written by. */
+  readonly now: number;
+  /** Tests use smaller ones; the manager the shipped `RECONCILE_LIMITS`. */
+  readonly limits?: Partial<ReconcileLimits>;
+}
+
+/**
+ * - `adopt`: the job an earlier submit created (the oldest match: with two records of one prompt, each adopts
+ *   its own job in creation order);
+ * - `absent`: the whole window was read and no job is this record's;
+ * - `unknown`: no match, and no proof there is none — the list could not be read (`error` says why), was too
+ *   long, or some jobs in it do not show what they were asked.
+ */
+export type ReconcileResult =
+  | { readonly kind: 'adopt'; readonly job: Job }
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'unknown'; readonly reason: 'list-too-long' | 'inputs-unreadable' }
+  | { readonly kind: 'unknown'; readonly reason: 'list-unreadable'; readonly error: unknown };
+
+/**
+ * Reads the job list for `record`. `ownedElsewhere`: job ids other records already follow (never adopted
+ * twice). Rejects only with `signal`'s reason when it aborts; every other failure is an `unknown` answer.
+ */
+export async function reconcileWithJobList(
+  client: ApiframeClient,
+  record: JobRecord,
+  ownedElsewhere: ReadonlySet<string>,
+  signal: AbortSignal,
+  options: ReconcileOptions,
+): Promise<ReconcileResult> {
+  const limits = { ...RECONCILE_LIMITS, ...options.limits };
+  let search: ListSearch;
+  try {
+    search = await searchJobList(client, record, ownedElsewhere, signal, limits, submittedAtOf(record, options.now) - limits.clockSlackMs);
+    if (search.matches.length === 0 && search.unreadable.length > 0 && search.unreadable.length <= limits.maxLookups) {
+      search = { ...search, ...(await lookUpInputs(client, record, search.unreadable, signal)) };
+    }
+  } catch (error) {
+    signal.throwIfAborted();
+    return { kind: 'unknown', reason: 'list-unreadable', error };
+  }
+  signal.throwIfAborted();
+  if (search.matches.length > 0) {
+    const oldestFirst = [...search.matches].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+    return { kind: 'adopt', job: oldestFirst[0] };
+  }
+  if (!search.complete) return { kind: 'unknown', reason: 'list-too-long' };
+  if (search.unreadable.length > 0) return { kind: 'unknown', reason: 'inputs-unreadable' };
+  return { kind: 'absent' };
+}
+
+/**
+ * Whether a listed job's `input` is this record's request: same prompt (as sent: trimmed) and parameters,
+ * with the API's documented defaults for absent ones. `unknown` when the server did not include the input.
+ */
+export function inputMatches(input: Record<string, unknown> | null | undefined, record: JobRecord): 'yes' | 'no' | 'unknown' {
+  if (input === null || input === undefined || typeof input !== 'object') return 'unknown';
+  if (typeof input.prompt !== 'string') return 'unknown';
+  if (input.prompt.trim() !== record.prompt.trim()) return 'no';
+  if (input.model !== undefined && input.model !== record.model) return 'no';
+  const params = isPlainObject(input.dalleParams) ? input.dalleParams : {};
+  const aspectRatio = params.aspect_ratio ?? '1:1';
+  const style = params.style ?? 'vivid';
+  return aspectRatio === record.aspectRatio && style === record.style ? 'yes' : 'no';
+}
+
+interface ListSearch {
+  /** Jobs whose input is this record's. */
+  readonly matches: readonly Job[];
+  /** Jobs whose input the list did not show. */
+  readonly unreadable: readonly Job[];
+  /** The list was read back to `since` (or to its end), not cut off by the page limit. */
+  readonly complete: boolean;
+}
+
+/** Reads the list page by page (following the cursor) until a job older than `since`, its end or the page limit. */
+async function searchJobList(
+  client: ApiframeClient,
+  record: JobRecord,
+  ownedElsewhere: ReadonlySet<string>,
+  signal: AbortSignal,
+  limits: ReconcileLimits,
+  since: number,
+): Promise<ListSearch> {
+  const matches: Job[] = [];
+  const unreadable: Job[] = [];
+  let cursor: string | undefined;
+  let complete = false;
+  for (let page = 0; page < limits.maxPages && !complete; page++) {
+    const list = await client.listJobs({ model: record.model, limit: limits.pageSize, ...(cursor ? { cursor } : {}) }, { signal });
+    for (const job of list.jobs) {
+      const created = Date.parse(job.createdAt);
+      if (Number.isFinite(created) && created < since) {
+        complete = true;
+        break;
+      }
+      if (ownedElsewhere.has(job.id) || job.model !== record.model) continue;
+      const match = inputMatches(job.input, record);
+      if (match === 'yes') matches.push(job);
+      else if (match === 'unknown') unreadable.push(job);
+    }
+    if (!list.hasMore || !list.nextCursor) complete = true;
+    cursor = list.nextCursor ?? undefined;
+  }
+  return { matches, unreadable, complete };
+}
+
+/** Fetches each job whose input the list left out, and sorts it by what it was asked. */
+async function lookUpInputs(
+  client: ApiframeClient,
+  record: JobRecord,
+  listed: readonly Job[],
+  signal: AbortSignal,
+): Promise<Pick<ListSearch, 'matches' | 'unreadable'>> {
+  const matches: Job[] = [];
+  const unreadable: Job[] = [];
+  for (const entry of listed) {
+    const job = await client.getJob(entry.id, { signal });
+    const match = inputMatches(job.input, record);
+    if (match === 'yes') matches.push(job);
+    else if (match === 'unknown') unreadable.push(job);
+  }
+  return { matches, unreadable };
+}

@@ -1,0 +1,29 @@
+/** What a job record says about itself: its snapshot form, its age, where following it resumes, its stage. */
+import type { JobPhase, JobRecord, JobStage } from './types';
+
+/**
+ * Makes a record the frozen snapshot the journal, listeners and `history()` share. Undefined fields are
+ * dropped so that the journal and the listeners see the same shape.
+ */
+export function freezeRecord(record: JobRecord): JobRecord {
+  for (const key of Object.keys(record) as (keyof JobRecord)[]) if (record[key] === undefined) delete record[key];
+  return Object.freeze(record);
+}
+
+/** When the record's job was (first) submitted: its creation time, or `fallback` when that is unreadable or in the future. */
+export function submittedAtOf(record: JobRecord, fallback: number): number {
+  const created = Date.parse(record.createdAt);
+  return Number.isFinite(created) && created <= fallback ? created : fallback;
+}
+
+/** The phase to follow a stopped record from: submit, wait or download, by what it already has. */
+export function activePhaseOf(record: JobRecord): JobPhase {
+  if (!record.jobId) return 'pending-submit';
+  if (record.status === 'COMPLETED' && record.remoteUrls && record.remoteUrls.length > 0) return 'downloading';
+  return 'running';
+}
+
+/** The stage a user sees for a job that is submitted but not finished. */
+export function stageOfStatus(record: JobRecord): JobStage {
+  return record.status === 'PROCESSING' ? { stage: 'generating', progress: record.progress ?? null } : { stage: 'queued' };
+}
