@@ -19,9 +19,9 @@ describe('core flow: cancel, resume and restart', () => {
   });
 
   it('shows the running-job count in the status bar, and Cancel only stops waiting', async () => {
-    const { core, emulator } = harness;
+    const { core, emulator, ui } = harness;
     emulator.faults.nextJob({ kind: 'stuck' });
-    const messages = messagesFrom(core);
+    const messages = messagesFrom(ui);
     const running = runGenerate('apiframe.generateFromSelection', { prompt: 'A lantern that never finishes' });
     await waitFor(() => core.services.statusBar.shownText === '$(sync~spin) 1', 'the status bar to count one running job');
     core.services.progress.cancelAll();
@@ -105,7 +105,7 @@ describe('core flow: every server error shows its message', () => {
   });
 
   async function failureOf(prompt: string): Promise<{ text: string; actions: readonly string[] }> {
-    const messages = messagesFrom(harness.core);
+    const messages = messagesFrom(harness.ui);
     const records = await runGenerate('apiframe.generateFromSelection', { prompt });
     assert.ok(records.length <= 1);
     if (records[0]) assert.equal(records[0].phase, 'failed');
