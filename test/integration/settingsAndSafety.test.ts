@@ -110,12 +110,18 @@ describe('core flow: settings and safety', () => {
     const { core, emulator } = harness;
     const state = core.services.host.context.globalState;
     emulator.faults.nextJob({ kind: 'stuck' });
-    const running = runGenerate('apiframe.generateFromSelection', { prompt: 'A clock with no hands' });
-    await waitFor(() => state.get(PENDING_JOBS_STATE_KEY) === true, 'the flag to be set while the job runs');
-    core.services.progress.cancelAll();
-    const [record] = await running;
-    assert.equal(record?.phase, 'detached');
-    await waitFor(() => state.get(PENDING_JOBS_STATE_KEY) === false, 'the flag to be cleared once nothing is left to resume');
+    try {
+      const running = runGenerate('apiframe.generateFromSelection', { prompt: 'A clock with no hands' });
+      await waitFor(() => state.get(PENDING_JOBS_STATE_KEY) === true, 'the flag to be set while the job runs');
+      core.services.progress.cancelAll();
+      const [record] = await running;
+      assert.equal(record?.phase, 'detached');
+      await waitFor(() => state.get(PENDING_JOBS_STATE_KEY) === false, 'the flag to be cleared once nothing is left to resume');
+    } finally {
+      // The flag is set when the record is journaled, before the submit: a cancel that comes first leaves the
+      // "stuck" outcome queued, and the next test's job would never finish.
+      emulator.faults.clear();
+    }
   });
 
   it('Delete in the gallery asks first, and only "Delete" deletes', async () => {
