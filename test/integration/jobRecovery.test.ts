@@ -159,10 +159,16 @@ describe('core flow: every server error shows its message', () => {
     assert.match(error.text, /^Image generation failed: .*cancelled/i);
   });
 
-  it('a result that is not an image: refused with a reason, nothing cached', async () => {
+  it('a result that is not an image: refused with a reason, nothing cached, the paid job left resumable', async () => {
     harness.emulator.faults.nextJob({ kind: 'image', body: 'notImage' });
-    const error = await failureOf('An orange bicycle');
-    assert.match(error.text, /could not be saved/);
+    const messages = messagesFrom(harness.ui);
+    const [record] = await runGenerate('apiframe.generateFromSelection', { prompt: 'An orange bicycle' });
+    assert.equal(record?.phase, 'detached', 'Apiframe charged for the job: it is never failed by our doing');
+    assert.match(record.interruption ?? '', /could not be saved/);
+    assert.equal((await harness.core.jobs()).cachedFilePath(record, 0), undefined, 'nothing cached');
+    const info = messages.last('info');
+    assert.match(info?.text ?? '', /could not be saved/);
+    assert.ok(info?.actions.includes('Resume'), 'the message offers Resume');
   });
 
   it('a prompt with no visible text (zero-width and bidi marks only): refused before anything is sent', async () => {
