@@ -1,7 +1,8 @@
 /**
- * Every command the extension contributes, in one table. The start-up bundle registers each id with a
+ * Every command the extension contributes, in one list. The start-up bundle registers each id with a
  * stub that loads the core bundle on first use, so adding a command means: add its id here, its
- * handler file under `src/commands/`, its entry in `src/core.ts`, and its manifest entry.
+ * handler file under `src/commands/`, its entry (argument parser and handler) in
+ * `src/commands/commandTable.ts`, and its manifest entry with a localized title.
  * This module must stay free of imports: it is part of the start-up bundle.
  */
 export const COMMAND_IDS = [

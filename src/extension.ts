@@ -2,6 +2,7 @@ import { startUpBundleEvaluationStarted } from './activationClock';
 import * as vscode from 'vscode';
 import { COMMAND_IDS, PENDING_JOBS_STATE_KEY, type CommandId } from './commandIds';
 import type { Core } from './core';
+import type { TestCore, TestHooks } from './container/testHooks';
 import { redactSecrets } from './apiframe/redact';
 import { registerGallerySerializer } from './gallery/serializer';
 import { errorText } from './shared/errorText';
@@ -12,8 +13,13 @@ import { errorText } from './shared/errorText';
  * the core holds the services that read the stored API key.
  */
 export interface ExtensionTestApi {
-  /** Loads (once) and returns the core: client, jobs, webview host. */
-  core(): Core;
+  /** Loads (once) the core — client, jobs, webview host — and returns what the suite drives of it. */
+  core(): TestCore;
+  /**
+   * The seam the suite fills in (its stand-in UI, the gallery-traffic observer): the core reads it on every
+   * use, so it may be filled before or after the core is loaded.
+   */
+  readonly hooks: TestHooks;
   /** Milliseconds spent evaluating the start-up bundle plus running activate() (see activationClock.ts). */
   readonly activationMs: number;
 }
@@ -45,13 +51,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Apiframe Images', { log: true });
   context.subscriptions.push(log);
 
+  // Only a window VS Code started to run this extension's own test suite gets the seam; the core is created
+  // without one everywhere else, so an installed extension has nothing a script could fill in.
+  const testHooks: TestHooks | undefined = context.extensionMode === vscode.ExtensionMode.Test ? {} : undefined;
   let core: Core | undefined;
   const loadCore = (): Core => {
     if (!core) {
       // A plain require of a separate bundle (external in esbuild.mjs): evaluated here, not at start-up.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const coreModule = require('./core.js') as typeof import('./core');
-      core = coreModule.createCore({ context, log });
+      core = coreModule.createCore({ context, log }, testHooks);
       context.subscriptions.push(core);
     }
     return core;
@@ -70,24 +79,40 @@ export function activate(context: vscode.ExtensionContext): void {
     setTimeout(() => void loadCore().resumePendingJobs(), 0);
   }
 
-  async function runCommand(id: CommandId, args: unknown[]): Promise<unknown> {
+  function runCommand(id: CommandId, args: unknown[]): Promise<unknown> {
+    let loaded: Core;
     try {
-      return await loadCore().run(id, args);
+      loaded = loadCore();
     } catch (error) {
-      // Surface failures instead of letting them vanish into the extension host log.
-      const message = redactSecrets(errorText(error));
-      log.error(`Command ${id} failed: ${message}`);
-      const showLog = vscode.l10n.t('Show Log');
-      void vscode.window
-        .showErrorMessage(vscode.l10n.t('Apiframe: {0}', message), showLog)
-        .then((choice) => (choice === showLog ? log.show(true) : undefined));
-      return undefined;
+      reportCoreLoadFailure(log, id, error);
+      return Promise.resolve(undefined);
     }
+    // The core reports its own failures (src/errors/errorReporter.ts): run() never rejects.
+    return loaded.run(id, args);
   }
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) {
-    publishTestApi(context, { core: loadCore, activationMs: startUpBundleEvaluationMs + (performance.now() - activateStarted) });
+  if (testHooks) {
+    const coreForTests = (): TestCore => {
+      const forTests = loadCore().forTests;
+      if (!forTests) throw new Error('The core was created without test hooks.');
+      return forTests;
+    };
+    publishTestApi(context, { core: coreForTests, hooks: testHooks, activationMs: startUpBundleEvaluationMs + (performance.now() - activateStarted) });
   }
+}
+
+/**
+ * The core bundle could not be loaded (a damaged install): the error reporter lives in that bundle, so this
+ * says so with the little the start-up bundle has — rather than importing the reporter, whose descriptions
+ * and their strings would make every start-up pay for a failure that should never happen.
+ */
+function reportCoreLoadFailure(log: vscode.LogOutputChannel, id: CommandId, error: unknown): void {
+  const message = redactSecrets(errorText(error));
+  log.error(`Command ${id} failed: ${message}`);
+  const showLog = vscode.l10n.t('Show Log');
+  void vscode.window
+    .showErrorMessage(vscode.l10n.t('Apiframe: {0}', message), showLog)
+    .then((choice) => (choice === showLog ? log.show(true) : undefined));
 }
 
 export function deactivate(): void {

@@ -52,8 +52,11 @@ export function defaultStyle(): DalleStyle {
   return oneOf(section().get<unknown>('style'), DALLE_STYLES, 'vivid');
 }
 
-/** Whether "Generate Image from Selection" asks for aspect ratio and style instead of using the defaults. */
-export function askForOptions(): boolean {
+/**
+ * `apiframe.askForOptions`: whether "Generate Image from Selection" asks for aspect ratio and style instead of
+ * using the defaults (the asking itself is `pickImageOptions` in src/commands/imageOptions.ts).
+ */
+export function selectionAsksForOptions(): boolean {
   return section().get<unknown>('askForOptions') === true;
 }
 

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
-import type { CoreServices } from '../core';
+import type { CoreServices } from '../container/services';
 import type { GalleryActions } from '../gallery/galleryPanel';
-import { defaultOptions, generateImages, resumeRecord, saveRecord, submitAnewRecord } from './generation';
 import { shortPrompt } from '../progress/jobProgress';
+import { saveRecord } from '../save/saveRecord';
+import { generateImages, resumeRecord, submitAnewRecord } from './generation';
+import { defaultImageOptions } from './imageOptions';
 
 /**
  * What the gallery's buttons do. Every action looks the record up by id (the webview only ever sends ids)
@@ -15,7 +17,7 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
       if (!manager.get(localId)) return undefined;
       return await run(localId);
     } catch (error) {
-      services.reportError(error, name);
+      services.errors.report(error, name);
       return undefined;
     }
   };
@@ -38,7 +40,7 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
     copyPrompt: withRecord('Copy Prompt', async (id) => vscode.env.clipboard.writeText((await record(id)).prompt)),
     rerun: withRecord('Re-run', async (id) => {
       const { prompt, aspectRatio, style, origin } = await record(id);
-      return generateImages(services, [{ prompt, origin }], defaultOptions({ aspectRatio, style }));
+      return generateImages(services, [{ prompt, origin }], defaultImageOptions({ aspectRatio, style }));
     }),
     delete: withRecord('Delete', async (id) => {
       const found = await record(id);

@@ -1,19 +1,21 @@
 import * as vscode from 'vscode';
-import type { CoreServices } from '../core';
+import type { CoreServices } from '../container/services';
 import type { JobRecord } from '../jobs/types';
-import { askForOptions, askForPrompt, generateArguments, generateImages } from './generation';
+import type { GenerateArguments } from './commandArguments';
+import { generateImages } from './generation';
+import { pickImageOptions } from './imageOptions';
+import { askForPrompt } from './promptInput';
 
 /**
  * `Apiframe: Generate Image…` — an input box for the prompt (pre-filled with the selection, if any), then
  * quick picks for aspect ratio (with pixel sizes) and style; the last choices are remembered.
  */
-export async function generate(services: CoreServices, args: readonly unknown[]): Promise<JobRecord[]> {
-  const given = generateArguments(args);
+export async function generate(services: CoreServices, given: GenerateArguments): Promise<JobRecord[]> {
   const editor = vscode.window.activeTextEditor;
   const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).trim() : undefined;
-  const prompt = given.prompt?.trim() || (await askForPrompt(services, selected));
+  const prompt = given.prompt?.trim() || (await askForPrompt(services.ui, selected));
   if (!prompt) return [];
-  const options = await askForOptions(services, given, true);
+  const options = await pickImageOptions(services.ui, { given, remember: services.host.context.globalState });
   if (!options) return [];
   const origin = editor ? { documentUri: editor.document.uri.toString() } : undefined;
   return generateImages(services, [{ prompt, origin }], options);

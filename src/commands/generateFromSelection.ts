@@ -1,15 +1,11 @@
 import * as vscode from 'vscode';
-import type { CoreServices } from '../core';
+import type { CoreServices } from '../container/services';
 import type { JobRecord } from '../jobs/types';
 import * as settings from '../settings';
-import {
-  askForOptions,
-  askForPrompt,
-  defaultOptions,
-  generateArguments,
-  generateImages,
-  type GenerationRequest,
-} from './generation';
+import type { GenerateArguments } from './commandArguments';
+import { generateImages, type GenerationRequest } from './generation';
+import { defaultImageOptions, pickImageOptions } from './imageOptions';
+import { askForPrompt } from './promptInput';
 
 /**
  * `Apiframe: Generate Image from Selection` — one job per non-empty selection of the active editor (the
@@ -17,33 +13,34 @@ import {
  * selection, an input box asks for the prompt. Aspect ratio and style come from the settings, or from quick
  * picks when `apiframe.askForOptions` is on. Resolves with the settled records.
  */
-export async function generateFromSelection(services: CoreServices, args: readonly unknown[]): Promise<JobRecord[]> {
-  const given = generateArguments(args);
+export async function generateFromSelection(services: CoreServices, given: GenerateArguments): Promise<JobRecord[]> {
   const editor = vscode.window.activeTextEditor ?? services.editors.current();
-  const requests: GenerationRequest[] = [];
-  if (editor && given.prompt === undefined) {
-    const { document } = editor;
-    for (const selection of editor.selections) {
-      if (selection.isEmpty) continue;
-      const text = document.getText(selection);
-      if (text.trim() === '') continue;
-      requests.push({
-        prompt: text.trim(),
-        origin: {
-          documentUri: document.uri.toString(),
-          selection: { start: document.offsetAt(selection.start), end: document.offsetAt(selection.end) },
-        },
-      });
-    }
-    // Top to bottom, so notifications and references follow the document's order.
-    requests.sort((a, b) => (a.origin?.selection?.start ?? 0) - (b.origin?.selection?.start ?? 0));
-  }
+  const requests: GenerationRequest[] = editor && given.prompt === undefined ? selectionRequests(editor) : [];
   if (requests.length === 0) {
-    const prompt = given.prompt?.trim() || (await askForPrompt(services));
+    const prompt = given.prompt?.trim() || (await askForPrompt(services.ui));
     if (!prompt) return [];
     requests.push({ prompt, origin: editor ? { documentUri: editor.document.uri.toString() } : undefined });
   }
-  const options = settings.askForOptions() ? await askForOptions(services, given, false) : defaultOptions(given);
+  const options = settings.selectionAsksForOptions() ? await pickImageOptions(services.ui, { given }) : defaultImageOptions(given);
   if (!options) return [];
   return generateImages(services, requests, options);
+}
+
+/** One request per selection with visible text, top to bottom, so notifications and references follow the document's order. */
+function selectionRequests(editor: vscode.TextEditor): GenerationRequest[] {
+  const { document } = editor;
+  const requests: GenerationRequest[] = [];
+  for (const selection of editor.selections) {
+    if (selection.isEmpty) continue;
+    const text = document.getText(selection);
+    if (text.trim() === '') continue;
+    requests.push({
+      prompt: text.trim(),
+      origin: {
+        documentUri: document.uri.toString(),
+        selection: { start: document.offsetAt(selection.start), end: document.offsetAt(selection.end) },
+      },
+    });
+  }
+  return requests.sort((a, b) => (a.origin?.selection?.start ?? 0) - (b.origin?.selection?.start ?? 0));
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CoreServices } from '../core';
+import type { CoreServices } from '../container/services';
 
 /** `Apiframe: Remove API Key` — deletes the key from SecretStorage (every window follows via onDidChange). */
 export async function removeApiKey(services: CoreServices): Promise<boolean> {

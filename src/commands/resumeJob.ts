@@ -1,9 +1,9 @@
-import type { CoreServices } from '../core';
+import type { CoreServices } from '../container/services';
 import type { JobRecord } from '../jobs/types';
+import type { RecordArguments } from './commandArguments';
 import { resumeRecord } from './generation';
 
 /** Internal `apiframe.resumeJob(localId)` — follows a job the user stopped waiting for (or that was interrupted). */
-export async function resumeJob(services: CoreServices, args: readonly unknown[]): Promise<JobRecord | undefined> {
-  const localId = args[0];
-  return typeof localId === 'string' ? resumeRecord(services, localId) : undefined;
+export function resumeJob(services: CoreServices, { recordId }: RecordArguments): Promise<JobRecord | undefined> {
+  return resumeRecord(services, recordId);
 }

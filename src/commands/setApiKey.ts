@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
-import type { CoreServices } from '../core';
-import { describeError } from './errors';
+import type { ApiframeClient } from '../apiframe/client';
+import type { CoreServices } from '../container/services';
 import { errorText } from '../shared/errorText';
+import type { SetApiKeyArguments } from './commandArguments';
 
 /**
  * `Apiframe: Set API Key` — a masked input box; the key is checked with `GET /v2/me` before it is stored
  * (in SecretStorage only) and the team name and credits are shown. A rejected key is not stored, and the
- * message says why. Tests (and scripts) may pass the key as the first argument `{ key }` instead of typing it.
+ * message says why. Tests (and scripts) may pass the key as `{ key }` instead of typing it.
  * Resolves with true when a key was stored.
  */
-export async function setApiKey(services: CoreServices, args: readonly unknown[]): Promise<boolean> {
-  const given = args.find((arg): arg is { key: string } => typeof arg === 'object' && arg !== null && typeof (arg as { key?: unknown }).key === 'string');
+export async function setApiKey(services: CoreServices, given: SetApiKeyArguments): Promise<boolean> {
   const typed =
-    given?.key ??
+    given.key ??
     (await services.ui.inputBox({
       title: vscode.l10n.t('Apiframe API Key'),
       prompt: vscode.l10n.t('Paste your Apiframe API key. It is checked with Apiframe, then kept in VS Code\'s secret storage.'),
@@ -24,12 +24,12 @@ export async function setApiKey(services: CoreServices, args: readonly unknown[]
   const key = typed?.trim();
   if (!key) return false;
 
-  let client;
+  let client: ApiframeClient;
   try {
     client = services.clientForKey(key);
   } catch (error) {
     // A malformed key (spaces, control characters) or an unusable base URL: nothing is stored.
-    void services.ui.message('error', describeKeyFailure(services, error, key), []);
+    showKeyNotSaved(services, error, key);
     return false;
   }
   try {
@@ -47,14 +47,18 @@ export async function setApiKey(services: CoreServices, args: readonly unknown[]
     return true;
   } catch (error) {
     services.logger.warn(`The API key was not stored: ${services.redact(errorText(error))}`);
-    void services.ui.message('error', describeKeyFailure(services, error, key), []);
+    showKeyNotSaved(services, error, key);
     return false;
   } finally {
     void client.close().catch(() => undefined);
   }
 }
 
-function describeKeyFailure(services: CoreServices, error: unknown, key: string): string {
-  const described = describeError(error, [key]);
-  return services.redact(vscode.l10n.t('The API key was not saved: {0}', described.text));
+/**
+ * Why the key was not saved. No actions: the user is in the middle of setting a key (running the command
+ * again is the retry), and what went wrong is in the sentence — the server's own reason included.
+ */
+function showKeyNotSaved(services: CoreServices, error: unknown, key: string): void {
+  const described = services.errors.describe(error, [key]);
+  services.errors.notify(services.redact(vscode.l10n.t('The API key was not saved: {0}', described.text)), { setApiKey: false, showLog: false });
 }

@@ -1,6 +1,6 @@
-import type { CoreHost } from '../core';
+import type { CoreServices } from '../container/services';
 
 /** `Apiframe: Show Log` — reveals the extension's log output channel. */
-export function showLog(host: CoreHost): void {
-  host.log.show(true);
+export function showLog(services: CoreServices): void {
+  services.host.log.show(true);
 }

@@ -1,12 +1,12 @@
-import type { CoreServices } from '../core';
+import type { CoreServices } from '../container/services';
 import type { JobRecord } from '../jobs/types';
+import type { RecordArguments } from './commandArguments';
 import { submitAnewRecord } from './generation';
 
 /**
  * Internal `apiframe.submitAnew(localId)` — for a job whose earlier submit Apiframe could not account for: asks
  * for confirmation (a second job may be created and charged), then submits it again.
  */
-export async function submitAnew(services: CoreServices, args: readonly unknown[]): Promise<JobRecord | undefined> {
-  const localId = args[0];
-  return typeof localId === 'string' ? submitAnewRecord(services, localId) : undefined;
+export function submitAnew(services: CoreServices, { recordId }: RecordArguments): Promise<JobRecord | undefined> {
+  return submitAnewRecord(services, recordId);
 }

@@ -1,6 +1,11 @@
 import * as vscode from 'vscode';
 import type { JobRecord } from '../jobs/types';
-import type { InsertionPoint } from '../save/saveImage';
+
+/** Where a saved image's reference goes: a document and a position in it. */
+export interface InsertionPoint {
+  readonly document: vscode.TextDocument;
+  readonly position: vscode.Position;
+}
 
 /**
  * Where the reference for a job started from a selection goes: right after that selection. The document

@@ -44,6 +44,11 @@ export interface GalleryPanelDeps {
   readonly log: Logger;
   /** Folder holding the cached images (the only data folder the webview may read). */
   readonly cacheRoot: vscode.Uri;
+  /**
+   * Sees every HTML the panel sets and every message it posts. Only the integration suite's key-leak scan
+   * sets it (through the core's test hooks); left unset, nothing is copied or kept.
+   */
+  readonly observeTraffic?: (traffic: GalleryTraffic) => void;
 }
 
 export interface GalleryShowOptions {
@@ -55,7 +60,8 @@ export interface GalleryShowOptions {
 
 /**
  * What the panel hands to its page: the HTML it sets and every message it posts. Observed only by the
- * integration suite's key-leak scan (issue 5), through {@link GalleryPanel.onDidSendToWebview}.
+ * integration suite's key-leak scan, through {@link GalleryPanelDeps.observeTraffic}: what the page shows is
+ * recorded by no log or notification, so the scan needs this copy to search it.
  */
 export type GalleryTraffic = { readonly kind: 'html'; readonly html: string } | { readonly kind: 'message'; readonly message: HostToWebview };
 
@@ -71,21 +77,6 @@ export class GalleryPanel implements vscode.Disposable {
   /** The open gallery, if any. */
   static get current(): GalleryPanel | undefined {
     return GalleryPanel.currentPanel;
-  }
-
-  private static readonly trafficListeners = new Set<(traffic: GalleryTraffic) => void>();
-
-  /**
-   * Test hook for the key-leak scan: calls `listener` with every HTML set and every message posted from now
-   * on, by any gallery panel. Free in normal use: with no listener nothing is copied or kept.
-   */
-  static onDidSendToWebview(listener: (traffic: GalleryTraffic) => void): vscode.Disposable {
-    GalleryPanel.trafficListeners.add(listener);
-    return new vscode.Disposable(() => GalleryPanel.trafficListeners.delete(listener));
-  }
-
-  private static notifyTraffic(traffic: GalleryTraffic): void {
-    for (const listener of GalleryPanel.trafficListeners) listener(traffic);
   }
 
   /** Creates the panel, or reveals it when it is already open. */
@@ -146,7 +137,7 @@ export class GalleryPanel implements vscode.Disposable {
     );
     const html = this.html();
     panel.webview.html = html;
-    if (GalleryPanel.trafficListeners.size > 0) GalleryPanel.notifyTraffic({ kind: 'html', html });
+    deps.observeTraffic?.({ kind: 'html', html });
   }
 
   /** The last report of what the page shows (card ids, loaded images) — lets tests assert from the webview's side. */
@@ -298,7 +289,7 @@ export class GalleryPanel implements vscode.Disposable {
 
   private async post(message: HostToWebview): Promise<boolean> {
     if (this.disposed) return false;
-    if (GalleryPanel.trafficListeners.size > 0) GalleryPanel.notifyTraffic({ kind: 'message', message });
+    this.deps.observeTraffic?.({ kind: 'message', message });
     try {
       return await this.panel.webview.postMessage(message);
     } catch (error) {

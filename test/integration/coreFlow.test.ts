@@ -28,9 +28,9 @@ describe('core flow: API key', () => {
   });
 
   it('refuses a wrong key with a clear message and stores nothing', async () => {
-    const { core } = harness;
+    const { core, ui } = harness;
     await core.services.apiKey.delete();
-    const messages = messagesFrom(core);
+    const messages = messagesFrom(ui);
     const wrongKey = suiteKey('wrong', 'hex');
     const stored = await vscode.commands.executeCommand<boolean>('apiframe.setApiKey', { key: wrongKey });
     assert.equal(stored, false);
@@ -43,8 +43,7 @@ describe('core flow: API key', () => {
   });
 
   it('offers "Set API Key" when a command needs the key and none is set', async () => {
-    const { core } = harness;
-    const messages = messagesFrom(core);
+    const messages = messagesFrom(harness.ui);
     const records = await runGenerate('apiframe.generateFromSelection', { prompt: 'a kite over a beach' });
     assert.deepEqual(records, []);
     const error = messages.last('error');
@@ -54,8 +53,8 @@ describe('core flow: API key', () => {
   });
 
   it('checks a key with GET /v2/me, shows team and credits, and stores it only in SecretStorage', async () => {
-    const { core, emulator } = harness;
-    const messages = messagesFrom(core);
+    const { core, emulator, ui } = harness;
+    const messages = messagesFrom(ui);
     const before = emulator.log.where({ path: '/v2/me' }).length;
     const stored = await vscode.commands.executeCommand<boolean>('apiframe.setApiKey', { key: emulator.demoKey });
     assert.equal(stored, true, messages.texts().join(' / '));
@@ -166,10 +165,10 @@ describe('core flow: selection → job → gallery → save → insert → undo'
   });
 
   it('Generate Image… asks for the prompt, the aspect ratio (with pixel sizes) and the style, and remembers them', async () => {
-    const { core } = harness;
+    const { core, ui } = harness;
     await setAfterCompletion('nothing');
     try {
-      core.services.ui.answer({ inputBox: ['A tiny robot watering plants'], quickPick: ['3:2', 'Natural'] });
+      ui.answer({ inputBox: ['A tiny robot watering plants'], quickPick: ['3:2', 'Natural'] });
       const records = await runGenerate('apiframe.generate');
       assert.equal(records.length, 1);
       assert.equal(records[0].aspectRatio, '3:2');
@@ -179,7 +178,7 @@ describe('core flow: selection → job → gallery → save → insert → undo'
       assert.equal(state.get('apiframe.lastAspectRatio'), '3:2');
       assert.equal(state.get('apiframe.lastStyle'), 'natural');
     } finally {
-      core.services.ui.answer({});
+      ui.answer({});
       await setAfterCompletion('openGallery');
     }
   });
@@ -263,11 +262,11 @@ describe('core flow: saving safely', () => {
   });
 
   it('refuses a destination that is a file, with a clear message', async () => {
-    const { core, workspace } = harness;
+    const { ui, workspace } = harness;
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(workspace.uri, 'blocked'), Buffer.from('not a folder'));
     await vscode.workspace.getConfiguration('apiframe').update('destination', 'blocked', vscode.ConfigurationTarget.Workspace);
     try {
-      const messages = messagesFrom(core);
+      const messages = messagesFrom(ui);
       const saved = await vscode.commands.executeCommand<vscode.Uri | undefined>('apiframe.saveImage', recordId);
       assert.equal(saved, undefined);
       assert.match(messages.last('error')?.text ?? '', /The destination blocked is a file, not a folder/);
@@ -277,10 +276,10 @@ describe('core flow: saving safely', () => {
   });
 
   it('refuses a destination outside the workspace folder', async () => {
-    const { core } = harness;
+    const { ui } = harness;
     await vscode.workspace.getConfiguration('apiframe').update('destination', '../outside', vscode.ConfigurationTarget.Workspace);
     try {
-      const messages = messagesFrom(core);
+      const messages = messagesFrom(ui);
       const saved = await vscode.commands.executeCommand<vscode.Uri | undefined>('apiframe.saveImage', recordId);
       assert.equal(saved, undefined);
       assert.match(messages.last('error')?.text ?? '', /leads outside the workspace folder/);

@@ -3,16 +3,19 @@
 // extension's own events. Everything talks to the emulator over real HTTP.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Core } from '../../src/core';
+import type { TestCore } from '../../src/container/testHooks';
 import type { JobRecord } from '../../src/jobs/types';
 import type { ProgressReport } from '../../src/progress/jobProgress';
 import type { Emulator } from '../emulator/index';
 import { CANARY_KEY, recordWhatTheExtensionShows, startTrackedEmulator } from './leakRegistry';
-import { activateForTests } from './testApi';
+import type { ScriptedUi } from './scriptedUi';
+import { activateForTests, suiteUi } from './testApi';
 import { waitFor } from './waitFor';
 
 export interface Harness {
-  readonly core: Core;
+  readonly core: TestCore;
+  /** Records what the extension shows and answers its prompts (see scriptedUi.ts). */
+  readonly ui: ScriptedUi;
   readonly emulator: Emulator;
   readonly workspace: vscode.WorkspaceFolder;
 }
@@ -47,7 +50,7 @@ export async function setUpHarness(): Promise<Harness> {
   await core.services.apiKey.store(emulator.demoKey);
   const workspace = vscode.workspace.workspaceFolders?.[0];
   assert.ok(workspace, 'the integration workspace must have a folder');
-  return { core, emulator, workspace };
+  return { core, ui: suiteUi, emulator, workspace };
 }
 
 export async function tearDownHarness(harness: Harness | undefined): Promise<void> {
@@ -55,7 +58,7 @@ export async function tearDownHarness(harness: Harness | undefined): Promise<voi
   const config = apiframeConfig();
   for (const key of ['baseUrl', 'afterCompletion']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
   await config.update('destination', undefined, vscode.ConfigurationTarget.Workspace);
-  harness.core.services.ui.answer({});
+  harness.ui.answer({});
   await harness.emulator.stop();
 }
 
@@ -96,7 +99,7 @@ export async function exists(uri: vscode.Uri): Promise<boolean> {
 }
 
 /** Records every progress stage shown while `run` runs. */
-export async function withProgressReports<T>(core: Core, run: () => Thenable<T> | Promise<T>): Promise<{ result: T; reports: ProgressReport[] }> {
+export async function withProgressReports<T>(core: TestCore, run: () => Thenable<T> | Promise<T>): Promise<{ result: T; reports: ProgressReport[] }> {
   const reports: ProgressReport[] = [];
   const subscription = core.services.progress.onDidReport((report) => reports.push(report));
   try {
@@ -106,10 +109,10 @@ export async function withProgressReports<T>(core: Core, run: () => Thenable<T> 
   }
 }
 
-/** The messages shown from now on (error/info/warning texts with their action titles). */
-export function messagesFrom(core: Core): { texts(): string[]; last(severity?: string): { text: string; actions: readonly string[] } | undefined } {
-  const start = core.services.ui.messages.length;
-  const seen = (): readonly { severity: string; text: string; actions: readonly string[] }[] => core.services.ui.messages.slice(start);
+/** The messages `ui` records from now on (error/info/warning texts with their action titles). */
+export function messagesFrom(ui: ScriptedUi): { texts(): string[]; last(severity?: string): { text: string; actions: readonly string[] } | undefined } {
+  const start = ui.messages.length;
+  const seen = (): readonly { severity: string; text: string; actions: readonly string[] }[] => ui.messages.slice(start);
   return {
     texts: () => seen().map((m) => m.text),
     last: (severity) => [...seen()].reverse().find((m) => severity === undefined || m.severity === severity),
@@ -122,7 +125,7 @@ export async function runGenerate(command: string, ...args: unknown[]): Promise<
   return records ?? [];
 }
 
-export async function waitForRecord(core: Core, localId: string, predicate: (record: JobRecord) => boolean, what: string): Promise<JobRecord> {
+export async function waitForRecord(core: TestCore, localId: string, predicate: (record: JobRecord) => boolean, what: string): Promise<JobRecord> {
   const manager = await core.jobs();
   await waitFor(() => {
     const record = manager.get(localId);

@@ -19,9 +19,9 @@ describe('core flow: cancel, resume and restart', () => {
   });
 
   it('shows the running-job count in the status bar, and Cancel only stops waiting', async () => {
-    const { core, emulator } = harness;
+    const { core, emulator, ui } = harness;
     emulator.faults.nextJob({ kind: 'stuck' });
-    const messages = messagesFrom(core);
+    const messages = messagesFrom(ui);
     const running = runGenerate('apiframe.generateFromSelection', { prompt: 'A lantern that never finishes' });
     await waitFor(() => core.services.statusBar.shownText === '$(sync~spin) 1', 'the status bar to count one running job');
     core.services.progress.cancelAll();
@@ -105,7 +105,7 @@ describe('core flow: every server error shows its message', () => {
   });
 
   async function failureOf(prompt: string): Promise<{ text: string; actions: readonly string[] }> {
-    const messages = messagesFrom(harness.core);
+    const messages = messagesFrom(harness.ui);
     const records = await runGenerate('apiframe.generateFromSelection', { prompt });
     assert.ok(records.length <= 1);
     if (records[0]) assert.equal(records[0].phase, 'failed');
@@ -159,18 +159,17 @@ describe('core flow: every server error shows its message', () => {
     assert.match(error.text, /^Image generation failed: .*cancelled/i);
   });
 
-  it('a result that is not an image: refused with a reason, nothing cached, the paid job kept resumable', async () => {
+  it('a result that is not an image: refused with a reason, nothing cached, the paid job left resumable', async () => {
     harness.emulator.faults.nextJob({ kind: 'image', body: 'notImage' });
-    const messages = messagesFrom(harness.core);
+    const messages = messagesFrom(harness.ui);
     const [record] = await runGenerate('apiframe.generateFromSelection', { prompt: 'An orange bicycle' });
-    assert.ok(record);
-    assert.equal(record.phase, 'detached');
-    assert.equal(record.files, undefined);
+    assert.equal(record?.phase, 'detached', 'Apiframe charged for the job: it is never failed by our doing');
+    assert.match(record.interruption ?? '', /could not be saved/);
+    assert.equal((await harness.core.jobs()).cachedFilePath(record, 0), undefined, 'nothing cached');
     const info = messages.last('info');
-    assert.ok(info, 'a message saying why');
-    assert.match(info.text, /could not be saved/);
-    assert.match(info.text, /image host 127\.0\.0\.1/);
-    assert.ok(info.actions.includes('Resume'));
+    assert.match(info?.text ?? '', /could not be saved/);
+    assert.match(info?.text ?? '', /image host 127\.0\.0\.1/);
+    assert.ok(info?.actions.includes('Resume'), 'the message offers Resume');
   });
 
   it('a prompt with no visible text (zero-width and bidi marks only): refused before anything is sent', async () => {

@@ -2,9 +2,10 @@
 // the suite handed to the extension (the canary first), every emulator it started, and every text the
 // extension showed or posted to a webview, recorded as it happened. The test files share this module (mocha
 // loads them into one extension host), so whatever an earlier file registers, the scan at the end sees.
-import type { Core } from '../../src/core';
+import type { TestCore } from '../../src/container/testHooks';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index';
 import { makeKey, type KeyShape } from './canaryKeys';
+import { onGalleryTraffic, suiteUi } from './testApi';
 
 /** A key that was handed to the extension during the run; `label` names it in a finding (never the value). */
 export interface SuiteKey {
@@ -18,7 +19,7 @@ const keys: SuiteKey[] = [];
 const emulators: Emulator[] = [];
 /** Texts recorded while the run went on, grouped by the place they were shown in. */
 const recorded = new Map<string, string[]>();
-const recordedCores = new WeakSet<Core>();
+const recordedCores = new WeakSet<TestCore>();
 
 function registerKey(label: string, value: string, shape?: KeyShape): string {
   if (!keys.some((key) => key.value === value)) keys.push(shape ? { label, value, shape } : { label, value });
@@ -68,13 +69,12 @@ function record(place: string, text: string): void {
  * From now on records every message (with its actions), every progress line and title, and every HTML and
  * message the gallery hands to its page. Once per core; the subscriptions live as long as the window.
  */
-export function recordWhatTheExtensionShows(core: Core): void {
+export function recordWhatTheExtensionShows(core: TestCore): void {
   if (recordedCores.has(core)) return;
   recordedCores.add(core);
-  const { services } = core;
-  services.ui.onMessage((message) => record('notification texts', JSON.stringify(message)));
-  services.progress.onDidReport((report) => record('progress notifications', JSON.stringify(report)));
-  services.onDidSendToGallery((traffic) =>
+  suiteUi.onMessage((message) => record('notification texts', JSON.stringify(message)));
+  core.services.progress.onDidReport((report) => record('progress notifications', JSON.stringify(report)));
+  onGalleryTraffic((traffic) =>
     record(traffic.kind === 'html' ? 'gallery webview HTML' : 'gallery webview messages', traffic.kind === 'html' ? traffic.html : JSON.stringify(traffic.message)),
   );
 }

@@ -10,10 +10,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../src/apiframe/redact';
-import type { Core } from '../../src/core';
+import type { TestCore } from '../../src/container/testHooks';
 import { CANARY_KEY, recordedTexts, suiteKeys, trackedEmulators } from './leakRegistry';
 import { filesUnder, LeakScan, masked, needlesFor } from './leakScanner';
-import { activateForTests, ourExtension } from './testApi';
+import { activateForTests, ourExtension, suiteUi } from './testApi';
 import { waitFor } from './waitFor';
 
 /**
@@ -28,7 +28,7 @@ function extensionHostLogFolder(context: vscode.ExtensionContext): string {
  * The log file of a LogOutputChannel is written asynchronously. A unique marker logged now is on disk once
  * everything logged before it is; wait for it, and return the files that hold it (the channel's own file).
  */
-async function flushLogs(core: Core, folder: string): Promise<string[]> {
+async function flushLogs(core: TestCore, folder: string): Promise<string[]> {
   const marker = `leak-scan flush marker ${randomBytes(8).toString('hex')}`;
   core.services.host.log.info(marker);
   let holding: string[] = [];
@@ -86,7 +86,7 @@ function requestsWithKey(key: string): { method: string; path: string; status: n
 }
 
 describe('key-leak scan (runs last)', () => {
-  let core: Core;
+  let core: TestCore;
 
   before(async () => {
     core = (await activateForTests()).core();
@@ -134,7 +134,7 @@ describe('key-leak scan (runs last)', () => {
     // 5. What the extension showed, recorded as it happened: notifications, progress, the gallery's HTML and messages.
     const recorded = recordedTexts();
     for (const [place, texts] of recorded) scan.search(place, texts.join('\n'));
-    scan.search('messages still remembered by the core', JSON.stringify(core.services.ui.messages));
+    scan.search('messages still remembered by the suite’s stand-in UI', JSON.stringify(suiteUi.messages));
     scan.search('status bar', core.services.statusBar.shownText ?? '');
     if (fullRun) {
       for (const place of ['notification texts', 'progress notifications', 'gallery webview HTML', 'gallery webview messages']) {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { afterJob } from '../../src/commands/generation';
+import { afterJob } from '../../src/commands/afterJob';
 import type { GalleryPanel, GalleryTraffic } from '../../src/gallery/galleryPanel';
 import { Journal } from '../../src/jobs/journal';
 import type { JobDecision, JobRecord } from '../../src/jobs/types';
@@ -13,6 +13,7 @@ import type { Logger } from '../../src/shared/logger';
 import type { GalleryItem, GalleryStrings } from '../../src/webview/protocol';
 import { emulatorJob, messagesFrom, setAfterCompletion, setUpHarness, tearDownHarness, waitForRecord, type Harness } from './coreFlowHelpers';
 import { takeScreenshot } from './screenshots';
+import { onGalleryTraffic } from './testApi';
 
 const UNKNOWN_SUBMIT_REASON = 'Apiframe’s job list did not answer, so it is not known whether the earlier submit created a job.';
 const UNREADABLE_REASON = 'Apiframe reports the job as completed, but its result is in a shape this version cannot read.';
@@ -84,13 +85,13 @@ describe('needs-decision: the gallery card, the notification and Submit Anew', (
   });
 
   it('shows the card with its reason, Look Again and Submit Anew; Submit Anew asks first, then submits once', async () => {
-    const { core } = harness;
+    const { core, ui } = harness;
     const [record] = await putIntoJournal(harness, [waitingRecord('A tide pool at low tide, gouache', 'unknown-submit', UNKNOWN_SUBMIT_REASON)]);
     assert.ok(record);
 
     // What the host hands the page: the card's view model and the labels.
     const traffic: GalleryTraffic[] = [];
-    const subscription = core.services.onDidSendToGallery((sent) => traffic.push(sent));
+    const subscription = onGalleryTraffic((sent) => traffic.push(sent));
     let gallery: GalleryPanel | undefined;
     try {
       gallery = await vscode.commands.executeCommand<GalleryPanel>('apiframe.showImages', { reveal: record.localId });
@@ -115,9 +116,9 @@ describe('needs-decision: the gallery card, the notification and Submit Anew', (
     await takeScreenshot('needs-decision', { webviewTitle: 'Apiframe Images' });
 
     // Cancel in the confirmation: nothing is sent.
-    const messages = messagesFrom(core);
-    core.services.ui.answer({ message: [undefined] });
-    assert.equal(await core.services.galleryActions.submitAnew(record.localId), undefined);
+    const messages = messagesFrom(ui);
+    ui.answer({ message: [undefined] });
+    assert.equal(await core.galleryActions.submitAnew(record.localId), undefined);
     const confirmation = messages.last('warning');
     assert.ok(confirmation, 'a confirmation was shown');
     assert.deepEqual(confirmation.actions, ['Submit Anew'], 'a modal: Submit Anew, or Cancel');
@@ -127,8 +128,8 @@ describe('needs-decision: the gallery card, the notification and Submit Anew', (
     assert.equal((await core.jobs()).get(record.localId)?.phase, 'needs-decision');
 
     // Confirm: one submit with the record's key, the image cached, the card done.
-    core.services.ui.answer({ message: ['Submit Anew'] });
-    const settled = (await core.services.galleryActions.submitAnew(record.localId)) as JobRecord | undefined;
+    ui.answer({ message: ['Submit Anew'] });
+    const settled = (await core.galleryActions.submitAnew(record.localId)) as JobRecord | undefined;
     assert.equal(settled?.phase, 'done', settled?.error ?? settled?.interruption);
     assert.equal(submitsWithKey(harness, record.idempotencyKey), 1, 'exactly one submit, with the record’s idempotency key');
     assert.equal(harness.emulator.jobs().filter((j) => j.idempotencyKey === record.idempotencyKey).length, 1);
@@ -138,16 +139,16 @@ describe('needs-decision: the gallery card, the notification and Submit Anew', (
   });
 
   it('the notification names the job and the reason, and offers the choices that fit', async () => {
-    const { core } = harness;
+    const { core, ui } = harness;
     const [unknown, unreadable] = await putIntoJournal(harness, [
       waitingRecord('A paper boat on a puddle, ink', 'unknown-submit', UNKNOWN_SUBMIT_REASON),
       waitingRecord('A cactus in a snow globe, ink', 'unreadable-result', UNREADABLE_REASON),
     ]);
     assert.ok(unknown && unreadable);
-    const messages = messagesFrom(core);
+    const messages = messagesFrom(ui);
 
     // A result that could not be read: Look Again and the log, never a submit.
-    core.services.ui.answer({ message: [undefined] });
+    ui.answer({ message: [undefined] });
     await afterJob(core.services, unreadable);
     const unreadableWarning = messages.last('warning');
     assert.ok(unreadableWarning);
@@ -156,13 +157,13 @@ describe('needs-decision: the gallery card, the notification and Submit Anew', (
     assert.deepEqual(unreadableWarning.actions, ['Look Again', 'Show Log']);
 
     // An unknown submit: Look Again and Submit Anew…; choosing it asks first, then submits once.
-    const shownBefore = core.services.ui.messages.length;
-    core.services.ui.answer({ message: ['Submit Anew…', 'Submit Anew'] });
+    const shownBefore = ui.messages.length;
+    ui.answer({ message: ['Submit Anew…', 'Submit Anew'] });
     await afterJob(core.services, unknown);
     const settledPhases = new Set(['done', 'failed', 'expired', 'detached']);
     const done = await waitForRecord(core, unknown.localId, (r) => settledPhases.has(r.phase), 'the job submitted anew to settle');
     assert.equal(done.phase, 'done', done.error ?? done.interruption);
-    const [warning, confirmation] = core.services.ui.messages.slice(shownBefore);
+    const [warning, confirmation] = ui.messages.slice(shownBefore);
     assert.ok(warning && confirmation, 'the notification, then the confirmation');
     assert.match(warning.text, /"A paper boat on a puddle, ink" needs your decision/);
     assert.ok(warning.text.includes(UNKNOWN_SUBMIT_REASON), warning.text);

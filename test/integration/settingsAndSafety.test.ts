@@ -54,12 +54,12 @@ describe('core flow: settings and safety', () => {
   });
 
   it('refuses a plain-http base URL that is not loopback, before anything is journaled', async () => {
-    const { core, emulator } = harness;
+    const { core, emulator, ui } = harness;
     await apiframeConfig().update('baseUrl', 'http://example.com', vscode.ConfigurationTarget.Global);
     try {
       const manager = await core.jobs();
       const historyBefore = manager.history().length;
-      const messages = messagesFrom(core);
+      const messages = messagesFrom(ui);
       const records = await runGenerate('apiframe.generateFromSelection', { prompt: 'A kettle on a stove' });
       assert.deepEqual(records, []);
       const error = messages.last('error');
@@ -71,7 +71,7 @@ describe('core flow: settings and safety', () => {
   });
 
   it('refuses a destination that leads outside the workspace through a symbolic link', async function () {
-    const { core, workspace } = harness;
+    const { ui, workspace } = harness;
     if (workspace.uri.scheme !== 'file') this.skip();
     const outside = mkdtempSync(path.join(os.tmpdir(), 'apiframe-outside-'));
     const link = path.join(workspace.uri.fsPath, 'linked-images');
@@ -80,7 +80,7 @@ describe('core flow: settings and safety', () => {
     try {
       const [record] = await runGenerate('apiframe.generateFromSelection', { prompt: 'A door into the garden' });
       assert.equal(record?.phase, 'done');
-      const messages = messagesFrom(core);
+      const messages = messagesFrom(ui);
       const saved = await vscode.commands.executeCommand<vscode.Uri | undefined>('apiframe.saveImage', record.localId);
       assert.equal(saved, undefined);
       assert.match(messages.last('error')?.text ?? '', /leads outside the workspace folder through a symbolic link/);
@@ -93,15 +93,15 @@ describe('core flow: settings and safety', () => {
   });
 
   it('asks for aspect ratio and style from a selection when apiframe.askForOptions is on', async () => {
-    const { core } = harness;
+    const { ui } = harness;
     await apiframeConfig().update('askForOptions', true, vscode.ConfigurationTarget.Global);
     try {
-      core.services.ui.answer({ quickPick: ['2:3', 'Vivid'] });
+      ui.answer({ quickPick: ['2:3', 'Vivid'] });
       const [record] = await runGenerate('apiframe.generateFromSelection', { prompt: 'A tall waterfall in a forest' });
       assert.equal(record?.aspectRatio, '2:3');
       assert.equal(record.style, 'vivid');
     } finally {
-      core.services.ui.answer({});
+      ui.answer({});
       await apiframeConfig().update('askForOptions', undefined, vscode.ConfigurationTarget.Global);
     }
   });
@@ -110,26 +110,32 @@ describe('core flow: settings and safety', () => {
     const { core, emulator } = harness;
     const state = core.services.host.context.globalState;
     emulator.faults.nextJob({ kind: 'stuck' });
-    const running = runGenerate('apiframe.generateFromSelection', { prompt: 'A clock with no hands' });
-    await waitFor(() => state.get(PENDING_JOBS_STATE_KEY) === true, 'the flag to be set while the job runs');
-    core.services.progress.cancelAll();
-    const [record] = await running;
-    assert.equal(record?.phase, 'detached');
-    await waitFor(() => state.get(PENDING_JOBS_STATE_KEY) === false, 'the flag to be cleared once nothing is left to resume');
+    try {
+      const running = runGenerate('apiframe.generateFromSelection', { prompt: 'A clock with no hands' });
+      await waitFor(() => state.get(PENDING_JOBS_STATE_KEY) === true, 'the flag to be set while the job runs');
+      core.services.progress.cancelAll();
+      const [record] = await running;
+      assert.equal(record?.phase, 'detached');
+      await waitFor(() => state.get(PENDING_JOBS_STATE_KEY) === false, 'the flag to be cleared once nothing is left to resume');
+    } finally {
+      // The flag is set when the record is journaled, before the submit: a cancel that comes first leaves the
+      // "stuck" outcome queued, and the next test's job would never finish.
+      emulator.faults.clear();
+    }
   });
 
   it('Delete in the gallery asks first, and only "Delete" deletes', async () => {
-    const { core } = harness;
+    const { core, ui } = harness;
     const [record] = await runGenerate('apiframe.generateFromSelection', { prompt: 'A snail on a leaf' });
     assert.equal(record?.phase, 'done');
     const manager = await core.jobs();
-    const messages = messagesFrom(core);
-    core.services.ui.answer({ message: [undefined] });
-    await core.services.galleryActions.delete(record.localId);
+    const messages = messagesFrom(ui);
+    ui.answer({ message: [undefined] });
+    await core.galleryActions.delete(record.localId);
     assert.ok(manager.get(record.localId), 'dismissing the question keeps the record');
     assert.match(messages.last('warning')?.text ?? '', /Delete "A snail on a leaf" from the history\?/);
-    core.services.ui.answer({ message: ['Delete'] });
-    await core.services.galleryActions.delete(record.localId);
+    ui.answer({ message: ['Delete'] });
+    await core.galleryActions.delete(record.localId);
     assert.equal(manager.get(record.localId), undefined);
   });
 
@@ -137,7 +143,7 @@ describe('core flow: settings and safety', () => {
     const { core } = harness;
     const [record] = await runGenerate('apiframe.generateFromSelection', { prompt: 'A teapot shaped like a whale' });
     assert.ok(record);
-    await core.services.galleryActions.copyPrompt(record.localId);
+    await core.galleryActions.copyPrompt(record.localId);
     assert.equal(await vscode.env.clipboard.readText(), 'A teapot shaped like a whale');
   });
 });

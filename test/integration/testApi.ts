@@ -1,11 +1,34 @@
 // The one way the integration tests reach the extension: activate it, then read the test API it publishes in
-// ExtensionMode.Test (testApiSlot.ts). The extension exports nothing (exports.test.ts checks that).
+// ExtensionMode.Test (testApiSlot.ts) and fill in its test hooks with the suite's stand-ins. The extension
+// exports nothing (exports.test.ts checks that).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { TestHooks } from '../../src/container/testHooks';
 import type { ExtensionTestApi } from '../../src/extension';
+import type { GalleryTraffic } from '../../src/gallery/galleryPanel';
+import { ScriptedUi } from './scriptedUi';
 import { readTestApi } from './testApiSlot';
 
 export const EXTENSION_ID = 'apiframe-images.apiframe-images';
+
+/** The suite's stand-in for the user: one per window, since the extension has one UI port. */
+export const suiteUi = new ScriptedUi();
+
+const galleryTrafficListeners = new Set<(traffic: GalleryTraffic) => void>();
+
+/** Calls `listener` with every HTML the gallery sets and every message it posts from now on. */
+export function onGalleryTraffic(listener: (traffic: GalleryTraffic) => void): vscode.Disposable {
+  galleryTrafficListeners.add(listener);
+  return new vscode.Disposable(() => galleryTrafficListeners.delete(listener));
+}
+
+/** Fills the extension's test hooks with the suite's stand-ins (once; the hooks object lives as long as the window). */
+function installSuiteHooks(hooks: TestHooks): void {
+  hooks.ui ??= suiteUi;
+  hooks.galleryTraffic ??= (traffic) => {
+    for (const listener of galleryTrafficListeners) listener(traffic);
+  };
+}
 
 /** The extension as VS Code lists it; fails when it is not installed in this window. */
 export function ourExtension(): vscode.Extension<unknown> {
@@ -14,10 +37,11 @@ export function ourExtension(): vscode.Extension<unknown> {
   return extension;
 }
 
-/** Activates the extension (once; later calls just wait for it) and returns its test API. */
+/** Activates the extension (once; later calls just wait for it), installs the suite's hooks and returns the test API. */
 export async function activateForTests(): Promise<ExtensionTestApi> {
   await ourExtension().activate();
   const api = readTestApi();
   assert.ok(api, 'the extension published no test API: is this window running in ExtensionMode.Test?');
+  installSuiteHooks(api.hooks);
   return api;
 }

@@ -69,6 +69,7 @@ describe('what activation exports (plain Node, vscode stubbed)', () => {
     const api: ExtensionTestApi | undefined = readTestApi();
     assert.ok(api, 'the tests find the API where testApiSlot.ts looks');
     assert.equal(typeof api.core, 'function');
+    assert.deepEqual(api.hooks, {}, 'the test hooks ship empty: only the suite fills them in');
     assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0, `activationMs=${api.activationMs}`);
     assert.equal(Object.getOwnPropertyDescriptor(globalThis, TEST_API_SLOT)?.enumerable, false, 'not listed by a for…in over globalThis');
 

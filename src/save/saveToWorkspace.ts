@@ -1,26 +1,23 @@
 import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { JobRecord } from '../jobs/types';
+import type { UserInterface } from '../container/userInterface';
+import type { InsertionPoint } from '../editor/insertionPoint';
+import { UserFacingError } from '../errors/userFacingError';
 import { destinationTemplate } from '../settings';
-import { UserFacingError } from '../commands/errors';
-import type { UserInterface } from '../commands/ui';
 import { isInside, resolveDestination } from '../workspace/destination';
-import { fileNameForImage, uniqueName, type ImageExtension } from '../workspace/slug';
-import { altTextFromPrompt, imageReference, referenceNeedsOwnLine, relativeReference } from '../workspace/snippet';
+import { planImageSave, type ImageSavePlan, type ReferenceRequest } from '../workspace/imageSavePlan';
+import { uniqueName, type ImageExtension } from '../workspace/slug';
 
-/** Where a saved image's reference goes: a document and a position in it. */
-export interface InsertionPoint {
-  readonly document: vscode.TextDocument;
-  readonly position: vscode.Position;
-}
-
-export interface SaveImageRequest {
-  readonly record: JobRecord;
-  /** Which of the record's images (DALL-E 3 returns one; the API allows several). */
-  readonly index: number;
+export interface SaveToWorkspaceRequest {
   /** Absolute file-system path of the cached image (the job manager's cache). */
   readonly cachedFile: string;
+  /** The name to save under (numbered when taken), from `savedImageName`. */
+  readonly fileName: string;
+  /** The image's extension, for the save dialog's filter. */
+  readonly extension: ImageExtension;
+  /** Alt text of the reference, from `altTextFromPrompt`. */
+  readonly altText: string;
   /** Explicit folder chosen in the explorer ("Generate Image Here…"): the image goes there, as is. */
   readonly targetFolder?: vscode.Uri;
   /** The document whose workspace folder and destination setting decide where the image goes. */
@@ -29,75 +26,91 @@ export interface SaveImageRequest {
   readonly insertAt?: InsertionPoint;
 }
 
-export interface SaveImageResult {
+export interface SaveToWorkspaceResult {
   readonly uri: vscode.Uri;
   /** The reference text inserted, when an insertion was requested. */
   readonly insertedText?: string;
 }
-
-const EXTENSIONS: Readonly<Record<string, ImageExtension>> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'image/webp': 'webp',
-};
 
 /**
  * Saves a cached image into the workspace — through VS Code's file system API only, so it works in remote,
  * WSL and virtual workspaces — and optionally inserts a reference to it. Never overwrites (numbered names),
  * never writes outside the workspace folder (the destination setting is resolved and checked, and on local
  * disks the real path is checked so a symbolic link cannot lead out), and a destination that is a file is
- * refused with a clear message. The file and the text edit are ONE WorkspaceEdit.
+ * refused with a clear message. What to write is planned by `planImageSave` from plain values; this applies
+ * the plan as ONE WorkspaceEdit.
  */
-export async function saveImage(ui: UserInterface, request: SaveImageRequest): Promise<SaveImageResult | undefined> {
-  const { record } = request;
-  const mime = record.files?.[request.index]?.mime ?? 'image/png';
-  const extension = EXTENSIONS[mime] ?? 'png';
-  const baseName = withIndex(fileNameForImage(record.prompt, record.jobId ?? record.localId, extension), request.index);
+export async function saveToWorkspace(ui: UserInterface, request: SaveToWorkspaceRequest): Promise<SaveToWorkspaceResult | undefined> {
   const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(request.cachedFile));
+  const target = await targetFile(ui, request);
+  if (!target) return undefined;
+  const plan = planImageSave({
+    image: { kind: 'bytes', bytes },
+    targetPath: target.uri.path,
+    overwrite: target.overwrite,
+    reference: request.insertAt && referenceRequest(request.insertAt, request.altText, target),
+  });
+  const editorsBefore = request.insertAt ? selectionsOf(request.insertAt.document) : [];
+  await applyImageSavePlan(plan, target.uri, request.insertAt?.document);
+  // The selection stays what it was: the reference goes after it, not into it.
+  for (const { editor, selections } of editorsBefore) editor.selections = selections;
+  return { uri: target.uri, insertedText: plan.insert?.text };
+}
 
+interface TargetFile {
+  readonly uri: vscode.Uri;
+  /** Only a name the user picked in the save dialog (which asked about replacing) may overwrite. */
+  readonly overwrite: boolean;
+  readonly workspaceFolder?: vscode.WorkspaceFolder;
+}
+
+/** Where the image goes: a free name in the destination folder, or the file the user picks; undefined when they cancel. */
+async function targetFile(ui: UserInterface, request: SaveToWorkspaceRequest): Promise<TargetFile | undefined> {
   const folder = await destinationFolder(ui, request);
-  let fileUri: vscode.Uri;
-  let overwrite = false;
   if (folder) {
     await ensureIsFolderInside(folder.directory, folder.workspaceFolder);
     const taken = await existingNames(folder.directory);
-    const name = await uniqueName(baseName, (candidate) => taken.has(candidate.toLowerCase()));
-    fileUri = vscode.Uri.joinPath(folder.directory, name);
-  } else {
-    // No workspace folder open: the user picks the file (the dialog itself confirms replacing a file).
-    const defaultFolder = request.document && !request.document.isUntitled ? dirnameUri(request.document.uri) : undefined;
-    const picked = await ui.saveDialog({
-      defaultUri: defaultFolder ? vscode.Uri.joinPath(defaultFolder, baseName) : undefined,
-      filters: { [vscode.l10n.t('Images')]: [extension] },
-      title: vscode.l10n.t('Save Image'),
-    });
-    if (!picked) return undefined;
-    fileUri = picked;
-    overwrite = true;
+    const name = await uniqueName(request.fileName, (candidate) => taken.has(candidate.toLowerCase()));
+    return { uri: vscode.Uri.joinPath(folder.directory, name), overwrite: false, workspaceFolder: folder.workspaceFolder };
   }
+  // No workspace folder open: the user picks the file (the dialog itself confirms replacing a file).
+  const defaultFolder = request.document && !request.document.isUntitled ? dirnameUri(request.document.uri) : undefined;
+  const picked = await ui.saveDialog({
+    defaultUri: defaultFolder ? vscode.Uri.joinPath(defaultFolder, request.fileName) : undefined,
+    filters: { [vscode.l10n.t('Images')]: [request.extension] },
+    title: vscode.l10n.t('Save Image'),
+  });
+  return picked ? { uri: picked, overwrite: true } : undefined;
+}
 
+/** The plain values `planImageSave` needs to write the reference into `insertAt.document`. */
+function referenceRequest(insertAt: InsertionPoint, altText: string, target: TargetFile): ReferenceRequest {
+  const { document } = insertAt;
+  const file = target.uri;
+  const sameFileSystem = !document.isUntitled && document.uri.scheme === file.scheme && document.uri.authority === file.authority;
+  return {
+    documentText: document.getText(),
+    offset: document.offsetAt(insertAt.position),
+    languageId: document.languageId,
+    eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+    altText,
+    ...(sameFileSystem ? { documentPath: document.uri.path } : {}),
+    ...(target.workspaceFolder ? { workspaceFolderPath: target.workspaceFolder.uri.path } : {}),
+    absoluteTarget: file.scheme === 'file' ? file.fsPath : file.toString(),
+  };
+}
+
+/** Applies a plan as one WorkspaceEdit labelled "Save image": one Undo removes the file and the reference. */
+async function applyImageSavePlan(plan: ImageSavePlan, fileUri: vscode.Uri, document: vscode.TextDocument | undefined): Promise<void> {
+  const { image, overwrite } = plan.createFile;
+  const contents = image.kind === 'bytes' ? image.bytes : await vscode.workspace.fs.readFile(vscode.Uri.file(image.path));
+  const metadata: vscode.WorkspaceEditEntryMetadata = { label: vscode.l10n.t('Save image'), needsConfirmation: false };
   const edit = new vscode.WorkspaceEdit();
-  const label = vscode.l10n.t('Save image');
-  edit.createFile(fileUri, { contents: bytes, overwrite, ignoreIfExists: false }, { label, needsConfirmation: false });
-  let insertedText: string | undefined;
-  if (request.insertAt) {
-    const { document } = request.insertAt;
-    // Block references (reStructuredText, AsciiDoc) go after the selection's line, not into its middle.
-    const position = referenceNeedsOwnLine(document.languageId)
-      ? document.lineAt(request.insertAt.position.line).range.end
-      : request.insertAt.position;
-    const reference = imageReference(document.languageId, referencePath(document, fileUri, folder?.workspaceFolder), altTextFromPrompt(record.prompt));
-    insertedText = surroundForInsertion(document, position, reference);
-    edit.insert(document.uri, position, insertedText, { label, needsConfirmation: false });
-  }
-  const editorsBefore = request.insertAt ? selectionsOf(request.insertAt.document) : [];
-  const applied = await vscode.workspace.applyEdit(edit);
-  if (!applied) {
+  edit.createFile(fileUri, { contents, overwrite, ignoreIfExists: false }, metadata);
+  if (plan.insert && document) edit.insert(document.uri, document.positionAt(plan.insert.offset), plan.insert.text, metadata);
+  if (!(await vscode.workspace.applyEdit(edit))) {
     throw new UserFacingError(vscode.l10n.t('VS Code could not create {0}.', displayPath(fileUri)));
   }
-  // The selection stays what it was: the reference goes after it, not into it.
-  for (const { editor, selections } of editorsBefore) editor.selections = selections;
-  return { uri: fileUri, insertedText };
 }
 
 interface DestinationFolder {
@@ -105,7 +118,7 @@ interface DestinationFolder {
   readonly workspaceFolder?: vscode.WorkspaceFolder;
 }
 
-async function destinationFolder(ui: UserInterface, request: SaveImageRequest): Promise<DestinationFolder | undefined> {
+async function destinationFolder(ui: UserInterface, request: SaveToWorkspaceRequest): Promise<DestinationFolder | undefined> {
   if (request.targetFolder) {
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(request.targetFolder);
     if (workspaceFolder && !isInside(workspaceFolder.uri.path, request.targetFolder.path)) {
@@ -188,40 +201,8 @@ async function existingNames(directory: vscode.Uri): Promise<Set<string>> {
   }
 }
 
-function withIndex(name: string, index: number): string {
-  if (index === 0) return name;
-  const dot = name.lastIndexOf('.');
-  return `${name.slice(0, dot)}-${index + 1}${name.slice(dot)}`;
-}
-
 function dirnameUri(uri: vscode.Uri): vscode.Uri {
   return uri.with({ path: path.posix.dirname(uri.path) });
-}
-
-/** The path written into the document: relative to it; for an untitled document, relative to the workspace folder. */
-function referencePath(document: vscode.TextDocument, file: vscode.Uri, workspaceFolder: vscode.WorkspaceFolder | undefined): string {
-  if (!document.isUntitled && document.uri.scheme === file.scheme && document.uri.authority === file.authority) {
-    return relativeReference(document.uri.path, file.path);
-  }
-  if (workspaceFolder && isInside(workspaceFolder.uri.path, file.path)) {
-    return path.posix.relative(workspaceFolder.uri.path, file.path);
-  }
-  return file.scheme === 'file' ? file.fsPath : file.toString();
-}
-
-/**
- * Inline references get a space when glued to a word; block references (reStructuredText, AsciiDoc) go on
- * a new paragraph after the selection's line.
- */
-function surroundForInsertion(document: vscode.TextDocument, position: vscode.Position, reference: string): string {
-  const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const line = document.lineAt(position.line).text;
-  if (referenceNeedsOwnLine(document.languageId)) {
-    const atLineStart = line.slice(0, position.character).trim() === '';
-    return atLineStart ? `${reference}${eol}` : `${eol}${eol}${reference}${eol}`;
-  }
-  const before = position.character > 0 ? line.charAt(position.character - 1) : '';
-  return before !== '' && !/\s/.test(before) ? ` ${reference}` : reference;
 }
 
 function selectionsOf(document: vscode.TextDocument): { editor: vscode.TextEditor; selections: readonly vscode.Selection[] }[] {

@@ -1,27 +1,8 @@
+// The suite's stand-in for the user, installed into the extension through its test hooks (testApi.ts): every
+// message the extension shows is recorded (the key-leak scan searches them too), and prompts are answered from
+// a script instead of waiting for real input boxes. A prompt with no scripted answer goes to VS Code's window.
 import * as vscode from 'vscode';
-
-export type MessageSeverity = 'info' | 'warning' | 'error';
-
-export interface MessageOptions {
-  /** A modal dialog (used for confirmations such as Delete). */
-  readonly modal?: boolean;
-  readonly detail?: string;
-}
-
-/**
- * Every prompt and message the commands show goes through this port. In the editor it is VS Code's
- * window API; the integration tests answer prompts through `ScriptedAnswers` and read every text shown
- * (issue 5's leak scan also scans them), without clicking through real input boxes.
- */
-export interface UserInterface {
-  inputBox(options: vscode.InputBoxOptions): Promise<string | undefined>;
-  quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined>;
-  /** Shows a message; resolves with the chosen action title, or undefined when dismissed. */
-  message(severity: MessageSeverity, text: string, actions: readonly string[], options?: MessageOptions): Promise<string | undefined>;
-  pickWorkspaceFolder(options: vscode.WorkspaceFolderPickOptions): Promise<vscode.WorkspaceFolder | undefined>;
-  saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
-  openDialog(options: vscode.OpenDialogOptions): Promise<vscode.Uri[] | undefined>;
-}
+import { windowUi, type MessageOptions, type MessageSeverity, type UserInterface } from '../../src/container/userInterface';
 
 export interface ShownMessage {
   readonly severity: MessageSeverity;
@@ -29,10 +10,10 @@ export interface ShownMessage {
   readonly actions: readonly string[];
 }
 
-/** Test answers, consumed in order; a prompt with no scripted answer falls through to the real UI. */
+/** Answers, consumed in order; a prompt with no scripted answer falls through to the real UI. */
 export interface ScriptedAnswers {
   inputBox?: (string | undefined)[];
-  /** Label (or `picked` item predicate by label) of the item to choose. */
+  /** Label (or description) of the item to choose. */
   quickPick?: (string | undefined)[];
   /** Action title to choose for the next message (undefined = dismiss). */
   message?: (string | undefined)[];
@@ -41,43 +22,10 @@ export interface ScriptedAnswers {
   openDialog?: (vscode.Uri[] | undefined)[];
 }
 
-const windowUi: UserInterface = {
-  async inputBox(options) {
-    return vscode.window.showInputBox(options);
-  },
-  async quickPick(items, options) {
-    return vscode.window.showQuickPick([...items], options);
-  },
-  async message(severity, text, actions, options) {
-    const messageOptions: vscode.MessageOptions = { modal: options?.modal === true, detail: options?.detail };
-    switch (severity) {
-      case 'info':
-        return vscode.window.showInformationMessage(text, messageOptions, ...actions);
-      case 'warning':
-        return vscode.window.showWarningMessage(text, messageOptions, ...actions);
-      case 'error':
-        return vscode.window.showErrorMessage(text, messageOptions, ...actions);
-    }
-  },
-  async pickWorkspaceFolder(options) {
-    return vscode.window.showWorkspaceFolderPick(options);
-  },
-  async saveDialog(options) {
-    return vscode.window.showSaveDialog(options);
-  },
-  async openDialog(options) {
-    return vscode.window.showOpenDialog(options);
-  },
-};
-
-/** How many shown messages are remembered for the tests (a bounded ring, newest last). */
+/** How many shown messages are remembered (a bounded ring, newest last). */
 const MESSAGE_HISTORY = 200;
 
-/**
- * The port the core uses: VS Code's window API, plus a record of every message shown and optional scripted
- * answers. Scripted answers exist for the integration tests; in normal use the queue is always empty.
- */
-export class RecordingUi implements UserInterface {
+export class ScriptedUi implements UserInterface {
   private readonly shown: ShownMessage[] = [];
   private readonly listeners = new Set<(message: ShownMessage) => void>();
   private script: ScriptedAnswers = {};
@@ -89,17 +37,13 @@ export class RecordingUi implements UserInterface {
     return this.shown;
   }
 
-  clearMessages(): void {
-    this.shown.length = 0;
-  }
-
-  /** Calls `listener` for each message shown from now on; returns a disposer. */
+  /** Calls `listener` for each message shown from now on. */
   onMessage(listener: (message: ShownMessage) => void): vscode.Disposable {
     this.listeners.add(listener);
     return new vscode.Disposable(() => this.listeners.delete(listener));
   }
 
-  /** Replaces the scripted answers (tests only). */
+  /** Replaces the scripted answers. */
   answer(script: ScriptedAnswers): void {
     this.script = {
       inputBox: [...(script.inputBox ?? [])],

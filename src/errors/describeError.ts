@@ -11,11 +11,6 @@ export interface DescribedError {
   readonly offerSetKey: boolean;
 }
 
-/** A failure the command layer itself raises with a complete, localized sentence (no "Show Log" needed). */
-export class UserFacingError extends Error {
-  override readonly name = 'UserFacingError';
-}
-
 function serverText(serverMessage: string | undefined): string {
   return serverMessage ? ` (${serverMessage})` : '';
 }

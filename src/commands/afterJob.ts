@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import type { CoreServices } from '../container/services';
+import type { JobRecord } from '../jobs/types';
+import { shortPrompt } from '../progress/jobProgress';
+import { saveRecord } from '../save/saveRecord';
+import * as settings from '../settings';
+
+/**
+ * What happens when a job settles. Done: a job from the explorer is saved into its folder; a job from a
+ * selection follows the `afterCompletion` setting; any other opens the gallery (unless the setting says
+ * "nothing"). Failed, stopped or expired jobs say so, with the action that helps; a job that needs the
+ * user's decision says why and offers the choices.
+ */
+export async function afterJob(services: CoreServices, record: JobRecord): Promise<void> {
+  switch (record.phase) {
+    case 'done':
+      await afterDone(services, record);
+      return;
+    case 'detached':
+      offerResume(services, record);
+      return;
+    case 'needs-decision':
+      offerDecision(services, record);
+      return;
+    case 'expired':
+      void services.ui.message('warning', vscode.l10n.t('The image for "{0}" expired on Apiframe before it could be downloaded.', shortPrompt(record.prompt)), []);
+      return;
+    case 'failed': {
+      const reason = services.redact(record.error ?? vscode.l10n.t('unknown error'));
+      services.logger.warn(`Job ${record.localId} failed: ${reason}`);
+      services.errors.notify(vscode.l10n.t('Image generation failed: {0}', reason), { setApiKey: record.keyProblem === true, showLog: true });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+async function afterDone(services: CoreServices, record: JobRecord): Promise<void> {
+  const origin = record.origin;
+  if (origin?.targetFolderUri) {
+    await saveRecord(services, record, { targetFolder: vscode.Uri.parse(origin.targetFolderUri), insert: false });
+    return;
+  }
+  const action = settings.afterCompletion();
+  if (origin?.documentUri && (action === 'saveAndInsert' || action === 'saveOnly')) {
+    await saveRecord(services, record, { insert: action === 'saveAndInsert' });
+    return;
+  }
+  if (action === 'nothing') return;
+  await services.showGallery({ reveal: record.localId, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+}
+
+/** The user stopped waiting (or following failed): the job may still run on Apiframe, and Resume picks it up. */
+function offerResume(services: CoreServices, record: JobRecord): void {
+  const resume = vscode.l10n.t('Resume');
+  const text = record.interruption
+    ? vscode.l10n.t('Stopped waiting for "{0}": {1} The image may still be generated on Apiframe; Resume picks it up.', shortPrompt(record.prompt), services.redact(record.interruption))
+    : vscode.l10n.t('Stopped waiting for "{0}". It is still being generated on Apiframe; Resume picks it up.', shortPrompt(record.prompt));
+  void services.ui.message('info', text, [resume]).then((choice) => {
+    if (choice === resume) void vscode.commands.executeCommand('apiframe.resumeJob', record.localId);
+  });
+}
+
+/** `text` ending in a full stop, so a sentence can follow it. */
+function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?。…]$/u.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/**
+ * A record waits for the user's decision: says why, with the choices that fit. Submit Anew is offered only when
+ * the open question is whether an earlier submit created (and charged) a job; it asks again before it submits.
+ */
+function offerDecision(services: CoreServices, record: JobRecord): void {
+  const lookAgain = vscode.l10n.t('Look Again');
+  const submitAnew = vscode.l10n.t('Submit Anew…');
+  const showLog = vscode.l10n.t('Show Log');
+  const prompt = shortPrompt(record.prompt);
+  const unknownSubmit = record.decision === 'unknown-submit';
+  let reason: string;
+  if (record.interruption) reason = asSentence(services.redact(record.interruption));
+  else if (unknownSubmit) reason = vscode.l10n.t('Apiframe could not confirm whether the earlier submit created a job.');
+  else reason = vscode.l10n.t('Apiframe reports the job as completed, but its result could not be read.');
+  const text = unknownSubmit
+    ? vscode.l10n.t('"{0}" needs your decision: {1} Look Again asks Apiframe once more without submitting.', prompt, reason)
+    : vscode.l10n.t('"{0}" needs your decision: {1} Look Again asks Apiframe for the result once more.', prompt, reason);
+  // Anything but an unknown submit (a hand-edited journal included) never offers to submit.
+  const actions = unknownSubmit ? [lookAgain, submitAnew] : [lookAgain, showLog];
+  services.logger.warn(`Job ${record.localId} needs the user's decision (${record.decision ?? 'no decision kind'}): ${reason}`);
+  void services.ui.message('warning', text, actions).then((choice) => {
+    if (choice === lookAgain) void vscode.commands.executeCommand('apiframe.resumeJob', record.localId);
+    if (choice === submitAnew) void vscode.commands.executeCommand('apiframe.submitAnew', record.localId);
+    if (choice === showLog) services.host.log.show(true);
+  });
+}

@@ -1,0 +1,78 @@
+import type * as vscode from 'vscode';
+import type { ApiframeClient } from '../apiframe/client';
+import { PENDING_JOBS_STATE_KEY } from '../commandIds';
+import { createJobManager } from '../jobs/manager';
+import type { JobManager } from '../jobs/managerApi';
+import * as settings from '../settings';
+import { ACTIVE_PHASES } from '../shared/jobPhases';
+import type { Logger } from '../shared/logger';
+import type { JobsStatusBar } from '../statusBar';
+
+/** Per-image download cap: DALL-E 3 PNGs are 2–4 MB; anything far bigger is not a DALL-E result. */
+const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+
+export interface JobManagerHostOptions {
+  /** Folder of the journal and the image cache: the extension's global storage, shared by every window. */
+  readonly storageDir: string;
+  readonly client: () => Promise<ApiframeClient>;
+  readonly logger: Logger;
+  readonly statusBar: JobsStatusBar;
+  /** Where the start-up flag lives (see PENDING_JOBS_STATE_KEY). */
+  readonly globalState: vscode.Memento;
+}
+
+/**
+ * The window's one job manager: created and started on first use (starting it resumes unfinished jobs),
+ * keeping the status bar's count and the start-up flag current as records change.
+ */
+export class JobManagerHost implements vscode.Disposable {
+  private manager: Promise<JobManager> | undefined;
+  private subscription: { dispose(): void } | undefined;
+
+  constructor(private readonly options: JobManagerHostOptions) {}
+
+  /** The started manager; a failed start is forgotten so the next call tries again. */
+  get(): Promise<JobManager> {
+    this.manager ??= this.create().catch((error: unknown) => {
+      this.manager = undefined;
+      throw error;
+    });
+    return this.manager;
+  }
+
+  /** Disposes the manager as a window close would (its jobs stay in the journal) and starts a new one on the same storage. */
+  async restart(): Promise<JobManager> {
+    const old = this.manager;
+    this.manager = undefined;
+    if (old) await (await old).dispose();
+    return this.get();
+  }
+
+  dispose(): void {
+    this.subscription?.dispose();
+    void this.manager?.then((manager) => manager.dispose()).catch(() => undefined);
+  }
+
+  private async create(): Promise<JobManager> {
+    const { statusBar, globalState } = this.options;
+    const created = createJobManager({
+      storageDir: this.options.storageDir,
+      client: this.options.client,
+      historyLimit: settings.historyLimit(),
+      maxImageBytes: MAX_IMAGE_BYTES,
+      log: this.options.logger,
+    });
+    this.subscription?.dispose();
+    this.subscription = created.onDidChange(() => {
+      statusBar.update(created.runningCount());
+      // The start-up bundle reads this flag to decide, without loading the core, whether there is work to resume.
+      const hasUnfinished = created.history().some((record) => ACTIVE_PHASES.has(record.phase));
+      if (globalState.get<boolean>(PENDING_JOBS_STATE_KEY) !== hasUnfinished) {
+        void globalState.update(PENDING_JOBS_STATE_KEY, hasUnfinished);
+      }
+    });
+    await created.start();
+    statusBar.update(created.runningCount());
+    return created;
+  }
+}
