@@ -22,7 +22,7 @@ import {
   type HostToWebview,
   type WebviewToHost,
   WAITING_PHASES,
-} from '../src/webview/protocol';
+} from '../src/gallery/protocol';
 
 export interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
