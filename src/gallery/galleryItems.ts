@@ -1,6 +1,6 @@
 import { ASPECT_RATIO_SIZES } from '../apiframe/types';
 import type { JobRecord } from '../jobs/types';
-import type { GalleryImage, GalleryItem } from '../webview/protocol';
+import type { GalleryImage, GalleryItem } from './protocol';
 import { WAITING_PHASES } from '../shared/jobPhases';
 
 /** Alt text is the prompt on one line, bounded so screen readers are not handed a whole essay. */

@@ -7,7 +7,7 @@
  */
 import { redactSecrets } from '../apiframe/redact';
 import type { JobRecord } from '../jobs/types';
-import { parseWebviewMessage, type GalleryItemAction, type WebviewToHost } from '../webview/protocol';
+import { parseWebviewMessage, type GalleryItemAction, type WebviewToHost } from './protocol';
 
 export type GalleryMessageDecision =
   /** `ready`, `showLog` or `rendered`: handled by the panel itself. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { JobManager } from '../jobs/managerApi';
 import type { JobPhase, JobRecord } from '../jobs/types';
 import type { Logger } from '../shared/logger';
-import { buildGalleryHtml } from '../webview/galleryHtml';
+import { buildGalleryHtml } from './galleryHtml';
 import {
   GALLERY_VIEW_TYPE,
   type GalleryItemAction,
@@ -10,7 +10,7 @@ import {
   type GalleryStrings,
   type HostToWebview,
   type WebviewToHost,
-} from '../webview/protocol';
+} from './protocol';
 import { toGalleryItem } from './galleryItems';
 import { actionAllowed, decideGalleryMessage } from './galleryMessages';
 import { errorText } from '../shared/errorText';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { GALLERY_VIEW_TYPE } from '../webview/protocol';
+import { GALLERY_VIEW_TYPE } from './protocol';
 
 /**
  * Registers the `WebviewPanelSerializer` that brings the gallery back after a window reload. Small on

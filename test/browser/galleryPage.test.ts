@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { CardButton, GalleryItem, WebviewToHost } from '../../src/webview/protocol';
+import type { CardButton, GalleryItem, WebviewToHost } from '../../src/gallery/protocol';
 import {
   CHROMIUM_PATH,
   launchChromium,

@@ -15,8 +15,8 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
-import { buildGalleryHtml, createNonce } from '../../src/webview/galleryHtml';
-import type { GalleryItem, GalleryStrings } from '../../src/webview/protocol';
+import { buildGalleryHtml, createNonce } from '../../src/gallery/galleryHtml';
+import type { GalleryItem, GalleryStrings } from '../../src/gallery/protocol';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];

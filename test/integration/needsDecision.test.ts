@@ -10,7 +10,7 @@ import type { GalleryPanel, GalleryTraffic } from '../../src/gallery/galleryPane
 import { Journal } from '../../src/jobs/journal';
 import type { JobDecision, JobRecord } from '../../src/jobs/types';
 import type { Logger } from '../../src/shared/logger';
-import type { GalleryItem, GalleryStrings } from '../../src/webview/protocol';
+import type { GalleryItem, GalleryStrings } from '../../src/gallery/protocol';
 import { emulatorJob, messagesFrom, setAfterCompletion, setUpHarness, tearDownHarness, waitForRecord, type Harness } from './coreFlowHelpers';
 import { takeScreenshot } from './screenshots';
 import { onGalleryTraffic } from './testApi';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildGalleryHtml, createNonce, galleryCsp, type GalleryHtmlOptions } from '../../src/webview/galleryHtml';
+import { buildGalleryHtml, createNonce, galleryCsp, type GalleryHtmlOptions } from '../../src/gallery/galleryHtml';
 
 const OPTIONS: GalleryHtmlOptions = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',

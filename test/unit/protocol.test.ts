@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CARD_BUTTONS, GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, isUuid, parseWebviewMessage } from '../../src/webview/protocol';
+import { CARD_BUTTONS, GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, isUuid, parseWebviewMessage } from '../../src/gallery/protocol';
 
 const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 const OTHER_ID = 'a1b2c3d4-e5f6-4a7b-9c8d-0e1f2a3b4c5d';

@@ -11,7 +11,7 @@ import { ALT_TEXT_MAX_LENGTH, toGalleryItem } from '../../../src/gallery/gallery
 import { decideGalleryMessage, type GalleryMessageDecision, type GalleryRecordState } from '../../../src/gallery/galleryMessages';
 import { ImageCache } from '../../../src/jobs/imageCache';
 import type { JobPhase, JobRecord } from '../../../src/jobs/types';
-import { CARD_BUTTONS, GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, parseWebviewMessage, type WebviewToHost } from '../../../src/webview/protocol';
+import { CARD_BUTTONS, GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, parseWebviewMessage, type WebviewToHost } from '../../../src/gallery/protocol';
 import type { HostileCase } from '../types';
 import { HOSTILE_PROMPTS } from './prompts';
 

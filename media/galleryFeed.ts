@@ -1,0 +1,183 @@
+/**
+ * The virtual window in the DOM: measures the grid when it can change, renders the cards in view into the
+ * feed, re-renders on scroll and resize (one frame at most), scrolls a card into view for the keyboard and the
+ * host, and remembers the scroll position across reloads of the webview.
+ *
+ * Performance: the first `state` renders only the rows on screen, and the overscan rows follow after that
+ * screen is painted; the scroll path reads no layout (only `window.scrollY`: the geometry is measured on
+ * state, resize and count changes), and the arithmetic is galleryVirtualWindow.ts's.
+ */
+import type { CardSet } from './galleryCards';
+import type { GalleryShell } from './galleryShell';
+import type { GalleryState } from './galleryState';
+import {
+  OVERSCAN_ROWS,
+  allCards,
+  cardMetricsFrom,
+  cardsInView,
+  clampIndex,
+  columnCount,
+  feedHeight,
+  rangeOffset,
+  scrollTopToShow,
+  type CardMetrics,
+  type FeedGeometry,
+} from './galleryVirtualWindow';
+
+/** How long scrolling must pause before the position is saved (saving on every event would be wasted work). */
+const SCROLL_SAVE_DELAY_MS = 200;
+
+export interface FeedOptions {
+  /** false renders every card eagerly (used only as the benchmark's baseline). */
+  readonly virtualize: boolean;
+  /** The position saved by an earlier page of this webview, if any. */
+  savedScrollTop(): number | undefined;
+  rememberScrollTop(scrollTop: number): void;
+  /** Called after every render (the page's report follows what is rendered). */
+  onRendered(): void;
+}
+
+export class GalleryFeed {
+  /** Placeholders until readMetrics() runs (before the first render: the geometry starts stale). */
+  private metrics: CardMetrics = { gap: 0, rowHeight: 1, minCardWidth: 1 };
+  private geometry: FeedGeometry = { ...this.metrics, columns: 1, feedOffsetTop: 0, viewportHeight: window.innerHeight };
+  private geometryStale = true;
+  /** The item count the geometry was measured for (the feed's height depends on it). */
+  private measuredCount = -1;
+  /** Set by a `state` message: the first render draws only the rows on screen; overscan follows after a paint. */
+  private firstScreenOnly = false;
+  private renderQueued = false;
+  private scrollRestored = false;
+  private scrollSaveQueued = false;
+
+  constructor(
+    private readonly shell: GalleryShell,
+    private readonly state: GalleryState,
+    private readonly cards: CardSet,
+    private readonly options: FeedOptions,
+  ) {}
+
+  /** The grid as last measured (the keyboard's rows and pages). */
+  get currentGeometry(): FeedGeometry {
+    return this.geometry;
+  }
+
+  /** False while only the first screen is rendered: the page does not report that render. */
+  get settled(): boolean {
+    return !this.firstScreenOnly;
+  }
+
+  /** Reads the card sizes from the stylesheet (once: the page's CSS does not change). */
+  readMetrics(): void {
+    const style = getComputedStyle(document.documentElement);
+    this.metrics = cardMetricsFrom((name) => style.getPropertyValue(name));
+  }
+
+  /** Scroll re-renders the window (when virtualized) and saves the position; resize re-measures. */
+  listen(): void {
+    window.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    window.addEventListener(
+      'resize',
+      () => {
+        this.geometryStale = true;
+        this.queueRender();
+      },
+      { passive: true },
+    );
+  }
+
+  /**
+   * Renders a new list (a `state` message): the screen at the saved position first (on the page's first
+   * state), then the overscan rows once that screen is painted.
+   */
+  showNewList(): void {
+    this.geometryStale = true;
+    this.firstScreenOnly = this.options.virtualize;
+    if (!this.scrollRestored) {
+      this.scrollRestored = true;
+      const top = this.options.savedScrollTop();
+      if (top !== undefined && top > 0) {
+        // Size the feed first so the saved position exists, then draw the screen at that position.
+        this.measure();
+        window.scrollTo(0, top);
+      }
+    }
+    this.render();
+    if (this.firstScreenOnly) this.renderOverscanAfterPaint();
+  }
+
+  /** Renders the window now: the count, the feed's size when stale, the cards in view. */
+  render(): void {
+    this.renderQueued = false;
+    const { state, shell } = this;
+    shell.showCount(state.count, state.strings !== undefined);
+    if (this.geometryStale || this.measuredCount !== state.count) this.measure();
+
+    const range = this.options.virtualize
+      ? cardsInView(state.count, this.geometry, window.scrollY, this.firstScreenOnly ? 0 : OVERSCAN_ROWS)
+      : allCards(state.count);
+    const transform = `translateY(${rangeOffset(range, this.geometry)}px)`;
+    if (shell.window.style.transform !== transform) shell.window.style.transform = transform;
+    this.cards.showRange(state.items, range.start, range.end);
+    shell.markRendered();
+    this.options.onRendered();
+  }
+
+  /** Renders in the next frame (once, however many changes come before it). */
+  queueRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => this.render());
+  }
+
+  /** Scrolls card `index` into view, renders synchronously and focuses it. */
+  focusCard(index: number): void {
+    const { count } = this.state;
+    if (count === 0) return;
+    this.firstScreenOnly = false;
+    if (this.geometryStale || this.measuredCount !== count) this.measure();
+    const target = clampIndex(index, count);
+    const toolbarHeight = this.shell.toolbar.getBoundingClientRect().height;
+    const scrollTop = scrollTopToShow(target, this.geometry, window.scrollY, toolbarHeight);
+    if (scrollTop !== undefined) window.scrollTo(0, scrollTop);
+    this.render();
+    const id = this.state.items[target]?.localId;
+    if (id) this.cards.cardOf(id)?.focus({ preventScroll: true });
+  }
+
+  /** Reads the layout the window depends on and sizes the feed. Never called on the scroll path. */
+  private measure(): void {
+    const { feed, window: windowEl } = this.shell;
+    const count = this.state.count;
+    this.geometryStale = false;
+    this.measuredCount = count;
+    // Reads first (one layout), then writes.
+    const width = feed.clientWidth || window.innerWidth;
+    const feedOffsetTop = feed.getBoundingClientRect().top + window.scrollY;
+    const columns = columnCount(width, this.metrics);
+    this.geometry = { ...this.metrics, columns, feedOffsetTop, viewportHeight: window.innerHeight };
+    feed.style.height = `${feedHeight(count, columns, this.metrics)}px`;
+    windowEl.style.gridTemplateColumns = `repeat(${columns}, minmax(0, 1fr))`;
+  }
+
+  /** After the first screen is painted (a frame, then a task), render the overscan rows as well. */
+  private renderOverscanAfterPaint(): void {
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (!this.firstScreenOnly) return;
+        this.firstScreenOnly = false;
+        this.render();
+      }, 0),
+    );
+  }
+
+  private onScroll(): void {
+    if (this.options.virtualize) this.queueRender();
+    if (this.scrollSaveQueued) return;
+    this.scrollSaveQueued = true;
+    setTimeout(() => {
+      this.scrollSaveQueued = false;
+      this.options.rememberScrollTop(Math.round(window.scrollY));
+    }, SCROLL_SAVE_DELAY_MS);
+  }
+}

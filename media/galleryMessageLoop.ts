@@ -1,0 +1,138 @@
+/**
+ * Everything between the page and the extension host, typed by the shared protocol (src/gallery/protocol.ts):
+ * the host's messages in (dispatched by type), the page's messages out (ready, card actions, Show Log, the
+ * `rendered` report) and the view state VS Code keeps for the webview (the scroll position).
+ *
+ * The host checks every message the page posts (`parseWebviewMessage`). The host's messages come from its
+ * own records through VS Code's bridge; the page only checks that one has a `type` before dispatching it.
+ */
+import {
+  GALLERY_ITEM_ACTIONS,
+  MAX_REPORTED_IDS,
+  type GalleryItemAction,
+  type GalleryRenderReport,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../src/gallery/protocol';
+
+/** VS Code's webview bridge (`acquireVsCodeApi()`), typed with the page's own messages. */
+export interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/** One handler per kind of host message, each given exactly its message. */
+export type HostMessageHandlers = {
+  readonly [K in HostToWebview['type']]: (message: Extract<HostToWebview, { readonly type: K }>) => void;
+};
+
+/** What the `rendered` report says besides its type. */
+export type RenderedContent = Omit<GalleryRenderReport, 'type'>;
+
+/** The view state saved with the webview (survives the panel being hidden and VS Code restarting). */
+interface SavedState {
+  readonly scrollTop: number;
+}
+
+/** The report waits for the page to settle (images loading, a scroll ending): one report, not dozens. */
+const REPORT_DELAY_MS = 100;
+
+/** The page's side of the bridge: every message it sends, and its saved view state. */
+export class HostChannel {
+  constructor(private readonly vscode: VsCodeApi) {}
+
+  /** The page is listening: the host answers with `state`. */
+  ready(): void {
+    this.vscode.postMessage({ type: 'ready' });
+  }
+
+  action(action: GalleryItemAction, localId: string): void {
+    this.vscode.postMessage({ type: 'action', action, localId });
+  }
+
+  showLog(): void {
+    this.vscode.postMessage({ type: 'showLog' });
+  }
+
+  rendered(content: RenderedContent): void {
+    this.vscode.postMessage({ type: 'rendered', ...content });
+  }
+
+  /** The scroll position an earlier page of this webview saved, if it saved one. */
+  savedScrollTop(): number | undefined {
+    const state = this.vscode.getState();
+    if (typeof state === 'object' && state !== null && 'scrollTop' in state && typeof state.scrollTop === 'number') {
+      return state.scrollTop;
+    }
+    return undefined;
+  }
+
+  saveScrollTop(scrollTop: number): void {
+    const saved: SavedState = { scrollTop };
+    this.vscode.setState(saved);
+  }
+}
+
+/** Dispatches every message the host posts to the page to its handler; anything without a `type` is ignored. */
+export function listenToHost(handlers: HostMessageHandlers): void {
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const data = event.data;
+    if (typeof data !== 'object' || data === null || !('type' in data)) return;
+    const message = data as HostToWebview;
+    switch (message.type) {
+      case 'state':
+        handlers.state(message);
+        return;
+      case 'update':
+        handlers.update(message);
+        return;
+      case 'remove':
+        handlers.remove(message);
+        return;
+      case 'reveal':
+        handlers.reveal(message);
+        return;
+    }
+  });
+}
+
+/** Posts the action of every card button clicked in `container` (one delegated listener: cards come and go). */
+export function forwardCardButtons(container: HTMLElement, channel: HostChannel): void {
+  container.addEventListener('click', (event) => {
+    const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button[data-action]');
+    const card = button?.closest<HTMLElement>('.card');
+    const localId = card?.dataset.id;
+    const action = button?.dataset.action;
+    if (!button || !localId || !action) return;
+    if (action === 'showLog') {
+      channel.showLog();
+    } else if ((GALLERY_ITEM_ACTIONS as readonly string[]).includes(action)) {
+      channel.action(action as GalleryItemAction, localId);
+    }
+  });
+}
+
+/**
+ * The page's report of what it shows (the host keeps it as a test hook), sent a moment after the last change
+ * and only for a settled page — the first-screen-only render is not what the page shows for long.
+ */
+export class RenderReporter {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** `content` is read when the report is sent (so it describes the page then); `settled` gates scheduling. */
+  constructor(
+    private readonly channel: HostChannel,
+    private readonly content: (limit: number) => RenderedContent,
+    private readonly settled: () => boolean,
+  ) {}
+
+  schedule(): void {
+    if (!this.settled()) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.channel.rendered(this.content(MAX_REPORTED_IDS));
+    }, REPORT_DELAY_MS);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The gallery page's data in plain Node: how host messages change the list the page renders — the whole
+ * history, an item changed in place, a new item in newest-first order, a removal — and that every item can
+ * be found by its id afterwards (the keyboard and the host's `reveal` go by position in the whole list).
+ */
+import * as assert from 'node:assert/strict';
+import type { GalleryItem } from '../../src/gallery/protocol';
+import { GalleryState } from '../../media/galleryState';
+import { HARNESS_STRINGS } from '../gallery/harness';
+
+function item(n: number, createdAt: string): GalleryItem {
+  return {
+    localId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    prompt: `prompt ${n}`,
+    alt: `prompt ${n}`,
+    model: 'dall-e-3',
+    aspectRatio: '1:1',
+    style: 'vivid',
+    createdAt,
+    phase: 'done',
+    progress: null,
+    imageCount: 1,
+  };
+}
+
+const STRINGS = HARNESS_STRINGS;
+/** Newest first, as the host sends them. */
+const HISTORY = [item(3, '2026-11-25T12:00:00.000Z'), item(2, '2026-11-25T11:00:00.000Z'), item(1, '2026-11-25T10:00:00.000Z')];
+
+function stateWith(items: readonly GalleryItem[]): GalleryState {
+  const state = new GalleryState();
+  state.replace({ type: 'state', items, strings: STRINGS, locale: 'en' });
+  return state;
+}
+
+function ids(state: GalleryState): string[] {
+  return state.items.map((i) => i.localId);
+}
+
+/** Every item is found at its own position. */
+function assertIndexed(state: GalleryState): void {
+  state.items.forEach((i, index) => assert.equal(state.indexOf(i.localId), index, `index of ${i.localId}`));
+}
+
+describe('gallery page state', () => {
+  it('has nothing and no strings before the first state', () => {
+    const state = new GalleryState();
+    assert.equal(state.count, 0);
+    assert.equal(state.strings, undefined);
+    assert.equal(state.indexOf(HISTORY[0].localId), undefined);
+  });
+
+  it('takes the whole history and the strings from a state message, as a copy', () => {
+    const sent = [...HISTORY];
+    const state = stateWith(sent);
+    sent.pop();
+    assert.deepEqual(ids(state), HISTORY.map((i) => i.localId));
+    assert.equal(state.strings, STRINGS);
+    assertIndexed(state);
+  });
+
+  it('replaces a changed item in place, keeping its position', () => {
+    const state = stateWith(HISTORY);
+    const changed: GalleryItem = { ...HISTORY[1], phase: 'running', progress: 80 };
+    state.upsert(changed);
+    assert.deepEqual(ids(state), HISTORY.map((i) => i.localId));
+    assert.equal(state.items[1], changed);
+  });
+
+  it('puts a new item in newest-first order by creation time', () => {
+    const state = stateWith(HISTORY);
+    const newest = item(9, '2026-11-25T13:00:00.000Z');
+    const between = item(8, '2026-11-25T10:30:00.000Z');
+    const oldest = item(7, '2026-11-24T00:00:00.000Z');
+    state.upsert(newest);
+    state.upsert(between);
+    state.upsert(oldest);
+    assert.deepEqual(ids(state), [newest, HISTORY[0], HISTORY[1], between, HISTORY[2], oldest].map((i) => i.localId));
+    assertIndexed(state);
+  });
+
+  it('puts a new item before an existing one created at the same moment', () => {
+    const state = stateWith(HISTORY);
+    const twin = item(5, HISTORY[1].createdAt);
+    state.upsert(twin);
+    assert.equal(state.indexOf(twin.localId), 1);
+  });
+
+  it('removes an item and moves the later ones up', () => {
+    const state = stateWith(HISTORY);
+    state.removeAt(0);
+    assert.deepEqual(ids(state), [HISTORY[1].localId, HISTORY[2].localId]);
+    assert.equal(state.indexOf(HISTORY[0].localId), undefined);
+    assertIndexed(state);
+  });
+
+  it('forgets the old history when a new state arrives', () => {
+    const state = stateWith(HISTORY);
+    state.replace({ type: 'state', items: [HISTORY[2]], strings: STRINGS, locale: 'ko' });
+    assert.deepEqual(ids(state), [HISTORY[2].localId]);
+    assert.equal(state.indexOf(HISTORY[0].localId), undefined);
+  });
+});
