@@ -3,18 +3,21 @@ import type { JobRecord } from '../jobs/types';
 import type { GalleryImage, GalleryItem } from './protocol';
 import { WAITING_PHASES } from '../shared/jobPhases';
 
-/** Alt text is the prompt on one line, bounded so screen readers are not handed a whole essay. */
-export const ALT_TEXT_MAX_LENGTH = 250;
+/**
+ * A card's alt text: the whole prompt on one line, bounded so screen readers are not handed an essay. (Links
+ * inserted into documents use `altTextFromPrompt` in src/workspace/snippet.ts: the first sentence, escaped for
+ * the document's syntax.)
+ */
+export const CARD_ALT_TEXT_MAX_LENGTH = 250;
 
-export function altTextFromPrompt(prompt: string): string {
+export function cardAltText(prompt: string): string {
   const oneLine = prompt.replace(/\s+/g, ' ').trim();
-  if (oneLine.length <= ALT_TEXT_MAX_LENGTH) return oneLine;
+  if (oneLine.length <= CARD_ALT_TEXT_MAX_LENGTH) return oneLine;
   // Cut at a word boundary when there is one reasonably close to the limit.
-  const cut = oneLine.slice(0, ALT_TEXT_MAX_LENGTH - 1);
+  const cut = oneLine.slice(0, CARD_ALT_TEXT_MAX_LENGTH - 1);
   const space = cut.lastIndexOf(' ');
-  return `${space > ALT_TEXT_MAX_LENGTH * 0.6 ? cut.slice(0, space) : cut}…`;
+  return `${space > CARD_ALT_TEXT_MAX_LENGTH * 0.6 ? cut.slice(0, space) : cut}…`;
 }
-
 
 /**
  * Turns a job record into the card's view model. `imageSrc` maps the record's first cached image to a
@@ -32,7 +35,7 @@ export function toGalleryItem(record: JobRecord, imageSrc: (record: JobRecord, i
   return {
     localId: record.localId,
     prompt: record.prompt,
-    alt: altTextFromPrompt(record.prompt),
+    alt: cardAltText(record.prompt),
     model: record.model,
     aspectRatio: record.aspectRatio,
     style: record.style,

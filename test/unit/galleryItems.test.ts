@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ALT_TEXT_MAX_LENGTH, altTextFromPrompt, toGalleryItem } from '../../src/gallery/galleryItems';
+import { CARD_ALT_TEXT_MAX_LENGTH, cardAltText, toGalleryItem } from '../../src/gallery/galleryItems';
 import type { JobRecord } from '../../src/jobs/types';
 
 const BASE: JobRecord = {
@@ -82,9 +82,9 @@ describe('gallery items', () => {
 
   it('bounds alt text at a word boundary', () => {
     const long = 'word '.repeat(200);
-    const alt = altTextFromPrompt(long);
-    assert.ok(alt.length <= ALT_TEXT_MAX_LENGTH, String(alt.length));
+    const alt = cardAltText(long);
+    assert.ok(alt.length <= CARD_ALT_TEXT_MAX_LENGTH, String(alt.length));
     assert.ok(alt.endsWith('word…'));
-    assert.equal(altTextFromPrompt('  short   prompt '), 'short prompt');
+    assert.equal(cardAltText('  short   prompt '), 'short prompt');
   });
 });

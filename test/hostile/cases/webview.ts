@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { ALT_TEXT_MAX_LENGTH, toGalleryItem } from '../../../src/gallery/galleryItems';
+import { CARD_ALT_TEXT_MAX_LENGTH, toGalleryItem } from '../../../src/gallery/galleryItems';
 import { decideGalleryMessage, type GalleryMessageDecision, type GalleryRecordState } from '../../../src/gallery/galleryMessages';
 import { ImageCache } from '../../../src/jobs/imageCache';
 import type { JobPhase, JobRecord } from '../../../src/jobs/types';
@@ -336,7 +336,7 @@ function cardCase(name: string, prompt: string): HostileCase {
         const item = toGalleryItem(record, webviewSrc);
         assert.equal(item.prompt, prompt, 'the prompt is kept verbatim (the page renders it as text)');
         assert.equal(item.error, record.error, 'the error is kept verbatim');
-        assert.ok(!/[\r\n]/.test(item.alt) && item.alt.length <= ALT_TEXT_MAX_LENGTH, 'alt text is one bounded line');
+        assert.ok(!/[\r\n]/.test(item.alt) && item.alt.length <= CARD_ALT_TEXT_MAX_LENGTH, 'alt text is one bounded line');
         assert.equal(item.progress, 100, 'progress is clamped');
         // Everything but the texts the user wrote or was told (which may quote anything, and render as text).
         const serialised = JSON.stringify({ ...item, prompt: '', alt: '', error: '' });
