@@ -102,22 +102,46 @@ export function resolveDestination(input: DestinationInput): DestinationResult {
   if (!workspaceFolder.startsWith('/') || workspaceFolder.includes('\0')) {
     return { ok: false, message: `The workspace folder path ${quote(workspaceFolder)} is not an absolute path.` };
   }
-  if (setting.includes('\0') || /\p{Cc}/u.test(setting)) {
-    return fail(setting, 'contains control characters.');
+  const refusal = refusalOfSetting(setting);
+  if (refusal) return fail(setting, refusal);
+  const expanded = expandVariables(setting, input);
+  if (!expanded.ok) return fail(setting, expanded.problem);
+  const absolute = expanded.path.startsWith('/') ? expanded.path : `${workspaceFolder}/${expanded.path}`;
+  const folderPath = normaliseAbsolute(absolute);
+  const base = normaliseAbsolute(workspaceFolder);
+  if (!isInside(base, folderPath)) {
+    return fail(
+      setting,
+      expanded.path.startsWith('/') && !setting.startsWith('${')
+        ? 'is an absolute path outside the workspace folder.'
+        : 'leads outside the workspace folder.',
+    );
   }
-  if (INVISIBLE_OR_BIDI.test(setting)) {
-    return fail(setting, 'contains invisible or bidirectional control characters, which can disguise a path.');
-  }
-  if (/^[A-Za-z]:/.test(setting) || /^[\\/]{2}/.test(setting)) {
-    return fail(setting, 'is a drive letter or network (UNC) path; destinations outside the workspace are not allowed.');
-  }
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(setting)) {
-    return fail(setting, 'is a URL; it must be a folder path.');
-  }
-  if (setting === '~' || setting.startsWith('~/') || setting.startsWith('~\\')) {
-    return fail(setting, 'starts with "~"; home-folder paths are not allowed.');
-  }
+  const relativePath = folderPath === base ? '' : posix.relative(base, folderPath);
+  const segmentProblem = refusalOfFolderNames(relativePath);
+  if (segmentProblem) return fail(setting, segmentProblem);
+  return { ok: true, folderPath, relativePath };
+}
 
+/** What is wrong with the setting as written, before any variable is expanded (undefined: nothing). */
+function refusalOfSetting(setting: string): string | undefined {
+  if (setting.includes('\0') || /\p{Cc}/u.test(setting)) return 'contains control characters.';
+  if (INVISIBLE_OR_BIDI.test(setting)) return 'contains invisible or bidirectional control characters, which can disguise a path.';
+  if (/^[A-Za-z]:/.test(setting) || /^[\\/]{2}/.test(setting)) {
+    return 'is a drive letter or network (UNC) path; destinations outside the workspace are not allowed.';
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(setting)) return 'is a URL; it must be a folder path.';
+  if (setting === '~' || setting.startsWith('~/') || setting.startsWith('~\\')) return 'starts with "~"; home-folder paths are not allowed.';
+  return undefined;
+}
+
+/**
+ * Expands the variables into a POSIX path (relative to the workspace folder, or absolute when it starts with
+ * `${workspaceFolder}` / `${documentDirName}`). The user-written parts in between are checked for characters
+ * Windows refuses, and their backslashes count as separators (a Windows habit); variable values are literal.
+ */
+function expandVariables(setting: string, input: DestinationInput): { ok: true; path: string } | { ok: false; problem: string } {
+  const workspaceFolder = input.workspaceFolderPath;
   const document = input.documentPath;
   const values: Record<DestinationVariable, () => string | undefined> = {
     workspaceFolder: () => workspaceFolder,
@@ -125,68 +149,46 @@ export function resolveDestination(input: DestinationInput): DestinationResult {
     documentBaseName: () => (document ? posix.parse(document).name : undefined),
     date: () => formatLocalDate((input.now ?? (() => new Date()))()),
   };
-
-  // Expand variables; the user-written parts in between are checked for characters Windows refuses.
+  const refuse = (problem: string) => ({ ok: false as const, problem });
   let expanded = '';
   let lastIndex = 0;
   const variablePattern = /\$\{([^}]*)\}/g;
   for (let match = variablePattern.exec(setting); match; match = variablePattern.exec(setting)) {
     const literal = setting.slice(lastIndex, match.index);
-    if (INVALID_NAME_CHARACTER.test(literal)) {
-      return fail(setting, 'contains a character that is not allowed in folder names (<>:"|?*).');
-    }
+    if (INVALID_NAME_CHARACTER.test(literal)) return refuse('contains a character that is not allowed in folder names (<>:"|?*).');
     expanded += literal.replace(/\\/g, '/');
-    const name = match[1];
+    const name = match[1] ?? '';
     if (!(DESTINATION_VARIABLES as readonly string[]).includes(name)) {
-      return fail(
-        setting,
-        `uses the unknown variable \${${name}}. Known variables: ${DESTINATION_VARIABLES.map((v) => `\${${v}}`).join(', ')}.`,
-      );
+      return refuse(`uses the unknown variable \${${name}}. Known variables: ${DESTINATION_VARIABLES.map((v) => `\${${v}}`).join(', ')}.`);
     }
     const variable = name as DestinationVariable;
     if ((variable === 'workspaceFolder' || variable === 'documentDirName') && match.index !== 0) {
-      return fail(setting, `uses \${${variable}} in the middle; it is an absolute path and may only start the setting.`);
+      return refuse(`uses \${${variable}} in the middle; it is an absolute path and may only start the setting.`);
     }
     const value = values[variable]();
-    if (value === undefined) {
-      return fail(setting, `uses \${${variable}}, which needs a saved document; open one or change the setting.`);
-    }
+    if (value === undefined) return refuse(`uses \${${variable}}, which needs a saved document; open one or change the setting.`);
     if (variable === 'documentDirName' && !isInside(workspaceFolder, value)) {
-      return fail(setting, 'uses ${documentDirName}, but the document is outside the workspace folder.');
+      return refuse('uses ${documentDirName}, but the document is outside the workspace folder.');
     }
     expanded += value;
     lastIndex = match.index + match[0].length;
   }
   const tail = setting.slice(lastIndex);
   if (INVALID_NAME_CHARACTER.test(tail) || tail.includes('${')) {
-    return fail(setting, 'contains a character that is not allowed in folder names (<>:"|?*) or an unclosed "${".');
+    return refuse('contains a character that is not allowed in folder names (<>:"|?*) or an unclosed "${".');
   }
-  // Backslashes in the user-written parts are separators (Windows habit); in variable values they are literal.
-  const posixPath = expanded + tail.replace(/\\/g, '/');
-  const absolute = posixPath.startsWith('/') ? posixPath : `${workspaceFolder}/${posixPath}`;
-  const folderPath = normaliseAbsolute(absolute);
-  const base = normaliseAbsolute(workspaceFolder);
-  if (!isInside(base, folderPath)) {
-    return fail(
-      setting,
-      posixPath.startsWith('/') && !setting.startsWith('${')
-        ? 'is an absolute path outside the workspace folder.'
-        : 'leads outside the workspace folder.',
-    );
-  }
-  const relativePath = folderPath === base ? '' : posix.relative(base, folderPath);
-  // The document's name can bring in what the setting itself may not contain.
+  return { ok: true, path: expanded + tail.replace(/\\/g, '/') };
+}
+
+/** The folder names the path resolves to, checked as Windows would (the document's name can bring them in). */
+function refusalOfFolderNames(relativePath: string): string | undefined {
   if (/\p{Cc}/u.test(relativePath) || INVISIBLE_OR_BIDI.test(relativePath)) {
-    return fail(setting, `resolves to ${quote(relativePath)}, a folder name with control or invisible characters.`);
+    return `resolves to ${quote(relativePath)}, a folder name with control or invisible characters.`;
   }
   for (const segment of relativePath.split('/')) {
     if (segment === '') continue;
-    if (RESERVED_SEGMENT.test(segment.replace(/[ ]+$/, ''))) {
-      return fail(setting, `contains the folder name ${quote(segment)}, which Windows reserves for devices.`);
-    }
-    if (/[. ]$/.test(segment)) {
-      return fail(setting, `contains the folder name ${quote(segment)}, which ends in a dot or space (invalid on Windows).`);
-    }
+    if (RESERVED_SEGMENT.test(segment.replace(/[ ]+$/, ''))) return `contains the folder name ${quote(segment)}, which Windows reserves for devices.`;
+    if (/[. ]$/.test(segment)) return `contains the folder name ${quote(segment)}, which ends in a dot or space (invalid on Windows).`;
   }
-  return { ok: true, folderPath, relativePath };
+  return undefined;
 }
