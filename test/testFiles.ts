@@ -76,7 +76,8 @@ export function orderTestFiles(files: readonly string[], order: TestOrder): stri
   const random = mulberry32(order.seed);
   for (let i = sorted.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [sorted[i], sorted[j]] = [sorted[j], sorted[i]];
+    // 0 ≤ j ≤ i < length: both entries are there.
+    [sorted[i], sorted[j]] = [sorted[j]!, sorted[i]!];
   }
   return sorted;
 }

@@ -61,7 +61,7 @@ export async function downloadImage(
       const response = await withRetries({ what: WHAT, retrySafe: true, signal: user, overall: timer.signal }, () =>
         downloadHead(connection, current, user, timer.signal),
       );
-      const headers = response.headers as ResponseHeaders;
+      const headers = response.headers;
       const status = response.statusCode;
       if (status >= 300 && status < 400) {
         await response.body.dump();
@@ -102,7 +102,7 @@ async function downloadHead(
     });
     if (response.statusCode >= 500 || response.statusCode === 429) {
       await response.body.dump();
-      throw imageHostError(response.statusCode, response.headers as ResponseHeaders, target.host, connection.secrets);
+      throw imageHostError(response.statusCode, response.headers, target.host, connection.secrets);
     }
     return response;
   } catch (thrown) {

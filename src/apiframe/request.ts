@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ApiframeError } from './errors';
-import { errorFromStatus, errorFromThrown, unparsableAnswerError, type ErrorContext, type ResponseHeaders } from './errorMapping';
+import { errorFromStatus, errorFromThrown, unparsableAnswerError, type ErrorContext } from './errorMapping';
 import { request } from './undiciParts';
 
 /** What every request of one client shares. */
@@ -50,7 +50,7 @@ export async function requestJson(connection: Connection, call: JsonRequest): Pr
       },
       body: call.body,
     });
-    const headers = response.headers as ResponseHeaders;
+    const headers = response.headers;
     const text = await readCapped(response.body, MAX_JSON_BYTES);
     const status = response.statusCode;
     if (text === undefined) {
@@ -75,7 +75,8 @@ export async function requestJson(connection: Connection, call: JsonRequest): Pr
 /** One signal that fires when any of the given ones does. */
 export function combineSignals(signals: readonly (AbortSignal | undefined)[]): AbortSignal {
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  return present.length === 1 ? present[0] : AbortSignal.any(present);
+  const [only] = present;
+  return only !== undefined && present.length === 1 ? only : AbortSignal.any(present);
 }
 
 /** The base URL's path (without trailing slashes) joined with the call's path and query. */

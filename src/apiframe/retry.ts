@@ -84,18 +84,21 @@ export function retryDelayMs(error: ApiframeError, retry: number, policy: RetryP
   return Math.round(serverWait !== undefined ? Math.max(serverWait, error.code === 'rateLimited' ? 0 : backoff) : backoff);
 }
 
-/** Sleeps, waking early (rejecting) when any of the signals fires. */
+/**
+ * Sleeps, waking early (rejecting) when any of the signals fires. The rejection only says "woken early": the
+ * caller looks at the signals themselves to tell a cancel from a timeout.
+ */
 function sleep(ms: number, signals: readonly AbortSignal[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const fired = signals.find((s) => s.aborted);
-    if (fired) {
-      reject(fired);
+    const wokenEarly = (): Error => new Error('The wait before a retry was cut short by an abort signal.');
+    if (signals.some((s) => s.aborted)) {
+      reject(wokenEarly());
       return;
     }
-    const onAbort = (event: Event): void => {
+    const onAbort = (): void => {
       clearTimeout(timer);
       for (const s of signals) s.removeEventListener('abort', onAbort);
-      reject(event.target);
+      reject(wokenEarly());
     };
     const timer = setTimeout(() => {
       for (const s of signals) s.removeEventListener('abort', onAbort);

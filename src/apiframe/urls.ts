@@ -24,21 +24,25 @@ function bareHost(url: URL): string {
   return host;
 }
 
-function ipv4Octets(host: string): number[] | undefined {
+type Ipv4Octets = readonly [number, number, number, number];
+
+function ipv4Octets(host: string): Ipv4Octets | undefined {
   if (isIP(host) !== 4) return undefined;
-  return host.split('.').map((part) => Number(part));
+  const [a, b, c, d] = host.split('.').map((part) => Number(part));
+  // isIP() === 4 means exactly four dotted parts; this only tells the compiler so.
+  if (a === undefined || b === undefined || c === undefined || d === undefined) return undefined;
+  return [a, b, c, d];
 }
 
 /** `::ffff:a.b.c.d` / `::ffff:7f00:1` → the embedded IPv4 address, so mapped forms get the IPv4 rules. */
 function embeddedIpv4(host: string): string | undefined {
-  const mapped = /^::ffff:(?:0:)?(.+)$/i.exec(host);
-  if (!mapped) return undefined;
-  const tail = mapped[1];
+  const tail = /^::ffff:(?:0:)?(.+)$/i.exec(host)?.[1];
+  if (tail === undefined) return undefined;
   if (isIP(tail) === 4) return tail;
-  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(tail);
-  if (!hex) return undefined;
-  const high = parseInt(hex[1], 16);
-  const low = parseInt(hex[2], 16);
+  const [, highHex, lowHex] = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(tail) ?? [];
+  if (highHex === undefined || lowHex === undefined) return undefined;
+  const high = parseInt(highHex, 16);
+  const low = parseInt(lowHex, 16);
   return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
 

@@ -241,18 +241,19 @@ export function imageSize(mime: ImageMime, head: Uint8Array): { width?: number; 
 
 function jpegSize(bytes: Uint8Array): { width?: number; height?: number } {
   let offset = 2;
+  // The loop condition keeps every read below (offset … offset + 8) inside the bytes.
   while (offset + 9 < bytes.length) {
-    if (bytes[offset] !== 0xff) return {};
-    const marker = bytes[offset + 1];
+    if (readUint8(bytes, offset) !== 0xff) return {};
+    const marker = readUint8(bytes, offset + 1);
     if (marker === 0xff) {
       offset++; // fill byte
       continue;
     }
-    const length = (bytes[offset + 2] << 8) | bytes[offset + 3];
+    const length = readUint16BE(bytes, offset + 2);
     // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      const height = (bytes[offset + 5] << 8) | bytes[offset + 6];
-      const width = (bytes[offset + 7] << 8) | bytes[offset + 8];
+      const height = readUint16BE(bytes, offset + 5);
+      const width = readUint16BE(bytes, offset + 7);
       return { width, height };
     }
     if (length < 2) return {};
@@ -272,9 +273,7 @@ function webpSize(bytes: Uint8Array): { width?: number; height?: number } {
     return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
   }
   if (chunk === 'VP8X') {
-    const width = 1 + (bytes[24] | (bytes[25] << 8) | (bytes[26] << 16));
-    const height = 1 + (bytes[27] | (bytes[28] << 8) | (bytes[29] << 16));
-    return { width, height };
+    return { width: 1 + readUint24LE(bytes, 24), height: 1 + readUint24LE(bytes, 27) };
   }
   return {};
 }
@@ -292,20 +291,38 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
   return String.fromCharCode(...bytes.subarray(start, end));
 }
 
-function readUint32BE(bytes: Uint8Array, offset: number): number {
-  return ((bytes[offset] << 24) >>> 0) + ((bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]);
+// Unsigned reads from a header. Every caller checks the length first; a read past the end throws (RangeError).
+function dataView(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function readUint32LE(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16)) + ((bytes[offset + 3] << 24) >>> 0);
+function readUint8(bytes: Uint8Array, offset: number): number {
+  return dataView(bytes).getUint8(offset);
+}
+
+function readUint16BE(bytes: Uint8Array, offset: number): number {
+  return dataView(bytes).getUint16(offset, false);
 }
 
 function readUint16LE(bytes: Uint8Array, offset: number): number {
-  return bytes[offset] | (bytes[offset + 1] << 8);
+  return dataView(bytes).getUint16(offset, true);
+}
+
+function readUint24LE(bytes: Uint8Array, offset: number): number {
+  return readUint16LE(bytes, offset) | (readUint8(bytes, offset + 2) << 16);
+}
+
+function readUint32BE(bytes: Uint8Array, offset: number): number {
+  return dataView(bytes).getUint32(offset, false);
+}
+
+function readUint32LE(bytes: Uint8Array, offset: number): number {
+  return dataView(bytes).getUint32(offset, true);
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
+  const [only] = chunks;
+  if (only !== undefined && chunks.length === 1) return only;
   return Buffer.concat(chunks);
 }
 

@@ -75,10 +75,8 @@ export async function reconcileWithJobList(
     return { kind: 'unknown', reason: 'list-unreadable', error };
   }
   signal.throwIfAborted();
-  if (search.matches.length > 0) {
-    const oldestFirst = [...search.matches].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-    return { kind: 'adopt', job: oldestFirst[0] };
-  }
+  const [oldest] = [...search.matches].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  if (oldest) return { kind: 'adopt', job: oldest };
   if (!search.complete) return { kind: 'unknown', reason: 'list-too-long' };
   if (search.unreadable.length > 0) return { kind: 'unknown', reason: 'inputs-unreadable' };
   return { kind: 'absent' };

@@ -45,13 +45,17 @@ function isTerminal(status: JobStatus): boolean {
 /** Cancellable sleep; rejects with whatever the signal's abort produced (mapped by the caller). */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    // The abort reason passes through as is, as signal.throwIfAborted() would throw it: the job manager
+    // tells a stop (a JobStoppedError) from a detach (the string 'detach') by it, so it is not wrapped.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the reason is the signal's own (see above)
+    const rejectWithReason = (): void => reject(signal?.reason);
     if (signal?.aborted) {
-      reject(signal.reason);
+      rejectWithReason();
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      rejectWithReason();
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

@@ -22,5 +22,9 @@ export function formatBenchLine(line: BenchLine): string {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  // An odd count has one middle value (lower and upper are the same); an even count averages the two.
+  const upper = sorted[middle];
+  const lower = sorted[sorted.length % 2 ? middle : middle - 1];
+  if (upper === undefined || lower === undefined) return NaN; // no values
+  return (lower + upper) / 2;
 }

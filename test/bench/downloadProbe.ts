@@ -13,6 +13,7 @@ import { ImageCache } from '../../src/jobs/imageCache';
 
 async function main(): Promise<void> {
   const [url, mode] = process.argv.slice(2);
+  if (url === undefined) throw new Error('usage: downloadProbe <image URL> [--buffered]');
   const storage = mkdtempSync(path.join(os.tmpdir(), 'apiframe-bench-dl-'));
   const client = createApiframeClient({ baseUrl: new URL(url).origin, apiKey: 'afk_bench_unused', userAgent: 'apiframe-images-bench' });
   // Warm up the HTTP stack (undici instantiates its parser's WebAssembly on the first connection) with a

@@ -34,7 +34,7 @@ export interface DownloadFigures {
 
 async function startServer(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(__dirname, 'downloadServer.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     const { url } = JSON.parse(line) as { url: string };
     return { url, child };

@@ -38,8 +38,7 @@ function folderBytes(folder: string, skip: (file: string) => boolean): number {
 
 /** Collapses node_modules paths to their package so the report names libraries, not files. */
 function contributorName(input: string): string {
-  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-  return match ? match[1] : input;
+  return /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input;
 }
 
 function packageVsixBytes(): number {

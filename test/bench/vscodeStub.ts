@@ -75,7 +75,10 @@ export function fakeExtensionContext(extensionPath: string, extensionMode: Exten
   const memento = new Map<string, unknown>();
   const state = {
     get: (key: string, fallback?: unknown) => (memento.has(key) ? memento.get(key) : fallback),
-    update: async (key: string, value: unknown) => void memento.set(key, value),
+    update: (key: string, value: unknown) => {
+      memento.set(key, value);
+      return Promise.resolve();
+    },
     keys: () => [...memento.keys()],
     setKeysForSync: () => undefined,
   };

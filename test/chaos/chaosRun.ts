@@ -72,7 +72,7 @@ const OPEN_PHASES: ReadonlySet<JobRecord['phase']> = new Set([...ACTIVE_PHASES, 
 function seededUuid(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
   hex[12] = '4';
-  hex[16] = ((Math.floor(random() * 4) + 8) as number).toString(16);
+  hex[16] = (Math.floor(random() * 4) + 8).toString(16);
   const s = hex.join('');
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
@@ -172,8 +172,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let next = 0;
   /** One "user" at a time per worker: runs a job and waits for it, across restarts, like the notification does. */
   async function worker(): Promise<void> {
-    while (next < plan.length) {
+    for (;;) {
       const job = plan[next++];
+      if (job === undefined) return; // every planned job is taken
       if (job.point) armed.set(job.prompt, job.point);
       emulator.faults.nextJob(job.outcome);
       const followOptions = {
@@ -268,8 +269,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   }
   let corrupt = 0;
   for (const file of cachedFiles) {
-    const match = /^([^/]+)\/(\d+)\.png$/.exec(file);
-    const expected = match ? serverJobByLocalId.get(match[1])?.imageBytes[Number(match[2]) - 1] : undefined;
+    const [, localId, imageNumber] = /^([^/]+)\/(\d+)\.png$/.exec(file) ?? [];
+    const expected = localId !== undefined ? serverJobByLocalId.get(localId)?.imageBytes[Number(imageNumber) - 1] : undefined;
     const actual = await fs.readFile(path.join(imagesDir, file));
     if (!expected || !expected.equals(actual)) {
       corrupt++;

@@ -75,7 +75,7 @@ export function officialSpec(): OfficialSpec | undefined {
 
   const pointerFor = (schemaName: string): string => {
     if (schemaName.startsWith('#/')) return schemaName;
-    const [name, model] = schemaName.split('#');
+    const [name = '', model] = schemaName.split('#'); // split() always gives at least one part
     const schema = document.components.schemas[name];
     if (!schema) throw new Error(`the official spec has no component schema ${JSON.stringify(name)}`);
     if (model === undefined) return `#/components/schemas/${name}`;

@@ -134,13 +134,12 @@ export class Faults implements FaultController {
 
   /** The fault for this request, if any (consumes a use of the matching rule). */
   take(method: string, pathname: string): Fault | undefined {
-    const index = this.rules.findIndex(
+    const active = this.rules.find(
       ({ rule }) => (rule.method === undefined || rule.method.toUpperCase() === method) && pathMatches(rule.path, pathname),
     );
-    if (index >= 0) {
-      const active = this.rules[index];
+    if (active) {
       active.remaining -= 1;
-      if (active.remaining <= 0) this.rules.splice(index, 1);
+      if (active.remaining <= 0) this.rules.splice(this.rules.indexOf(active), 1);
       return active.rule.fault;
     }
     const source = this.randomSource;

@@ -606,7 +606,7 @@ class ApiframeEmulator implements Emulator {
       this.sendReply(res, error(413, 'Request body too large'));
       return;
     }
-    const reply = await this.route(method, url, apiKey, idempotencyKey, body, entry);
+    const reply = this.route(method, url, apiKey, idempotencyKey, body, entry);
     entry.status = reply.status;
     this.deliver(req, res, reply, fault, requestId);
   }
@@ -656,14 +656,14 @@ class ApiframeEmulator implements Emulator {
     res.end(bytes);
   }
 
-  private async route(
+  private route(
     method: string,
     url: URL,
     apiKey: string | undefined,
     idempotencyKey: string | undefined,
     body: Buffer,
     entry: MutableLogEntry,
-  ): Promise<Reply> {
+  ): Reply {
     this.settle();
     const path = url.pathname;
     if (path.startsWith('/cdn/')) {
@@ -837,11 +837,11 @@ class ApiframeEmulator implements Emulator {
   }
 
   private serveImage(path: string, entry: MutableLogEntry): Reply {
-    const match = /^\/cdn\/([0-9a-f-]{36})-(\d+)\.png$/.exec(path);
-    const job = match ? this.jobsById.get(match[1]) : undefined;
-    if (!match || !job) return this.noImage(entry);
+    const [, jobId, imageNumber] = /^\/cdn\/([0-9a-f-]{36})-(\d+)\.png$/.exec(path) ?? [];
+    const job = jobId !== undefined ? this.jobsById.get(jobId) : undefined;
+    if (!job) return this.noImage(entry);
     entry.jobId = job.id;
-    const index = Number(match[2]);
+    const index = Number(imageNumber);
     const now = this.clock.now();
     const status = this.statusAt(job, now);
     if (status !== 'COMPLETED' || index < 1 || index > job.imageCount || this.isExpired(job, status, now)) {

@@ -88,6 +88,7 @@ export function rotatingResultShape(jobNumber: number, imageCount: number): Resu
   if (jobNumber % UNKNOWN_RESULT_SHAPE_EVERY === 0) return 'unknown';
   const knownBefore = jobNumber - 1 - Math.floor(jobNumber / UNKNOWN_RESULT_SHAPE_EVERY);
   const shape = KNOWN_SHAPES[knownBefore % KNOWN_SHAPES.length];
+  if (shape === undefined) throw new RangeError(`job numbers start at 1, got ${jobNumber}`);
   return shape === 'string' && imageCount > 1 ? 'images' : shape;
 }
 

@@ -42,7 +42,9 @@ export class SeededRandom {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
+    if (items.length === 0) throw new RangeError('pick() needs at least one item');
+    // next() is in [0, 1), so the index is in [0, length): the item is there.
+    return items[Math.floor(this.next() * items.length)]!;
   }
 
   /** Standard normal draw (Box–Muller). */
@@ -65,9 +67,10 @@ export class SeededRandom {
 
   /** RFC 4122 version-4 shaped UUID (so `format: uuid` validators and clients accept it). */
   uuid(): string {
-    const h = this.hex(32).split('');
+    const random = this.hex(32);
+    const h = random.split('');
     h[12] = '4';
-    h[16] = '89ab'[parseInt(h[16], 16) & 3];
+    h[16] = '89ab'.charAt(parseInt(random.charAt(16), 16) & 3);
     const s = h.join('');
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
   }

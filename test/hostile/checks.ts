@@ -28,7 +28,8 @@ export function fileNameProblems(name: string): string[] {
   if (name.startsWith('.')) problems.push('leading dot (hidden file)');
   if (/^\s|\s$/u.test(name)) problems.push('leading or trailing whitespace');
   if (/[. ]$/.test(name)) problems.push('trailing dot or space');
-  if (WINDOWS_DEVICE_NAMES.has(name.split('.')[0].trimEnd().toUpperCase())) problems.push('Windows device name');
+  const [stem = ''] = name.split('.'); // split() always gives at least one part
+  if (WINDOWS_DEVICE_NAMES.has(stem.trimEnd().toUpperCase())) problems.push('Windows device name');
   if (!/\.(png|jpg|webp)$/.test(name)) problems.push('missing image extension');
   return problems;
 }
@@ -81,9 +82,9 @@ export function parseMarkdownImage(snippet: string): { alt: string; target: stri
   let alt = '';
   for (;;) {
     assert.ok(i < snippet.length, 'unterminated link text');
-    const char = snippet[i];
-    if (char === '\\' && ASCII_PUNCTUATION.test(snippet[i + 1] ?? '')) {
-      alt += snippet[i + 1];
+    const char = snippet.charAt(i);
+    if (char === '\\' && ASCII_PUNCTUATION.test(snippet.charAt(i + 1))) {
+      alt += snippet.charAt(i + 1);
       i += 2;
       continue;
     }
@@ -100,9 +101,9 @@ export function parseMarkdownImage(snippet: string): { alt: string; target: stri
     i++;
     for (;;) {
       assert.ok(i < snippet.length, 'unterminated <destination>');
-      const char = snippet[i];
-      if (char === '\\' && ASCII_PUNCTUATION.test(snippet[i + 1] ?? '')) {
-        raw += snippet[i + 1];
+      const char = snippet.charAt(i);
+      if (char === '\\' && ASCII_PUNCTUATION.test(snippet.charAt(i + 1))) {
+        raw += snippet.charAt(i + 1);
         i += 2;
         continue;
       }
@@ -115,9 +116,9 @@ export function parseMarkdownImage(snippet: string): { alt: string; target: stri
   } else {
     let depth = 0;
     while (i < snippet.length) {
-      const char = snippet[i];
-      if (char === '\\' && ASCII_PUNCTUATION.test(snippet[i + 1] ?? '')) {
-        raw += snippet[i + 1];
+      const char = snippet.charAt(i);
+      if (char === '\\' && ASCII_PUNCTUATION.test(snippet.charAt(i + 1))) {
+        raw += snippet.charAt(i + 1);
         i += 2;
         continue;
       }
@@ -143,7 +144,8 @@ function decodeReferences(value: string): string {
   return value.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));|&/gi, (match, decimal?: string, hex?: string, name?: string) => {
     if (decimal) return String.fromCodePoint(Number(decimal));
     if (hex) return String.fromCodePoint(parseInt(hex, 16));
-    if (name && NAMED_REFERENCES[name] !== undefined) return NAMED_REFERENCES[name];
+    const named = name ? NAMED_REFERENCES[name] : undefined;
+    if (named !== undefined) return named;
     assert.fail(`ambiguous ampersand or unknown reference ${match}`);
   });
 }
@@ -156,43 +158,44 @@ export function parseImgTag(snippet: string, selfClosing: boolean): { src: strin
   assertOneLine(snippet);
   const match = /^<img src="([^"]*)" alt="([^"]*)"( \/)?>$/.exec(snippet);
   assert.ok(match, `not a single img tag: ${JSON.stringify(snippet)}`);
-  assert.equal(match[3] !== undefined, selfClosing, 'self-closing matches the syntax');
-  for (const value of [match[1], match[2]]) {
+  const [, src = '', alt = '', slash] = match; // src and alt are not optional groups: always there in a match
+  assert.equal(slash !== undefined, selfClosing, 'self-closing matches the syntax');
+  for (const value of [src, alt]) {
     assert.ok(!/[<>'{}]/.test(value), `raw <, >, ' or brace in attribute ${JSON.stringify(value)}`);
   }
-  assert.ok(!/\s/u.test(match[1]), 'whitespace in src');
-  return { src: percentDecode(decodeReferences(match[1]), 'src'), alt: decodeReferences(match[2]) };
+  assert.ok(!/\s/u.test(src), 'whitespace in src');
+  return { src: percentDecode(decodeReferences(src), 'src'), alt: decodeReferences(alt) };
 }
 
 /** Reads `url("…")`: no quotes, backslashes, parentheses or whitespace inside; returns the decoded URL. */
 export function parseCssUrl(snippet: string): string {
   assertOneLine(snippet);
-  const match = /^url\("([^"\\()\s]*)"\)$/u.exec(snippet);
-  assert.ok(match, `not a plain url("…"): ${JSON.stringify(snippet)}`);
-  return percentDecode(match[1], 'css');
+  const url = /^url\("([^"\\()\s]*)"\)$/u.exec(snippet)?.[1];
+  assert.ok(url !== undefined, `not a plain url("…"): ${JSON.stringify(snippet)}`);
+  return percentDecode(url, 'css');
 }
 
 /** Reads `.. image:: uri` and an optional `   :alt: text` line as docutils does. */
 export function parseRstImage(snippet: string): { uri: string; alt: string } {
-  const lines = snippet.split('\n');
-  assert.ok(lines.length <= 2, 'at most two lines');
-  const head = /^\.\. image:: (\S.*)$/.exec(lines[0]);
-  assert.ok(head, `not an image directive: ${JSON.stringify(lines[0])}`);
+  const [first = '', second, ...more] = snippet.split('\n'); // split() always gives at least one part
+  assert.equal(more.length, 0, 'at most two lines');
+  const written = /^\.\. image:: (\S.*)$/.exec(first)?.[1];
+  assert.ok(written !== undefined, `not an image directive: ${JSON.stringify(first)}`);
   // docutils: backslash escapes the next character; unescaped whitespace is removed from the URI.
   let uri = '';
-  for (let i = 0; i < head[1].length; i++) {
-    const char = head[1][i];
-    if (char === '\\' && i + 1 < head[1].length) {
-      uri += head[1][++i];
+  for (let i = 0; i < written.length; i++) {
+    const char = written.charAt(i);
+    if (char === '\\' && i + 1 < written.length) {
+      uri += written.charAt(++i);
     } else if (!/\s/u.test(char)) {
       uri += char;
     }
   }
   let alt = '';
-  if (lines.length === 2) {
-    const option = /^ {3}:alt: (\S.*)$/.exec(lines[1]);
-    assert.ok(option, `not an :alt: option line: ${JSON.stringify(lines[1])}`);
-    alt = option[1];
+  if (second !== undefined) {
+    const option = /^ {3}:alt: (\S.*)$/.exec(second)?.[1];
+    assert.ok(option !== undefined, `not an :alt: option line: ${JSON.stringify(second)}`);
+    alt = option;
     assertOneLine(alt);
   }
   return { uri, alt };
@@ -201,9 +204,9 @@ export function parseRstImage(snippet: string): { uri: string; alt: string } {
 /** Reads `\includegraphics{path}`: no characters TeX would interpret inside the braces. */
 export function parseLatexGraphics(snippet: string): string {
   assertOneLine(snippet);
-  const match = /^\\includegraphics\{([^{}%#\\&~^$]*)\}$/.exec(snippet);
-  assert.ok(match, `not a plain \\includegraphics: ${JSON.stringify(snippet)}`);
-  return match[1];
+  const path = /^\\includegraphics\{([^{}%#\\&~^$]*)\}$/.exec(snippet)?.[1];
+  assert.ok(path !== undefined, `not a plain \\includegraphics: ${JSON.stringify(snippet)}`);
+  return path;
 }
 
 /**
@@ -214,19 +217,19 @@ export function parseAsciidocImage(snippet: string): { target: string; alt: stri
   assertOneLine(snippet);
   const match = /^image::(\S+?)\[(.*)\]$/.exec(snippet);
   assert.ok(match, `not a block image macro: ${JSON.stringify(snippet)}`);
-  assert.ok(!/[[\]\s]/.test(match[1]), 'raw bracket or space in target');
-  const list = match[2];
+  const [, target = '', list = ''] = match; // neither group is optional: both are there in a match
+  assert.ok(!/[[\]\s]/.test(target), 'raw bracket or space in target');
   let alt: string;
   if (list.startsWith('"')) {
-    const quoted = /^"((?:\\"|[^"])*)"$/.exec(list);
-    assert.ok(quoted, `quoted attribute runs past its quote: ${JSON.stringify(list)}`);
-    assert.ok(!quoted[1].endsWith('\\'), 'a backslash would escape the closing quote');
-    alt = quoted[1].replace(/\\"/g, '"');
+    const quoted = /^"((?:\\"|[^"])*)"$/.exec(list)?.[1];
+    assert.ok(quoted !== undefined, `quoted attribute runs past its quote: ${JSON.stringify(list)}`);
+    assert.ok(!quoted.endsWith('\\'), 'a backslash would escape the closing quote');
+    alt = quoted.replace(/\\"/g, '"');
   } else {
     assert.ok(!/[,="[\]]/.test(list), `unquoted attribute with a separator: ${JSON.stringify(list)}`);
     alt = list;
   }
-  return { target: percentDecode(match[1], 'asciidoc'), alt };
+  return { target: percentDecode(target, 'asciidoc'), alt };
 }
 
 function typstUnescape(body: string): string {
@@ -241,7 +244,8 @@ export function parseTypstImage(snippet: string): { path: string; alt: string } 
   assertOneLine(snippet);
   const match = /^#image\("((?:\\.|[^"\\])*)"(?:, alt: "((?:\\.|[^"\\])*)")?\)$/.exec(snippet);
   assert.ok(match, `not a Typst image call: ${JSON.stringify(snippet)}`);
-  return { path: typstUnescape(match[1]), alt: match[2] === undefined ? '' : typstUnescape(match[2]) };
+  const [, path = '', alt] = match; // the path group is not optional; the alt group is
+  return { path: typstUnescape(path), alt: alt === undefined ? '' : typstUnescape(alt) };
 }
 
 /** Longest error text a user is shown by default (a notification, a gallery card, a log line). */

@@ -18,6 +18,7 @@ describe('leak-scan canaries and scanner', () => {
           const me = await client.me();
           assert.equal(typeof me.team?.credits, 'number');
           const [entry] = emulator.log.where({ path: '/v2/me' });
+          assert.ok(entry, 'the emulator logged the call');
           assert.ok(entry.keyPrefix && entry.keyPrefix.length >= 8 && key.startsWith(entry.keyPrefix), 'the emulator saw this key');
         } finally {
           await stop();

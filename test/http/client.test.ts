@@ -33,6 +33,7 @@ describe('Apiframe client against the emulator', () => {
       assert.match(accepted.idempotencyKey, UUID_V4);
       assert.equal(accepted.status, 'QUEUED');
       const [entry] = emulator.log.where({ method: 'POST', path: GENERATE });
+      assert.ok(entry, 'the submit is logged');
       assert.equal(entry.idempotencyKey, accepted.idempotencyKey);
       assert.equal(entry.jobId, accepted.jobId);
       assert.deepEqual(entry.body, { prompt: 'a red fox', model: 'dall-e-3', dalleParams: { aspect_ratio: '3:2', style: 'natural' } });
@@ -44,13 +45,14 @@ describe('Apiframe client against the emulator', () => {
       if (!spec) this.skip();
       await client.submitImage({ prompt: 'spec check', model: 'dall-e-3', dalleParams: { aspect_ratio: '2:3' } });
       const [entry] = emulator.log.where({ method: 'POST', path: GENERATE });
+      assert.ok(entry, 'the submit is logged');
       assert.deepEqual(spec.validate('GenerateImageRequest', entry.body), []);
     });
 
     it('uses the key it is given', async () => {
       const accepted = await client.submitImage({ prompt: 'keyed', model: 'dall-e-3' }, { idempotencyKey: 'my-key-1' });
       assert.equal(accepted.idempotencyKey, 'my-key-1');
-      assert.equal(emulator.log.where({ method: 'POST', path: GENERATE })[0].idempotencyKey, 'my-key-1');
+      assert.equal(emulator.log.where({ method: 'POST', path: GENERATE })[0]?.idempotencyKey, 'my-key-1');
     });
 
     it('gets a job, lists jobs, reads the account and the model catalog', async () => {
@@ -239,7 +241,7 @@ describe('Apiframe client against the emulator', () => {
         const accepted = await fast.client.submitImage({ prompt: 'lost', model: 'dall-e-3' });
         const submits = fast.emulator.log.where({ method: 'POST', path: GENERATE });
         assert.equal(submits.length, 2);
-        assert.equal(submits[0].jobId, accepted.jobId);
+        assert.equal(submits[0]?.jobId, accepted.jobId);
         let job = await fast.client.getJob(accepted.jobId);
         while (job.status !== 'COMPLETED') {
           await new Promise((resolve) => setTimeout(resolve, 20));

@@ -6,13 +6,14 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator'
 export async function emulatorWithClient(
   emulatorOptions: EmulatorOptions = {},
   clientOptions: Partial<ApiframeClientOptions> = {},
-): Promise<{ emulator: Emulator; client: ApiframeClient; stop(): Promise<void> }> {
+): Promise<{ emulator: Emulator; client: ApiframeClient; stop: () => Promise<void> }> {
   const emulator = await startEmulator({ seed: 3, timeScale: 0.005, imageScale: 1 / 16, ...emulatorOptions });
   const client = clientFor(emulator, clientOptions);
   return {
     emulator,
     client,
-    async stop() {
+    // A function, not a method: callers take it out of the object (`const { stop } = …`).
+    stop: async () => {
       await client.close();
       await emulator.stop();
     },

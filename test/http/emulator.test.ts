@@ -25,6 +25,20 @@ const jobOf = async (emulator: Emulator, id: string, request: RawRequest = {}): 
 const idOf = (response: RawResponse): string => (response.json as { jobId: string }).jobId;
 const imagesOf = (job: Job): string[] => (job.result as { images: string[] }).images;
 
+/** The job's first image URL, asserted to be there. */
+function firstImageOf(job: Job): string {
+  const [url] = imagesOf(job);
+  assert.ok(url !== undefined, `job ${job.id} has no image`);
+  return url;
+}
+
+/** The first job the emulator created, asserted to be there. */
+function firstJob(emulator: Emulator): ReturnType<Emulator['jobs']>[number] {
+  const [job] = emulator.jobs();
+  assert.ok(job, 'the emulator has no job');
+  return job;
+}
+
 /** GET over node:http without decoding, so headers and bytes are seen exactly as sent. */
 function rawGet(url: string, options: { maxBytes?: number } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; bytes: Buffer; error?: Error }> {
   return new Promise((resolve, reject) => {
@@ -84,14 +98,14 @@ describe('Apiframe emulator', function () {
       assert.deepEqual(job.input, DALLE('a lighthouse at dawn', { dalleParams: { aspect_ratio: '3:2' } }));
       assert.ok(job.completedAt && Date.parse(job.completedAt) >= Date.parse(job.createdAt));
 
-      const [url] = imagesOf(job);
+      const url = firstImageOf(job);
       assert.ok(url.startsWith(`${emulator.url}/cdn/${id}-1.png`));
       const image = await download(url);
       assert.equal(image.status, 200);
       assert.equal(image.headers.get('content-type'), 'image/png');
       const png = PNG.sync.read(image.bytes);
       assert.deepEqual([png.width, png.height], [112, 64]); // 1792×1024 / 16
-      assert.deepEqual(emulator.jobs()[0].imageBytes, [image.bytes]);
+      assert.deepEqual(firstJob(emulator).imageBytes, [image.bytes]);
     });
 
     it('uses the DALL-E sizes for every aspect ratio, scaled by imageScale', async () => {
@@ -100,9 +114,12 @@ describe('Apiframe emulator', function () {
       for (const [ratio] of sizes) await submit(emulator, DALLE('sizes', { dalleParams: { aspect_ratio: ratio } }));
       emulator.clock.advance(FOREVER);
       const jobs = emulator.jobs();
-      for (let i = 0; i < sizes.length; i++) {
-        const png = PNG.sync.read((await download(jobs[i].imageUrls[0])).bytes);
-        assert.deepEqual([png.width, png.height], sizes[i][1], sizes[i][0]);
+      assert.equal(jobs.length, sizes.length);
+      for (const [i, [ratio, size]] of sizes.entries()) {
+        const url = jobs[i]?.imageUrls[0];
+        assert.ok(url, `job ${i} has an image`);
+        const png = PNG.sync.read((await download(url)).bytes);
+        assert.deepEqual([png.width, png.height], size, ratio);
       }
     });
 
@@ -169,7 +186,7 @@ describe('Apiframe emulator', function () {
       const { error, details } = response.json as { error: string; details: Record<string, string[]> };
       assert.equal(typeof error, 'string');
       assert.deepEqual(Object.keys(details).sort(), ['dalleParams.aspect_ratio', 'dalleParams.quality', 'n', 'prompt', 'webhookEvents']);
-      assert.ok(details.prompt[0].includes('2000'));
+      assert.ok(details.prompt?.[0]?.includes('2000'));
       assert.equal(emulator.jobs().length, 0);
     });
 
@@ -252,7 +269,7 @@ describe('Apiframe emulator', function () {
       assert.equal(emulator.credits('demo'), 1000);
       emulator.setCredits('b', 5);
       assert.equal((await submit(emulator, DALLE('x'), { key: 'afk_team_b_key_one_000' })).status, 402);
-      const [job] = emulator.jobs();
+      const job = firstJob(emulator);
       assert.equal(job.imageUrls.length, 3);
       assert.equal(job.creditCost, 24);
     });
@@ -303,13 +320,13 @@ describe('Apiframe emulator', function () {
       emulator.clock.advance(FOREVER);
       const job = await jobOf(emulator, id);
       assert.equal(job.expired, false);
-      assert.equal((await download(imagesOf(job)[0])).status, 200);
+      assert.equal((await download(firstImageOf(job))).status, 200);
       emulator.clock.advance(60 * 60_000);
       const expired = await jobOf(emulator, id);
       assert.equal(expired.status, 'COMPLETED');
       assert.equal(expired.expired, true);
-      assert.equal((await download(imagesOf(expired)[0])).status, 404);
-      assert.equal(emulator.jobs()[0].expired, true);
+      assert.equal((await download(firstImageOf(expired))).status, 404);
+      assert.equal(firstJob(emulator).expired, true);
     });
 
     it('answers 404 for image URLs of jobs not completed yet and for images that do not exist', async () => {
@@ -372,6 +389,7 @@ describe('Apiframe emulator', function () {
       for (let i = 0; i < 4; i++) ids.push(idOf(await submit(emulator, DALLE(`outcome ${i}`))));
       emulator.clock.advance(24 * 60 * 60_000);
       const [policy, timeout, cancelled, stuck] = await Promise.all(ids.map((id) => jobOf(emulator, id)));
+      assert.ok(policy && timeout && cancelled && stuck);
       assert.deepEqual([policy.status, policy.error, policy.creditCost, policy.result], ['FAILED', 'Provider returned an error: content policy violation', 0, undefined]);
       assert.equal(timeout.error, 'Provider timeout');
       assert.deepEqual([cancelled.status, cancelled.creditCost], ['CANCELLED', 0]);
@@ -388,8 +406,9 @@ describe('Apiframe emulator', function () {
       for (let i = 0; i < 3; i++) ids.push(idOf(await submit(emulator, DALLE(`result ${i}`))));
       emulator.clock.advance(FOREVER);
       const [legacy, hostile, two] = await Promise.all(ids.map((id) => jobOf(emulator, id)));
+      assert.ok(legacy && hostile && two);
       assert.equal(legacy.result, `${emulator.url}/cdn/${ids[0]}-1.png`);
-      assert.equal((await download(legacy.result as string)).status, 200);
+      assert.equal((await download(legacy.result)).status, 200);
       assert.deepEqual(hostile.result, { images: ['javascript:alert(1)', 'file:///etc/passwd'] });
       assert.equal(imagesOf(two).length, 2);
       assert.deepEqual(
@@ -397,6 +416,7 @@ describe('Apiframe emulator', function () {
         ['string', 'override', 'images'],
       );
       const [first, second] = await Promise.all(imagesOf(two).map((u) => download(u)));
+      assert.ok(first && second);
       assert.notDeepEqual(first.bytes, second.bytes);
     });
 
@@ -414,7 +434,7 @@ describe('Apiframe emulator', function () {
       emulator.faults.nextJob(body);
       const id = idOf(await submit(emulator, DALLE('hostile')));
       emulator.clock.advance(FOREVER);
-      return imagesOf(await jobOf(emulator, id))[0];
+      return firstImageOf(await jobOf(emulator, id));
     }
 
     it('notImage: HTML bytes labelled image/png', async () => {
@@ -422,7 +442,7 @@ describe('Apiframe emulator', function () {
       const image = await download(await completedImage(emulator, { kind: 'image', body: 'notImage' }));
       assert.equal(image.headers.get('content-type'), 'image/png');
       assert.throws(() => PNG.sync.read(image.bytes));
-      assert.deepEqual(emulator.jobs()[0].imageBytes, [], 'no valid image exists for a correct client to cache');
+      assert.deepEqual(firstJob(emulator).imageBytes, [], 'no valid image exists for a correct client to cache');
     });
 
     it('truncated: the full Content-Length is announced, half arrives, the connection drops', async () => {
@@ -507,8 +527,10 @@ describe('Apiframe emulator', function () {
       emulator.faults.inject({ fault: { kind: 'reset' }, method: 'POST' });
       await assert.rejects(submit(emulator, DALLE('x'), { idempotencyKey: 'reset-1' }));
       assert.equal(emulator.jobs().length, 0);
-      assert.equal(emulator.log.where({ idempotencyKey: 'reset-1' })[0].fault, 'reset');
-      assert.equal(emulator.log.where({ idempotencyKey: 'reset-1' })[0].status, 0);
+      const [entry] = emulator.log.where({ idempotencyKey: 'reset-1' });
+      assert.ok(entry);
+      assert.equal(entry.fault, 'reset');
+      assert.equal(entry.status, 0);
     });
 
     it('lostResponse: the job is created and the answer lost; a retry with the same key gets the same job, charged once', async () => {
@@ -517,7 +539,7 @@ describe('Apiframe emulator', function () {
       await assert.rejects(submit(emulator, DALLE('precious'), { idempotencyKey: 'lost-1' }));
       assert.equal(emulator.jobs().length, 1);
       const retry = await submit(emulator, DALLE('precious'), { idempotencyKey: 'lost-1' });
-      assert.equal(idOf(retry), emulator.jobs()[0].id);
+      assert.equal(idOf(retry), firstJob(emulator).id);
       emulator.clock.advance(FOREVER);
       assert.equal(emulator.jobs().length, 1);
       assert.equal(emulator.credits('demo'), 992);
@@ -535,7 +557,7 @@ describe('Apiframe emulator', function () {
       while (emulator.jobs().length === 0) await call(emulator, '/v2/me');
       assert.equal(answered, false);
       const response = await pending;
-      assert.equal(idOf(response), emulator.jobs()[0].id);
+      assert.equal(idOf(response), firstJob(emulator).id);
     });
 
     it('malformedJson: a 200 whose body is cut-off JSON (the request is processed)', async () => {
@@ -562,9 +584,11 @@ describe('Apiframe emulator', function () {
       const id = idOf(await submit(emulator, DALLE('cut')));
       emulator.clock.advance(FOREVER);
       emulator.faults.inject({ fault: { kind: 'truncatedBody' }, path: '/cdn' });
-      const [url] = emulator.jobs()[0].imageUrls;
+      const job = firstJob(emulator);
+      const [url] = job.imageUrls;
+      assert.ok(url);
       await assert.rejects(download(url));
-      assert.deepEqual((await download(url)).bytes, emulator.jobs()[0].imageBytes[0], 'the next download is whole');
+      assert.deepEqual((await download(url)).bytes, firstJob(emulator).imageBytes[0], 'the next download is whole');
       assert.equal(emulator.log.where({ path: '/cdn', jobId: id }).length, 2);
     });
 
@@ -593,12 +617,19 @@ describe('Apiframe emulator', function () {
         const emulator = await emulatorWith({ seed });
         for (const [prompt, params] of prompts) await submit(emulator, DALLE(prompt, params ? { dalleParams: params } : {}));
         emulator.clock.advance(FOREVER);
-        return Promise.all(emulator.jobs().map(async (job) => (await download(job.imageUrls[0])).bytes));
+        return Promise.all(
+          emulator.jobs().map(async (job) => {
+            const [url] = job.imageUrls;
+            assert.ok(url, `job ${job.id} has an image`);
+            return (await download(url)).bytes;
+          }),
+        );
       };
       const prompts: [string, Record<string, unknown>?][] = [['a fox'], ['a fox'], ['a hen'], ['a fox', { style: 'natural' }]];
       const [fox, foxAgain, hen, naturalFox] = await bytesFor(1, prompts);
       const [otherSeedFox] = await bytesFor(2, [['a fox']]);
       const [sameSeedFox] = await bytesFor(1, [['a fox']]);
+      assert.ok(fox && foxAgain && hen && naturalFox && otherSeedFox && sameSeedFox);
       assert.deepEqual(foxAgain, fox);
       assert.deepEqual(sameSeedFox, fox);
       assert.notDeepEqual(hen, fox);
@@ -619,12 +650,19 @@ describe('Apiframe emulator', function () {
       assert.deepEqual(b, a);
       assert.notDeepEqual(c.ids, a.ids);
       const sorted = [...a.durations].sort((x, y) => x - y);
-      const median = (sorted[19] + sorted[20]) / 2;
+      assert.equal(sorted.length, 40);
+      const [shortest, middleLow, middleHigh, longest] = [sorted[0], sorted[19], sorted[20], sorted[39]];
+      assert.ok(shortest !== undefined && middleLow !== undefined && middleHigh !== undefined && longest !== undefined);
+      const median = (middleLow + middleHigh) / 2;
       assert.ok(median > 14_000 && median < 28_000, `median ${median}`);
-      assert.ok(sorted[0] > 5_000 && sorted[39] < 80_000, `range ${sorted[0]}..${sorted[39]}`);
+      assert.ok(shortest > 5_000 && longest < 80_000, `range ${shortest}..${longest}`);
       const scaled = await emulatorWith({ seed: 5, timeScale: 0.01 });
       for (let i = 0; i < 3; i++) await submit(scaled, DALLE(`d${i}`));
-      scaled.jobs().forEach((job, i) => assert.ok(Math.abs((job.endsAt ?? 0) - job.createdAt - a.durations[i] / 100) < 1));
+      scaled.jobs().forEach((job, i) => {
+        const unscaled = a.durations[i];
+        assert.ok(unscaled !== undefined);
+        assert.ok(Math.abs((job.endsAt ?? 0) - job.createdAt - unscaled / 100) < 1);
+      });
     });
   });
 
@@ -637,15 +675,16 @@ describe('Apiframe emulator', function () {
       await call(emulator, `/v2/jobs/${id}`);
       await call(emulator, '/v2/jobs?limit=5&status=QUEUED');
       await call(emulator, '/v2/models', { key: null });
-      const [post, poll] = emulator.log.entries;
+      const [post, poll, , list, catalog] = emulator.log.entries;
+      assert.ok(post && poll && list && catalog);
       assert.deepEqual(
         { method: post.method, path: post.path, status: post.status, key: post.idempotencyKey, job: post.jobId, body: post.body, prefix: post.keyPrefix },
         { method: 'POST', path: '/v2/images/generate', status: 202, key: 'log-1', job: id, body, prefix: emulator.demoKey.slice(0, 8) },
       );
       assert.deepEqual([poll.method, poll.status, poll.jobId], ['GET', 200, id]);
       assert.equal(emulator.log.where({ method: 'GET', jobId: id }).length, 2);
-      assert.deepEqual(emulator.log.entries[3].query, { limit: '5', status: 'QUEUED' });
-      assert.equal(emulator.log.entries[4].keyPrefix, undefined);
+      assert.deepEqual(list.query, { limit: '5', status: 'QUEUED' });
+      assert.equal(catalog.keyPrefix, undefined);
       assert.deepEqual(emulator.log.entries.map((e) => e.seq), [1, 2, 3, 4, 5]);
       assert.ok(emulator.log.entries.every((e) => typeof e.time === 'number' && e.requestId.startsWith('req_')));
       assert.ok(!JSON.stringify(emulator.log.entries).includes(emulator.demoKey), 'the key must never be logged');

@@ -35,6 +35,13 @@ const submit = (emulator: Emulator, body: unknown, request: RawRequest = {}): Pr
 const jobOf = async (emulator: Emulator, id: string): Promise<Job> => (await call(emulator, `/v2/jobs/${id}`)).json as Job;
 const idOf = (response: RawResponse): string => (response.json as { jobId: string }).jobId;
 
+/** The first job the emulator created, asserted to be there. */
+function firstJob(emulator: Emulator): ReturnType<Emulator['jobs']>[number] {
+  const [job] = emulator.jobs();
+  assert.ok(job, 'the emulator has no job');
+  return job;
+}
+
 describe('emulator profiles', function () {
   this.timeout(20_000);
 
@@ -101,7 +108,7 @@ describe('emulator profiles', function () {
       assert.equal(whileRunning.status, 402);
       assert.deepEqual(whileRunning.json, { error: 'Insufficient credits', creditsRequired: 8, creditsAvailable: 0 });
       emulator.clock.advance(FOREVER);
-      const [job] = emulator.jobs();
+      const job = firstJob(emulator);
       assert.deepEqual([job.id, job.status, job.charged], [idOf(first), 'COMPLETED', true]);
       const afterCharge = await submit(emulator, DALLE('the only one we can afford'), { idempotencyKey: 'strict-poor' });
       assert.equal(afterCharge.status, 402);
@@ -179,11 +186,12 @@ describe('emulator profiles', function () {
     it(`0 while queued, ${COARSE_PROGRESS.stuck} for the first ${COARSE_PROGRESS.lateFrom * 100} % of processing, then ${COARSE_PROGRESS.late}, then 100`, async () => {
       const emulator = await emulatorWith('coarse-progress');
       const id = idOf(await submit(emulator, DALLE('coarse')));
-      const endsAt = emulator.jobs()[0].endsAt ?? Number.NaN;
+      const endsAt = firstJob(emulator).endsAt ?? Number.NaN;
       const readings: { time: number; status: string; progress: number | null }[] = [];
       for (;;) {
         const job = await jobOf(emulator, id);
-        const [entry] = emulator.log.where({ method: 'GET', jobId: id }).slice(-1);
+        const entry = emulator.log.where({ method: 'GET', jobId: id }).at(-1);
+        assert.ok(entry, 'the poll is logged');
         readings.push({ time: entry.time, status: job.status, progress: job.progress });
         if (job.status === 'COMPLETED') break;
         emulator.clock.advance(100);
@@ -192,7 +200,7 @@ describe('emulator profiles', function () {
       const processing = readings.filter((r) => r.status === 'PROCESSING');
       assert.ok(queued.length > 0 && processing.length > 50, `${queued.length} queued and ${processing.length} processing readings`);
       assert.ok(queued.every((r) => r.progress === COARSE_PROGRESS.queued));
-      assert.equal(readings[readings.length - 1].progress, 100);
+      assert.equal(readings.at(-1)?.progress, 100);
       // Stuck, then one jump: exactly two values while processing, in that order.
       const values = processing.map((r) => r.progress);
       const firstLate = values.indexOf(COARSE_PROGRESS.late);
@@ -202,11 +210,15 @@ describe('emulator profiles', function () {
       // The jump comes at 80 % of the processing span; processing started between the last QUEUED reading
       // and the first PROCESSING one, which bounds where the jump may be seen.
       const slack = 5; // the answer is computed a moment after the request's arrival time is logged
-      const startedAfter = queued[queued.length - 1].time;
-      const startedBy = processing[0].time;
+      const lastQueued = queued.at(-1);
+      const [firstProcessing] = processing;
+      const [lastStuck, jumped] = [processing[firstLate - 1], processing[firstLate]];
+      assert.ok(lastQueued && firstProcessing && lastStuck && jumped); // the counts and firstLate > 0 are asserted above
+      const startedAfter = lastQueued.time;
+      const startedBy = firstProcessing.time;
       const jumpAt = (start: number): number => start + COARSE_PROGRESS.lateFrom * (endsAt - start);
-      assert.ok(processing[firstLate].time + slack >= jumpAt(startedAfter), 'jumped too early');
-      assert.ok(processing[firstLate - 1].time < jumpAt(startedBy) + slack, 'jumped too late');
+      assert.ok(jumped.time + slack >= jumpAt(startedAfter), 'jumped too early');
+      assert.ok(lastStuck.time < jumpAt(startedBy) + slack, 'jumped too late');
     });
 
     it(`a stuck job stays at ${COARSE_PROGRESS.stuck} for good`, async () => {
@@ -233,13 +245,14 @@ describe('emulator profiles', function () {
       emulator.clock.advance(FOREVER);
       const job = await jobOf(emulator, id);
       const [url] = imageUrlsOf(job.result);
+      assert.ok(url);
       assert.equal((await download(url)).status, 200);
       accessDenied(await download(`${emulator.url}/cdn/${id}-2.png`));
       accessDenied(await download(`${emulator.url}/cdn/00000000-0000-4000-8000-000000000000-1.png`));
       emulator.clock.advance(2 * HOUR);
       const expired = await jobOf(emulator, id);
       assert.equal(expired.expired, true);
-      assert.equal(emulator.jobs()[0].expired, true);
+      assert.equal(firstJob(emulator).expired, true);
       accessDenied(await download(url));
       // Only the image host changed: an unknown job is still a JSON 404 from the API.
       const missingJob = await call(emulator, '/v2/jobs/00000000-0000-4000-8000-000000000000');
@@ -271,6 +284,7 @@ describe('emulator profiles', function () {
       for (const [index, id] of ids.entries()) {
         const job = await jobOf(emulator, id);
         const info = infos[index];
+        assert.ok(info, `job ${index + 1} is known to the emulator`);
         assert.equal(info.id, id);
         const shape = shapeOf(job.result);
         assert.equal(info.resultShape, shape, `job ${index + 1}: ${JSON.stringify(job.result)}`);
@@ -279,13 +293,17 @@ describe('emulator profiles', function () {
         // The URLs inside are the emulator's own, served whatever the shape.
         const inside = urlsInside(job.result);
         assert.deepEqual(inside, info.imageUrls);
-        assert.equal((await download(inside[0])).status, 200);
+        const [firstInside] = inside;
+        assert.ok(firstInside, `job ${index + 1} has an image`);
+        assert.equal((await download(firstInside)).status, 200);
         // The client finds them in every shape it knows, none in the unknown one — which is why a correct
         // client caches nothing for it.
         assert.deepEqual(imageUrlsOf(job.result), shape === 'unknown' ? [] : info.imageUrls);
         assert.equal(info.imageBytes.length, shape === 'unknown' ? 0 : info.imageUrls.length);
       }
-      assert.equal(shapeOf((await jobOf(emulator, ids[1])).result), 'images', 'the two-image job fell back to images');
+      const twoImageId = ids[1];
+      assert.ok(twoImageId);
+      assert.equal(shapeOf((await jobOf(emulator, twoImageId)).result), 'images', 'the two-image job fell back to images');
       assert.deepEqual(Object.fromEntries(counts), { images: 8, string: 6, 'image-objects': 7, unknown: 3 });
       assert.ok(infos.every((info) => info.status === 'COMPLETED' && info.charged));
     });
@@ -303,6 +321,7 @@ describe('emulator profiles', function () {
       );
       emulator.clock.advance(FOREVER);
       const [legacy, override] = await Promise.all(ids.slice(0, 2).map((id) => jobOf(emulator, id)));
+      assert.ok(legacy && override);
       assert.equal(legacy.result, `${emulator.url}/cdn/${ids[0]}-1.png`);
       assert.deepEqual(override.result, { images: ['javascript:alert(1)'] });
       assert.deepEqual(
@@ -322,8 +341,9 @@ describe('emulator profiles', function () {
         const within = await submit(emulator, body, { idempotencyKey: 'clock' });
         assert.deepEqual([within.status, within.json], [202, { jobId: idOf(first), status: 'COMPLETED' }]);
         const [url] = urlsInside((await jobOf(emulator, idOf(first))).result);
+        assert.ok(url);
         assert.equal((await download(url)).status, 200);
-        assert.equal(emulator.jobs()[0].expired, false);
+        assert.equal(firstJob(emulator).expired, false);
 
         emulator.clock.advance(2 * HOUR); // 25 h: past the idempotency window and the 24-h retention
         const expired = await jobOf(emulator, idOf(first));

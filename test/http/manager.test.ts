@@ -20,6 +20,20 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     return harness.emulator.jobs().filter((j) => j.idempotencyKey === record.idempotencyKey);
   }
 
+  /** The first record in the journal file on disk, asserted to be there. */
+  async function firstRecordOnDisk(): Promise<Awaited<ReturnType<Harness['journalOnDisk']>>['records'][number]> {
+    const [record] = (await harness.journalOnDisk()).records;
+    assert.ok(record, 'the journal file holds no record');
+    return record;
+  }
+
+  /** The first record in a manager's history, asserted to be there. */
+  function firstInHistory(manager: JobManager): JobRecord {
+    const [record] = manager.history();
+    assert.ok(record, 'the history is empty');
+    return record;
+  }
+
   async function assertCachedExactly(manager: JobManager, record: JobRecord): Promise<void> {
     const [serverJob] = serverJobsFor(record);
     assert.ok(serverJob, 'no server job for the record');
@@ -43,9 +57,11 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     const record = await manager.generate(INPUT, { onStage: (s) => stages.push(s.stage) });
 
     await assertCachedExactly(manager, record);
-    assert.equal(record.files?.[0].mime, 'image/png');
-    assert.equal(record.files?.[0].width, 1792 / 16);
-    assert.equal(record.files?.[0].height, 1024 / 16);
+    const [file] = record.files ?? [];
+    assert.ok(file, 'the record lists its file');
+    assert.equal(file.mime, 'image/png');
+    assert.equal(file.width, 1792 / 16);
+    assert.equal(file.height, 1024 / 16);
     const distinct = stages.filter((s, i) => s !== stages[i - 1]);
     assert.equal(distinct[0], 'submitting');
     assert.deepEqual(distinct.slice(-2), ['downloading', 'done']);
@@ -53,8 +69,7 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     assert.deepEqual([changes[0], changes.at(-1)], ['pending-submit', 'done']);
     assert.equal(manager.runningCount(), 0);
     assert.deepEqual(manager.history().map((r) => r.localId), [record.localId]);
-    const onDisk = await harness.journalOnDisk();
-    assert.equal(onDisk.records[0].phase, 'done');
+    assert.equal((await firstRecordOnDisk()).phase, 'done');
     assert.equal(harness.emulator.credits(harness.emulator.demoKey), 1000 - 8);
   });
 
@@ -84,12 +99,12 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     const first = harness.newManager({ hooks: { journalWritten: () => void first.dispose() } });
     await assert.rejects(first.generate(INPUT), (e: unknown) => e instanceof JobStoppedError && e.reason === 'disposed');
     await first.dispose();
-    assert.equal((await harness.journalOnDisk()).records[0].phase, 'pending-submit');
+    assert.equal((await firstRecordOnDisk()).phase, 'pending-submit');
 
     const second = harness.newManager();
     await second.start();
     await second.whenIdle();
-    const [record] = second.history();
+    const record = firstInHistory(second);
     assert.equal(serverJobsFor(record).length, 1);
     await assertCachedExactly(second, record);
   });
@@ -99,18 +114,18 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     const first = harness.newManager({ hooks: { submitAnswered: () => void first.dispose() } });
     await assert.rejects(first.generate(INPUT), JobStoppedError);
     await first.dispose();
-    const onDisk = await harness.journalOnDisk();
-    assert.equal(onDisk.records[0].phase, 'pending-submit');
-    assert.equal(onDisk.records[0].jobId, undefined);
+    const onDisk = await firstRecordOnDisk();
+    assert.equal(onDisk.phase, 'pending-submit');
+    assert.equal(onDisk.jobId, undefined);
 
     const second = harness.newManager();
     await second.start();
     await second.whenIdle();
-    const [record] = second.history();
+    const record = firstInHistory(second);
     assert.equal(serverJobsFor(record).length, 1);
     const submits = harness.emulator.log.where({ method: 'POST', idempotencyKey: record.idempotencyKey });
     assert.equal(submits.length, 2);
-    assert.equal(submits[1].replayed, true);
+    assert.equal(submits[1]?.replayed, true);
     await assertCachedExactly(second, record);
     assert.equal(harness.emulator.credits(harness.emulator.demoKey), 1000 - 8);
   });
@@ -139,12 +154,12 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     const first = harness.newManager({ hooks: { downloadStarted: () => void first.dispose() } });
     await assert.rejects(first.generate(INPUT), JobStoppedError);
     await first.dispose();
-    assert.equal((await harness.journalOnDisk()).records[0].phase, 'downloading');
+    assert.equal((await firstRecordOnDisk()).phase, 'downloading');
 
     const second = harness.newManager();
     await second.start();
     await second.whenIdle();
-    const [record] = second.history();
+    const record = firstInHistory(second);
     await assertCachedExactly(second, record);
     assert.deepEqual(
       (await listFiles(path.join(harness.storageDir, 'images'))).sort(),
@@ -249,14 +264,13 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     });
     await assert.rejects(running, JobStoppedError);
     await first.dispose();
-    const [onDisk] = (await harness.journalOnDisk()).records;
-    assert.equal(onDisk.phase, 'running');
+    assert.equal((await firstRecordOnDisk()).phase, 'running');
 
     const second = harness.newManager();
     await second.start();
     assert.equal(second.runningCount(), 1);
     await second.whenIdle();
-    await assertCachedExactly(second, second.history()[0]);
+    await assertCachedExactly(second, firstInHistory(second));
   });
 
   it('stops waiting after the wait limit: the record is detached with the reason and can be resumed', async () => {
@@ -267,7 +281,7 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     assert.equal(record.phase, 'detached');
     assert.ok(record.jobId);
     assert.match(record.interruption ?? '', /Stopped waiting/);
-    assert.equal((await harness.journalOnDisk()).records[0].phase, 'detached');
+    assert.equal((await firstRecordOnDisk()).phase, 'detached');
   });
 
   it('learns job durations for the poll schedule and persists them in the journal file', async () => {

@@ -49,6 +49,13 @@ describe('job manager under the spec’s rules', function () {
     return { manager: second, record };
   }
 
+  /** The id of the first job the emulator created, asserted to be there. */
+  function firstServerJobId(): string {
+    const [job] = harness.emulator.jobs();
+    assert.ok(job, 'the emulator has no job');
+    return job.id;
+  }
+
   async function assertCachedBytes(manager: JobManager, record: JobRecord, jobId: string): Promise<void> {
     const serverJob = harness.emulator.jobs().find((j) => j.id === jobId);
     assert.ok(serverJob);
@@ -75,7 +82,7 @@ describe('job manager under the spec’s rules', function () {
       assert.equal(jobs.length, 1, 'a second job was created (and charged) after the key was forgotten');
       assert.ok(jobList() >= 1, 'the job list was not asked');
       assert.equal(harness.emulator.log.where({ method: 'POST' }).length, 1, 'the submit was sent again');
-      await assertCachedBytes(second, record, jobs[0].id);
+      await assertCachedBytes(second, record, firstServerJobId());
       assert.equal(harness.emulator.credits(harness.emulator.demoKey), 1000 - 8);
     });
 
@@ -89,7 +96,7 @@ describe('job manager under the spec’s rules', function () {
       assert.equal(harness.emulator.jobs().length, 1);
       assert.equal(harness.emulator.log.where({ method: 'POST' }).length, 1);
       assert.equal(record.phase, 'expired');
-      assert.equal(record.jobId, harness.emulator.jobs()[0].id);
+      assert.equal(record.jobId, firstServerJobId());
     });
 
     it('a record journaled but never sent, closed 25 h: the list proves there is no job, so it is submitted once', async () => {
@@ -104,7 +111,7 @@ describe('job manager under the spec’s rules', function () {
       assert.ok(jobList() >= 1);
       const jobs = harness.emulator.jobs();
       assert.equal(jobs.length, 1);
-      await assertCachedBytes(second, record, jobs[0].id);
+      await assertCachedBytes(second, record, firstServerJobId());
     });
 
     it('two lost records of the same prompt each adopt their own job', async () => {
@@ -138,7 +145,7 @@ describe('job manager under the spec’s rules', function () {
       assert.match(record.interruption ?? '', /not known whether an earlier submit already created/);
       assert.match(record.interruption ?? '', /temporarily unavailable/);
       assert.equal(harness.emulator.log.where({ method: 'POST' }).length, 1);
-      assert.equal((await harness.journalOnDisk()).records[0].phase, 'needs-decision');
+      assert.equal((await harness.journalOnDisk()).records[0]?.phase, 'needs-decision');
 
       // A restart does not touch it either.
       const third = manager();
@@ -149,7 +156,7 @@ describe('job manager under the spec’s rules', function () {
 
       harness.emulator.faults.clear();
       const resumed = await third.resume(record.localId);
-      await assertCachedBytes(third, resumed, harness.emulator.jobs()[0].id);
+      await assertCachedBytes(third, resumed, firstServerJobId());
       assert.equal(harness.emulator.jobs().length, 1);
       assert.equal(harness.emulator.log.where({ method: 'POST' }).length, 1);
     });
@@ -170,7 +177,7 @@ describe('job manager under the spec’s rules', function () {
       assert.equal(done.phase, 'done');
       const posts = harness.emulator.log.where({ method: 'POST' });
       assert.equal(posts.length, 1);
-      assert.equal(posts[0].idempotencyKey, record.idempotencyKey);
+      assert.equal(posts[0]?.idempotencyKey, record.idempotencyKey);
     });
 
     it('a young record is replayed with its key, without asking the job list', async () => {
@@ -193,10 +200,10 @@ describe('job manager under the spec’s rules', function () {
 
       const replays = harness.emulator.log.where({ method: 'POST' });
       assert.equal(replays.length, 2);
-      assert.equal(replays[1].status, 402, 'the emulator did not refuse the replay: the test proves nothing');
+      assert.equal(replays[1]?.status, 402, 'the emulator did not refuse the replay: the test proves nothing');
       const jobs = harness.emulator.jobs();
       assert.equal(jobs.length, 1);
-      await assertCachedBytes(second, record, jobs[0].id);
+      await assertCachedBytes(second, record, firstServerJobId());
       assert.equal(harness.emulator.credits(harness.emulator.demoKey), 0);
     });
 
@@ -253,7 +260,7 @@ describe('job manager under the spec’s rules', function () {
       await setUp();
       const m = manager({ client: () => Promise.resolve(sayingExpired(harness.client)) });
       const record = await m.generate(INPUT);
-      await assertCachedBytes(m, record, harness.emulator.jobs()[0].id);
+      await assertCachedBytes(m, record, firstServerJobId());
     });
 
     for (const status of [401, 403, 404, 410]) {
@@ -267,7 +274,8 @@ describe('job manager under the spec’s rules', function () {
         assert.match(record.interruption ?? '', new RegExp(`image host ${host.replace(/[.]/g, '\\.')}`));
         assert.doesNotMatch(record.interruption ?? '', /key/i);
         assert.equal(record.keyProblem, undefined);
-        const cdn = harness.emulator.log.where({ path: '/cdn' })[0];
+        const [cdn] = harness.emulator.log.where({ path: '/cdn' });
+        assert.ok(cdn, 'the image host was not asked');
         const refreshes = harness.emulator.log.where({ method: 'GET', jobId: record.jobId }).filter((e) => e.path.startsWith('/v2/jobs/') && e.seq > cdn.seq);
         assert.ok(refreshes.length >= 1, 'the links were not refreshed after the refusal');
       });

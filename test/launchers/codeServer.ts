@@ -121,7 +121,9 @@ async function main(): Promise<number> {
   return code;
 }
 
-main()
+// The entry point: nothing awaits it. Its own failure is reported and turned into exit code 1 below; should the
+// cleanup itself throw, Node reports the unhandled rejection and exits non-zero, which is what it should do.
+void main()
   .catch((error: unknown) => {
     const message = error instanceof HarnessError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     console.error(`[harness] ${message}`);

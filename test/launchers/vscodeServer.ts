@@ -397,7 +397,7 @@ async function waitForHealthz(origin: string, server: ChildProcess, output: () =
 }
 
 /** Environment that keeps the server and browser away from the real home folder and the network. */
-function sandboxEnv(tempDir: string): Record<string, string> {
+function sandboxEnv(tempDir: string): Record<'HOME' | 'XDG_CONFIG_HOME' | 'XDG_DATA_HOME' | 'XDG_CACHE_HOME' | 'EXTENSIONS_GALLERY', string> {
   return {
     HOME: path.join(tempDir, 'home'),
     XDG_CONFIG_HOME: path.join(tempDir, 'xdg-config'),

@@ -23,13 +23,12 @@ function recordingLog(): Logger & { lines: string[] } {
 }
 
 /** An attempt that throws the given errors in turn, then answers `done`; counts its calls. */
-function scripted(errors: unknown[]): { attempt: () => Promise<string>; calls: () => number } {
+function scripted(errors: readonly Error[]): { attempt: () => Promise<string>; calls: () => number } {
   let calls = 0;
   return {
-    attempt: async () => {
+    attempt: () => {
       const error = errors[calls++];
-      if (error !== undefined) throw error;
-      return 'done';
+      return error !== undefined ? Promise.reject(error) : Promise.resolve('done');
     },
     calls: () => calls,
   };

@@ -17,6 +17,7 @@ function pngBytes(width: number, height: number): Buffer {
 }
 
 /** Yields `bytes` in chunks of `size`, then optionally fails (a connection reset mid-body). */
+// eslint-disable-next-line @typescript-eslint/require-await -- a stand-in for a response body: async iterable, nothing to wait for
 async function* chunks(bytes: Uint8Array, size: number, failAfter?: number): AsyncIterable<Uint8Array> {
   for (let offset = 0; offset < bytes.length; offset += size) {
     if (failAfter !== undefined && offset >= failAfter) throw new Error('socket hang up');
@@ -96,6 +97,7 @@ describe('image cache', () => {
     assert.deepEqual(await filesIn(ID), []);
 
     const controller = new AbortController();
+    // eslint-disable-next-line @typescript-eslint/require-await -- a stand-in for a response body: async iterable, nothing to wait for
     async function* abortingBody(): AsyncIterable<Uint8Array> {
       yield bytes.subarray(0, 100);
       controller.abort(new Error('window closed'));

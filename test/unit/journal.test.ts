@@ -97,11 +97,12 @@ describe('journal', () => {
       const contents = await journal.load();
       assert.deepEqual(contents.records, []);
       const backups = (await fs.readdir(dir)).filter((n) => n.startsWith('journal.corrupt-'));
-      assert.equal(backups.length, 1);
-      assert.equal(await fs.readFile(path.join(dir, backups[0]), 'utf8'), text);
+      const [backup, ...moreBackups] = backups;
+      assert.ok(backup !== undefined && moreBackups.length === 0, `${backups.length} backups, not 1`);
+      assert.equal(await fs.readFile(path.join(dir, backup), 'utf8'), text);
       const errors = log.lines.filter((l) => l.startsWith('error'));
       assert.equal(errors.length, 1);
-      assert.match(errors[0], /could not be read.*empty history.*kept as/);
+      assert.match(errors[0] ?? '', /could not be read.*empty history.*kept as/);
       // The clean journal can be written again.
       journal.put(sampleRecord('c3'));
       await journal.save();
@@ -156,7 +157,7 @@ describe('journal', () => {
     await assert.rejects(fs.stat(path.join(dir, JOURNAL_FILE)), /ENOENT/);
     await journal.close();
     const contents = await new Journal({ dir, log: recordingLogger() }).load();
-    assert.equal(contents.records[0].progress, 20);
+    assert.equal(contents.records[0]?.progress, 20);
   });
 
   it('refuses changes after close, so a stopped manager cannot overwrite its successor', async () => {

@@ -69,14 +69,17 @@ describe('job manager step rules', () => {
         attempts: 6,
         baseDelayMs: 4_000,
         signal: new AbortController().signal,
-        sleep: async (ms) => void waits.push(ms),
+        sleep: (ms) => {
+          waits.push(ms);
+          return Promise.resolve();
+        },
         onRetry: (error, nextAttempt, delay) => retries.push(`${(error as ApiframeError).code} → ${nextAttempt} in ${delay}`),
       };
       const last = apiError('network');
       await assert.rejects(
-        retryStep(async () => {
+        retryStep(() => {
           calls++;
-          throw calls === 6 ? last : apiError('timeout');
+          return Promise.reject(calls === 6 ? last : apiError('timeout'));
         }, options),
         (error) => error === last,
       );
@@ -91,12 +94,12 @@ describe('job manager step rules', () => {
       let calls = 0;
       await assert.rejects(
         retryStep(
-          async () => {
+          () => {
             calls++;
             controller.abort(stop);
-            throw apiError('network');
+            return Promise.reject(apiError('network'));
           },
-          { step: 'submit', attempts: 4, baseDelayMs: 1, signal: controller.signal, sleep: async () => undefined, onRetry: () => undefined },
+          { step: 'submit', attempts: 4, baseDelayMs: 1, signal: controller.signal, sleep: () => Promise.resolve(), onRetry: () => undefined },
         ),
         (error) => error === stop,
       );

@@ -60,14 +60,18 @@ function assertRefusal(error: unknown, expected: Expected, secret: string): stri
 }
 
 /** A COMPLETED emulator job ending with `outcome`; returns its result URLs as the API reports them. */
-async function completedJob(harness: Harness, outcome?: JobOutcome): Promise<{ jobId: string; urls: string[] }> {
+/** A finished job: its id, all its image URLs, and the first of them (`url`; there is always one). */
+async function completedJob(harness: Harness, outcome?: JobOutcome): Promise<{ jobId: string; urls: string[]; url: string }> {
   const { client, emulator } = harness;
   if (outcome) emulator.faults.nextJob(outcome);
   const accepted = await client.submitImage({ prompt: INPUT.prompt, model: 'dall-e-3' });
   emulator.clock.advance(10 * 60_000);
   const job = await client.getJob(accepted.jobId);
   assert.equal(job.status, 'COMPLETED');
-  return { jobId: job.id, urls: imageUrlsOf(job.result) };
+  const urls = imageUrlsOf(job.result);
+  const [url] = urls;
+  assert.ok(url !== undefined, 'the completed job has an image URL');
+  return { jobId: job.id, urls, url };
 }
 
 /** Downloads `url` with the real client into the real cache, as the manager does; returns what it threw. */
@@ -168,8 +172,8 @@ function urlCases(entry: HostileUrl): HostileCase[] {
       name: `result URL, redirect to ${entry.name}: refused at the hop`,
       run: () =>
         withHarness(async (harness) => {
-          const { urls } = await completedJob(harness, { kind: 'image', body: { redirectTo: entry.url } });
-          const { error } = await downloadIntoCache(harness.client, urls[0], harness.storageDir);
+          const { url } = await completedJob(harness, { kind: 'image', body: { redirectTo: entry.url } });
+          const { error } = await downloadIntoCache(harness.client, url, harness.storageDir);
           const message = assertRefusal(error, { code: 'unsafeUrl' }, harness.emulator.demoKey);
           if (entry.secret) assert.ok(!message.includes(entry.secret), 'credentials or the query string are repeated');
           assert.equal(harness.emulator.log.where({ path: '/cdn' }).length, 1, 'only the first hop was requested');
@@ -186,8 +190,8 @@ const LOOPBACK_CREDENTIALS: HostileCase = {
   name: 'result URL with credentials on the emulator itself',
   run: () =>
     withHarness(async (harness) => {
-      const { urls } = await completedJob(harness);
-      const withCredentials = urls[0].replace('http://', 'http://user:secret@');
+      const { url } = await completedJob(harness);
+      const withCredentials = url.replace('http://', 'http://user:secret@');
       const { error } = await downloadIntoCache(harness.client, withCredentials, harness.storageDir);
       const message = assertRefusal(error, { code: 'unsafeUrl' }, harness.emulator.demoKey);
       assert.ok(!message.includes('secret'));
@@ -202,9 +206,9 @@ const REDIRECT_CHAIN: HostileCase = {
   run: () =>
     withHarness(async (harness) => {
       // Each job's image redirects to the previous job's: 6 hops before a real image, one more than allowed.
-      let { urls } = await completedJob(harness);
-      for (let hop = 0; hop < 6; hop++) ({ urls } = await completedJob(harness, { kind: 'image', body: { redirectTo: urls[0] } }));
-      const { error } = await downloadIntoCache(harness.client, urls[0], harness.storageDir);
+      let { url } = await completedJob(harness);
+      for (let hop = 0; hop < 6; hop++) ({ url } = await completedJob(harness, { kind: 'image', body: { redirectTo: url } }));
+      const { error } = await downloadIntoCache(harness.client, url, harness.storageDir);
       assert.match(assertRefusal(error, { code: 'badResponse' }, harness.emulator.demoKey), /too many times/);
       assert.equal(harness.emulator.log.where({ path: '/cdn' }).length, 6, 'stopped at the limit');
       await assertNothingCached(harness.storageDir);
@@ -305,8 +309,8 @@ function imageCase(entry: HostileImage): HostileCase {
     name: `image content: ${entry.name}`,
     run: () =>
       withHarness(async (harness) => {
-        const { urls } = await completedJob(harness, { kind: 'image', body: entry.body });
-        const { error, maxReceived } = await downloadIntoCache(harness.client, urls[0], harness.storageDir);
+        const { url } = await completedJob(harness, { kind: 'image', body: entry.body });
+        const { error, maxReceived } = await downloadIntoCache(harness.client, url, harness.storageDir);
         assertRefusal(error, entry.expected, harness.emulator.demoKey);
         assert.ok(maxReceived <= MAX_IMAGE_BYTES, `the cache was handed ${maxReceived} bytes`);
         if (entry.maxSent !== undefined) {
@@ -621,18 +625,18 @@ const EXTRA_FIELDS_DOWNLOAD: HostileCase = {
   name: 'completed job with extra fields everywhere is cached',
   run: () =>
     withHarness(async (harness) => {
-      const { urls } = await completedJob(harness);
+      const { urls, url } = await completedJob(harness);
       const body = {
         ...JOB,
         status: 'COMPLETED',
         progress: 100,
-        result: { images: [{ url: urls[0], width: 'wide', extra: true }], seed: 'x' },
+        result: { images: [{ url, width: 'wide', extra: true }], seed: 'x' },
         unknownTopLevel: { nested: [1, 2, 3] },
       };
       harness.emulator.faults.inject({ fault: { kind: 'rawBody', status: 200, body: JSON.stringify(body), contentType: 'application/json' }, path: `/v2/jobs/${JOB_ID}` });
       const job = await harness.client.getJob(JOB_ID);
       assert.deepEqual(imageUrlsOf(job.result), urls);
-      const image = await harness.client.downloadImage(urls[0], { maxBytes: MAX_IMAGE_BYTES });
+      const image = await harness.client.downloadImage(url, { maxBytes: MAX_IMAGE_BYTES });
       const stored = await new ImageCache(harness.storageDir).store(LOCAL_ID, 1, image.body, { maxBytes: MAX_IMAGE_BYTES });
       assert.equal(stored.mime, 'image/png');
       assert.deepEqual(await listFiles(path.join(harness.storageDir, 'images')), [`${LOCAL_ID}/1.png`]);
