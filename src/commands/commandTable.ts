@@ -31,7 +31,8 @@ export interface CommandDefinition {
 function command<A>(parse: ArgumentParser<A>, handler: (services: CoreServices, args: A) => unknown): CommandDefinition {
   return {
     async run(services, id, args) {
-      return handler(services, parseCommandArguments(id, parse, args));
+      // Awaited here so a bad argument (thrown by the parser) and a failed handler both become this rejection.
+      return await handler(services, parseCommandArguments(id, parse, args));
     },
   };
 }

@@ -79,5 +79,7 @@ export class ApiClients implements vscode.Disposable {
 
 /** The User-Agent the extension sends: its own version and VS Code's, nothing about the user. */
 export function userAgentFor(context: vscode.ExtensionContext): string {
-  return `apiframe-images-vscode/${String(context.extension.packageJSON.version ?? '0')} (VS Code ${vscode.version})`;
+  const manifest = context.extension.packageJSON as { readonly version?: unknown };
+  const version = typeof manifest.version === 'string' ? manifest.version : '0';
+  return `apiframe-images-vscode/${version} (VS Code ${vscode.version})`;
 }

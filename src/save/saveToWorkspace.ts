@@ -131,15 +131,14 @@ async function destinationFolder(ui: UserInterface, request: SaveToWorkspaceRequ
   if (!workspaceFolder) {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.length === 0) return undefined;
-    if (folders.length === 1) {
-      workspaceFolder = folders[0];
-    } else {
-      workspaceFolder = await ui.pickWorkspaceFolder({
-        placeHolder: vscode.l10n.t('Which workspace folder should the image be saved in?'),
-        ignoreFocusOut: true,
-      });
-      if (!workspaceFolder) throw new vscode.CancellationError();
-    }
+    workspaceFolder =
+      folders.length === 1
+        ? folders[0]
+        : await ui.pickWorkspaceFolder({
+            placeHolder: vscode.l10n.t('Which workspace folder should the image be saved in?'),
+            ignoreFocusOut: true,
+          });
+    if (!workspaceFolder) throw new vscode.CancellationError();
   }
   const documentInFolder =
     document && !document.isUntitled && vscode.workspace.getWorkspaceFolder(document.uri)?.uri.toString() === workspaceFolder.uri.toString();

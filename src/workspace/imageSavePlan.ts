@@ -37,7 +37,7 @@ export interface SavedImageNameInput {
  * `-2`), and its extension. Whether the name is free in the folder is the caller's question (`uniqueName`).
  */
 export function savedImageName(input: SavedImageNameInput): { readonly name: string; readonly extension: ImageExtension } {
-  const extension = input.mime !== undefined && Object.hasOwn(EXTENSION_BY_MIME, input.mime) ? EXTENSION_BY_MIME[input.mime] : 'png';
+  const extension = (input.mime !== undefined && Object.hasOwn(EXTENSION_BY_MIME, input.mime) ? EXTENSION_BY_MIME[input.mime] : undefined) ?? 'png';
   const name = fileNameForImage(input.prompt, input.jobId, extension);
   if (input.index === 0) return { name, extension };
   const dot = name.lastIndexOf('.');

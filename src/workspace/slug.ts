@@ -41,7 +41,7 @@ const MAX_MARKS_PER_LETTER = 3;
  * name such as `CON`, `nul` or `COM1`. Windows refuses to create such files, with or without an extension.
  */
 export function isReservedDeviceName(name: string): boolean {
-  const stem = name.split('.')[0].replace(/[ ]+$/, '');
+  const stem = (name.split('.')[0] ?? '').replace(/[ ]+$/, '');
   return RESERVED_DEVICE_NAME.test(stem);
 }
 
@@ -71,8 +71,7 @@ export function slugify(text: string, maxChars = SLUG_MAX_CHARS, maxBytes = SLUG
   let pendingSeparator = false;
   let marksAfterLetter = -1; // -1: the previous unit is not a letter/digit, so marks have nothing to attach to
   const codePoints = Array.from(normalised);
-  for (let i = 0; i < codePoints.length; i++) {
-    const char = codePoints[i];
+  for (const [i, char] of codePoints.entries()) {
     const codePoint = char.codePointAt(0) ?? 0;
     if (/[\p{L}\p{N}]/u.test(char)) {
       if (pendingSeparator && units.length > 0) units.push('-');
@@ -89,7 +88,7 @@ export function slugify(text: string, maxChars = SLUG_MAX_CHARS, maxBytes = SLUG
       marksAfterLetter >= 0 &&
       !pendingSeparator &&
       i + 1 < codePoints.length &&
-      /[\p{L}\p{N}]/u.test(codePoints[i + 1])
+      /[\p{L}\p{N}]/u.test(codePoints[i + 1] ?? '')
     ) {
       // dropped: "don't" → "dont"
     } else if (isVariationSelector(codePoint) || /[\p{Me}]/u.test(char)) {

@@ -62,7 +62,7 @@ const SYNTAX_BY_LANGUAGE: Readonly<Record<string, ReferenceSyntax>> = {
 };
 
 export function referenceSyntaxFor(languageId: string): ReferenceSyntax {
-  return Object.prototype.hasOwnProperty.call(SYNTAX_BY_LANGUAGE, languageId) ? SYNTAX_BY_LANGUAGE[languageId] : 'plain';
+  return (Object.prototype.hasOwnProperty.call(SYNTAX_BY_LANGUAGE, languageId) ? SYNTAX_BY_LANGUAGE[languageId] : undefined) ?? 'plain';
 }
 
 /**
@@ -134,7 +134,7 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Escapes a double-quoted attribute value for HTML, Vue, Svelte, Astro and JSX alike. */
 export function escapeAttribute(value: string): string {
-  return value.replace(/[&<>"'{}]/g, (char) => HTML_ESCAPES[char]);
+  return value.replace(/[&<>"'{}]/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
 /**
@@ -182,7 +182,7 @@ export function imageReference(languageId: string, relativePath: string, altText
 
 /** `/c:/x` and `/C:/x` are the same drive; returns the drive letter (lower-cased) of a POSIX-style path. */
 function driveOf(path: string): string {
-  return /^\/([A-Za-z]):(?:\/|$)/.exec(path)?.[1].toLowerCase() ?? '';
+  return /^\/([A-Za-z]):(?:\/|$)/.exec(path)?.[1]?.toLowerCase() ?? '';
 }
 
 /**
@@ -195,7 +195,7 @@ export function relativeReference(fromDocumentPath: string, toFilePath: string):
   if (driveOf(fromDocumentPath) !== driveOf(toFilePath)) return toFilePath;
   const lowerDrive = (path: string): string => path.replace(/^\/([A-Za-z]):/, (_m, d: string) => `/${d.toLowerCase()}:`);
   const relative = posix.relative(posix.dirname(lowerDrive(fromDocumentPath)), lowerDrive(toFilePath));
-  return relative.split('/')[0].includes(':') ? `./${relative}` : relative;
+  return (relative.split('/')[0] ?? '').includes(':') ? `./${relative}` : relative;
 }
 
 export const ALT_TEXT_MAX_CHARS = 120;
@@ -221,7 +221,7 @@ function truncateOnWord(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   let cut = max - 1;
-  while (cut > 0 && /\p{M}/u.test(chars[cut])) cut--; // keep a letter together with its combining marks
+  while (cut > 0 && /\p{M}/u.test(chars[cut] ?? '')) cut--; // keep a letter together with its combining marks
   const head = chars.slice(0, cut);
   const lastSpace = head.lastIndexOf(' ');
   const kept = lastSpace >= Math.floor(max / 2) ? head.slice(0, lastSpace) : head;
