@@ -1,5 +1,5 @@
 /**
- * Download budgets (issue 6 §4), through the extension's own download path (client.downloadImage →
+ * Download budgets, through the extension's own download path (client.downloadImage →
  * ImageCache.store) against a throttled PNG server in another process:
  *   - a 20 MB image streamed to the cache: peak RSS growth of the downloading process ≤ 2× the image size;
  *     baseline: the same download collected in memory and written in one go;

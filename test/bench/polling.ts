@@ -1,5 +1,5 @@
 /**
- * Polling benchmark (issue 3 §4). Simulates 20,000 jobs on the duration model — lognormal(median 20 s,
+ * Polling benchmark. Simulates 20,000 jobs on the duration model — lognormal(median 20 s,
  * σ 0.35), seeded — and prints requests/job and the lag between completion and detection for:
  *   fixed-2s  the product page's sample loop;
  *   sdk       the official SDK's waitFor (2 s, ×1.5, capped at 5 s);

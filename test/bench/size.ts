@@ -1,5 +1,5 @@
 /**
- * Size budget (issue 6 §2): the production start-up bundle, the whole of dist/ and the .vsix, with each
+ * Size budget: the production start-up bundle, the whole of dist/ and the .vsix, with each
  * bundle's top contributors from esbuild's metafile. Builds with `--production --metafile` first.
  */
 import { execFileSync } from 'node:child_process';

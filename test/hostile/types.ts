@@ -1,5 +1,5 @@
 /**
- * The hostile-input suite (issue 5): tables of cases in `test/hostile/cases/*.ts`, each module exporting
+ * The hostile-input suite: tables of cases in `test/hostile/cases/*.ts`, each module exporting
  * `cases: HostileCase[]`. The runner (`test/http/hostile.test.ts`) finds every compiled table by itself, runs
  * each case as one test and prints `hostile: cases=<n> failures=<f>`; add a table by adding a file here.
  */

@@ -1,5 +1,5 @@
 /**
- * Runner of the table-driven hostile-input suite (issue 5): loads every compiled table under
+ * Runner of the table-driven hostile-input suite: loads every compiled table under
  * `out/test/hostile/cases/`, runs each case as one test, and prints `hostile: cases=<n> failures=<f>`.
  * Tables are found by listing the folder, so adding a table needs no change here.
  */

@@ -1,5 +1,5 @@
 /**
- * Hostile prompts (issue 5, "Prompts"): each must give a clear validation error, or a safe file name that stays
+ * Hostile prompts: each must give a clear validation error, or a safe file name that stays
  * in the destination, alt text without control or bidi characters, and a reference that reads back exactly in
  * every document syntax. Gallery-card escaping of the same prompts is added by the gallery's own table.
  */

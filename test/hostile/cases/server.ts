@@ -1,5 +1,5 @@
 /**
- * Hostile server responses (issue 5, "Server responses"), over real HTTP: the emulator plays the broken or
+ * Hostile server responses, over real HTTP: the emulator plays the broken or
  * malicious server, the real client (`createApiframeClient`) talks to it, and downloads go through the real
  * `ImageCache` (or the whole real job manager) on a temp folder. Each answer must be refused with a clear,
  * bounded message that never carries the key, must be read only as far as the caps allow, and must leave

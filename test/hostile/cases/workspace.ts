@@ -1,5 +1,5 @@
 /**
- * Hostile workspace settings (issue 5, "Workspace"), the pure part: a `.vscode/settings.json` may set the
+ * Hostile workspace settings, the pure part: a `.vscode/settings.json` may set the
  * destination to anything. Each value is either refused with a message that says how to fix it, or resolves to
  * a folder inside the workspace folder — and every hostile file name joined onto it stays there too.
  * (Symlinks, read-only folders and a destination that is a file need a real file system: tested in VS Code.)
