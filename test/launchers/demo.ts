@@ -1,13 +1,15 @@
 // `npm run demo`: VS Code in the browser with the extension loaded, on a free loopback port, with a copy of
 // test/fixtures/demo-workspace as the workspace. Prints the URL and runs until Ctrl-C, then cleans up.
 //
-//   node out/test/launchers/demo.js [--screenshots DIR [--exit-after-screenshot]] [--verbose]
+//   node out/test/launchers/demo.js [--profile NAME] [--screenshots DIR [--exit-after-screenshot]] [--verbose]
 //
+// --profile NAME (or APIFRAME_EMULATOR_PROFILE) makes the emulator behave like another server the spec allows
+// (spec-strict, no-progress, coarse-progress, cdn-403, result-shapes; see test/emulator/README.md).
 // --screenshots DIR opens the URL in headless Chromium, runs `Apiframe: Show Log` (which proves the extension
 // is loaded) and saves DIR/demo.png; with --exit-after-screenshot the demo then stops (a headless check).
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startEmulator } from '../emulator/index';
+import { EMULATOR_PROFILES, isEmulatorProfile, startEmulator, type EmulatorProfile } from '../emulator/index';
 import {
   ensureInstalled,
   HarnessError,
@@ -38,12 +40,12 @@ export interface DemoSetup {
  * progress is visible), its URL as the user-scope base URL setting, and its demo key as `APIFRAME_DEMO_KEY`,
  * which the extension stores in SecretStorage on first use — only in development mode (see src/apiKey.ts).
  */
-export async function prepareDemo(): Promise<DemoSetup> {
-  const emulator = await startEmulator({ timeScale: 0.25, imageScale: 1 / 2 });
+export async function prepareDemo(profile: EmulatorProfile = 'friendly'): Promise<DemoSetup> {
+  const emulator = await startEmulator({ profile, timeScale: 0.25, imageScale: 1 / 2 });
   return {
     userSettings: { 'apiframe.baseUrl': emulator.url },
     env: { APIFRAME_DEMO_KEY: emulator.demoKey },
-    notes: [`Apiframe emulator: ${emulator.url} (demo key already set in the extension)`],
+    notes: [`Apiframe emulator: ${emulator.url}, profile ${profile} (demo key already set in the extension)`],
     dispose: () => emulator.stop(),
   };
 }
@@ -119,7 +121,9 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const screenshotOption = optionValue(argv, '--screenshots') ?? process.env.APIFRAME_SCREENSHOTS;
   const tools = await ensureInstalled();
-  const setup = await prepareDemo();
+  const profile = optionValue(process.argv, '--profile') ?? process.env.APIFRAME_EMULATOR_PROFILE ?? 'friendly';
+  if (!isEmulatorProfile(profile)) throw new HarnessError(`--profile must be one of ${EMULATOR_PROFILES.join(', ')}; got ${profile}`);
+  const setup = await prepareDemo(profile);
   onCleanup(() => undefined, () => setup.dispose());
 
   const server = await startVsCodeServer({
