@@ -65,7 +65,7 @@ const PAINT_OBSERVERS = `(() => {
 
 
 function evalIn<T>(page: Page, expression: string): Promise<T> {
-  return page.evaluate(expression) as Promise<T>;
+  return page.evaluate<T>(expression);
 }
 
 /** Polls the page (only once the measured paint is over: polling runs tasks on the page's main thread). */
@@ -117,7 +117,9 @@ async function measureOnce(browser: Browser, harness: GalleryHarness, script: st
     await waitFor(page, `${RENDER_REPORTS} > 0`);
     const nodesAtTop = await evalIn<number>(page, DOM_NODES);
     const frames = await evalIn<number[]>(page, SCROLL_TO_END);
-    const lastId = items[items.length - 1].localId;
+    const last = items.at(-1);
+    if (!last) throw new Error(`gallery bench: syntheticItems(${ITEM_COUNT}) returned no items`);
+    const lastId = last.localId;
     await waitFor(page, `document.querySelector('.card[data-id="${lastId}"]')`);
     const nodesAtEnd = await evalIn<number>(page, DOM_NODES);
     return { fcpMs, firstCardMs, worstFrameMs: Math.max(...frames), domNodes: Math.max(nodesAtTop, nodesAtEnd) };
@@ -149,7 +151,9 @@ async function bundleEagerBaseline(): Promise<string> {
     target: ['chrome114'],
     logLevel: 'silent',
   });
-  return result.outputFiles[0].text;
+  const bundle = result.outputFiles[0];
+  if (!bundle) throw new Error('gallery bench: esbuild produced no output file for media/galleryEager.ts');
+  return bundle.text;
 }
 
 export async function runGalleryBench(runs = 7): Promise<GalleryBenchLine[]> {

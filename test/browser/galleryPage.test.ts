@@ -24,7 +24,30 @@ interface OpenedPage {
 
 /** Evaluates an expression in the page (the test tsconfig has no DOM types, so the code is a string). */
 function evalIn<T>(page: Page, expression: string): Promise<T> {
-  return page.evaluate(expression) as Promise<T>;
+  return page.evaluate<T>(expression);
+}
+
+/**
+ * The DOM members the locator callbacks below use. The test tsconfig has no DOM lib, so Playwright's
+ * `Element` types do not resolve here; the callbacks' parameters are typed with this instead.
+ */
+interface PageElement {
+  readonly tagName: string;
+  readonly className: string;
+  readonly textContent: string | null;
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { readonly width: number; readonly bottom: number; readonly right: number };
+  querySelector(selectors: string): PageElement | null;
+  querySelectorAll(selectors: string): Iterable<PageElement>;
+}
+
+/** `list[index]`, failing the test when the list is shorter than the test expects. */
+function nth<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  assert.ok(item !== undefined, `expected an item at index ${index} of ${list.length}`);
+  return item;
 }
 
 function posted(page: Page): Promise<WebviewToHost[]> {
@@ -105,18 +128,18 @@ describe('gallery page (headless Chromium)', function () {
   it('renders cards newest first with prompt, meta, status and loaded images, and reports them', async () => {
     const list = items(12);
     const { page, cspViolations, pageErrors } = await open({ items: list });
-    const ids = await page.locator('.card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-id')));
+    const ids = await page.locator('.card').evaluateAll((cards: PageElement[]) => cards.map((c) => c.getAttribute('data-id')));
     assert.deepEqual(ids, list.map((i) => i.localId));
-    assert.equal(await page.locator('.card').first().locator('.card-prompt').textContent(), list[0].prompt);
+    assert.equal(await page.locator('.card').first().locator('.card-prompt').textContent(), nth(list, 0).prompt);
     assert.equal(await page.locator('.card').first().locator('.card-meta').textContent(), 'dall-e-3 · 1:1 · vivid');
     const running = page.locator(`.card[data-id="${syntheticId(2)}"]`);
     assert.equal(await running.locator('progress').getAttribute('value'), '42');
     assert.equal(await running.locator('.phase').textContent(), 'Generating');
-    assert.equal(await page.locator(`.card[data-id="${syntheticId(6)}"] .error-text`).textContent(), list[5].error);
+    assert.equal(await page.locator(`.card[data-id="${syntheticId(6)}"] .error-text`).textContent(), nth(list, 5).error);
     // Width/height come from the item, so the layout is known before the image arrives; alt is the prompt.
     const img = page.locator('.card').first().locator('img');
     assert.equal(await img.getAttribute('width'), '1024');
-    assert.equal(await img.getAttribute('alt'), list[0].alt);
+    assert.equal(await img.getAttribute('alt'), nth(list, 0).alt);
 
     const withImages = list.filter((i) => i.image).map((i) => i.localId);
     await waitForReport(page, `r.loadedImages.length === ${withImages.length}`);
@@ -137,6 +160,7 @@ describe('gallery page (headless Chromium)', function () {
 
   it('keeps markup in prompts and errors as inert text', async () => {
     const [first, second] = items(2);
+    assert.ok(first && second, 'items(2) returns two items');
     const hostile: GalleryItem[] = [
       { ...first, prompt: '<img src=x onerror=alert(1)>', alt: '<img src=x onerror=alert(1)>' },
       { ...second, phase: 'failed', image: undefined, error: '<script>alert(2)</script><b>bold</b>' },
@@ -153,7 +177,7 @@ describe('gallery page (headless Chromium)', function () {
   it('posts the right message for every button', async () => {
     const list = items(8);
     const { page } = await open({ items: list });
-    const done = list[0].localId;
+    const done = nth(list, 0).localId;
     for (const action of ['save', 'insert', 'open', 'copyPath', 'copyPrompt', 'rerun', 'delete']) {
       await page.locator(`.card[data-id="${done}"] button[data-action="${action}"]`).click();
       assert.deepEqual(await lastPosted(page), { type: 'action', action, localId: done });
@@ -169,7 +193,7 @@ describe('gallery page (headless Chromium)', function () {
     await page.locator(`.card[data-id="${syntheticId(6)}"] button[data-action="showLog"]`).click();
     assert.deepEqual(await lastPosted(page), { type: 'showLog' });
 
-    const labels = await page.locator(`.card[data-id="${done}"] button`).evaluateAll((buttons) =>
+    const labels = await page.locator(`.card[data-id="${done}"] button`).evaluateAll((buttons: PageElement[]) =>
       buttons.map((b) => [b.getAttribute('aria-label'), b.getAttribute('title'), b.tagName]),
     );
     assert.deepEqual(labels[0], ['Save to Workspace', 'Save to Workspace', 'BUTTON']);
@@ -178,6 +202,7 @@ describe('gallery page (headless Chromium)', function () {
 
   it('offers Look Again and Submit Anew on a card that needs a decision, with the reason as text', async () => {
     const [first, second, third] = items(3);
+    assert.ok(first && second && third, 'items(3) returns three items');
     const reason = 'Apiframe could not confirm whether the earlier submit created a job. <b>not bold</b>';
     const unknownSubmit: GalleryItem = {
       ...first,
@@ -192,7 +217,7 @@ describe('gallery page (headless Chromium)', function () {
     const detached: GalleryItem = { ...third, phase: 'detached', interruption: 'Network error.', image: undefined, imageCount: 0, progress: null };
     // One column of cards at their minimum width (240 px): the narrowest the choices must fit in.
     const { page, dialogs } = await open({ items: [unknownSubmit, unreadable, detached] }, { width: 280, height: 900 });
-    assert.equal(Math.round(await page.locator('.card').first().evaluate((c) => c.getBoundingClientRect().width)), 240);
+    assert.equal(Math.round(await page.locator('.card').first().evaluate((c: PageElement) => c.getBoundingClientRect().width)), 240);
     const card = page.locator(`.card[data-id="${unknownSubmit.localId}"]`);
 
     assert.equal(await card.locator('.phase').textContent(), 'Needs your decision');
@@ -206,7 +231,7 @@ describe('gallery page (headless Chromium)', function () {
     const buttonsOf = (localId: string): Promise<(string | null)[][]> =>
       page
         .locator(`.card[data-id="${localId}"] .card-actions button`)
-        .evaluateAll((list) => list.map((b) => [b.getAttribute('data-action'), b.getAttribute('aria-label'), b.querySelector('.codicon')?.className ?? '']));
+        .evaluateAll((list: PageElement[]) => list.map((b) => [b.getAttribute('data-action'), b.getAttribute('aria-label'), b.querySelector('.codicon')?.className ?? '']));
     // The choices come first, in words (an icon would not say that one may charge again); no Re-run.
     assert.deepEqual(await buttonsOf(unknownSubmit.localId), [
       ['resume', 'Look Again', ''],
@@ -214,12 +239,12 @@ describe('gallery page (headless Chromium)', function () {
       ['copyPrompt', 'Copy Prompt', 'codicon codicon-quote'],
       ['delete', 'Delete', 'codicon codicon-trash'],
     ]);
-    const visibleText = await card.locator('.card-choices button').evaluateAll((list) => list.map((b) => b.textContent));
+    const visibleText = await card.locator('.card-choices button').evaluateAll((list: PageElement[]) => list.map((b) => b.textContent));
     assert.deepEqual(visibleText, ['Look Again', 'Submit Anew…']);
-    const shortened = await card.locator('.card-choices button').evaluateAll((list) => list.filter((b) => b.scrollWidth > b.clientWidth).length);
+    const shortened = await card.locator('.card-choices button').evaluateAll((list: PageElement[]) => list.filter((b) => b.scrollWidth > b.clientWidth).length);
     assert.equal(shortened, 0, 'both choices are readable in full on a card of the minimum width');
     // Every button is inside the card's fixed box (nothing cut off by the second row of buttons).
-    const overflow = await card.evaluate((c) => {
+    const overflow = await card.evaluate((c: PageElement) => {
       const box = c.getBoundingClientRect();
       return [...c.querySelectorAll('button')].filter((b) => b.getBoundingClientRect().bottom > box.bottom || b.getBoundingClientRect().right > box.right).length;
     });
@@ -260,27 +285,27 @@ describe('gallery page (headless Chromium)', function () {
     await page.keyboard.press('Tab');
     assert.equal(await focused(), 'text-button');
     await page.keyboard.press('Tab');
-    assert.equal(await focused(), list[0].localId);
+    assert.equal(await focused(), nth(list, 0).localId);
     // A visible focus ring in the theme's focus colour.
     const outline = await evalIn<string>(page, 'getComputedStyle(document.activeElement).outlineStyle + " " + getComputedStyle(document.activeElement).outlineColor');
     assert.equal(outline, 'solid rgb(0, 120, 212)');
     await page.keyboard.press('Tab');
     assert.equal(await focused(), 'save');
     await page.keyboard.press('Enter');
-    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'save', localId: list[0].localId });
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'save', localId: nth(list, 0).localId });
 
     await page.keyboard.press('Shift+Tab');
-    assert.equal(await focused(), list[0].localId);
+    assert.equal(await focused(), nth(list, 0).localId);
     const columns = await evalIn<number>(page, 'getComputedStyle(document.querySelector(".feed-window")).gridTemplateColumns.split(" ").length');
     assert.ok(columns >= 2, `expected a multi-column grid at 1100px, got ${columns}`);
     await page.keyboard.press('ArrowRight');
-    assert.equal(await focused(), list[1].localId);
+    assert.equal(await focused(), nth(list, 1).localId);
     await page.keyboard.press('ArrowDown');
-    assert.equal(await focused(), list[1 + columns].localId);
+    assert.equal(await focused(), nth(list, 1 + columns).localId);
     await page.keyboard.press('End');
-    assert.equal(await focused(), list[19].localId);
+    assert.equal(await focused(), nth(list, 19).localId);
     await page.keyboard.press('Home');
-    assert.equal(await focused(), list[0].localId);
+    assert.equal(await focused(), nth(list, 0).localId);
   });
 
   it('keeps the DOM bounded with 1,000 items and renders the end after scrolling', async () => {
@@ -296,29 +321,29 @@ describe('gallery page (headless Chromium)', function () {
     assert.ok((await page.locator('img').count()) <= atTop);
 
     await evalIn<void>(page, 'window.scrollTo(0, document.documentElement.scrollHeight)');
-    await waitForReport(page, `r.localIds.includes("${list[999].localId}")`);
+    await waitForReport(page, `r.localIds.includes("${nth(list, 999).localId}")`);
     assert.ok((await cardCount()) <= 60, `cards at the end: ${await cardCount()}`);
     assert.ok((await nodeCount()) < 2000);
-    assert.equal(await page.locator(`.card[data-id="${list[0].localId}"]`).count(), 0, 'the first card left the DOM');
-    assert.equal(await page.locator(`.card[data-id="${list[999].localId}"]`).getAttribute('aria-posinset'), '1000');
+    assert.equal(await page.locator(`.card[data-id="${nth(list, 0).localId}"]`).count(), 0, 'the first card left the DOM');
+    assert.equal(await page.locator(`.card[data-id="${nth(list, 999).localId}"]`).getAttribute('aria-posinset'), '1000');
   });
 
   it('applies live updates, new items and removals from the host', async () => {
     const list = items(6);
     const { page } = await open({ items: list });
-    const running = list[1];
+    const running = nth(list, 1);
     await hostPost(page, { type: 'update', item: { ...running, progress: 80 } });
     await waitFor(page, `document.querySelector('.card[data-id="${running.localId}"] progress')?.value === 80`);
     assert.equal(await page.locator(`.card[data-id="${running.localId}"] .progress-label`).textContent(), '80%');
 
-    const newest: GalleryItem = { ...list[0], localId: syntheticId(99), prompt: 'Brand new', createdAt: '2026-11-25T13:00:00.000Z' };
+    const newest: GalleryItem = { ...nth(list, 0), localId: syntheticId(99), prompt: 'Brand new', createdAt: '2026-11-25T13:00:00.000Z' };
     await hostPost(page, { type: 'update', item: newest });
     await waitForReport(page, `r.localIds[0] === "${newest.localId}"`);
     assert.equal(await page.locator('.card-prompt').first().textContent(), 'Brand new');
 
-    await hostPost(page, { type: 'remove', localId: list[2].localId });
-    await waitForReport(page, `!r.localIds.includes("${list[2].localId}")`);
-    assert.equal(await page.locator(`.card[data-id="${list[2].localId}"]`).count(), 0);
+    await hostPost(page, { type: 'remove', localId: nth(list, 2).localId });
+    await waitForReport(page, `!r.localIds.includes("${nth(list, 2).localId}")`);
+    assert.equal(await page.locator(`.card[data-id="${nth(list, 2).localId}"]`).count(), 0);
     assert.equal(await page.locator('.card').count(), 6);
   });
 
@@ -338,6 +363,6 @@ describe('gallery page (headless Chromium)', function () {
 
     const restored = await open({ items: list, savedState: { scrollTop: 3000 } });
     await waitFor(restored.page, 'window.scrollY === 3000');
-    assert.equal(await restored.page.locator(`.card[data-id="${list[0].localId}"]`).count(), 0);
+    assert.equal(await restored.page.locator(`.card[data-id="${nth(list, 0).localId}"]`).count(), 0);
   });
 });

@@ -44,7 +44,7 @@ export interface GalleryHarness {
   /** Serves extra bytes at `urlPath` (e.g. a baseline bundle). */
   serve(urlPath: string, body: Buffer | string, contentType: string): void;
   /** URL of a served PNG for synthetic item `index` (colour varies, shape follows the item's aspect ratio). */
-  imageUrl(index: number): string;
+  readonly imageUrl: (index: number) => string;
   close(): Promise<void>;
 }
 
@@ -110,7 +110,8 @@ export function syntheticItems(count: number, imageUrl: (index: number) => strin
   const items: GalleryItem[] = [];
   for (let i = 0; i < count; i++) {
     const prompt = `${PROMPTS[i % PROMPTS.length]} #${count - i}`;
-    const [aspectRatio, width, height] = ratios[i % ratios.length];
+    // `i % ratios.length` is always an index of the (non-empty, literal) ratios.
+    const [aspectRatio, width, height] = ratios[i % ratios.length]!;
     const base = {
       localId: syntheticId(i + 1),
       prompt,
@@ -253,9 +254,7 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
     serve(urlPath, body, type) {
       assets.set(urlPath, { body, type });
     },
-    imageUrl(index) {
-      return `${origin}/images/${index % PALETTE.length}-${index % 3}.png`;
-    },
+    imageUrl: (index) => `${origin}/images/${index % PALETTE.length}-${index % 3}.png`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -62,7 +62,9 @@ describe('command arguments', () => {
     try {
       const records = await runGenerate('apiframe.generateHere', folder, [folder]);
       assert.equal(records.length, 1);
-      assert.equal(records[0].phase, 'done', records[0].error);
+      const [record] = records;
+      assert.ok(record, 'one job record');
+      assert.equal(record.phase, 'done', record.error);
       const entries = await vscode.workspace.fs.readDirectory(folder);
       assert.ok(entries.some(([name]) => /^a-kite-shaped-like-a-fish-[0-9a-f]{8}\.png$/.test(name)), JSON.stringify(entries));
     } finally {

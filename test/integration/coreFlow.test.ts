@@ -100,6 +100,7 @@ describe('core flow: selection → job → gallery → save → insert → undo'
     const { result: records, reports } = await withProgressReports(core, () => runGenerate('apiframe.generateFromSelection'));
     assert.equal(records.length, 1);
     const [record] = records;
+    assert.ok(record, 'one job record');
     assert.equal(record.phase, 'done', record.error);
     assert.equal(record.prompt, sentence);
     const stages = reports.map((r) => r.stage);
@@ -171,9 +172,11 @@ describe('core flow: selection → job → gallery → save → insert → undo'
       ui.answer({ inputBox: ['A tiny robot watering plants'], quickPick: ['3:2', 'Natural'] });
       const records = await runGenerate('apiframe.generate');
       assert.equal(records.length, 1);
-      assert.equal(records[0].aspectRatio, '3:2');
-      assert.equal(records[0].style, 'natural');
-      assert.equal(records[0].phase, 'done');
+      const [record] = records;
+      assert.ok(record, 'one job record');
+      assert.equal(record.aspectRatio, '3:2');
+      assert.equal(record.style, 'natural');
+      assert.equal(record.phase, 'done');
       const state = core.services.host.context.globalState;
       assert.equal(state.get('apiframe.lastAspectRatio'), '3:2');
       assert.equal(state.get('apiframe.lastStyle'), 'natural');
@@ -189,7 +192,7 @@ describe('core flow: selection → job → gallery → save → insert → undo'
     await vscode.workspace.fs.createDirectory(folder);
     const records = await runGenerate('apiframe.generateHere', folder, { prompt: 'A cactus in a clay pot', aspectRatio: '1:1', style: 'vivid' });
     assert.equal(records.length, 1);
-    assert.equal(records[0].phase, 'done');
+    assert.equal(records[0]?.phase, 'done');
     const entries = await vscode.workspace.fs.readDirectory(folder);
     assert.ok(entries.some(([name]) => /^a-cactus-in-a-clay-pot-[0-9a-f]{8}\.png$/.test(name)), JSON.stringify(entries));
   });
@@ -232,7 +235,9 @@ describe('core flow: insertions in HTML, CSS and TSX', () => {
       const editor = await openWithSelection(harness.workspace, file, text, [prompt]);
       const records = await runGenerate('apiframe.generateFromSelection');
       assert.equal(records.length, 1);
-      assert.equal(records[0].phase, 'done', records[0].error);
+      const [record] = records;
+      assert.ok(record, 'one job record');
+      assert.equal(record.phase, 'done', record.error);
       assert.match(editor.document.getText(), expected);
     });
   }

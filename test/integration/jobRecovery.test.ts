@@ -49,6 +49,7 @@ describe('core flow: cancel, resume and restart', () => {
     }
     assert.equal(records.length, 1);
     const [detached] = records;
+    assert.ok(detached, 'one job record');
     assert.equal(detached.phase, 'detached');
     assert.ok(detached.jobId, 'the submit was answered before the cancel');
 

@@ -63,7 +63,8 @@ describe('README screenshots', function () {
     const gallery = await core.services.showGallery({ viewColumn: vscode.ViewColumn.Beside });
     const ids = records.map((r) => r.localId);
     // Images load lazily: wait for the newest card's image (the top of the grid) and every card in the DOM.
-    const newest = ids[ids.length - 1];
+    const newest = ids.at(-1);
+    assert.ok(newest, 'the screenshot needs at least one generated image');
     await gallery
       .waitForReport((report) => ids.every((id) => report.localIds.includes(id)) && report.loadedImages.includes(newest), 30_000)
       .catch((error: unknown) => {

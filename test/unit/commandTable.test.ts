@@ -42,7 +42,15 @@ const bundleKo = readJson<Record<string, string>>('l10n/bundle.l10n.ko.json');
 
 /** Every `%key%` the manifest uses. */
 function manifestKeys(): string[] {
-  return [...manifestText.matchAll(/"%([^"%]+)%"/g)].map((match) => match[1]);
+  // Group 1 is not optional: every match has it.
+  return [...manifestText.matchAll(/"%([^"%]+)%"/g)].map((match) => match[1]!);
+}
+
+/** The entries of one of the manifest's menus, failing the test when the manifest has no such menu. */
+function menu(name: string): MenuEntry[] {
+  const entries = manifest.contributes.menus[name];
+  assert.ok(entries, `package.json contributes no ${name} menu`);
+  return entries;
 }
 
 function sourceFiles(dir: string): string[] {
@@ -62,7 +70,8 @@ function l10nStrings(): Map<string, string> {
   for (const file of sourceFiles(path.join(root, 'src'))) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(call)) {
-      const value = match[2].replace(/\\(.)/g, (_m, char: string) => (char === 'n' ? '\n' : char));
+      // Group 2 is not optional: every match has it.
+      const value = match[2]!.replace(/\\(.)/g, (_m, char: string) => (char === 'n' ? '\n' : char));
       strings.set(value, path.relative(root, file));
     }
   }
@@ -85,14 +94,14 @@ describe('command table', () => {
   });
 
   it('hides exactly the internal commands from the palette', () => {
-    const hidden = manifest.contributes.menus.commandPalette.filter((entry) => entry.when === 'false').map((entry) => entry.command);
+    const hidden = menu('commandPalette').filter((entry) => entry.when === 'false').map((entry) => entry.command);
     assert.deepEqual(hidden.sort(), [...INTERNAL_COMMAND_IDS].sort());
   });
 
   it('keeps Resume and Submit Anew out of the palette: they act on one record, and Submit Anew may charge a second job', () => {
     for (const id of ['apiframe.resumeJob', 'apiframe.submitAnew'] as const) {
       assert.ok(INTERNAL_COMMAND_IDS.includes(id), id);
-      assert.ok(manifest.contributes.menus.commandPalette.some((entry) => entry.command === id && entry.when === 'false'), id);
+      assert.ok(menu('commandPalette').some((entry) => entry.command === id && entry.when === 'false'), id);
     }
     const submitAnew = manifest.contributes.commands.find((c) => c.command === 'apiframe.submitAnew');
     assert.equal(submitAnew?.title, '%command.submitAnew%');
@@ -100,9 +109,9 @@ describe('command table', () => {
   });
 
   it('offers "from selection" in the editor context menu only with a selection, and "here" on explorer folders', () => {
-    const editorMenu = manifest.contributes.menus['editor/context'].find((e) => e.command === 'apiframe.generateFromSelection');
+    const editorMenu = menu('editor/context').find((e) => e.command === 'apiframe.generateFromSelection');
     assert.match(editorMenu?.when ?? '', /\beditorHasSelection\b/);
-    const explorerMenu = manifest.contributes.menus['explorer/context'].find((e) => e.command === 'apiframe.generateHere');
+    const explorerMenu = menu('explorer/context').find((e) => e.command === 'apiframe.generateHere');
     assert.match(explorerMenu?.when ?? '', /\bexplorerResourceIsFolder\b/);
   });
 });
@@ -114,13 +123,13 @@ describe('settings in the manifest', () => {
     for (const key of ['apiframe.baseUrl', 'apiframe.historyLimit', 'apiframe.requestTimeoutSeconds']) {
       assert.equal(properties[key]?.scope, 'application', key);
     }
-    assert.equal(properties['apiframe.baseUrl'].default, 'https://api.apiframe.ai');
+    assert.equal(properties['apiframe.baseUrl']?.default, 'https://api.apiframe.ai');
   });
 
   it('has the documented defaults', () => {
-    assert.equal(properties['apiframe.destination'].default, 'images');
-    assert.equal(properties['apiframe.afterCompletion'].default, 'openGallery');
-    assert.equal(properties['apiframe.historyLimit'].default, 500);
+    assert.equal(properties['apiframe.destination']?.default, 'images');
+    assert.equal(properties['apiframe.afterCompletion']?.default, 'openGallery');
+    assert.equal(properties['apiframe.historyLimit']?.default, 500);
   });
 
   it('never declares a setting for the API key', () => {

@@ -11,9 +11,9 @@ const OPTIONS: GalleryHtmlOptions = {
 };
 
 function cspOf(html: string): string {
-  const match = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html);
-  assert.ok(match, 'no CSP meta tag');
-  return match[1].replace(/&#39;/g, "'");
+  const content = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+  assert.ok(content, 'no CSP meta tag');
+  return content.replace(/&#39;/g, "'");
 }
 
 describe('gallery page HTML', () => {
@@ -35,9 +35,11 @@ describe('gallery page HTML', () => {
     const html = buildGalleryHtml(OPTIONS, 'N0nce+/=');
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);
-    assert.match(scripts[0][1], /nonce="N0nce\+\/="/);
-    assert.match(scripts[0][1], new RegExp(`src="${OPTIONS.scriptUri.replace(/[.+]/g, '\\$&')}"`));
-    assert.equal(scripts[0][2].trim(), '', 'the script must have no inline body');
+    const [, attributes, body] = scripts[0] ?? [];
+    assert.ok(attributes !== undefined && body !== undefined, 'the script tag and its groups');
+    assert.match(attributes, /nonce="N0nce\+\/="/);
+    assert.match(attributes, new RegExp(`src="${OPTIONS.scriptUri.replace(/[.+]/g, '\\$&')}"`));
+    assert.equal(body.trim(), '', 'the script must have no inline body');
   });
 
   it('uses a fresh random nonce on every render', () => {

@@ -24,8 +24,8 @@ function item(n: number, createdAt: string): GalleryItem {
 }
 
 const STRINGS = HARNESS_STRINGS;
-/** Newest first, as the host sends them. */
-const HISTORY = [item(3, '2026-11-25T12:00:00.000Z'), item(2, '2026-11-25T11:00:00.000Z'), item(1, '2026-11-25T10:00:00.000Z')];
+/** Newest first, as the host sends them (a tuple, so that its three items are known to be there). */
+const HISTORY: readonly [GalleryItem, GalleryItem, GalleryItem] = [item(3, '2026-11-25T12:00:00.000Z'), item(2, '2026-11-25T11:00:00.000Z'), item(1, '2026-11-25T10:00:00.000Z')];
 
 function stateWith(items: readonly GalleryItem[]): GalleryState {
   const state = new GalleryState();

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { CARD_BUTTONS, GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, isUuid, parseWebviewMessage } from '../../src/gallery/protocol';
 
 const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
@@ -52,7 +53,7 @@ describe('webview protocol: parseWebviewMessage', () => {
 
   it('rejects values that are not plain objects', () => {
     for (const value of [undefined, null, 'ready', 42, true, [], [{ type: 'ready' }], new Map([['type', 'ready']])]) {
-      assert.equal(parseWebviewMessage(value), undefined, String(value));
+      assert.equal(parseWebviewMessage(value), undefined, inspect(value));
     }
     class Message {
       type = 'ready';
@@ -110,8 +111,8 @@ describe('webview protocol: parseWebviewMessage', () => {
       { id: ID },
     ];
     for (const localId of notIds) {
-      assert.equal(parseWebviewMessage({ type: 'action', action: 'open', localId }), undefined, String(localId));
-      assert.equal(isUuid(localId), false, String(localId));
+      assert.equal(parseWebviewMessage({ type: 'action', action: 'open', localId }), undefined, inspect(localId));
+      assert.equal(isUuid(localId), false, inspect(localId));
     }
     assert.equal(parseWebviewMessage(report({ total: 1, localIds: ['../x'], buttons: [[]] })), undefined);
   });

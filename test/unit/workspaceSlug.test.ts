@@ -141,7 +141,7 @@ describe('workspace/slug', () => {
 
     it('accepts an asynchronous exists check', async () => {
       const taken = new Set(['cat.png']);
-      assert.equal(await uniqueName('cat.png', async (n) => taken.has(n)), 'cat-2.png');
+      assert.equal(await uniqueName('cat.png', (n) => Promise.resolve(taken.has(n))), 'cat-2.png');
     });
 
     it('puts the counter before the last extension only', async () => {

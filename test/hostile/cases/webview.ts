@@ -141,7 +141,7 @@ const MALFORMED: readonly HostileMessage[] = [
   { name: 'rendered without buttons', message: () => ({ type: 'rendered', total: 1, localIds: [KNOWN_ID], loadedImages: [], failedImages: [] }) },
   { name: 'rendered missing a list', message: () => ({ type: 'rendered', total: 0, localIds: [], loadedImages: [] }) },
   { name: 'rendered with an extra field', message: () => rendered({ html: '<img src=x onerror=alert(1)>' }) },
-  { name: 'object with 100,000 keys', message: () => Object.fromEntries([['type', 'ready'], ...Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])]) },
+  { name: 'object with 100,000 keys', message: () => Object.fromEntries<unknown>([['type', 'ready'], ...Array.from({ length: 100_000 }, (_, i): [string, number] => [`k${i}`, i])]) },
 ];
 
 /** Well-formed messages: accepted as a fresh copy with exactly the known fields. */
