@@ -150,7 +150,7 @@ class JobManagerImpl implements JobManager {
     }
     this.store(freezeRecord({ ...record, phase: 'pending-submit', decision: undefined, interruption: undefined, reconciled: true }));
     await this.journal.save();
-    this.options.log.info(`Job ${localId}: submitted anew at the user's request.`);
+    this.options.log.info(`Job ${describeRecord(record)}: submitted anew at the user's request.`);
     return this.follow(localId, followOptions);
   }
 
@@ -470,7 +470,7 @@ class JobManagerImpl implements JobManager {
     this.update(task, { files, phase: 'done', error: undefined });
     await this.journal.save();
     this.stage(task, { stage: 'done' });
-    this.options.log.info(`Job ${record.localId}: ${files.length} image(s) cached.`);
+    this.options.log.info(`Job ${describeRecord(record)}: ${files.length} image(s) cached.`);
     this.schedulePrune();
   }
 

@@ -41,7 +41,7 @@ export function settlementAfter(error: unknown, record: JobRecord): Settlement {
     };
   }
   const log: Settlement['log'] = isTimeoutOfWait(error, record)
-    ? { level: 'info', message: `Job ${record.localId}: stopped waiting after the wait limit; it can be resumed.` }
-    : { level: 'warn', message: `Job ${record.localId} interrupted in phase ${record.phase}: ${text}` };
+    ? { level: 'info', message: `Job ${describeRecord(record)}: stopped waiting after the wait limit; it can be resumed.` }
+    : { level: 'warn', message: `Job ${describeRecord(record)} interrupted in phase ${record.phase}: ${text}` };
   return { patch: { phase: 'detached', interruption: text }, log };
 }

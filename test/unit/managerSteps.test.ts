@@ -146,11 +146,11 @@ describe('job manager step rules', () => {
       const waited = settlementAfter(apiError('timeout', 'Gave up waiting.'), recordIn('running'));
       assert.deepEqual(waited, {
         patch: { phase: 'detached', interruption: 'Gave up waiting.' },
-        log: { level: 'info', message: 'Job record-1: stopped waiting after the wait limit; it can be resumed.' },
+        log: { level: 'info', message: 'Job "a kite over the dunes" (record-1): stopped waiting after the wait limit; it can be resumed.' },
       });
       assert.deepEqual(settlementAfter(apiError('network', 'Offline.'), recordIn('downloading')).log, {
         level: 'warn',
-        message: 'Job record-1 interrupted in phase downloading: Offline.',
+        message: 'Job "a kite over the dunes" (record-1) interrupted in phase downloading: Offline.',
       });
     });
 
