@@ -114,7 +114,6 @@ class JobManagerImpl implements JobManager {
       phase: 'pending-submit',
     };
     this.store(Object.freeze(record));
-    this.firstSubmits.add(localId);
     followOptions.onStage?.({ stage: 'submitting' });
     try {
       // The record must be on disk BEFORE the submit: a lost answer is then re-sent with the same key.
@@ -125,6 +124,8 @@ class JobManagerImpl implements JobManager {
         freezeRecord({ ...record, phase: 'failed', error: `The job was not sent: ${describeError(error)}` }),
       );
     }
+    // Nothing can have been sent for it yet: a refusal of this first submit is final (see `submit`).
+    this.firstSubmits.add(localId);
     return this.follow(localId, followOptions);
   }
 
