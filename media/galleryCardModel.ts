@@ -16,7 +16,9 @@ import {
 export const ACTION_ICONS: Readonly<Record<GalleryItemAction, string>> = {
   save: 'save',
   insert: 'insert',
+  insertAtCursor: 'selection',
   open: 'open-preview',
+  revealSaved: 'go-to-file',
   copyPath: 'copy',
   copyPrompt: 'quote',
   rerun: 'refresh',

@@ -29,6 +29,11 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
   return {
     save: withRecord('Save to Workspace', async (id) => saveRecord(services, await record(id), { insert: false })),
     insert: withRecord('Insert into Editor', async (id) => saveRecord(services, await record(id), { insert: true, atCurrentSelection: true })),
+    insertAtCursor: withRecord('Insert at Cursor', async (id) => saveRecord(services, await record(id), { insert: true, atCurrentSelection: true })),
+    revealSaved: withRecord('Reveal in Explorer', async (id) => {
+      const copy = [...((await record(id)).savedCopies ?? [])].reverse().find((c) => !c.missing);
+      if (copy) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.parse(copy.uri));
+    }),
     open: withRecord('Open', async (id) => {
       const file = (await services.jobs()).cachedFilePath(await record(id), 0);
       if (file) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside });
@@ -56,5 +61,6 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
     resume: withRecord('Resume', (id) => resumeRecord(services, id)),
     submitAnew: withRecord('Submit Anew', (id) => submitAnewRecord(services, id)),
     showLog: () => services.host.log.show(true),
+    generate: () => vscode.commands.executeCommand('apiframe.generate'),
   };
 }

@@ -1,5 +1,6 @@
 import { ASPECT_RATIO_SIZES } from '../apiframe/types';
 import type { JobRecord } from '../jobs/types';
+import { jobStageOf } from '../jobs/jobStage';
 import type { GalleryImage, GalleryItem } from './protocol';
 import { WAITING_PHASES } from '../shared/jobPhases';
 
@@ -19,11 +20,17 @@ export function cardAltText(prompt: string): string {
   return `${space > CARD_ALT_TEXT_MAX_LENGTH * 0.6 ? cut.slice(0, space) : cut}…`;
 }
 
-/**
- * Turns a job record into the card's view model. `imageSrc` maps the record's first cached image to a
- * webview URI string (or `undefined` when nothing is cached), so this stays free of `vscode`.
- */
-export function toGalleryItem(record: JobRecord, imageSrc: (record: JobRecord, index: number) => string | undefined): GalleryItem {
+/** What the host knows about a record beyond the record itself (from `vscode`), handed in so this stays pure. */
+export interface GalleryItemContext {
+  /** The record's cached image `index` as a webview URI string, or `undefined` when nothing is cached. */
+  readonly imageSrc: (record: JobRecord, index: number) => string | undefined;
+  /** Workspace-relative path of the saved copy that still exists, if any. */
+  readonly savedPath?: (record: JobRecord) => string | undefined;
+}
+
+/** Turns a job record into the card's view model. */
+export function toGalleryItem(record: JobRecord, context: GalleryItemContext): GalleryItem {
+  const { imageSrc } = context;
   const firstFile = record.files?.[0];
   const src = firstFile ? imageSrc(record, 0) : undefined;
   let image: GalleryImage | undefined;
@@ -49,5 +56,12 @@ export function toGalleryItem(record: JobRecord, imageSrc: (record: JobRecord, i
     ...(record.phase === 'needs-decision' && record.decision ? { decision: record.decision } : {}),
     ...(image ? { image } : {}),
     imageCount: Math.max(record.files?.length ?? 0, record.remoteUrls?.length ?? 0),
+    ...optional('stage', jobStageOf(record)),
+    ...optional('savedPath', context.savedPath?.(record)),
   };
+}
+
+/** `{ [key]: value }` when the value is defined, else `{}` (the item never carries `undefined` fields). */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

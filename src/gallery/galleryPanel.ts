@@ -27,11 +27,17 @@ export interface GalleryActions {
   rerun(localId: string): unknown;
   /** Asks for confirmation before deleting. */
   delete(localId: string): unknown;
+  /** Inserts a reference at the current editor's cursor (not after the prompt's origin). */
+  insertAtCursor(localId: string): unknown;
+  /** Reveals the saved copy in the Explorer. */
+  revealSaved(localId: string): unknown;
   /** Follows a detached record again; for a `needs-decision` record, asks Apiframe again (Look Again). */
   resume(localId: string): unknown;
   /** Asks for confirmation, then submits an `unknown-submit` record again (may create and charge a second job). */
   submitAnew(localId: string): unknown;
   showLog(): unknown;
+  /** The header's Generate button. */
+  generate(): unknown;
 }
 
 /** The part of the job manager the gallery reads. */
@@ -215,6 +221,9 @@ export class GalleryPanel implements vscode.Disposable {
       case 'showLog':
         this.runAction('showLog', () => this.deps.actions.showLog());
         return;
+      case 'generate':
+        this.runAction('generate', () => this.deps.actions.generate());
+        return;
       case 'rendered':
         this.report = message;
         this.reportEmitter.fire(message);
@@ -281,9 +290,12 @@ export class GalleryPanel implements vscode.Disposable {
   }
 
   private item(record: JobRecord): ReturnType<typeof toGalleryItem> {
-    return toGalleryItem(record, (r, index) => {
-      const file = this.deps.manager.cachedFilePath(r, index);
-      return file === undefined ? undefined : this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
+    return toGalleryItem(record, {
+      imageSrc: (r, index) => {
+        const file = this.deps.manager.cachedFilePath(r, index);
+        return file === undefined ? undefined : this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
+      },
+      savedPath: (r) => savedCopyPath(r),
     });
   }
 
@@ -336,7 +348,9 @@ function galleryStrings(): GalleryStrings {
     actions: {
       save: vscode.l10n.t('Save to Workspace'),
       insert: vscode.l10n.t('Insert into Editor'),
+      insertAtCursor: vscode.l10n.t('Insert at Cursor'),
       open: vscode.l10n.t('Open'),
+      revealSaved: vscode.l10n.t('Reveal in Explorer'),
       copyPath: vscode.l10n.t('Copy Path'),
       copyPrompt: vscode.l10n.t('Copy Prompt'),
       rerun: vscode.l10n.t('Re-run'),
@@ -347,4 +361,10 @@ function galleryStrings(): GalleryStrings {
     lookAgain: vscode.l10n.t('Look Again'),
     phases,
   };
+}
+
+/** Workspace-relative path of the newest saved copy not known to be missing. */
+function savedCopyPath(record: JobRecord): string | undefined {
+  const copy = [...(record.savedCopies ?? [])].reverse().find((c) => !c.missing);
+  return copy ? vscode.workspace.asRelativePath(vscode.Uri.parse(copy.uri), (vscode.workspace.workspaceFolders?.length ?? 0) > 1) : undefined;
 }

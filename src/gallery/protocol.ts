@@ -44,6 +44,21 @@ export interface GalleryItem {
   readonly image?: GalleryImage;
   /** How many images the job produced (cached or not). */
   readonly imageCount: number;
+  /** Where a job in progress stands — the same stage its notification and the status bar show. */
+  readonly stage?: GalleryStage;
+  /** Workspace-relative path of the saved copy of the image that still exists (the one Insert links). */
+  readonly savedPath?: string;
+}
+
+/** A job in progress, as every surface shows it (one source of truth: `jobStageOf` in src/jobs/jobStage.ts). */
+export interface GalleryStage {
+  readonly stage: 'submitting' | 'queued' | 'generating' | 'downloading';
+  /** 0–100 when the server reports progress; `null` otherwise (then elapsed time against the expected duration). */
+  readonly percent: number | null;
+  /** ISO time the stage's clock started (submit time), for "elapsed" when there is no percent. */
+  readonly since?: string;
+  /** Expected total duration in seconds (the user's duration model), when known. */
+  readonly expectedSeconds?: number;
 }
 
 export interface GalleryImage {
@@ -53,7 +68,19 @@ export interface GalleryImage {
 }
 
 /** The actions a card offers; each maps 1:1 to a method of the host's `GalleryActions`. */
-export const GALLERY_ITEM_ACTIONS = ['save', 'insert', 'open', 'copyPath', 'copyPrompt', 'rerun', 'delete', 'resume', 'submitAnew'] as const;
+export const GALLERY_ITEM_ACTIONS = [
+  'resume',
+  'submitAnew',
+  'save',
+  'insert',
+  'insertAtCursor',
+  'open',
+  'revealSaved',
+  'copyPath',
+  'copyPrompt',
+  'rerun',
+  'delete',
+] as const;
 export type GalleryItemAction = (typeof GALLERY_ITEM_ACTIONS)[number];
 
 /** Every button a card can show: its actions plus Show Log (which is not about the record). */
@@ -102,6 +129,8 @@ export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'action'; readonly action: GalleryItemAction; readonly localId: string }
   | { readonly type: 'showLog' }
+  /** The header's Generate button: asks for a prompt (the Generate Image… command). */
+  | { readonly type: 'generate' }
   /**
    * The page's own report of what it shows (a test hook the host keeps): the ids of the cards currently
    * in the DOM, in order, the buttons each of those cards shows (same order as `localIds`), and the ids
@@ -178,6 +207,7 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
   switch (value.type) {
     case 'ready':
     case 'showLog':
+    case 'generate':
       return hasExactKeys(value, ['type']) ? { type: value.type } : undefined;
     case 'action': {
       if (!hasExactKeys(value, ['type', 'action', 'localId'])) return undefined;

@@ -52,6 +52,23 @@ export interface JobRecord {
   remoteUrls?: string[];
   /** Cached files, relative to the cache folder, one per image, in result order. */
   files?: CachedImage[];
+  /**
+   * Copies of the images saved into the workspace, oldest first: Insert links the copy that still exists
+   * instead of writing another, and the card says where it was saved.
+   */
+  savedCopies?: SavedCopy[];
+}
+
+/** One copy of a record's image in the workspace. */
+export interface SavedCopy {
+  /** `vscode.Uri.toString()` of the saved file. */
+  readonly uri: string;
+  /** Which of the job's images (0 for the first). */
+  readonly index: number;
+  /** ISO time it was saved. */
+  readonly savedAt: string;
+  /** Set once the file was found gone (deleted, moved, or its save undone); such a copy is never linked. */
+  readonly missing?: boolean;
 }
 
 export interface CachedImage {

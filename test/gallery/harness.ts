@@ -60,6 +60,8 @@ export const HARNESS_STRINGS: GalleryStrings = {
   actions: {
     save: 'Save to Workspace',
     insert: 'Insert into Editor',
+    insertAtCursor: 'Insert at Cursor',
+    revealSaved: 'Reveal in Explorer',
     open: 'Open',
     copyPath: 'Copy Path',
     copyPrompt: 'Copy Prompt',

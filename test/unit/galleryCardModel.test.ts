@@ -33,16 +33,16 @@ describe('gallery card model', () => {
   });
 
   it('offers Resume on a detached card, and Show Log on a failed one', () => {
-    assert.deepEqual(actionsFor({ ...DONE, ...NO_IMAGE, phase: 'detached' }), ['copyPrompt', 'rerun', 'delete', 'resume']);
+    assert.deepEqual(actionsFor({ ...DONE, ...NO_IMAGE, phase: 'detached' }), ['resume', 'copyPrompt', 'rerun', 'delete']);
     const failed: GalleryItem = { ...DONE, ...NO_IMAGE, phase: 'failed', error: 'Content policy' };
     assert.equal(offersLog(failed), true);
     assert.equal(offersLog(DONE), false);
   });
 
   it('offers a card waiting for a decision its choices instead of Re-run', () => {
-    assert.deepEqual(actionsFor(UNKNOWN_SUBMIT), ['copyPrompt', 'delete', 'resume', 'submitAnew']);
+    assert.deepEqual(actionsFor(UNKNOWN_SUBMIT), ['resume', 'submitAnew', 'copyPrompt', 'delete']);
     // The job is known to exist: nothing to submit again, and the log says why it could not be read.
-    assert.deepEqual(actionsFor(UNREADABLE), ['copyPrompt', 'delete', 'resume']);
+    assert.deepEqual(actionsFor(UNREADABLE), ['resume', 'copyPrompt', 'delete']);
     assert.equal(offersLog(UNREADABLE), true);
     assert.equal(offersLog(UNKNOWN_SUBMIT), false);
     assert.equal(isChoice(UNKNOWN_SUBMIT, 'resume'), true);

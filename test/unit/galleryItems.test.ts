@@ -19,7 +19,7 @@ const noImage = (): string | undefined => undefined;
 
 describe('gallery items', () => {
   it('maps a running record without images', () => {
-    const item = toGalleryItem(BASE, noImage);
+    const item = toGalleryItem(BASE, { imageSrc: noImage });
     assert.deepEqual(item, {
       localId: BASE.localId,
       prompt: 'A lighthouse\n at dawn',
@@ -32,6 +32,7 @@ describe('gallery items', () => {
       status: 'PROCESSING',
       progress: 40,
       imageCount: 0,
+      stage: { stage: 'generating', percent: 40, since: BASE.createdAt },
     });
   });
 
@@ -46,35 +47,37 @@ describe('gallery items', () => {
       ],
     };
     const calls: number[] = [];
-    const item = toGalleryItem(done, (_record, index) => {
-      calls.push(index);
-      return 'https://webview/cache/1.png';
+    const item = toGalleryItem(done, {
+      imageSrc: (_record, index) => {
+        calls.push(index);
+        return 'https://webview/cache/1.png';
+      },
     });
     assert.deepEqual(calls, [0]);
     assert.deepEqual(item.image, { src: 'https://webview/cache/1.png', width: 1792, height: 1024 });
     assert.equal(item.imageCount, 2);
-    const sized = toGalleryItem({ ...done, files: [{ file: 'x/1.png', mime: 'image/png', bytes: 1, width: 640, height: 480 }] }, () => 's');
+    const sized = toGalleryItem({ ...done, files: [{ file: 'x/1.png', mime: 'image/png', bytes: 1, width: 640, height: 480 }] }, { imageSrc: () => 's' });
     assert.deepEqual(sized.image, { src: 's', width: 640, height: 480 });
   });
 
   it('keeps the error text, clamps progress and drops non-numbers', () => {
-    assert.equal(toGalleryItem({ ...BASE, phase: 'failed', error: 'Rejected' }, noImage).error, 'Rejected');
-    assert.equal(toGalleryItem({ ...BASE, progress: 140 }, noImage).progress, 100);
-    assert.equal(toGalleryItem({ ...BASE, progress: null }, noImage).progress, null);
-    assert.equal(toGalleryItem({ ...BASE, progress: Number.NaN }, noImage).progress, null);
+    assert.equal(toGalleryItem({ ...BASE, phase: 'failed', error: 'Rejected' }, { imageSrc: noImage }).error, 'Rejected');
+    assert.equal(toGalleryItem({ ...BASE, progress: 140 }, { imageSrc: noImage }).progress, 100);
+    assert.equal(toGalleryItem({ ...BASE, progress: null }, { imageSrc: noImage }).progress, null);
+    assert.equal(toGalleryItem({ ...BASE, progress: Number.NaN }, { imageSrc: noImage }).progress, null);
   });
 
   it('shows why a record waits (detached, needs-decision) and nothing of a stale reason otherwise', () => {
     const reason = 'Apiframe could not confirm whether the earlier submit created a job.';
-    assert.equal(toGalleryItem({ ...BASE, phase: 'detached', interruption: 'Network error.' }, noImage).interruption, 'Network error.');
-    const waiting = toGalleryItem({ ...BASE, phase: 'needs-decision', decision: 'unknown-submit', interruption: reason }, noImage);
+    assert.equal(toGalleryItem({ ...BASE, phase: 'detached', interruption: 'Network error.' }, { imageSrc: noImage }).interruption, 'Network error.');
+    const waiting = toGalleryItem({ ...BASE, phase: 'needs-decision', decision: 'unknown-submit', interruption: reason }, { imageSrc: noImage });
     assert.equal(waiting.phase, 'needs-decision');
     assert.equal(waiting.interruption, reason);
     assert.equal(waiting.decision, 'unknown-submit');
-    assert.equal(toGalleryItem({ ...BASE, phase: 'needs-decision', decision: 'unreadable-result' }, noImage).decision, 'unreadable-result');
+    assert.equal(toGalleryItem({ ...BASE, phase: 'needs-decision', decision: 'unreadable-result' }, { imageSrc: noImage }).decision, 'unreadable-result');
     // A running or finished record has nothing to decide: a leftover decision must not bring back Submit Anew.
     for (const phase of ['running', 'done', 'failed'] as const) {
-      const item = toGalleryItem({ ...BASE, phase, decision: 'unknown-submit', interruption: reason }, noImage);
+      const item = toGalleryItem({ ...BASE, phase, decision: 'unknown-submit', interruption: reason }, { imageSrc: noImage });
       assert.equal(item.decision, undefined, phase);
       assert.equal(item.interruption, undefined, phase);
     }

@@ -333,7 +333,7 @@ function cardCase(name: string, prompt: string): HostileCase {
     run() {
       for (const cached of [true, false]) {
         const record = hostileRecord(prompt, cached);
-        const item = toGalleryItem(record, webviewSrc);
+        const item = toGalleryItem(record, { imageSrc: webviewSrc });
         assert.equal(item.prompt, prompt, 'the prompt is kept verbatim (the page renders it as text)');
         assert.equal(item.error, record.error, 'the error is kept verbatim');
         assert.ok(!/[\r\n]/.test(item.alt) && item.alt.length <= CARD_ALT_TEXT_MAX_LENGTH, 'alt text is one bounded line');
@@ -361,14 +361,14 @@ const CARD_EDGES: readonly HostileCase[] = [
     name: 'gallery card: a cached file recorded outside the cache is never turned into a source',
     run() {
       const record: JobRecord = { ...hostileRecord('x', true), files: [{ file: '../../../../etc/passwd', mime: 'image/png', bytes: 1 }] };
-      assert.throws(() => toGalleryItem(record, webviewSrc), /outside the cache/);
+      assert.throws(() => toGalleryItem(record, { imageSrc: webviewSrc }), /outside the cache/);
     },
   },
   {
     area: 'webview',
     name: 'gallery card: progress NaN, Infinity and negative',
     run() {
-      const progressOf = (progress: number): number | null => toGalleryItem({ ...hostileRecord('x', false), progress }, webviewSrc).progress;
+      const progressOf = (progress: number): number | null => toGalleryItem({ ...hostileRecord('x', false), progress }, { imageSrc: webviewSrc }).progress;
       assert.deepEqual([NaN, Infinity, -Infinity, -5].map(progressOf), [null, null, null, 0]);
     },
   },
@@ -376,7 +376,7 @@ const CARD_EDGES: readonly HostileCase[] = [
     area: 'webview',
     name: 'gallery card: only the source callback makes image sources',
     run() {
-      const item = toGalleryItem(hostileRecord('x', true), () => undefined);
+      const item = toGalleryItem(hostileRecord('x', true), { imageSrc: () => undefined });
       assert.equal(item.image, undefined, 'no source from the callback, no image (never a remote URL instead)');
       assert.equal(item.imageCount, HOSTILE_REMOTE_URLS.length);
     },
