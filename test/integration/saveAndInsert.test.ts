@@ -14,6 +14,7 @@ import {
   waitForRecord,
   type Harness,
 } from './coreFlowHelpers';
+import { takeScreenshot } from './screenshots';
 import { waitFor } from './waitFor';
 
 describe('save and insert: one file, where the image belongs', () => {
@@ -181,6 +182,8 @@ describe('save and insert: one file, where the image belongs', () => {
         assert.ok(copy);
         const path = `../images/${vscode.Uri.parse(copy.uri).path.split('/').pop() ?? ''}`;
         assert.equal(editor.document.getText(), expected(path));
+        // A look at the result when the run takes screenshots (`--screenshots DIR`); nothing otherwise.
+        if (file.endsWith('.md')) await takeScreenshot('save-insert-markdown');
       });
     }
   });
