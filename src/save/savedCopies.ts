@@ -101,7 +101,10 @@ class SavedCopyWatcher implements vscode.Disposable {
     this.subscriptions.push(
       files,
       files.onDidDelete((uri) => this.enqueue(() => this.gone([uri]))),
-      files.onDidCreate((uri) => this.enqueue(() => this.back(uri))),
+      // Only an image coming back can be a copy coming back (an Undo undone); other files are none of ours.
+      files.onDidCreate((uri) => {
+        if (IMAGE_FILE.test(uri.path)) this.enqueue(() => this.back(uri));
+      }),
       vscode.workspace.onDidDeleteFiles((event) => this.enqueue(() => this.gone(event.files))),
       vscode.workspace.onDidRenameFiles((event) => this.enqueue(() => this.moved(event.files))),
     );
@@ -155,6 +158,9 @@ class SavedCopyWatcher implements vscode.Disposable {
     }
   }
 }
+
+/** The extensions a saved copy can have (see `savedImageName`), and what a user may have renamed one to. */
+const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 
 /** True when `uri` is `folder` itself or inside it (both `Uri.toString()` forms). */
 function isAtOrUnder(uri: string, folder: string): boolean {
