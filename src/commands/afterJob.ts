@@ -39,12 +39,14 @@ export async function afterJob(services: CoreServices, record: JobRecord): Promi
 async function afterDone(services: CoreServices, record: JobRecord): Promise<void> {
   const origin = record.origin;
   if (origin?.targetFolderUri) {
-    await saveRecord(services, record, { targetFolder: vscode.Uri.parse(origin.targetFolderUri), insert: false });
+    // Generate Image Here: the new file, shown where the user asked for it.
+    const saved = await saveRecord(services, record, { targetFolder: vscode.Uri.parse(origin.targetFolderUri) });
+    if (saved) await services.ui.revealInExplorer(saved);
     return;
   }
   const action = settings.afterCompletion();
   if (origin?.documentUri && (action === 'saveAndInsert' || action === 'saveOnly')) {
-    await saveRecord(services, record, { insert: action === 'saveAndInsert' });
+    await saveRecord(services, record, action === 'saveAndInsert' ? { insert: 'origin' } : {});
     return;
   }
   if (action === 'nothing') return;

@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
 import type { CoreServices } from '../container/services';
-import type { GalleryActions } from '../gallery/galleryPanel';
+import { columnBesideGallery } from '../editor/editorGroups';
+import { GalleryPanel, type GalleryActions } from '../gallery/galleryPanel';
+import { describeRecord } from '../jobs/jobTexts';
+import type { JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
+import { liveSavedCopy, watchSavedCopies } from '../save/savedCopies';
 import { saveRecord } from '../save/saveRecord';
 import { generateImages, resumeRecord, submitAnewRecord } from './generation';
 import { defaultImageOptions } from './imageOptions';
@@ -26,23 +30,48 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
     if (!found) throw new Error(`Unknown record ${localId}`);
     return found;
   };
+  // The cards show where images were saved: keep that true while the gallery can be open.
+  watchSavedCopies(services);
+  const galleryColumn = (): vscode.ViewColumn | undefined => GalleryPanel.current?.panel.viewColumn;
   return {
-    save: withRecord('Save to Workspace', async (id) => saveRecord(services, await record(id), { insert: false })),
-    insert: withRecord('Insert into Editor', async (id) => saveRecord(services, await record(id), { insert: true, atCurrentSelection: true })),
-    insertAtCursor: withRecord('Insert at Cursor', async (id) => saveRecord(services, await record(id), { insert: true, atCurrentSelection: true })),
+    save: withRecord('Save to Workspace', async (id) => saveRecord(services, await record(id), {})),
+    insert: withRecord('Insert into Editor', async (id) => saveRecord(services, await record(id), { insert: 'editor', galleryColumn: galleryColumn() })),
+    insertAtCursor: withRecord('Insert at Cursor', async (id) => saveRecord(services, await record(id), { insert: 'cursor' })),
     revealSaved: withRecord('Reveal in Explorer', async (id) => {
-      const copy = [...((await record(id)).savedCopies ?? [])].reverse().find((c) => !c.missing);
-      if (copy) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.parse(copy.uri));
+      const found = await record(id);
+      const copy = await liveSavedCopy(services, found);
+      if (copy) {
+        await services.ui.revealInExplorer(copy);
+        return copy;
+      }
+      const save = vscode.l10n.t('Save to Workspace');
+      const choice = await services.ui.message('info', vscode.l10n.t('"{0}" has no saved copy in the workspace any more.', shortPrompt(found.prompt)), [save]);
+      return choice === save ? saveRecord(services, found, {}) : undefined;
     }),
     open: withRecord('Open', async (id) => {
-      const file = (await services.jobs()).cachedFilePath(await record(id), 0);
-      if (file) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      const found = await record(id);
+      // The saved copy is the file the user works with; the cached image only stands in until there is one.
+      const cached = (await services.jobs()).cachedFilePath(found, 0);
+      const file = (await liveSavedCopy(services, found)) ?? (cached === undefined ? undefined : vscode.Uri.file(cached));
+      if (!file) return undefined;
+      const viewColumn = columnBesideGallery(galleryColumn(), services.editors.current());
+      await vscode.commands.executeCommand('vscode.open', file, { preview: true, viewColumn });
+      return file;
     }),
     copyPath: withRecord('Copy Path', async (id) => {
-      const file = (await services.jobs()).cachedFilePath(await record(id), 0);
-      if (file) await vscode.env.clipboard.writeText(file);
+      const found = await record(id);
+      const copy = await liveSavedCopy(services, found);
+      if (copy) return copySavedPath(services, found, copy);
+      const saveAndCopy = vscode.l10n.t('Save and Copy Path');
+      const choice = await services.ui.message('info', vscode.l10n.t('"{0}" is not saved in the workspace yet.', shortPrompt(found.prompt)), [saveAndCopy]);
+      if (choice !== saveAndCopy) return undefined;
+      const saved = await saveRecord(services, found, {});
+      return saved && copySavedPath(services, found, saved);
     }),
-    copyPrompt: withRecord('Copy Prompt', async (id) => vscode.env.clipboard.writeText((await record(id)).prompt)),
+    copyPrompt: withRecord('Copy Prompt', async (id) => {
+      await vscode.env.clipboard.writeText((await record(id)).prompt);
+      services.ui.statusMessage(vscode.l10n.t('$(check) Copied the prompt'), STATUS_MESSAGE_MS);
+    }),
     rerun: withRecord('Re-run', async (id) => {
       const { prompt, aspectRatio, style, origin } = await record(id);
       return generateImages(services, [{ prompt, origin }], defaultImageOptions({ aspectRatio, style }));
@@ -63,4 +92,16 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
     showLog: () => services.host.log.show(true),
     generate: () => vscode.commands.executeCommand('apiframe.generate'),
   };
+}
+
+/** How long a "Copied …" confirmation stays in the status bar. */
+const STATUS_MESSAGE_MS = 4000;
+
+/** Copies the workspace-relative path of a saved copy and confirms it in the status bar. */
+async function copySavedPath(services: CoreServices, record: JobRecord, copy: vscode.Uri): Promise<string> {
+  const path = vscode.workspace.asRelativePath(copy, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+  await vscode.env.clipboard.writeText(path);
+  services.ui.statusMessage(vscode.l10n.t('$(check) Copied {0}', path), STATUS_MESSAGE_MS);
+  services.logger.info(`Copied the path ${path} of ${describeRecord(record)}.`);
+  return path;
 }

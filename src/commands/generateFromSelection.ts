@@ -16,6 +16,8 @@ import { askForPrompt } from './promptInput';
 export async function generateFromSelection(services: CoreServices, given: GenerateArguments): Promise<JobRecord[]> {
   const editor = vscode.window.activeTextEditor ?? services.editors.current();
   const requests: GenerationRequest[] = editor && given.prompt === undefined ? selectionRequests(editor) : [];
+  // From now on the selections move with the user's edits, so each image lands after its own sentence.
+  for (const request of requests) services.editors.origins.track(request.origin);
   if (requests.length === 0) {
     const prompt = given.prompt?.trim() || (await askForPrompt(services.ui));
     if (!prompt) return [];

@@ -7,5 +7,5 @@ import { recordById } from './recordLookup';
 /** Internal `apiframe.saveImage(localId)` — saves the record's image into the workspace (gallery "Save to Workspace"). */
 export async function saveImage(services: CoreServices, { recordId }: RecordArguments): Promise<vscode.Uri | undefined> {
   const record = await recordById(services, recordId);
-  return record ? saveRecord(services, record, { insert: false }) : undefined;
+  return record ? saveRecord(services, record, {}) : undefined;
 }

@@ -51,5 +51,7 @@ export function userInterfaceThroughHooks(hooks: TestHooks, windowUi: UserInterf
     pickWorkspaceFolder: (options) => current().pickWorkspaceFolder(options),
     saveDialog: (options) => current().saveDialog(options),
     openDialog: (options) => current().openDialog(options),
+    statusMessage: (text, timeoutMs) => current().statusMessage(text, timeoutMs),
+    revealInExplorer: (uri) => current().revealInExplorer(uri),
   };
 }

@@ -21,6 +21,10 @@ export interface UserInterface {
   pickWorkspaceFolder(options: vscode.WorkspaceFolderPickOptions): Promise<vscode.WorkspaceFolder | undefined>;
   saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
   openDialog(options: vscode.OpenDialogOptions): Promise<vscode.Uri[] | undefined>;
+  /** A short confirmation in the status bar ("Copied …"), gone after `timeoutMs`. */
+  statusMessage(text: string, timeoutMs: number): void;
+  /** Shows a file in the Explorer (selects it and opens the view). */
+  revealInExplorer(uri: vscode.Uri): Promise<void>;
 }
 
 /** The port as the user meets it: VS Code's own input boxes, quick picks, notifications and dialogs. */
@@ -50,5 +54,11 @@ export const windowUi: UserInterface = {
   },
   async openDialog(options) {
     return vscode.window.showOpenDialog(options);
+  },
+  statusMessage(text, timeoutMs) {
+    vscode.window.setStatusBarMessage(text, timeoutMs);
+  },
+  async revealInExplorer(uri) {
+    await vscode.commands.executeCommand('revealInExplorer', uri);
   },
 };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { OriginTracker } from './originTracker';
 
 /**
  * Remembers the last text editor the user worked in. When a gallery button is clicked the webview has the
@@ -7,6 +8,8 @@ import * as vscode from 'vscode';
 export class EditorTracker implements vscode.Disposable {
   private last: vscode.TextEditor | undefined;
   private readonly subscription: vscode.Disposable;
+  /** Where the selections jobs started from are now (see OriginTracker). */
+  readonly origins = new OriginTracker();
 
   constructor() {
     this.last = usable(vscode.window.activeTextEditor);
@@ -34,6 +37,7 @@ export class EditorTracker implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.origins.dispose();
   }
 }
 

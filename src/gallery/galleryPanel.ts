@@ -363,8 +363,8 @@ function galleryStrings(): GalleryStrings {
   };
 }
 
-/** Workspace-relative path of the newest saved copy not known to be missing. */
+/** Workspace-relative path of the newest saved copy of the (first) image not known to be missing. */
 function savedCopyPath(record: JobRecord): string | undefined {
-  const copy = [...(record.savedCopies ?? [])].reverse().find((c) => !c.missing);
+  const copy = [...(record.savedCopies ?? [])].reverse().find((c) => c.index === 0 && c.missing !== true);
   return copy ? vscode.workspace.asRelativePath(vscode.Uri.parse(copy.uri), (vscode.workspace.workspaceFolders?.length ?? 0) > 1) : undefined;
 }

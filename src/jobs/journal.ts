@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ASPECT_RATIOS, DALLE_STYLES, JOB_STATUSES } from '../apiframe/types';
-import type { CachedImage, JobDecision, JobOrigin, JobRecord } from './types';
+import type { CachedImage, JobDecision, JobOrigin, JobRecord, SavedCopy } from './types';
 import type { Logger } from '../shared/logger';
 import { errorText } from '../shared/errorText';
 import { isOneOf, isPlainObject } from '../shared/guards';
@@ -468,7 +468,28 @@ export function parseRecord(value: unknown): JobRecord | undefined {
     if (files.some((f) => f === undefined)) return undefined;
     record.files = files.filter((f): f is CachedImage => f !== undefined);
   }
+  if (Array.isArray(value.savedCopies)) {
+    // A copy that does not parse is only a hint lost (the card no longer names it), never a reason to drop the record.
+    const copies = value.savedCopies.map(parseSavedCopy).filter((c): c is SavedCopy => c !== undefined).slice(-MAX_SAVED_COPIES);
+    if (copies.length > 0) record.savedCopies = copies;
+  }
   return record;
+}
+
+/** Copies remembered per record (the newest kept): enough for any real use, bounded against a hand-edited file. */
+export const MAX_SAVED_COPIES = 20;
+const MAX_URI_LENGTH = 4096;
+/** A URI with a scheme (`file:`, `vscode-remote:`, …), as `Uri.toString()` writes it. */
+const URI_PATTERN = /^[a-z][a-z0-9+.-]*:[^\s]*$/i;
+
+function parseSavedCopy(value: unknown): SavedCopy | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const { uri, index, savedAt, missing } = value;
+  if (typeof uri !== 'string' || uri.length > MAX_URI_LENGTH || !URI_PATTERN.test(uri)) return undefined;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 999) return undefined;
+  if (typeof savedAt !== 'string' || savedAt.length > 64 || !Number.isFinite(Date.parse(savedAt))) return undefined;
+  if (missing !== undefined && typeof missing !== 'boolean') return undefined;
+  return missing === true ? { uri, index, savedAt, missing } : { uri, index, savedAt };
 }
 
 function parseOrigin(value: unknown): JobOrigin | undefined {

@@ -12,10 +12,10 @@ import { ApiframeError } from '../apiframe/errors';
 import { imageUrlsOf } from '../apiframe/shapes';
 import type { Job } from '../apiframe/types';
 import { ImageCache } from './imageCache';
-import { Journal, JournalClosedError } from './journal';
-import type { FollowOptions, GenerateInput, JobManager, JobManagerOptions, Unsubscribe } from './managerApi';
+import { Journal, JournalClosedError, MAX_SAVED_COPIES } from './journal';
+import type { FollowOptions, GenerateInput, JobManager, JobManagerOptions, SavedCopyChange, Unsubscribe } from './managerApi';
 import { JobStoppedError } from './managerApi';
-import type { JobRecord, JobStage } from './types';
+import type { JobRecord, JobStage, SavedCopy } from './types';
 import { jobDurationMs, parseDurationModel, recordDuration } from './durationModel';
 import { abortableSleep, waitForJob } from './waitForJob';
 import { ACTIVE_PHASES, TERMINAL_PHASES } from '../shared/jobPhases';
@@ -182,6 +182,39 @@ class JobManagerImpl implements JobManager {
     this.changed(localId, undefined);
     await this.journal.save();
     await this.cache.remove(localId);
+  }
+
+  async addSavedCopy(localId: string, copy: SavedCopy): Promise<JobRecord | undefined> {
+    await this.ensureLoaded();
+    this.assertNotDisposed();
+    const record = this.journal.get(localId);
+    if (!record) return undefined;
+    const others = (record.savedCopies ?? []).filter((known) => known.uri !== copy.uri);
+    return this.storeSavedCopies(record, [...others, Object.freeze({ ...copy })]);
+  }
+
+  async updateSavedCopy(localId: string, uri: string, change: SavedCopyChange): Promise<JobRecord | undefined> {
+    await this.ensureLoaded();
+    this.assertNotDisposed();
+    const record = this.journal.get(localId);
+    if (!record) return undefined;
+    let changed = false;
+    const copies = (record.savedCopies ?? []).map((copy) => {
+      if (copy.uri !== uri) return copy;
+      const missing = change.missing ?? copy.missing === true;
+      const updated: SavedCopy = { uri: change.movedTo ?? copy.uri, index: copy.index, savedAt: copy.savedAt, ...(missing ? { missing } : {}) };
+      if (updated.uri === copy.uri && missing === (copy.missing === true)) return copy;
+      changed = true;
+      return Object.freeze(updated);
+    });
+    return changed ? this.storeSavedCopies(record, copies) : record;
+  }
+
+  /** Stores the record with these copies (the newest kept) and journals it. */
+  private async storeSavedCopies(record: JobRecord, copies: readonly SavedCopy[]): Promise<JobRecord> {
+    const updated = this.store(freezeRecord({ ...record, savedCopies: Object.freeze(copies.slice(-MAX_SAVED_COPIES)) as SavedCopy[] }));
+    await this.journal.save();
+    return updated;
   }
 
   runningCount(): number {

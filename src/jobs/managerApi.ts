@@ -1,6 +1,6 @@
 import type { ApiframeClient } from '../apiframe/client';
 import type { AspectRatio, DalleStyle } from '../apiframe/types';
-import type { JobOrigin, JobRecord, JobStage } from './types';
+import type { JobOrigin, JobRecord, JobStage, SavedCopy } from './types';
 import type { Logger } from '../shared/logger';
 
 /**
@@ -83,6 +83,11 @@ export interface FollowOptions {
   readonly onStage?: (stage: JobStage) => void;
 }
 
+export interface SavedCopyChange {
+  readonly missing?: boolean;
+  readonly movedTo?: string;
+}
+
 export interface Unsubscribe {
   dispose(): void;
 }
@@ -113,6 +118,18 @@ export interface JobManager {
   cachedFilePath(record: JobRecord, index: number): string | undefined;
   /** Removes the record and its cached files. */
   delete(localId: string): Promise<void>;
+  /**
+   * Remembers a copy of one of the record's images saved into the workspace (newest last; a copy already
+   * known at that URI is replaced). Resolves with the updated record once it is journaled; undefined when the
+   * record is gone.
+   */
+  addSavedCopy(localId: string, copy: SavedCopy): Promise<JobRecord | undefined>;
+  /**
+   * Updates what is known of the copy saved at `uri`: found gone (`missing: true`), back again
+   * (`missing: false`), or moved to `movedTo` (a URI string; the copy follows it). Resolves with the record,
+   * updated and journaled when something changed; undefined when the record is gone.
+   */
+  updateSavedCopy(localId: string, uri: string, change: SavedCopyChange): Promise<JobRecord | undefined>;
   /** Number of records currently being followed (for the status bar). */
   runningCount(): number;
   /** Resolves when no record is being followed any more (tests; flushing before shutdown). */

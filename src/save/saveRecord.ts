@@ -1,19 +1,32 @@
 import * as vscode from 'vscode';
 import type { CoreServices } from '../container/services';
-import { insertionAfterOrigin, insertionAtEditor, type InsertionPoint } from '../editor/insertionPoint';
+import { columnBesideGallery } from '../editor/editorGroups';
+import { insertionAfterOrigin, insertionAtEditor, originDocument, type InsertionPoint } from '../editor/insertionPoint';
+import { describeRecord } from '../jobs/jobTexts';
 import type { JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
 import { savedImageName } from '../workspace/imageSavePlan';
 import { altTextFromPrompt } from '../workspace/snippet';
-import { displayPath, saveToWorkspace } from './saveToWorkspace';
+import { liveSavedCopy, rememberSavedCopy } from './savedCopies';
+import { displayPath, insertReference, saveToWorkspace, type InsertedReference } from './saveToWorkspace';
+
+/**
+ * Where a reference goes, if anywhere:
+ * - `origin`: after the selection the job came from, only while its document is open (what happens when a job
+ *   finishes: an image never lands in a document the user has moved on from);
+ * - `editor`: after the job's origin (its document opened when it was closed) when it has one, else after the
+ *   current editor's selection (the gallery's "Insert into Editor");
+ * - `cursor`: exactly at the current editor's cursor ("Insert at Cursor").
+ */
+export type InsertTarget = 'origin' | 'editor' | 'cursor';
 
 export interface SaveRecordOptions {
   /** Save into this folder (explorer) instead of the destination setting. */
   readonly targetFolder?: vscode.Uri;
-  /** Insert a reference too — after the origin selection when the job has one that still matches, else at the cursor. */
-  readonly insert: boolean;
-  /** Prefer the current editor's selection over the job's origin selection (gallery "Insert into Editor"). */
-  readonly atCurrentSelection?: boolean;
+  /** Insert a reference too (see InsertTarget); without it the image is only saved. */
+  readonly insert?: InsertTarget;
+  /** The gallery's column: a document opened to insert into goes next to it, not over it. */
+  readonly galleryColumn?: vscode.ViewColumn;
 }
 
 /**
@@ -23,46 +36,55 @@ export interface SaveRecordOptions {
  */
 let saveQueue: Promise<unknown> = Promise.resolve();
 
-/** Saves a record's first image (and inserts a reference), telling the user where it went. */
+/**
+ * Saves a record's first image and/or inserts a reference to it, telling the user where it went. An insert
+ * links the copy already saved when it still exists (no second file); otherwise the image is saved and linked
+ * in ONE edit, so one Undo removes both. Resolves with the file linked or saved.
+ */
 export function saveRecord(services: CoreServices, record: JobRecord, options: SaveRecordOptions): Promise<vscode.Uri | undefined> {
   const turn = saveQueue.then(() => saveRecordNow(services, record, options));
   saveQueue = turn.catch(() => undefined);
   return turn;
 }
 
-async function saveRecordNow(services: CoreServices, record: JobRecord, options: SaveRecordOptions): Promise<vscode.Uri | undefined> {
-  const cachedFile = (await services.jobs()).cachedFilePath(record, 0);
+async function saveRecordNow(services: CoreServices, given: JobRecord, options: SaveRecordOptions): Promise<vscode.Uri | undefined> {
+  const manager = await services.jobs();
+  // The record may have changed since the caller read it (a copy saved by the previous turn of the queue).
+  const record = manager.get(given.localId) ?? given;
+  const cachedFile = manager.cachedFilePath(record, 0);
   if (!cachedFile) {
     void services.ui.message('warning', vscode.l10n.t('"{0}" has no downloaded image to save.', shortPrompt(record.prompt)), []);
     return undefined;
   }
-  const editor = services.editors.current();
-  let insertAt: InsertionPoint | undefined;
-  if (options.insert && options.atCurrentSelection) {
-    // "Insert into Editor": wherever the user is now.
-    insertAt = editor ? insertionAtEditor(editor) : undefined;
-    if (!insertAt) {
-      void services.ui.message('warning', vscode.l10n.t('Open a document to insert the image into.'), []);
-      return undefined;
-    }
-  } else if (options.insert) {
-    // After completion: only ever into the document the prompt came from; if it is gone, just save.
-    insertAt = insertionAfterOrigin(record);
-    if (!insertAt && editor && editor.document.uri.toString() === record.origin?.documentUri) insertAt = insertionAtEditor(editor);
+  const insertAt = options.insert ? await insertionPoint(services, record, options.insert, options.galleryColumn) : undefined;
+  if (options.insert && options.insert !== 'origin' && !insertAt) {
+    void services.ui.message('warning', vscode.l10n.t('Open a document to insert the image into.'), []);
+    return undefined;
+  }
+  const altText = altTextFromPrompt(record.prompt);
+  const existing = insertAt ? await liveSavedCopy(services, record) : undefined;
+  if (insertAt && existing) {
+    const inserted = await insertReference({ file: existing, altText, insertAt });
+    afterInsert(services, record, insertAt, inserted, existing, options.insert);
+    return existing;
   }
   const { name, extension } = savedImageName({ prompt: record.prompt, jobId: record.jobId ?? record.localId, mime: record.files?.[0]?.mime, index: 0 });
+  const editor = services.editors.current();
   const result = await saveToWorkspace(services.ui, {
     cachedFile,
     fileName: name,
     extension,
-    altText: altTextFromPrompt(record.prompt),
+    altText,
     targetFolder: options.targetFolder,
-    document: insertAt?.document ?? (options.atCurrentSelection ? editor?.document : undefined) ?? originDocument(record) ?? editor?.document,
+    document: insertAt?.document ?? originDocument(record) ?? editor?.document,
     insertAt,
   });
   if (!result) return undefined;
-  services.logger.info(`Saved job ${record.localId} to ${result.uri.toString()}`);
-  if (!insertAt) {
+  await rememberSavedCopy(services, record, result.uri);
+  services.logger.info(`Saved ${describeRecord(record)} to ${displayPath(result.uri)}.`);
+  if (insertAt && result.inserted) {
+    afterInsert(services, record, insertAt, result.inserted, result.uri, options.insert);
+  } else {
     const open = vscode.l10n.t('Open');
     void services.ui.message('info', vscode.l10n.t('Saved {0}', displayPath(result.uri)), [open]).then((choice) => {
       if (choice === open) void vscode.commands.executeCommand('vscode.open', result.uri);
@@ -71,8 +93,73 @@ async function saveRecordNow(services: CoreServices, record: JobRecord, options:
   return result.uri;
 }
 
-/** The open document the job's prompt came from, if it is still open. */
-function originDocument(record: JobRecord): vscode.TextDocument | undefined {
+/** Where the reference goes for `target`; undefined when there is no such place. */
+async function insertionPoint(
+  services: CoreServices,
+  record: JobRecord,
+  target: InsertTarget,
+  galleryColumn: vscode.ViewColumn | undefined,
+): Promise<InsertionPoint | undefined> {
+  const origins = services.editors.origins;
+  const editor = services.editors.current();
+  switch (target) {
+    case 'cursor':
+      return editor && insertionAtEditor(editor, 'cursor');
+    case 'origin': {
+      const afterOrigin = insertionAfterOrigin(record, origins);
+      if (afterOrigin) return afterOrigin;
+      // A job started without a selection (the prompt typed in a box) belongs at the cursor of its document.
+      const sameDocument = editor && editor.document.uri.toString() === record.origin?.documentUri;
+      return sameDocument && !record.origin?.selection ? insertionAtEditor(editor, 'after') : undefined;
+    }
+    case 'editor': {
+      const document = record.origin?.selection ? (originDocument(record) ?? (await openOrigin(record))) : undefined;
+      const afterOrigin = document && insertionAfterOrigin(record, origins, document);
+      if (afterOrigin) {
+        await showDocument(services, afterOrigin.document, galleryColumn);
+        return afterOrigin;
+      }
+      return editor && insertionAtEditor(editor, 'after');
+    }
+  }
+}
+
+/** Opens the closed document a job came from; undefined when it cannot be opened (deleted, say). */
+async function openOrigin(record: JobRecord): Promise<vscode.TextDocument | undefined> {
   const uri = record.origin?.documentUri;
-  return uri ? vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri) : undefined;
+  if (!uri) return undefined;
+  try {
+    return await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes sure the user sees the document the reference goes into, next to the gallery when it is not visible. */
+async function showDocument(services: CoreServices, document: vscode.TextDocument, galleryColumn: vscode.ViewColumn | undefined): Promise<void> {
+  if (vscode.window.visibleTextEditors.some((editor) => editor.document === document)) return;
+  const viewColumn = columnBesideGallery(galleryColumn, services.editors.current());
+  await vscode.window.showTextDocument(document, { viewColumn, preview: false, preserveFocus: false });
+}
+
+function afterInsert(
+  services: CoreServices,
+  record: JobRecord,
+  insertAt: InsertionPoint,
+  inserted: InsertedReference,
+  file: vscode.Uri,
+  target: InsertTarget | undefined,
+): void {
+  if (insertAt.origin) services.editors.origins.referenceInserted(insertAt.origin, inserted.document.offsetAt(inserted.range.end));
+  const where = insertAt.placement === 'cursor' ? 'at the cursor' : insertAt.origin ? 'after its origin' : 'after the selection';
+  services.logger.info(
+    `Inserted a link to ${displayPath(file)} for ${describeRecord(record)} into ${displayPath(inserted.document.uri)} ` +
+      `at line ${inserted.range.end.line + 1}, ${where}.`,
+  );
+  // Asked for from the gallery: show where it went (a long line or a far-away origin would hide it).
+  if (target === 'editor' || target === 'cursor') {
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document === inserted.document) editor.revealRange(inserted.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  }
 }

@@ -6,7 +6,7 @@ import type { InsertionPoint } from '../editor/insertionPoint';
 import { UserFacingError } from '../errors/userFacingError';
 import { destinationTemplate } from '../settings';
 import { isInside, resolveDestination } from '../workspace/destination';
-import { planImageSave, type ImageSavePlan, type ReferenceRequest } from '../workspace/imageSavePlan';
+import { planImageSave, referenceInsertion, type ImageSavePlan, type ReferenceInsertion, type ReferenceRequest } from '../workspace/imageSavePlan';
 import { uniqueName, type ImageExtension } from '../workspace/slug';
 
 export interface SaveToWorkspaceRequest {
@@ -28,8 +28,16 @@ export interface SaveToWorkspaceRequest {
 
 export interface SaveToWorkspaceResult {
   readonly uri: vscode.Uri;
-  /** The reference text inserted, when an insertion was requested. */
-  readonly insertedText?: string;
+  /** The reference inserted, when an insertion was requested. */
+  readonly inserted?: InsertedReference;
+}
+
+/** A reference as it landed in the document. */
+export interface InsertedReference {
+  readonly document: vscode.TextDocument;
+  /** Where the inserted text starts and where the reference itself ends in it, now. */
+  readonly range: vscode.Range;
+  readonly text: string;
 }
 
 /**
@@ -54,7 +62,50 @@ export async function saveToWorkspace(ui: UserInterface, request: SaveToWorkspac
   await applyImageSavePlan(plan, target.uri, request.insertAt?.document);
   // The selection stays what it was: the reference goes after it, not into it.
   for (const { editor, selections } of editorsBefore) editor.selections = selections;
-  return { uri: target.uri, insertedText: plan.insert?.text };
+  const inserted = request.insertAt && plan.insert ? landed(request.insertAt.document, plan.insert) : undefined;
+  return { uri: target.uri, ...(inserted ? { inserted } : {}) };
+}
+
+export interface InsertReferenceRequest {
+  /** The image already in the workspace (a saved copy). */
+  readonly file: vscode.Uri;
+  readonly altText: string;
+  readonly insertAt: InsertionPoint;
+}
+
+/**
+ * Inserts a reference to an image already saved in the workspace — no new file — as one edit labelled
+ * "Insert image link": one Undo removes the link.
+ */
+export async function insertReference(request: InsertReferenceRequest): Promise<InsertedReference> {
+  const { document } = request.insertAt;
+  const target: TargetFile = { uri: request.file, overwrite: false, workspaceFolder: vscode.workspace.getWorkspaceFolder(request.file) };
+  const insertion = referenceInsertion(referenceRequest(request.insertAt, request.altText, target), request.file.path);
+  const editorsBefore = selectionsOf(document);
+  const edit = new vscode.WorkspaceEdit();
+  const metadata: vscode.WorkspaceEditEntryMetadata = { label: vscode.l10n.t('Insert image link'), needsConfirmation: false };
+  edit.insert(document.uri, document.positionAt(insertion.offset), insertion.text, metadata);
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    throw new UserFacingError(vscode.l10n.t('VS Code could not insert the link into {0}.', displayPath(document.uri)));
+  }
+  for (const { editor, selections } of editorsBefore) editor.selections = selections;
+  return landed(document, insertion);
+}
+
+/**
+ * Where an insertion applied a moment ago is now. The edit was applied at `insertion.offset`; should the
+ * document have changed around it meanwhile, the text is looked up nearby.
+ */
+function landed(document: vscode.TextDocument, insertion: ReferenceInsertion): InsertedReference {
+  const text = document.getText();
+  let start = insertion.offset;
+  if (text.slice(start, start + insertion.text.length) !== insertion.text) {
+    const from = Math.max(0, start - insertion.text.length - 1000);
+    const found = text.indexOf(insertion.text, from);
+    if (found !== -1) start = found;
+  }
+  const range = new vscode.Range(document.positionAt(start), document.positionAt(start + insertion.referenceEnd));
+  return { document, range, text: insertion.text };
 }
 
 interface TargetFile {
@@ -94,6 +145,7 @@ function referenceRequest(insertAt: InsertionPoint, altText: string, target: Tar
     languageId: document.languageId,
     eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
     altText,
+    placement: insertAt.placement,
     ...(sameFileSystem ? { documentPath: document.uri.path } : {}),
     ...(target.workspaceFolder ? { workspaceFolderPath: target.workspaceFolder.uri.path } : {}),
     absoluteTarget: file.scheme === 'file' ? file.fsPath : file.toString(),

@@ -11,7 +11,7 @@
 import { posix } from 'node:path';
 import { isInside } from './destination';
 import { fileNameForImage, type ImageExtension } from './slug';
-import { imageReference, referenceNeedsOwnLine, relativeReference } from './snippet';
+import { imageReference, referenceNeedsOwnLine, referenceSyntaxFor, relativeReference } from './snippet';
 
 /** The image's bytes, or the file holding them (read when the edit is applied). */
 export type ImageSource = { readonly kind: 'bytes'; readonly bytes: Uint8Array } | { readonly kind: 'file'; readonly path: string };
@@ -64,6 +64,11 @@ export interface ReferenceRequest {
   readonly workspaceFolderPath?: string;
   /** How to write the image's location when no relative path exists: its local path, or its URI. */
   readonly absoluteTarget: string;
+  /**
+   * `after` (default): the reference belongs after the text ending at `offset` and goes on a line of its own
+   * where the syntax allows (see `referenceInsertion`). `cursor`: exactly at the offset (Insert at Cursor).
+   */
+  readonly placement?: 'after' | 'cursor';
 }
 
 export interface ImageSaveInput {
@@ -78,10 +83,22 @@ export interface ImageSaveInput {
   readonly reference?: ReferenceRequest;
 }
 
+/** Text to insert into a document, and where the reference itself ends in it. */
+export interface ReferenceInsertion {
+  /** Offset of the document where `text` goes. */
+  readonly offset: number;
+  readonly text: string;
+  /**
+   * Where the reference ends inside `text` (line breaks added after it excluded): the next reference for the
+   * same place goes after this point, so several keep the order they were inserted in.
+   */
+  readonly referenceEnd: number;
+}
+
 export interface ImageSavePlan {
   readonly createFile: { readonly targetPath: string; readonly image: ImageSource; readonly overwrite: boolean };
   /** Text to insert at `offset` of the document, in the same edit as the file. */
-  readonly insert?: { readonly offset: number; readonly text: string };
+  readonly insert?: ReferenceInsertion;
 }
 
 /** The plan for saving `input.image` at `input.targetPath`, with the reference to insert if one was asked for. */
@@ -104,28 +121,118 @@ export function referencePath(request: Pick<ReferenceRequest, 'documentPath' | '
 }
 
 /**
- * Inline references go right at the offset, with a space when glued to a word. Block references
- * (reStructuredText, AsciiDoc) go after the offset's line, as a paragraph of their own — or on that line when
- * it is blank.
+ * Where and how the reference to `targetPath` goes, following the conventions of VS Code's own Markdown paste
+ * for a reference that belongs AFTER some text (`placement: 'after'`, the default):
+ * - Markdown: a paragraph of its own after the block holding the offset (a blank line before it, and one after
+ *   it when text follows), so a hard-wrapped paragraph is never split;
+ * - HTML, Vue, JSX and the like: a new line after the offset's line, with that line's indentation;
+ * - reStructuredText and AsciiDoc: a paragraph of their own after the offset's line (their images are blocks);
+ * - CSS, LaTeX, Typst and anything else: right at the offset (a `url()` is a value), with a space when glued
+ *   to a word.
+ * A blank line takes the reference as it is. An offset at the start of a non-blank line (a selection of whole
+ * lines ends there) belongs to the line before. With `placement: 'cursor'` (Insert at Cursor) every inline
+ * syntax goes exactly at the offset; block syntaxes still need a line of their own.
  */
-function referenceInsertion(request: ReferenceRequest, targetPath: string): { offset: number; text: string } {
+export function referenceInsertion(request: ReferenceRequest, targetPath: string): ReferenceInsertion {
   const { documentText: text, eol, languageId } = request;
   const offset = Math.max(0, Math.min(request.offset, text.length));
-  const line = lineAround(text, offset);
   // A reference of two lines (reStructuredText's `:alt:`) breaks its lines the way the document does.
   const reference = imageReference(languageId, referencePath(request, targetPath), request.altText).replace(/\n/g, eol);
-  if (referenceNeedsOwnLine(languageId)) {
-    const lineIsBlank = text.slice(line.start, line.end).trim() === '';
-    return { offset: line.end, text: lineIsBlank ? `${reference}${eol}` : `${eol}${eol}${reference}${eol}` };
-  }
+  const syntax = referenceSyntaxFor(languageId);
+  const placement = request.placement ?? 'after';
+  if (referenceNeedsOwnLine(languageId)) return paragraphAfterLine(text, anchorLine(text, offset), reference, eol);
+  if (placement === 'after' && syntax === 'markdown') return markdownParagraph(text, anchorLine(text, offset), reference, eol);
+  if (placement === 'after' && (syntax === 'html' || syntax === 'jsx')) return indentedLine(text, anchorLine(text, offset), reference, eol);
+  const line = lineAround(text, offset);
   const before = offset > line.start ? text.charAt(offset - 1) : '';
-  return { offset, text: before !== '' && !/\s/.test(before) ? ` ${reference}` : reference };
+  const inserted = before !== '' && !/\s/.test(before) ? ` ${reference}` : reference;
+  return { offset, text: inserted, referenceEnd: inserted.length };
+}
+
+interface Line {
+  readonly start: number;
+  /** Before the line break. */
+  readonly end: number;
 }
 
 /** Start and end (before the line break) of the line holding `offset`. */
-function lineAround(text: string, offset: number): { start: number; end: number } {
+function lineAround(text: string, offset: number): Line {
   const start = offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
   const nextBreak = text.indexOf('\n', offset);
   if (nextBreak === -1) return { start, end: text.length };
   return { start, end: nextBreak > start && text.charAt(nextBreak - 1) === '\r' ? nextBreak - 1 : nextBreak };
+}
+
+/** The line the reference belongs after: the offset's, or the one before when a selection of whole lines ends at a line start. */
+function anchorLine(text: string, offset: number): Line {
+  const line = lineAround(text, offset);
+  if (offset === line.start && offset > 0 && !isBlank(text, line)) return lineAround(text, offset - 1);
+  return line;
+}
+
+function isBlank(text: string, line: Line): boolean {
+  return text.slice(line.start, line.end).trim() === '';
+}
+
+/** The line after `line`, if there is one. */
+function nextLine(text: string, line: Line): Line | undefined {
+  const breakAt = text.indexOf('\n', line.end);
+  return breakAt === -1 ? undefined : lineAround(text, breakAt + 1);
+}
+
+/** The line before `line`, if there is one. */
+function previousLine(text: string, line: Line): Line | undefined {
+  return line.start === 0 ? undefined : lineAround(text, line.start - 1);
+}
+
+/** reStructuredText and AsciiDoc: after the line, as a paragraph of its own — or on the line itself when it is blank. */
+function paragraphAfterLine(text: string, line: Line, reference: string, eol: string): ReferenceInsertion {
+  if (isBlank(text, line)) return { offset: line.end, text: `${reference}${eol}`, referenceEnd: reference.length };
+  return { offset: line.end, text: `${eol}${eol}${reference}${eol}`, referenceEnd: 2 * eol.length + reference.length };
+}
+
+/** A line that starts a Markdown block of its own: a heading, list item, quote, fence, table row or HTML. */
+const MARKDOWN_BLOCK_START = /^ {0,3}(?:#{1,6}(?:\s|$)|[-*+]\s|\d{1,9}[.)]\s|>|```|~~~|\||<)/;
+const MARKDOWN_HEADING = /^ {0,3}#{1,6}(?:\s|$)/;
+const MARKDOWN_TABLE_ROW = /^ {0,3}\|/;
+
+/** Markdown: the image as a paragraph of its own after the block (paragraph, heading, table) holding `line`. */
+function markdownParagraph(text: string, line: Line, reference: string, eol: string): ReferenceInsertion {
+  if (isBlank(text, line)) {
+    // On a blank line: there, separated by blank lines from the text around it.
+    const before = previousLine(text, line);
+    const after = nextLine(text, line);
+    const prefix = before && !isBlank(text, before) ? eol : '';
+    const suffix = after && !isBlank(text, after) ? eol : '';
+    return { offset: line.start, text: `${prefix}${reference}${suffix}`, referenceEnd: prefix.length + reference.length };
+  }
+  let last = line;
+  const lineText = (l: Line): string => text.slice(l.start, l.end);
+  if (!MARKDOWN_HEADING.test(lineText(line))) {
+    const inTable = MARKDOWN_TABLE_ROW.test(lineText(line));
+    for (let next = nextLine(text, last); next && !isBlank(text, next); next = nextLine(text, last)) {
+      const content = lineText(next);
+      if (inTable ? !MARKDOWN_TABLE_ROW.test(content) : MARKDOWN_BLOCK_START.test(content)) break;
+      last = next;
+    }
+  }
+  const following = nextLine(text, last);
+  const suffix = following && !isBlank(text, following) ? eol : '';
+  return { offset: last.end, text: `${eol}${eol}${reference}${suffix}`, referenceEnd: 2 * eol.length + reference.length };
+}
+
+/** HTML and JSX: on a new line after `line`, indented like it (a blank line takes the indentation of the text above). */
+function indentedLine(text: string, line: Line, reference: string, eol: string): ReferenceInsertion {
+  if (isBlank(text, line)) {
+    let above = previousLine(text, line);
+    while (above && isBlank(text, above)) above = previousLine(text, above);
+    const indent = line.end > line.start || !above ? '' : indentationOf(text, above);
+    return { offset: line.end, text: `${indent}${reference}`, referenceEnd: indent.length + reference.length };
+  }
+  const inserted = `${eol}${indentationOf(text, line)}${reference}`;
+  return { offset: line.end, text: inserted, referenceEnd: inserted.length };
+}
+
+function indentationOf(text: string, line: Line): string {
+  return /^[ \t]*/.exec(text.slice(line.start, line.end))?.[0] ?? '';
 }

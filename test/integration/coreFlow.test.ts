@@ -124,22 +124,19 @@ describe('core flow: selection → job → gallery → save → insert → undo'
     assert.match(vscode.workspace.asRelativePath(saved), /^images\/a-lighthouse-at-dusk-watercolor-[0-9a-f]{8}\.png$/);
     assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(saved)), job.imageBytes[0]);
 
-    // Insert: back in the editor with the same selection; a new copy (never overwriting) and the link after the selection.
+    // Insert: back in the editor with the same selection; the saved copy is linked (no second file) in a paragraph after the selection.
     const back = await vscode.window.showTextDocument(editor.document, { viewColumn: vscode.ViewColumn.One, selection });
     const inserted = await vscode.commands.executeCommand<vscode.Uri>('apiframe.insertImage', record.localId);
     assert.ok(inserted);
-    assert.notEqual(inserted.toString(), saved.toString());
-    assert.match(vscode.workspace.asRelativePath(inserted), /-2\.png$/);
-    const expected = `${sentence} ![A lighthouse at dusk, watercolor.](${vscode.workspace.asRelativePath(inserted)})`;
+    assert.equal(inserted.toString(), saved.toString());
+    const expected = `${sentence}\n\n![A lighthouse at dusk, watercolor.](${vscode.workspace.asRelativePath(saved)})\n\nMore text.`;
     assert.ok(back.document.getText().includes(expected), back.document.getText());
     assert.ok(back.selection.isEqual(selection), 'the selection stays as it was');
-    assert.ok(await exists(inserted));
 
-    // One Undo removes both the link and the new file; the earlier saved copy stays.
+    // One Undo removes the link; the saved copy stays.
     await vscode.window.showTextDocument(back.document, { viewColumn: vscode.ViewColumn.One });
     await vscode.commands.executeCommand('undo');
     await waitFor(() => back.document.getText() === content, 'the link to be undone');
-    await waitFor(async () => !(await exists(inserted)), 'the inserted file to be removed by the same undo');
     assert.ok(await exists(saved));
   });
 
@@ -157,7 +154,7 @@ describe('core flow: selection → job → gallery → save → insert → undo'
       const result = editor.document.getText();
       for (const record of records) {
         assert.equal(record.phase, 'done');
-        const link = new RegExp(`${escape(record.prompt)} !\\[${escape(record.prompt)}\\]\\(\\.\\./images/[^)]+\\.png\\)`);
+        const link = new RegExp(`${escape(record.prompt)}\\n\\n!\\[${escape(record.prompt)}\\]\\(\\.\\./images/[^)]+\\.png\\)`);
         assert.match(result, link, 'each link follows its own selection, relative to the document');
       }
     } finally {
@@ -214,7 +211,7 @@ describe('core flow: insertions in HTML, CSS and TSX', () => {
       file: 'site/index.html',
       prompt: 'A mountain lake at sunrise',
       text: '<main>\n  <p>A mountain lake at sunrise</p>\n</main>\n',
-      expected: /A mountain lake at sunrise <img src="\.\.\/images\/a-mountain-lake-at-sunrise-[0-9a-f]{8}\.png" alt="A mountain lake at sunrise"><\/p>/,
+      expected: /A mountain lake at sunrise<\/p>\n {2}<img src="\.\.\/images\/a-mountain-lake-at-sunrise-[0-9a-f]{8}\.png" alt="A mountain lake at sunrise">\n<\/main>/,
     },
     {
       file: 'styles/site.css',
@@ -226,12 +223,12 @@ describe('core flow: insertions in HTML, CSS and TSX', () => {
       file: 'src/Hero.tsx',
       prompt: 'An astronaut reading a book',
       text: 'export const Hero = () => (\n  <p>An astronaut reading a book</p>\n);\n',
-      expected: /An astronaut reading a book <img src="\.\.\/images\/an-astronaut-reading-a-book-[0-9a-f]{8}\.png" alt="An astronaut reading a book" \/>/,
+      expected: /An astronaut reading a book<\/p>\n {2}<img src="\.\.\/images\/an-astronaut-reading-a-book-[0-9a-f]{8}\.png" alt="An astronaut reading a book" \/>\n\);/,
     },
   ];
 
   for (const { file, prompt, text, expected } of cases) {
-    it(`inserts the ${file.split('.').pop()} reference after the selection`, async () => {
+    it(`inserts the ${file.split('.').pop()} reference after the selection, on a line of its own where the syntax allows`, async () => {
       const editor = await openWithSelection(harness.workspace, file, text, [prompt]);
       const records = await runGenerate('apiframe.generateFromSelection');
       assert.equal(records.length, 1);

@@ -27,6 +27,10 @@ const MESSAGE_HISTORY = 200;
 
 export class ScriptedUi implements UserInterface {
   private readonly shown: ShownMessage[] = [];
+  /** Status-bar confirmations shown so far (bounded), oldest first. */
+  readonly statusMessages: string[] = [];
+  /** Files revealed in the Explorer so far (bounded), oldest first. */
+  readonly revealed: vscode.Uri[] = [];
   private readonly listeners = new Set<(message: ShownMessage) => void>();
   private script: ScriptedAnswers = {};
 
@@ -97,6 +101,22 @@ export class ScriptedUi implements UserInterface {
     if (queue && queue.length > 0) return queue.shift();
     return this.inner.openDialog(options);
   }
+
+  statusMessage(text: string, timeoutMs: number): void {
+    remember(this.statusMessages, text);
+    this.inner.statusMessage(text, timeoutMs);
+  }
+
+  async revealInExplorer(uri: vscode.Uri): Promise<void> {
+    remember(this.revealed, uri);
+    await this.inner.revealInExplorer(uri);
+  }
+}
+
+/** Appends to a bounded list (newest last). */
+function remember<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > MESSAGE_HISTORY) list.shift();
 }
 
 /** A scripted input still goes through the box's own validation, as typing it would. */

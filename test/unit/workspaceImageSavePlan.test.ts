@@ -71,24 +71,28 @@ describe('workspace/imageSavePlan', () => {
       assert.deepEqual(plan(undefined, { image }).createFile.image, image);
     });
 
-    it('inserts a Markdown reference right after the selection, relative to the document', () => {
+    it('inserts a Markdown reference as a paragraph of its own after the selection, relative to the document', () => {
       const text = '# Notes\n\nA lighthouse at dusk.\n\nMore.\n';
       const result = plan(referenceAfter(text, 'A lighthouse at dusk.'));
-      assert.deepEqual(result.insert, { offset: text.indexOf('A lighthouse at dusk.') + 21, text: ' ![A lighthouse](images/a-lighthouse-3f2a9c1e.png)' });
+      const link = '![A lighthouse](images/a-lighthouse-3f2a9c1e.png)';
+      assert.deepEqual(result.insert, { offset: text.indexOf('A lighthouse at dusk.') + 21, text: `\n\n${link}`, referenceEnd: 2 + link.length });
     });
 
-    it('adds no space when the selection already ends in white space, or at the start of a line', () => {
+    it('at the cursor, adds no space when the offset already follows white space, or is at the start of a line', () => {
       const spaced = 'Before A lighthouse after';
-      assert.equal(plan(referenceAfter(spaced, 'Before '))?.insert?.text, '![A lighthouse](images/a-lighthouse-3f2a9c1e.png)');
+      const atCursor = { placement: 'cursor' } as const;
+      assert.equal(plan(referenceAfter(spaced, 'Before ', atCursor))?.insert?.text, '![A lighthouse](images/a-lighthouse-3f2a9c1e.png)');
       const lineStart = 'first\nsecond';
-      assert.equal(plan(referenceAfter(lineStart, 'first\n'))?.insert?.text, '![A lighthouse](images/a-lighthouse-3f2a9c1e.png)');
-      assert.equal(plan(referenceAfter('', ''))?.insert?.offset, 0);
+      assert.equal(plan(referenceAfter(lineStart, 'first\n', atCursor))?.insert?.text, '![A lighthouse](images/a-lighthouse-3f2a9c1e.png)');
+      assert.equal(plan(referenceAfter('', '', atCursor))?.insert?.offset, 0);
     });
 
     it('writes the reference in the document’s own syntax', () => {
       const text = '<p>A lighthouse</p>';
       const result = plan(referenceAfter(text, 'A lighthouse', { languageId: 'html', documentPath: '/ws/site/index.html' }));
-      assert.equal(result.insert?.text, ' <img src="../images/a-lighthouse-3f2a9c1e.png" alt="A lighthouse">');
+      assert.equal(result.insert?.text, '\n<img src="../images/a-lighthouse-3f2a9c1e.png" alt="A lighthouse">');
+      const atCursor = plan(referenceAfter(text, 'A lighthouse', { languageId: 'html', documentPath: '/ws/site/index.html', placement: 'cursor' }));
+      assert.equal(atCursor.insert?.text, ' <img src="../images/a-lighthouse-3f2a9c1e.png" alt="A lighthouse">');
     });
 
     it('puts a block reference (reStructuredText) in a paragraph of its own after the line, with the document’s line break', () => {
@@ -96,13 +100,15 @@ describe('workspace/imageSavePlan', () => {
       const request = referenceAfter(text, 'A lighthouse', { languageId: 'restructuredtext', eol: '\r\n', documentPath: '/ws/index.rst' });
       const result = plan(request);
       const lineEnd = text.indexOf('\r\nNext');
-      assert.deepEqual(result.insert, { offset: lineEnd, text: '\r\n\r\n.. image:: images/a-lighthouse-3f2a9c1e.png\r\n   :alt: A lighthouse\r\n' });
+      const reference = '.. image:: images/a-lighthouse-3f2a9c1e.png\r\n   :alt: A lighthouse';
+      assert.deepEqual(result.insert, { offset: lineEnd, text: `\r\n\r\n${reference}\r\n`, referenceEnd: 4 + reference.length });
     });
 
     it('puts a block reference on a blank line as it is', () => {
       const text = 'Intro\n\nOutro\n';
       const request = { ...referenceAfter(text, 'Intro\n'), languageId: 'asciidoc' };
-      assert.deepEqual(plan(request).insert, { offset: text.indexOf('\nOutro'), text: 'image::images/a-lighthouse-3f2a9c1e.png[A lighthouse]\n' });
+      const reference = 'image::images/a-lighthouse-3f2a9c1e.png[A lighthouse]';
+      assert.deepEqual(plan(request).insert, { offset: text.indexOf('\nOutro'), text: `${reference}\n`, referenceEnd: reference.length });
     });
 
     it('keeps an offset beyond the text inside it', () => {
