@@ -1,5 +1,6 @@
 import type { ApiframeClient } from '../apiframe/client';
 import type { AspectRatio, DalleStyle } from '../apiframe/types';
+import type { JobStageView } from './jobStage';
 import type { JobOrigin, JobRecord, JobStage } from './types';
 import type { Logger } from '../shared/logger';
 
@@ -115,6 +116,13 @@ export interface JobManager {
   delete(localId: string): Promise<void>;
   /** Number of records currently being followed (for the status bar). */
   runningCount(): number;
+  /** The records currently being followed, in the order their tasks started (the status bar lists them). */
+  runningRecords(): readonly JobRecord[];
+  /**
+   * Where a record in progress stands (`undefined` at rest) — `jobStageOf` with the user's expected duration:
+   * the one definition the notification, the status bar and the gallery card all show.
+   */
+  stageOf(record: JobRecord): JobStageView | undefined;
   /** Resolves when no record is being followed any more (tests; flushing before shutdown). */
   whenIdle(): Promise<void>;
   /** Fires after every change of a record (created, stage/progress, done, deleted → `undefined` record). */
