@@ -60,8 +60,8 @@ async function afterDone(services: CoreServices, record: JobRecord): Promise<voi
 async function offerResume(services: CoreServices, record: JobRecord): Promise<void> {
   const prompt = withoutLinks(shortPrompt(record.prompt));
   const text = record.interruption
-    ? vscode.l10n.t('Stopped waiting for "{0}": {1} The image may still be generated on Apiframe.', prompt, withoutLinks(asSentence(services.redact(record.interruption))))
-    : vscode.l10n.t('Stopped waiting for "{0}". It is still being generated on Apiframe.', prompt);
+    ? vscode.l10n.t('Stopped waiting for "{0}": {1} It may still be running on Apiframe.', prompt, withoutLinks(asSentence(services.redact(record.interruption))))
+    : vscode.l10n.t('Stopped waiting for "{0}" — still running on Apiframe.', prompt);
   const links = [commandLink(vscode.l10n.t('Resume'), 'apiframe.resumeJob', [record.localId])];
   if (record.keyProblem) links.push(commandLink(vscode.l10n.t('Set API Key'), 'apiframe.setApiKey', []));
   const manager = await services.jobs();

@@ -117,7 +117,6 @@ class JobManagerImpl implements JobManager {
       phase: 'pending-submit',
     };
     this.store(Object.freeze(record));
-    followOptions.onStage?.(this.stageOf(record) ?? { stage: 'submitting', percent: null });
     try {
       // The record must be on disk BEFORE the submit: a lost answer is then re-sent with the same key.
       await this.journal.save();
@@ -267,8 +266,11 @@ class JobManagerImpl implements JobManager {
       refreshLinks: false,
     };
     this.tasks.set(localId, task);
+    // Being followed is part of what listeners show (the status bar lists the running jobs): say when it starts and ends.
+    this.changedFollowing(localId);
     task.promise = this.drive(task).finally(() => {
       this.tasks.delete(localId);
+      this.changedFollowing(localId);
       if (this.tasks.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     });
     return task;
@@ -583,6 +585,11 @@ class JobManagerImpl implements JobManager {
         this.options.log.error(`A job change listener failed: ${describeError(error)}`);
       }
     }
+  }
+
+  private changedFollowing(localId: string): void {
+    const record = this.journal.get(localId);
+    if (record && !this.disposed) this.changed(localId, record);
   }
 
   /** Tells the task's listeners the record's current stage — the same `stageOf` the gallery and status bar read. */

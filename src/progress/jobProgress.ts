@@ -48,7 +48,7 @@ export class JobProgress implements vscode.Disposable {
   private readonly cancellers = new Set<AbortController>();
   /** Records followed with a notification in this window right now. */
   private readonly following = new Map<string, number>();
-  private readonly notices = new Map<string, () => void>();
+  private readonly notices = new Map<string, { readonly close: () => void; readonly text: string }>();
 
   /** True while a notification in this window follows the record (a second Resume must not start another). */
   isFollowing(localId: string): boolean {
@@ -58,6 +58,11 @@ export class JobProgress implements vscode.Disposable {
   /** The records whose "Stopped waiting…" notice is open. */
   get stoppedNotices(): readonly string[] {
     return [...this.notices.keys()];
+  }
+
+  /** The text of a record's open "Stopped waiting…" notice (tests; the key-leak scan searches it). */
+  stoppedNoticeText(localId: string): string | undefined {
+    return this.notices.get(localId)?.text;
   }
 
   async follow(
@@ -124,17 +129,18 @@ export class JobProgress implements vscode.Disposable {
    * record replaces the older one.
    */
   showStoppedNotice(localId: string, text: string, watch: (close: () => void) => vscode.Disposable): void {
-    this.notices.get(localId)?.();
+    this.notices.get(localId)?.close();
     let close!: () => void;
     const closed = new Promise<void>((resolve) => (close = resolve));
-    this.notices.set(localId, close);
+    const notice = { close, text };
+    this.notices.set(localId, notice);
     this.noticesEmitter.fire(this.stoppedNotices);
     const watching = watch(close);
     const lifetime = setTimeout(close, STOPPED_NOTICE_LIFETIME_MS);
     void closed.then(() => {
       clearTimeout(lifetime);
       watching.dispose();
-      if (this.notices.get(localId) !== close) return;
+      if (this.notices.get(localId) !== notice) return;
       this.notices.delete(localId);
       this.noticesEmitter.fire(this.stoppedNotices);
     });
@@ -151,7 +157,7 @@ export class JobProgress implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const close of [...this.notices.values()]) close();
+    for (const notice of [...this.notices.values()]) notice.close();
     this.reportEmitter.dispose();
     this.noticesEmitter.dispose();
   }
