@@ -159,15 +159,17 @@ describe('core flow: every server error shows its message', () => {
 
   it('a result that is not an image: refused with a reason, nothing cached, the paid job left resumable', async () => {
     harness.emulator.faults.nextJob({ kind: 'image', body: 'notImage' });
-    const messages = messagesFrom(harness.ui);
+    const { progress } = harness.core.services;
     const [record] = await runGenerate('apiframe.generateFromSelection', { prompt: 'An orange bicycle' });
     assert.equal(record?.phase, 'detached', 'Apiframe charged for the job: it is never failed by our doing');
     assert.match(record.interruption ?? '', /could not be saved/);
     assert.equal((await harness.core.jobs()).cachedFilePath(record, 0), undefined, 'nothing cached');
-    const info = messages.last('info');
-    assert.match(info?.text ?? '', /could not be saved/);
-    assert.match(info?.text ?? '', /image host 127\.0\.0\.1/);
-    assert.ok(info?.actions.includes('Resume'), 'the message offers Resume');
+    // The stopped notice says why, and offers Resume (a link to the command, for this record).
+    await waitFor(() => progress.stoppedNotices.includes(record.localId), 'the stopped notice');
+    const notice = progress.stoppedNoticeText(record.localId) ?? '';
+    assert.match(notice, /could not be saved/);
+    assert.match(notice, /image host 127\.0\.0\.1/);
+    assert.ok(notice.includes('[Resume](command:apiframe.resumeJob?'), 'the notice offers Resume');
   });
 
   it('a prompt with no visible text (zero-width and bidi marks only): refused before anything is sent', async () => {
