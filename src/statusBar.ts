@@ -1,10 +1,22 @@
 import * as vscode from 'vscode';
+import type { JobStageView } from './jobs/jobStage';
+import { shortPrompt, stageLabel } from './progress/stageText';
+
+/** A job being followed, as the status bar lists it. */
+export interface RunningJob {
+  readonly prompt: string;
+  /** From the job manager's `stageOf` — the same stage the notification and the gallery card show. */
+  readonly stage: JobStageView | undefined;
+}
 
 /**
- * The status-bar item with the number of running jobs; hidden when nothing runs. A click opens the gallery.
+ * The status-bar item for running jobs: with one, its stage ("Generating 45%"); with several, their count and
+ * a tooltip listing each job's prompt and stage; hidden when nothing runs. A click opens the gallery.
  */
 export class JobsStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
+  private visible = false;
+  private shownStages: readonly (JobStageView | undefined)[] = [];
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('apiframe.jobs', vscode.StatusBarAlignment.Left, 50);
@@ -17,19 +29,32 @@ export class JobsStatusBar implements vscode.Disposable {
     return this.visible ? this.item.text : undefined;
   }
 
-  private visible = false;
+  /** The tooltip currently shown, or undefined when hidden (for the tests). */
+  get shownTooltip(): string | undefined {
+    return this.visible && typeof this.item.tooltip === 'string' ? this.item.tooltip : undefined;
+  }
 
-  update(runningCount: number): void {
-    if (runningCount <= 0) {
+  /** The stages currently shown, one per running job (for the tests). */
+  get stages(): readonly (JobStageView | undefined)[] {
+    return this.visible ? this.shownStages : [];
+  }
+
+  update(running: readonly RunningJob[]): void {
+    this.shownStages = running.map((job) => job.stage);
+    if (running.length === 0) {
       this.item.hide();
       this.visible = false;
       return;
     }
-    this.item.text = `$(sync~spin) ${runningCount}`;
-    this.item.tooltip =
-      runningCount === 1
-        ? vscode.l10n.t('Apiframe: 1 image is being generated. Click to show the images.')
-        : vscode.l10n.t('Apiframe: {0} images are being generated. Click to show the images.', runningCount);
+    const lines = running.map((job) => `${shortPrompt(job.prompt)} — ${job.stage ? stageLabel(job.stage) : vscode.l10n.t('Starting')}`);
+    const [only] = running;
+    if (running.length === 1 && only) {
+      this.item.text = `$(sync~spin) ${only.stage ? stageLabel(only.stage) : vscode.l10n.t('Starting')}`;
+      this.item.tooltip = vscode.l10n.t('Apiframe: {0}. Click to show the images.', lines.join(''));
+    } else {
+      this.item.text = `$(sync~spin) ${vscode.l10n.t('{0} images', running.length)}`;
+      this.item.tooltip = [vscode.l10n.t('Apiframe: {0} images are being generated. Click to show the images.', running.length), ...lines].join('\n');
+    }
     this.item.accessibilityInformation = { label: this.item.tooltip, role: 'button' };
     this.item.show();
     this.visible = true;

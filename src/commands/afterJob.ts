@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CoreServices } from '../container/services';
+import { describeRecord } from '../jobs/jobTexts';
 import type { JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
 import { saveRecord } from '../save/saveRecord';
@@ -17,7 +18,7 @@ export async function afterJob(services: CoreServices, record: JobRecord): Promi
       await afterDone(services, record);
       return;
     case 'detached':
-      offerResume(services, record);
+      await offerResume(services, record);
       return;
     case 'needs-decision':
       offerDecision(services, record);
@@ -27,7 +28,7 @@ export async function afterJob(services: CoreServices, record: JobRecord): Promi
       return;
     case 'failed': {
       const reason = services.redact(record.error ?? vscode.l10n.t('unknown error'));
-      services.logger.warn(`Job ${record.localId} failed: ${reason}`);
+      services.logger.warn(`Job ${describeRecord(record)} failed: ${reason}`);
       services.errors.notify(vscode.l10n.t('Image generation failed: {0}', reason), { setApiKey: record.keyProblem === true, showLog: true });
       return;
     }
@@ -53,15 +54,35 @@ async function afterDone(services: CoreServices, record: JobRecord): Promise<voi
   await services.showGallery({ reveal: record.localId, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
 }
 
-/** The user stopped waiting (or following failed): the job may still run on Apiframe, and Resume picks it up. */
-function offerResume(services: CoreServices, record: JobRecord): void {
-  const resume = vscode.l10n.t('Resume');
+/**
+ * The user stopped waiting (or following failed): the job may still run on Apiframe, and Resume picks it up.
+ * Said in a notice that closes as soon as the job is followed again from anywhere (or its record changes),
+ * so no Resume is left behind that no longer means anything; its links run the same commands as buttons would.
+ */
+async function offerResume(services: CoreServices, record: JobRecord): Promise<void> {
+  const prompt = withoutLinks(shortPrompt(record.prompt));
   const text = record.interruption
-    ? vscode.l10n.t('Stopped waiting for "{0}": {1} The image may still be generated on Apiframe; Resume picks it up.', shortPrompt(record.prompt), services.redact(record.interruption))
-    : vscode.l10n.t('Stopped waiting for "{0}". It is still being generated on Apiframe; Resume picks it up.', shortPrompt(record.prompt));
-  void services.ui.message('info', text, [resume]).then((choice) => {
-    if (choice === resume) void vscode.commands.executeCommand('apiframe.resumeJob', record.localId);
-  });
+    ? vscode.l10n.t('Stopped waiting for "{0}": {1} It may still be running on Apiframe.', prompt, withoutLinks(asSentence(services.redact(record.interruption))))
+    : vscode.l10n.t('Stopped waiting for "{0}" — still running on Apiframe.', prompt);
+  const links = [commandLink(vscode.l10n.t('Resume'), 'apiframe.resumeJob', [record.localId])];
+  if (record.keyProblem) links.push(commandLink(vscode.l10n.t('Set API Key'), 'apiframe.setApiKey', []));
+  const manager = await services.jobs();
+  services.progress.showStoppedNotice(record.localId, `${text} ${links.join(' · ')}`, (close) =>
+    manager.onDidChange((localId, changed) => {
+      if (localId === record.localId && changed?.phase !== 'detached') close();
+    }),
+  );
+}
+
+/** `text` with nothing VS Code would render as a link: a prompt or a server's words never become a command. */
+function withoutLinks(text: string): string {
+  return text.replace(/\]\(/g, '] (');
+}
+
+/** A link VS Code renders in a notification's message and runs as the command when clicked. */
+function commandLink(label: string, command: string, args: readonly unknown[]): string {
+  const query = args.length > 0 ? `?${encodeURIComponent(JSON.stringify(args))}` : '';
+  return `[${label.replace(/[[\]]/g, '')}](command:${command}${query})`;
 }
 
 /** `text` ending in a full stop, so a sentence can follow it. */
@@ -87,10 +108,13 @@ function offerDecision(services: CoreServices, record: JobRecord): void {
   const text = unknownSubmit
     ? vscode.l10n.t('"{0}" needs your decision: {1} Look Again asks Apiframe once more without submitting.', prompt, reason)
     : vscode.l10n.t('"{0}" needs your decision: {1} Look Again asks Apiframe for the result once more.', prompt, reason);
-  // Anything but an unknown submit (a hand-edited journal included) never offers to submit.
-  const actions = unknownSubmit ? [lookAgain, submitAnew] : [lookAgain, showLog];
-  services.logger.warn(`Job ${record.localId} needs the user's decision (${record.decision ?? 'no decision kind'}): ${reason}`);
+  const setApiKey = vscode.l10n.t('Set API Key');
+  // Anything but an unknown submit (a hand-edited journal included) never offers to submit. A key Apiframe
+  // refused is fixed first: Look Again with the same key would be refused again.
+  const actions = [...(record.keyProblem ? [setApiKey] : []), ...(unknownSubmit ? [lookAgain, submitAnew] : [lookAgain, showLog])];
+  services.logger.warn(`Job ${describeRecord(record)} needs the user's decision (${record.decision ?? 'no decision kind'}): ${reason}`);
   void services.ui.message('warning', text, actions).then((choice) => {
+    if (choice === setApiKey) void vscode.commands.executeCommand('apiframe.setApiKey');
     if (choice === lookAgain) void vscode.commands.executeCommand('apiframe.resumeJob', record.localId);
     if (choice === submitAnew) void vscode.commands.executeCommand('apiframe.submitAnew', record.localId);
     if (choice === showLog) services.host.log.show(true);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { checkBaseUrl } from '../apiframe/urls';
 import type { CoreServices } from '../container/services';
 import { UserFacingError } from '../errors/userFacingError';
+import { describeRecord } from '../jobs/jobTexts';
 import { JobStoppedError } from '../jobs/managerApi';
 import type { JobOrigin, JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
@@ -55,15 +56,44 @@ export async function generateImages(
   return settled.filter((record): record is JobRecord => record !== undefined);
 }
 
-/** Follows a detached record again, with a notification, then runs its follow-up like a new job. */
+/**
+ * Follows a detached (or interrupted) record again, with a notification, then runs its follow-up like a new job.
+ * Resume may come from several places for one job (its stopped notice, the gallery, a command): a record this
+ * window already follows with a notification is not followed twice (its follow-up would run twice), and a
+ * record that finished meanwhile is not "resumed" into a second follow-up — each says so instead.
+ */
 export async function resumeRecord(services: CoreServices, localId: string): Promise<JobRecord | undefined> {
   const manager = await services.jobs();
   const record = manager.get(localId);
   if (!record) return undefined;
+  if (services.progress.isFollowing(localId)) {
+    services.logger.info(`Job ${describeRecord(record)}: Resume ignored, it is already being followed.`);
+    offerToShow(services, record, vscode.l10n.t('"{0}" is already being followed: its progress is in the notification and the status bar.', shortPrompt(record.prompt)));
+    return record;
+  }
+  if (record.phase === 'done') {
+    services.logger.info(`Job ${describeRecord(record)}: Resume ignored, the image is already done.`);
+    offerToShow(services, record, vscode.l10n.t('"{0}" is already done.', shortPrompt(record.prompt)));
+    return record;
+  }
   await services.apiKey.require();
-  const resumed = await services.progress.follow(record.prompt, (signal, onStage) => manager.resume(localId, { signal, onStage }));
+  const lookAgain = record.phase === 'needs-decision';
+  services.logger.info(
+    lookAgain
+      ? `Job ${describeRecord(record)}: Look Again at the user's request (asking Apiframe once more, without submitting).`
+      : `Job ${describeRecord(record)}: resumed at the user's request.`,
+  );
+  const resumed = await services.progress.follow(record.prompt, (signal, onStage) => manager.resume(localId, { signal, onStage }), { localId });
   await afterJob(services, resumed);
   return resumed;
+}
+
+/** Says why nothing new starts for the record, with a way to its card. */
+function offerToShow(services: CoreServices, record: JobRecord, text: string): void {
+  const show = vscode.l10n.t('Show Images');
+  void services.ui.message('info', text, [show]).then((choice) => {
+    if (choice === show) void services.showGallery({ reveal: record.localId });
+  });
 }
 
 /**
@@ -75,7 +105,7 @@ export async function submitAnewRecord(services: CoreServices, localId: string):
   const record = (await services.jobs()).get(localId);
   if (!record) return undefined;
   if (!waitsForSubmitDecision(record)) {
-    services.logger.debug(`Submit Anew ignored for job ${localId} in phase ${record.phase}.`);
+    services.logger.debug(`Submit Anew ignored for job ${describeRecord(record)} in phase ${record.phase}.`);
     return undefined;
   }
   // Without a key there is nothing to confirm: say so first (the error reporter offers Set API Key).
@@ -98,11 +128,11 @@ export async function submitAnewRecord(services: CoreServices, localId: string):
   const manager = await services.jobs();
   const current = manager.get(localId);
   if (!current || !waitsForSubmitDecision(current)) {
-    services.logger.info(`Submit Anew for job ${localId} not needed any more (${current ? `phase ${current.phase}` : 'deleted'}).`);
+    services.logger.info(`Submit Anew for job ${current ? describeRecord(current) : localId} not needed any more (${current ? `phase ${current.phase}` : 'deleted'}).`);
     return current;
   }
-  services.logger.info(`Job ${localId}: the user chose to submit it anew.`);
-  const settled = await services.progress.follow(current.prompt, (signal, onStage) => manager.submitAnew(localId, { signal, onStage }));
+  services.logger.info(`Job ${describeRecord(current)}: Submit Anew at the user's request (the same idempotency key is sent).`);
+  const settled = await services.progress.follow(current.prompt, (signal, onStage) => manager.submitAnew(localId, { signal, onStage }), { localId });
   await afterJob(services, settled);
   return settled;
 }

@@ -55,10 +55,10 @@ export async function setApiKey(services: CoreServices, given: SetApiKeyArgument
 }
 
 /**
- * Why the key was not saved. No actions: the user is in the middle of setting a key (running the command
- * again is the retry), and what went wrong is in the sentence — the server's own reason included.
+ * Why the key was not saved, the server's own reason included. A key Apiframe refused offers Set API Key to
+ * try another one; anything else (network, server) has nothing a button could fix.
  */
 function showKeyNotSaved(services: CoreServices, error: unknown, key: string): void {
   const described = services.errors.describe(error, [key]);
-  services.errors.notify(services.redact(vscode.l10n.t('The API key was not saved: {0}', described.text)), { setApiKey: false, showLog: false });
+  services.errors.notify(services.redact(vscode.l10n.t('The API key was not saved: {0}', described.text)), { setApiKey: described.offerSetKey, showLog: false });
 }

@@ -63,8 +63,10 @@ export class JobManagerHost implements vscode.Disposable {
       log: this.options.logger,
     });
     this.subscription?.dispose();
+    // The status bar shows each running job's stage as the manager defines it (the notification and card do too).
+    const showRunning = (): void => statusBar.update(created.runningRecords().map((record) => ({ prompt: record.prompt, stage: created.stageOf(record) })));
     this.subscription = created.onDidChange(() => {
-      statusBar.update(created.runningCount());
+      showRunning();
       // The start-up bundle reads this flag to decide, without loading the core, whether there is work to resume.
       const hasUnfinished = created.history().some((record) => ACTIVE_PHASES.has(record.phase));
       if (globalState.get<boolean>(PENDING_JOBS_STATE_KEY) !== hasUnfinished) {
@@ -72,7 +74,7 @@ export class JobManagerHost implements vscode.Disposable {
       }
     });
     await created.start();
-    statusBar.update(created.runningCount());
+    showRunning();
     return created;
   }
 }

@@ -1,7 +1,7 @@
 import { ASPECT_RATIO_SIZES } from '../apiframe/types';
 import type { JobRecord } from '../jobs/types';
 import { jobStageOf } from '../jobs/jobStage';
-import type { GalleryImage, GalleryItem } from './protocol';
+import type { GalleryImage, GalleryItem, GalleryStage } from './protocol';
 import { WAITING_PHASES } from '../shared/jobPhases';
 
 /**
@@ -26,6 +26,11 @@ export interface GalleryItemContext {
   readonly imageSrc: (record: JobRecord, index: number) => string | undefined;
   /** Workspace-relative path of the saved copy that still exists, if any. */
   readonly savedPath?: (record: JobRecord) => string | undefined;
+  /**
+   * Where a record in progress stands — the job manager's `stageOf` (with the user's expected duration), the
+   * same the notification and the status bar show; without it, `jobStageOf` of the record alone.
+   */
+  readonly stageOf?: (record: JobRecord) => GalleryStage | undefined;
 }
 
 /** Turns a job record into the card's view model. */
@@ -56,7 +61,7 @@ export function toGalleryItem(record: JobRecord, context: GalleryItemContext): G
     ...(record.phase === 'needs-decision' && record.decision ? { decision: record.decision } : {}),
     ...(image ? { image } : {}),
     imageCount: Math.max(record.files?.length ?? 0, record.remoteUrls?.length ?? 0),
-    ...optional('stage', jobStageOf(record)),
+    ...optional('stage', context.stageOf ? context.stageOf(record) : jobStageOf(record)),
     ...optional('savedPath', context.savedPath?.(record)),
   };
 }

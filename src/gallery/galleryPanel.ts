@@ -41,7 +41,7 @@ export interface GalleryActions {
 }
 
 /** The part of the job manager the gallery reads. */
-export type GalleryJobSource = Pick<JobManager, 'history' | 'get' | 'cachedFilePath' | 'onDidChange'>;
+export type GalleryJobSource = Pick<JobManager, 'history' | 'get' | 'cachedFilePath' | 'onDidChange' | 'stageOf'>;
 
 export interface GalleryPanelDeps {
   readonly extensionUri: vscode.Uri;
@@ -296,6 +296,7 @@ export class GalleryPanel implements vscode.Disposable {
         return file === undefined ? undefined : this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
       },
       savedPath: (r) => savedCopyPath(r),
+      stageOf: (r) => this.deps.manager.stageOf(r),
     });
   }
 

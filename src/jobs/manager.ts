@@ -16,11 +16,12 @@ import { Journal, JournalClosedError, MAX_SAVED_COPIES } from './journal';
 import type { FollowOptions, GenerateInput, JobManager, JobManagerOptions, SavedCopyChange, Unsubscribe } from './managerApi';
 import { JobStoppedError } from './managerApi';
 import type { JobRecord, JobStage, SavedCopy } from './types';
-import { jobDurationMs, parseDurationModel, recordDuration } from './durationModel';
+import { durationFor, jobDurationMs, parseDurationModel, recordDuration } from './durationModel';
+import { advanceStatus, isStepBack, jobStageOf, type JobStageView } from './jobStage';
 import { abortableSleep, waitForJob } from './waitForJob';
 import { ACTIVE_PHASES, TERMINAL_PHASES } from '../shared/jobPhases';
 import { describeError, describeRecord, describeShape, serverReason } from './jobTexts';
-import { activePhaseOf, freezeRecord, stageOfStatus, submittedAtOf } from './records';
+import { activePhaseOf, freezeRecord, submittedAtOf } from './records';
 import { reconcileWithJobList, type ReconcileResult } from './reconcile';
 import { downloadResults, refreshLinks, type ResultDownloadContext } from './resultDownload';
 import { settlementAfter } from './settlement';
@@ -38,6 +39,8 @@ interface Task {
   readonly localId: string;
   readonly controller: AbortController;
   readonly stageListeners: Set<(stage: JobStage) => void>;
+  /** The last stage told to the listeners: a joining listener hears it first, and nothing goes back from it. */
+  lastStage: JobStage | undefined;
   promise: Promise<JobRecord>;
   /** The user asked to look again at a record that waits for a decision: ask the job list before any submit. */
   lookAgain: boolean;
@@ -114,7 +117,6 @@ class JobManagerImpl implements JobManager {
       phase: 'pending-submit',
     };
     this.store(Object.freeze(record));
-    followOptions.onStage?.({ stage: 'submitting' });
     try {
       // The record must be on disk BEFORE the submit: a lost answer is then re-sent with the same key.
       await this.journal.save();
@@ -218,12 +220,20 @@ class JobManagerImpl implements JobManager {
   }
 
   runningCount(): number {
-    let count = 0;
+    return this.runningRecords().length;
+  }
+
+  runningRecords(): readonly JobRecord[] {
+    const running: JobRecord[] = [];
     for (const localId of this.tasks.keys()) {
-      const phase = this.journal.get(localId)?.phase;
-      if (phase && ACTIVE_PHASES.has(phase)) count++;
+      const record = this.journal.get(localId);
+      if (record && ACTIVE_PHASES.has(record.phase)) running.push(record);
     }
-    return count;
+    return running;
+  }
+
+  stageOf(record: JobRecord): JobStageView | undefined {
+    return jobStageOf(record, { expectedSeconds: durationFor(parseDurationModel(this.journal.durationModel), record.model).medianMs / 1000 });
   }
 
   onDidChange(listener: (localId: string, record: JobRecord | undefined) => void): Unsubscribe {
@@ -262,7 +272,11 @@ class JobManagerImpl implements JobManager {
     if (!task) task = this.startTask(localId);
     const started = task;
     const { onStage, signal } = followOptions;
-    if (onStage) started.stageListeners.add(onStage);
+    if (onStage) {
+      started.stageListeners.add(onStage);
+      // Joining a job already followed: start from where it stands, not from the beginning.
+      if (started.lastStage) onStage(started.lastStage);
+    }
     const detach = () => {
       if (!started.controller.signal.aborted) started.controller.abort('detach');
     };
@@ -279,13 +293,17 @@ class JobManagerImpl implements JobManager {
       localId,
       controller: new AbortController(),
       stageListeners: new Set(),
+      lastStage: undefined,
       promise: Promise.resolve(undefined as unknown as JobRecord),
       lookAgain: false,
       refreshLinks: false,
     };
     this.tasks.set(localId, task);
+    // Being followed is part of what listeners show (the status bar lists the running jobs): say when it starts and ends.
+    this.changedFollowing(localId);
     task.promise = this.drive(task).finally(() => {
       this.tasks.delete(localId);
+      this.changedFollowing(localId);
       if (this.tasks.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     });
     return task;
@@ -315,7 +333,7 @@ class JobManagerImpl implements JobManager {
             await this.download(task);
             break;
           default:
-            if (record.phase === 'done') this.stage(task, { stage: 'done' });
+            if (record.phase === 'done') this.announce(task, { stage: 'done' });
             return record;
         }
       }
@@ -331,7 +349,7 @@ class JobManagerImpl implements JobManager {
    */
   private async submit(task: Task): Promise<void> {
     const signal = task.controller.signal;
-    this.stage(task, { stage: 'submitting' });
+    this.announceStage(task);
     let record = this.current(task);
     await this.options.hooks?.journalWritten?.(record);
     signal.throwIfAborted();
@@ -429,7 +447,7 @@ class JobManagerImpl implements JobManager {
       this.update(task, { phase: 'pending-submit' });
       return;
     }
-    this.stage(task, stageOfStatus(record));
+    this.announceStage(task);
     const job = await this.withRetries(task, 'wait', async () => {
       const client = await this.client(task);
       return waitForJob(client, jobId, {
@@ -452,11 +470,13 @@ class JobManagerImpl implements JobManager {
   private onJobUpdate(task: Task, job: Job): void {
     if (task.controller.signal.aborted) return;
     const record = this.current(task);
-    if (record.status === job.status && record.progress === job.progress) return;
-    const updated = this.update(task, { status: job.status, progress: job.progress });
+    // Never backwards: a QUEUED answer after PROCESSING, or a lower progress, does not move the record back.
+    const next = advanceStatus(record, job);
+    if (record.status === next.status && record.progress === next.progress) return;
+    this.update(task, next);
     // Progress is not worth an fsync each time: coalesced.
     this.journal.saveSoon();
-    if (job.status === 'QUEUED' || job.status === 'PROCESSING') this.stage(task, stageOfStatus(updated));
+    if (next.status === 'QUEUED' || next.status === 'PROCESSING') this.announceStage(task);
   }
 
   private async applyTerminalJob(task: Task, job: Job): Promise<void> {
@@ -499,11 +519,11 @@ class JobManagerImpl implements JobManager {
       await refreshLinks(steps);
     }
     const record = this.current(task);
-    this.stage(task, { stage: 'downloading' });
+    this.announceStage(task);
     const files = await downloadResults(steps);
     this.update(task, { files, phase: 'done', error: undefined });
     await this.journal.save();
-    this.stage(task, { stage: 'done' });
+    this.announce(task, { stage: 'done' });
     this.options.log.info(`Job ${describeRecord(record)}: ${files.length} image(s) cached.`);
     this.schedulePrune();
   }
@@ -519,7 +539,8 @@ class JobManagerImpl implements JobManager {
       current: () => this.current(task),
       takeLinks: (urls) => void this.update(task, { remoteUrls: urls }),
       retry: (run) => this.withRetries(task, 'download', run),
-      onReceived: (received) => this.stage(task, { stage: 'downloading', received }),
+      // The image host's size is not known here, so Downloading shows no percent; the stage stands.
+      onReceived: () => undefined,
       ...(hooks?.downloadStarted ? { downloadStarted: (record, index) => hooks.downloadStarted?.(record, index) } : {}),
     };
   }
@@ -544,6 +565,8 @@ class JobManagerImpl implements JobManager {
       const reason: unknown = signal.reason;
       if (reason instanceof JobStoppedError) throw reason;
       // "Stop waiting": the job keeps running on Apiframe; Resume follows it again.
+      const stopped = this.journal.get(task.localId);
+      if (stopped) this.options.log.info(`Job ${describeRecord(stopped)}: stopped waiting at the user's request (Cancel); it keeps running on Apiframe and Resume follows it again.`);
       return this.settle(task, { phase: 'detached' });
     }
     if (error instanceof JobStoppedError) throw error;
@@ -597,7 +620,23 @@ class JobManagerImpl implements JobManager {
     }
   }
 
-  private stage(task: Task, stage: JobStage): void {
+  private changedFollowing(localId: string): void {
+    const record = this.journal.get(localId);
+    if (record && !this.disposed) this.changed(localId, record);
+  }
+
+  /** Tells the task's listeners the record's current stage — the same `stageOf` the gallery and status bar read. */
+  private announceStage(task: Task): void {
+    const record = this.journal.get(task.localId);
+    const stage = record ? this.stageOf(record) : undefined;
+    if (stage) this.announce(task, stage);
+  }
+
+  private announce(task: Task, stage: JobStage): void {
+    const last = task.lastStage;
+    // Repeats and (defensively) steps back are not told: a follower only ever sees the job move forward.
+    if (last && (isStepBack(last, stage) || sameStage(last, stage))) return;
+    task.lastStage = stage;
     for (const listener of [...task.stageListeners]) {
       try {
         listener(stage);
@@ -665,6 +704,10 @@ class JobManagerImpl implements JobManager {
   private assertNotDisposed(): void {
     if (this.disposed) throw new JobStoppedError('disposed');
   }
+}
+
+function sameStage(a: JobStage, b: JobStage): boolean {
+  return a.stage === b.stage && ('percent' in a ? a.percent : null) === ('percent' in b ? b.percent : null);
 }
 
 const UNKNOWN_SUBMIT = 'It is not known whether an earlier submit already created (and charged) this job';

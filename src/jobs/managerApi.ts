@@ -1,5 +1,6 @@
 import type { ApiframeClient } from '../apiframe/client';
 import type { AspectRatio, DalleStyle } from '../apiframe/types';
+import type { JobStageView } from './jobStage';
 import type { JobOrigin, JobRecord, JobStage, SavedCopy } from './types';
 import type { Logger } from '../shared/logger';
 
@@ -132,6 +133,13 @@ export interface JobManager {
   updateSavedCopy(localId: string, uri: string, change: SavedCopyChange): Promise<JobRecord | undefined>;
   /** Number of records currently being followed (for the status bar). */
   runningCount(): number;
+  /** The records currently being followed, in the order their tasks started (the status bar lists them). */
+  runningRecords(): readonly JobRecord[];
+  /**
+   * Where a record in progress stands (`undefined` at rest) — `jobStageOf` with the user's expected duration:
+   * the one definition the notification, the status bar and the gallery card all show.
+   */
+  stageOf(record: JobRecord): JobStageView | undefined;
   /** Resolves when no record is being followed any more (tests; flushing before shutdown). */
   whenIdle(): Promise<void>;
   /** Fires after every change of a record (created, stage/progress, done, deleted → `undefined` record). */

@@ -1,5 +1,5 @@
-/** What a job record says about itself: its snapshot form, its age, where following it resumes, its stage. */
-import type { JobPhase, JobRecord, JobStage } from './types';
+/** What a job record says about itself: its snapshot form, its age, where following it resumes. */
+import type { JobPhase, JobRecord } from './types';
 
 /**
  * Makes a record the frozen snapshot the journal, listeners and `history()` share. Undefined fields are
@@ -21,9 +21,4 @@ export function activePhaseOf(record: JobRecord): JobPhase {
   if (!record.jobId) return 'pending-submit';
   if (record.status === 'COMPLETED' && record.remoteUrls && record.remoteUrls.length > 0) return 'downloading';
   return 'running';
-}
-
-/** The stage a user sees for a job that is submitted but not finished. */
-export function stageOfStatus(record: JobRecord): JobStage {
-  return record.status === 'PROCESSING' ? { stage: 'generating', progress: record.progress ?? null } : { stage: 'queued' };
 }

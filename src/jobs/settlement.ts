@@ -43,5 +43,6 @@ export function settlementAfter(error: unknown, record: JobRecord): Settlement {
   const log: Settlement['log'] = isTimeoutOfWait(error, record)
     ? { level: 'info', message: `Job ${describeRecord(record)}: stopped waiting after the wait limit; it can be resumed.` }
     : { level: 'warn', message: `Job ${describeRecord(record)} interrupted in phase ${record.phase}: ${text}` };
-  return { patch: { phase: 'detached', interruption: text }, log };
+  // A key Apiframe refused while following (changed or revoked meanwhile): the stopped notice offers Set API Key.
+  return { patch: { phase: 'detached', interruption: text, ...(isKeyProblem(error) ? { keyProblem: true } : {}) }, log };
 }

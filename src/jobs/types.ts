@@ -94,10 +94,19 @@ export type { JobPhase } from '../shared/jobPhases';
 export type JobDecision = 'unknown-submit' | 'unreadable-result';
 
 
-/** The stages a user sees in the progress notification, in order. */
-export type JobStage =
-  | { readonly stage: 'submitting' }
-  | { readonly stage: 'queued' }
-  | { readonly stage: 'generating'; readonly progress: number | null }
-  | { readonly stage: 'downloading'; readonly received?: number; readonly total?: number }
-  | { readonly stage: 'done' };
+/** The stages of a job in progress, in the order a user sees them (never backwards). */
+export type ActiveStageName = 'submitting' | 'queued' | 'generating' | 'downloading';
+
+/** Where a job in progress stands: what the notification, the status bar and the gallery card all show. */
+export interface ActiveStage {
+  readonly stage: ActiveStageName;
+  /** 0–100 when known (the server's progress while generating); `null` otherwise. */
+  readonly percent: number | null;
+  /** ISO time the job was submitted (the clock for "elapsed" when there is no percent). */
+  readonly since?: string;
+  /** Expected total duration in seconds (the user's duration model), when known. */
+  readonly expectedSeconds?: number;
+}
+
+/** What a follower of a job hears: each new stage, then `done` once every image is cached. */
+export type JobStage = ActiveStage | { readonly stage: 'done' };

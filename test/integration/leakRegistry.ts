@@ -74,6 +74,9 @@ export function recordWhatTheExtensionShows(core: TestCore): void {
   recordedCores.add(core);
   suiteUi.onMessage((message) => record('notification texts', JSON.stringify(message)));
   core.services.progress.onDidReport((report) => record('progress notifications', JSON.stringify(report)));
+  core.services.progress.onDidChangeStoppedNotices((open) => {
+    for (const localId of open) record('stopped notices', core.services.progress.stoppedNoticeText(localId) ?? '');
+  });
   onGalleryTraffic((traffic) =>
     record(traffic.kind === 'html' ? 'gallery webview HTML' : 'gallery webview messages', traffic.kind === 'html' ? traffic.html : JSON.stringify(traffic.message)),
   );

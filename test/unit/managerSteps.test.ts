@@ -131,7 +131,8 @@ describe('job manager step rules', () => {
     });
 
     it('the same refusal in any other phase does not fail the (paid) job', () => {
-      assert.deepEqual(settlementAfter(apiError('unauthorized', 'No.'), recordIn('running')).patch, { phase: 'detached', interruption: 'No.' });
+      // …and says it was the key's: the stopped notice offers Set API Key.
+      assert.deepEqual(settlementAfter(apiError('unauthorized', 'No.'), recordIn('running')).patch, { phase: 'detached', interruption: 'No.', keyProblem: true });
     });
 
     it('an image that cannot be saved → detached with the reason, never failed', () => {
