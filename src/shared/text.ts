@@ -44,17 +44,35 @@ function lengthIn(measure: TextMeasure, text: string): number {
     case 'codeUnits':
       return text.length;
     case 'codePoints':
-      return Array.from(text).length;
-    case 'graphemes':
-      return Array.from(graphemes(text)).length;
+      return codePointCount(text);
+    case 'graphemes': {
+      let count = 0;
+      for (const _cluster of graphemes(text)) count++;
+      return count;
+    }
   }
+}
+
+function codePointCount(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdbff || i + 1 === text.length) count++;
+    else {
+      const next = text.charCodeAt(i + 1);
+      count++;
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return count;
 }
 
 let segmenter: Intl.Segmenter | undefined;
 
-function graphemes(text: string): string[] {
+/** The grapheme clusters of `text`, lazily: a caller that stops early does not segment a huge text. */
+function* graphemes(text: string): Generator<string> {
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  return Array.from(segmenter.segment(text), (part) => part.segment);
+  for (const part of segmenter.segment(text)) yield part.segment;
 }
 
 const LONE_SURROGATE = /\p{Cs}/gu;
@@ -64,23 +82,36 @@ const LONE_SURROGATE = /\p{Cs}/gu;
  * an emoji ZWJ sequence, a flag, a keycap, a letter with its combining marks or a Hangul syllable made of
  * jamo is kept whole or dropped whole, so the result never ends in half a character (a lone surrogate, shown
  * as U+FFFD). Lone surrogates already in `text` are removed. Trailing white space before the ellipsis is
- * trimmed. The text is returned unchanged (but for lone surrogates) when it fits.
+ * trimmed. The text is returned unchanged (but for lone surrogates) when it fits. Work is proportional to
+ * `max`, not to the length of `text` (a server may send megabytes).
  */
 export function truncateGraphemes(text: string, max: number, options: TruncateOptions = {}): string {
   const measure = options.measure ?? 'graphemes';
-  const clean = text.replace(LONE_SURROGATE, '');
-  if (lengthIn(measure, clean) <= max) return clean;
   const ellipsis = options.ellipsis ?? '…';
-  const budget = max - lengthIn(measure, ellipsis);
-  if (budget <= 0) return lengthIn(measure, ellipsis) <= max ? ellipsis : '';
+  const whole = text.replace(LONE_SURROGATE, '');
+  // Intl.Segmenter reads the whole string it is given (about a second per megabyte), so it only sees a head
+  // long enough to decide: `max` + 1 units of the measure, plus room for the cluster that crosses the limit.
+  // (In graphemes, a text averaging more than 32 code units per cluster counts as too long: only Zalgo-like
+  // text does, and it is cut.) A cluster cut by the head's end ends beyond `max`, so it is never kept.
+  const headLength = measure === 'codeUnits' ? max + 64 : measure === 'codePoints' ? 2 * max + 64 : 32 * (max + 1);
+  const clean = whole.length > headLength ? whole.slice(0, headLength) : whole;
   const kept: string[] = [];
   let used = 0;
+  let fits = true;
   for (const cluster of graphemes(clean)) {
-    const size = lengthIn(measure, cluster);
-    if (used + size > budget) break;
+    const size = measure === 'graphemes' ? 1 : lengthIn(measure, cluster);
+    if (used + size > max) {
+      fits = false;
+      break;
+    }
     kept.push(cluster);
     used += size;
   }
+  if (fits && clean === whole) return whole;
+  if (fits) kept.pop(); // the head ended inside the text: its last cluster may be cut short
+  const budget = max - lengthIn(measure, ellipsis);
+  if (budget <= 0) return lengthIn(measure, ellipsis) <= max ? ellipsis : '';
+  while (kept.length > 0 && used > budget) used -= lengthIn(measure, kept.pop() ?? '');
   let cut = kept.length;
   if (options.preferWordBoundary) {
     let lastSpace = kept.length - 1;

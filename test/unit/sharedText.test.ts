@@ -98,6 +98,14 @@ describe('shared/text', () => {
       });
     }
 
+    it('cuts huge texts (a server may send megabytes) and Zalgo clusters longer than the look-ahead', () => {
+      assert.equal(truncateGraphemes('x'.repeat(2_000_000), 10, { measure: 'codeUnits' }), `${'x'.repeat(9)}…`);
+      const zalgo = `a${'\u0301'.repeat(100)}`;
+      const cut = truncateGraphemes(zalgo.repeat(20), 5);
+      assert.ok(graphemesOf(cut.slice(0, -1)).every((g) => g === zalgo), 'whole clusters only');
+      assert.ok(cut.endsWith('…'));
+    });
+
     it('removes lone surrogates already in the text', () => {
       assert.equal(truncateGraphemes('a\ud800b', 10), 'ab');
       assertWellFormed(truncateGraphemes('\udc00'.repeat(20) + 'x'.repeat(20), 10));
