@@ -80,16 +80,15 @@ export function referenceNeedsOwnLine(languageId: string): boolean {
 const INVISIBLE_FORMAT = /[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/gu;
 
 /**
- * One line of plain text: NFC, control characters become spaces, bidi/zero-width characters and lone
- * surrogates are removed,
- * whitespace collapsed and trimmed. (Zero-width joiners stay: emoji sequences and some scripts need them.)
+ * One line of plain text: NFC, control characters and Hangul fillers become spaces, bidi/zero-width
+ * characters and lone surrogates are removed, whitespace collapsed and trimmed. (Zero-width joiners stay: emoji sequences and some scripts need them.)
  */
 export function toSingleLine(text: string): string {
   return text
     .normalize('NFC')
     .replace(INVISIBLE_FORMAT, '')
     .replace(/\p{Cs}/gu, '') // lone surrogates (from cut strings) would be written as U+FFFD
-    .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
+    .replace(/[\p{Cc}\u2028\u2029\u115f\u1160\u3164\uffa0]/gu, ' ') // Hangul fillers are used as invisible spaces
     .replace(/\s+/gu, ' ')
     .trim();
 }

@@ -203,6 +203,7 @@ describe('workspace/snippet', () => {
     it('collapses and trims', () => assert.equal(toSingleLine('  a \n\n b\t c  '), 'a b c'));
     it('NFC-normalises', () => assert.equal(toSingleLine('e\u0301'), '\u00e9'));
     it('drops lone surrogates', () => assert.equal(toSingleLine('a\uD800b\uDC00c'), 'abc'));
+    it('reads Hangul fillers as spaces', () => assert.equal(toSingleLine('\u3164고양이\u3164 \uffa0달'), '고양이 달'));
     it('keeps zero-width joiners inside emoji', () => assert.equal(toSingleLine('👨\u200D👩'), '👨\u200D👩'));
   });
 
