@@ -6,6 +6,7 @@
  */
 import { errorText } from '../shared/errorText';
 import { isPlainObject } from '../shared/guards';
+import { truncateGraphemes } from '../shared/text';
 import { ApiframeError } from './errors';
 import { redactSecrets, serverTextForDisplay } from './redact';
 
@@ -50,7 +51,7 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
 
 /** Cuts a text for an error message, saying so with `...`. */
 export function clip(text: string): string {
-  return text.length > MAX_SERVER_TEXT ? `${text.slice(0, MAX_SERVER_TEXT - 3)}...` : text;
+  return truncateGraphemes(text, MAX_SERVER_TEXT, { measure: 'codeUnits', ellipsis: '...' });
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * THE one redaction helper: every log line, error message and exception text that could contain request
  * details goes through it, so the API key can never leak (undici's own errors can echo header values).
- * No imports: safe to use from any module, including the activation bundle.
+ * Imports only src/shared/text (itself import-free): safe to use from any module, including the activation bundle.
  */
+import { truncateGraphemes } from '../shared/text';
 
 /** Apiframe keys look like `afk_<base62…>`; anything of that shape is masked even when it is not "our" key. */
 const APIFRAME_KEY_SHAPE = /afk_[A-Za-z0-9_-]{4,}/g;
@@ -35,7 +36,7 @@ export function serverTextForDisplay(text: string, maxLength: number, secrets: r
   const oneLine = redactSecrets(text, secrets)
     .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]+/gu, ' ')
     .trim();
-  const bounded = oneLine.length > maxLength ? `${oneLine.slice(0, Math.max(0, maxLength - 1)).trimEnd()}…` : oneLine;
+  const bounded = truncateGraphemes(oneLine, maxLength, { measure: 'codeUnits' });
   // Again after cutting and joining: removed characters can no longer split a key into unmatched parts.
   return redactSecrets(bounded, secrets);
 }

@@ -6,6 +6,7 @@
 import { ApiframeError } from './errors';
 import { serverTextForDisplay } from './redact';
 import { isPlainObject } from '../shared/guards';
+import { hasVisibleText, truncateGraphemes } from '../shared/text';
 import type {
   GenerateImageRequest,
   Job,
@@ -38,7 +39,7 @@ function shapeError(what: string, problem: string): ApiframeError {
 function shown(value: unknown): string {
   if (value === undefined) return 'missing';
   const text = JSON.stringify(value) ?? typeof value;
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return truncateGraphemes(text, 40, { measure: 'codeUnits', ellipsis: '...' });
 }
 
 function optionalString(value: unknown): string | null {
@@ -57,9 +58,10 @@ function optionalNumber(value: unknown): number | null {
 export function validatePrompt(prompt: string): string | undefined {
   const trimmed = prompt.trim();
   if (trimmed.length === 0) return 'The prompt is empty: select some text describing the image you want.';
-  // `trim()` keeps control and format characters (NUL, bidi marks, zero-width spaces): a prompt made only
-  // of those would be accepted by the API and charged for an image of nothing.
-  if (trimmed.replace(/[\p{Cc}\p{Cf}\p{Z}\s]/gu, '').length === 0) {
+  // `trim()` keeps control, format and other invisible characters (NUL, bidi marks, zero-width spaces, Hangul
+  // fillers, variation selectors): a prompt made only of those would be accepted by the API and charged for an
+  // image of nothing.
+  if (!hasVisibleText(trimmed)) {
     return 'The prompt has no visible text: select some words describing the image you want.';
   }
   if (trimmed.length > PROMPT_MAX_LENGTH) {

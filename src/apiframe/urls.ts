@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { ApiframeError } from './errors';
+import { truncateGraphemes } from '../shared/text';
 
 /** Hostnames of cloud metadata services (SSRF targets) besides the link-local addresses. */
 const METADATA_HOSTNAMES: ReadonlySet<string> = new Set([
@@ -87,8 +88,8 @@ function parseUrl(raw: string): URL | undefined {
 /** Shortens a URL for an error message (never the query string: it may carry a signed token). */
 function describe(raw: string): string {
   const url = parseUrl(raw);
-  if (!url) return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
-  return `${url.protocol}//${url.host}${url.pathname.length > 60 ? `${url.pathname.slice(0, 57)}...` : url.pathname}`;
+  if (!url) return JSON.stringify(truncateGraphemes(raw, 80, { measure: 'codeUnits', ellipsis: '...' }));
+  return `${url.protocol}//${url.host}${truncateGraphemes(url.pathname, 60, { measure: 'codeUnits', ellipsis: '...' })}`;
 }
 
 /**

@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import { validatePrompt } from '../apiframe/shapes';
 import { PROMPT_MAX_LENGTH } from '../apiframe/types';
 import type { UserInterface } from '../container/userInterface';
+import { hasVisibleText } from '../shared/text';
 
 /** Input box validation: the same rule the client applies, said before anything is sent. */
 export function promptProblem(value: string): string | undefined {
   const trimmed = value.trim();
   if (trimmed === '') return vscode.l10n.t('Describe the image to generate.');
-  // Only control, format or space characters: the API would accept it and charge for an image of nothing.
-  if (trimmed.replace(/[\p{Cc}\p{Cf}\p{Z}\s]/gu, '') === '') {
+  // Only invisible characters: the API would accept it and charge for an image of nothing.
+  if (!hasVisibleText(trimmed)) {
     return vscode.l10n.t('The prompt has no visible text: describe the image in words.');
   }
   if (trimmed.length > PROMPT_MAX_LENGTH) {

@@ -3,6 +3,7 @@ import type { JobRecord } from '../jobs/types';
 import { jobStageOf } from '../jobs/jobStage';
 import type { GalleryImage, GalleryItem, GalleryStage } from './protocol';
 import { WAITING_PHASES } from '../shared/jobPhases';
+import { truncateGraphemes } from '../shared/text';
 
 /**
  * A card's alt text: the whole prompt on one line, bounded so screen readers are not handed an essay. (Links
@@ -13,11 +14,9 @@ export const CARD_ALT_TEXT_MAX_LENGTH = 250;
 
 export function cardAltText(prompt: string): string {
   const oneLine = prompt.replace(/\s+/g, ' ').trim();
-  if (oneLine.length <= CARD_ALT_TEXT_MAX_LENGTH) return oneLine;
-  // Cut at a word boundary when there is one reasonably close to the limit.
-  const cut = oneLine.slice(0, CARD_ALT_TEXT_MAX_LENGTH - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > CARD_ALT_TEXT_MAX_LENGTH * 0.6 ? cut.slice(0, space) : cut}…`;
+  // Cut at a word boundary when there is one reasonably close to the limit, never inside an emoji or a letter
+  // with its accents.
+  return truncateGraphemes(oneLine, CARD_ALT_TEXT_MAX_LENGTH, { measure: 'codeUnits', preferWordBoundary: true });
 }
 
 /** What the host knows about a record beyond the record itself (from `vscode`), handed in so this stays pure. */

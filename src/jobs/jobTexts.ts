@@ -4,6 +4,7 @@
  */
 import { redactSecrets } from '../apiframe/redact';
 import { errorText } from '../shared/errorText';
+import { truncateGraphemes } from '../shared/text';
 import type { JobRecord } from './types';
 
 /** Longest failure reason from the server kept on a record. */
@@ -21,7 +22,7 @@ export function describeError(error: unknown): string {
 /** Names a record in the log by its prompt (short) and local id, so a person can tell jobs apart. */
 export function describeRecord(record: JobRecord): string {
   const prompt = record.prompt.trim().replace(/\s+/g, ' ');
-  const short = prompt.length > PROMPT_IN_LOG ? `${prompt.slice(0, PROMPT_IN_LOG - 1)}…` : prompt;
+  const short = truncateGraphemes(prompt, PROMPT_IN_LOG, { measure: 'codeUnits' });
   return `"${redactSecrets(short)}" (${record.localId})`;
 }
 
@@ -33,13 +34,13 @@ export function describeShape(result: unknown): string {
   } catch {
     text = Object.prototype.toString.call(result);
   }
-  return redactSecrets(text.length > MAX_SHAPE_LENGTH ? `${text.slice(0, MAX_SHAPE_LENGTH - 3)}...` : text);
+  return redactSecrets(truncateGraphemes(text, MAX_SHAPE_LENGTH, { measure: 'codeUnits', ellipsis: '...' }));
 }
 
 /** A job's failure reason as the server wrote it, fit to keep on the record; undefined when it said nothing. */
 export function serverReason(text: string | null | undefined): string | undefined {
   const trimmed = text?.trim();
-  return trimmed ? redactSecrets(trimmed.slice(0, MAX_SERVER_ERROR_LENGTH)) : undefined;
+  return trimmed ? redactSecrets(truncateGraphemes(trimmed, MAX_SERVER_ERROR_LENGTH, { measure: 'codeUnits', ellipsis: '' })) : undefined;
 }
 
 /** The host of a URL (for "the image host … said"), redacted; undefined for a URL that does not parse. */

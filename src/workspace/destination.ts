@@ -9,6 +9,7 @@
  * anything that could lead outside the workspace folder is refused with a message that says how to fix it.
  */
 import { posix } from 'node:path';
+import { quoteForMessage } from '../shared/text';
 
 export const DEFAULT_DESTINATION = 'images';
 
@@ -65,20 +66,29 @@ export function isInside(folder: string, candidate: string): boolean {
 
 /** Invisible format characters that can reorder or hide parts of a path: bidi controls, zero-width characters. */
 const INVISIBLE_OR_BIDI = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/u;
-const INVISIBLE_OR_BIDI_ALL = new RegExp(INVISIBLE_OR_BIDI.source, 'gu');
 
 /** Shows a setting value in a message without letting control characters or huge values garble it. */
-function quote(value: string): string {
-  const shown = value.length > 200 ? `${value.slice(0, 200)}…` : value;
-  // JSON.stringify escapes control characters but not bidi overrides or zero-width characters.
-  return JSON.stringify(shown).replace(INVISIBLE_OR_BIDI_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+function quote(value: string, maxGraphemes = 200): string {
+  return quoteForMessage(value, maxGraphemes);
 }
+
+/**
+ * Name and path limits of the file systems a workspace may live on. Every common one (ext4, APFS, NTFS, btrfs,
+ * XFS) allows at most 255 bytes per name (NTFS counts 255 UTF-16 units, which a UTF-8 limit of 255 bytes
+ * always satisfies); Linux refuses paths over 4096 bytes (PATH_MAX). Windows' classic 260-character MAX_PATH
+ * does not bind VS Code and Node (they use long `\\?\` paths), but other tools on the machine may choke on
+ * longer paths, so a destination beyond it is still allowed and only the POSIX limit is enforced.
+ * The saved file's own name (at most ~140 bytes, see slug.ts) must still fit below the folder.
+ */
+export const MAX_NAME_BYTES = 255;
+export const MAX_PATH_BYTES = 4096;
+const FILE_NAME_RESERVE_BYTES = 160;
 
 function fail(setting: string, problem: string): DestinationResult {
   return {
     ok: false,
     message:
-      `The image destination ${quote(setting)} ${problem} Use a folder relative to the workspace folder, ` +
+      `The image destination ${quote(setting)} (setting apiframe.destination) ${problem} Use a folder relative to the workspace folder, ` +
       `such as "${DEFAULT_DESTINATION}" or "\${documentDirName}/${DEFAULT_DESTINATION}".`,
   };
 }
@@ -118,7 +128,7 @@ export function resolveDestination(input: DestinationInput): DestinationResult {
     );
   }
   const relativePath = folderPath === base ? '' : posix.relative(base, folderPath);
-  const segmentProblem = refusalOfFolderNames(relativePath);
+  const segmentProblem = refusalOfFolderNames(relativePath) ?? refusalOfLength(folderPath);
   if (segmentProblem) return fail(setting, segmentProblem);
   return { ok: true, folderPath, relativePath };
 }
@@ -189,6 +199,17 @@ function refusalOfFolderNames(relativePath: string): string | undefined {
     if (segment === '') continue;
     if (RESERVED_SEGMENT.test(segment.replace(/[ ]+$/, ''))) return `contains the folder name ${quote(segment)}, which Windows reserves for devices.`;
     if (/[. ]$/.test(segment)) return `contains the folder name ${quote(segment)}, which ends in a dot or space (invalid on Windows).`;
+    const bytes = Buffer.byteLength(segment, 'utf8');
+    if (bytes > MAX_NAME_BYTES) {
+      return `contains the folder name ${quote(segment, 60)} of ${bytes} bytes; file systems allow at most ${MAX_NAME_BYTES} bytes (UTF-8) per name.`;
+    }
   }
   return undefined;
+}
+
+/** The whole folder path, with room for the file name saved in it, within {@link MAX_PATH_BYTES}. */
+function refusalOfLength(folderPath: string): string | undefined {
+  const bytes = Buffer.byteLength(folderPath, 'utf8');
+  if (bytes + 1 + FILE_NAME_RESERVE_BYTES <= MAX_PATH_BYTES) return undefined;
+  return `resolves to a folder path of ${bytes} bytes; with the image's name it would exceed the ${MAX_PATH_BYTES}-byte path limit.`;
 }

@@ -1,41 +1,43 @@
 /**
  * The text inserted into a document to show a saved image, in the document's own syntax, plus the alt text
- * taken from the prompt. Pure string logic (no `vscode`), unit-tested in plain Node.
+ * taken from the prompt. Pure string logic (no `vscode`), unit-tested in plain Node; every syntax with a parser
+ * in JavaScript is read back by that parser in the tests (test/unit/referenceRoundTrip.test.ts).
  *
- * Escaping, per syntax (the path is a POSIX path relative to the document; the alt text is free text):
+ * The target is a POSIX path relative to the document (`images/cat.png`, `../images/cat.png`) or, for the web
+ * syntaxes (Markdown, MDX, HTML, JSX, CSS), a site path starting with `/` (`/img/cat.png`): both are written
+ * the same way. The alt text is free text.
+ *
+ * Escaping, per syntax:
  * - every syntax: alt text has control and bidi/zero-width characters removed and whitespace (newlines too)
  *   collapsed to single spaces, so a reference is always one line (reStructuredText: two lines);
- * - URL-like targets (Markdown, HTML, JSX, CSS, AsciiDoc) percent-encode `%`, `#` and `?` (else read as an
- *   escape, fragment or query) and control characters; non-ASCII letters stay as they are (readable);
- * - Markdown / MDX: target also percent-encodes `<`, `>`, `\` and `&` (entities are decoded there); wrapped in `<…>` when it has spaces or
- *   parentheses. Alt escapes with a backslash only what could break the link: `[ ]` (end it), a backtick (a code
- *   span running past it), `<` (raw HTML or a comment running past it), `|` (a GFM table cell), `&` when it
- *   would read as an entity, and `\` before punctuation or at the end. Emphasis markers stay as written: they
- *   cannot pair across the link's brackets, and markdown-it (VS Code's preview) drops escaped characters from
- *   alt attributes, so fewer escapes keep more of the text.
+ * - URL-like targets (Markdown, MDX, HTML, JSX, CSS, AsciiDoc) percent-encode `%`, `#` and `?` (else read as
+ *   an escape, fragment or query) and control characters; non-ASCII letters stay as they are (readable);
+ * - Markdown / MDX: target also percent-encodes `<`, `>`, `\` and `&` (entities are decoded there) — MDX also
+ *   `{`, `}` —, wrapped in `<…>` when it has spaces or parentheses. Alt text backslash-escapes every ASCII
+ *   punctuation mark that could start syntax in CommonMark, GFM, VS Code's preview (math `$`) or MDX (`{ }`
+ *   are JavaScript expressions, `<` JSX there): `\ [ ] ` * _ ~ | < > $ { }`, and `&` when it would read as an
+ *   entity. CommonMark allows a backslash before any ASCII punctuation, so the alt text reads back exactly.
  * - HTML / Vue / Svelte / Astro / JSX: src percent-encodes space, `"`, `'`, `<`, `>`, `\`, `{`, `}`; both
  *   attributes escape `& < > " '` and `{ }` (Svelte and Astro read `{` as an expression) as character
  *   references, which JSX string attributes decode too.
  * - CSS / SCSS / Less / Sass / Stylus: `url("…")` with space, quotes, parentheses, `\` percent-encoded, so the
  *   string needs no CSS escapes.
- * - reStructuredText: `.. image:: path` with spaces and `\` backslash-escaped (docutils drops unescaped
- *   whitespace from the URI), then an indented `:alt:` line when there is alt text.
- * - LaTeX: `\includegraphics{path}`; `% # { } \ & ~ ^ $` cannot be written in a graphicx file name and are
- *   percent-encoded (our own file names never contain them; only a destination folder could).
- * - AsciiDoc: `image::path[alt]`; target percent-encodes space, `[`, `]`; alt is double-quoted (inner `"` as
- *   `\"`, backslashes before a quote dropped) when it contains `, " = [ ]`, which would otherwise split or end
- *   the attribute list.
- * - Typst: `#image("path", alt: "…")` with `\` and `"` backslash-escaped.
- * - anything else: the bare relative path.
+ * - reStructuredText, LaTeX, Typst: no parser in JavaScript; their rules are tabled next to the code below.
+ * - AsciiDoc: `image::path[alt]`; see {@link asciidocTarget} and {@link asciidocAlt}.
+ * - anything else: the bare path.
+ *
+ * Some paths cannot be written in some syntaxes at all (a folder named `R&D` in LaTeX): {@link referenceProblem}
+ * says so before anything is saved, and {@link imageReference} refuses them rather than write a broken document.
  */
 import { posix } from 'node:path';
+import { hasVisibleText, quoteForMessage, truncateGraphemes } from '../shared/text';
 
-export type ReferenceSyntax = 'markdown' | 'html' | 'jsx' | 'css' | 'restructuredtext' | 'latex' | 'asciidoc' | 'typst' | 'plain';
+export type ReferenceSyntax = 'markdown' | 'mdx' | 'html' | 'jsx' | 'css' | 'restructuredtext' | 'latex' | 'asciidoc' | 'typst' | 'plain';
 
 /** VS Code language ids → the syntax of the reference inserted into such documents. */
 const SYNTAX_BY_LANGUAGE: Readonly<Record<string, ReferenceSyntax>> = {
   markdown: 'markdown',
-  mdx: 'markdown',
+  mdx: 'mdx',
   quarto: 'markdown',
   rmd: 'markdown',
   html: 'html',
@@ -78,16 +80,15 @@ export function referenceNeedsOwnLine(languageId: string): boolean {
 const INVISIBLE_FORMAT = /[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/gu;
 
 /**
- * One line of plain text: NFC, control characters become spaces, bidi/zero-width characters and lone
- * surrogates are removed,
- * whitespace collapsed and trimmed. (Zero-width joiners stay: emoji sequences and some scripts need them.)
+ * One line of plain text: NFC, control characters and Hangul fillers become spaces, bidi/zero-width
+ * characters and lone surrogates are removed, whitespace collapsed and trimmed. (Zero-width joiners stay: emoji sequences and some scripts need them.)
  */
 export function toSingleLine(text: string): string {
   return text
     .normalize('NFC')
     .replace(INVISIBLE_FORMAT, '')
     .replace(/\p{Cs}/gu, '') // lone surrogates (from cut strings) would be written as U+FFFD
-    .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
+    .replace(/[\p{Cc}\u2028\u2029\u115f\u1160\u3164\uffa0]/gu, ' ') // Hangul fillers are used as invisible spaces
     .replace(/\s+/gu, ' ')
     .trim();
 }
@@ -104,21 +105,22 @@ function percentEncode(text: string, pattern: RegExp): string {
 // Characters percent-encoded in each syntax's target (see the module comment for why).
 const URL_BASE = '%#?\\p{Cc}\\u2028\\u2029';
 const MARKDOWN_TARGET = new RegExp(`[${URL_BASE}<>&\\\\]`, 'gu');
+const MDX_TARGET = new RegExp(`[${URL_BASE}<>&\\\\{}]`, 'gu');
 const HTML_SRC = new RegExp(`[${URL_BASE} "'<>\\\\{}]`, 'gu');
 const CSS_URL = new RegExp(`[${URL_BASE} "'()\\\\]`, 'gu');
-const ASCIIDOC_TARGET = new RegExp(`[${URL_BASE} \\[\\]]`, 'gu');
-const LATEX_PATH = /[%#{}\\&~^$\p{Cc}\u2028\u2029]/gu;
-const RST_CONTROL = /[\p{Cc}\u2028\u2029]/gu;
+const ASCIIDOC_TARGET = new RegExp(`[${URL_BASE} \\[\\]{}"'<>&\`\\\\]`, 'gu');
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 
-function markdownTarget(path: string): string {
-  const encoded = percentEncode(path, MARKDOWN_TARGET);
+function markdownTarget(path: string, pattern: RegExp): string {
+  const encoded = percentEncode(path, pattern);
   return /[ ()]/.test(encoded) ? `<${encoded}>` : encoded;
 }
 
+/** Markdown and MDX alt text: see the module comment. */
 function markdownAlt(alt: string): string {
   return alt
     .replace(/\\(?=[!-/:-@[-`{-~]|$)/g, '\\\\')
-    .replace(/[[\]`<|]/g, (char) => `\\${char}`)
+    .replace(/[[\]`*_~|<>${}]/g, (char) => `\\${char}`)
     .replace(/&(?=#?[a-z0-9]+;)/gi, '\\&');
 }
 
@@ -138,45 +140,143 @@ export function escapeAttribute(value: string): string {
 }
 
 /**
- * Asciidoctor unescapes only `\"` inside a quoted attribute value and has no escape for a backslash, so a
- * backslash right before a quote (or the closing quote) is dropped rather than allowed to swallow the quote.
+ * AsciiDoc target (Asciidoctor's block image macro `image::target[attrlist]`): the target is cut at the first
+ * `[`, has `{name}` attribute references substituted, and is copied into `src="…"` without any HTML escaping.
+ * So besides the URL characters it percent-encodes space, `[ ]`, `{ }` (no attribute can be substituted into
+ * the path, e.g. `{docdir}` leaking a local folder), `"` (it would end the `src` attribute and let a crafted
+ * name add attributes), and `' < > & \`` and `\`.
  */
-function asciidocAlt(alt: string): string {
-  if (!/[,"=[\]]/.test(alt)) return alt;
-  return `"${alt.replace(/\\+(?="|$)/g, '').replace(/"/g, '\\"')}"`;
+function asciidocTarget(path: string): string {
+  return percentEncode(path, ASCIIDOC_TARGET);
 }
 
-function typstString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** An attribute reference as Asciidoctor finds it (`{name}`, `{name\}`, `{set:…}`, `{counter:…}`), from its `{`. */
+const ASCIIDOC_ATTRIBUTE_REFERENCE = /\{(?=(?:[\p{Alphabetic}\p{N}\p{Pc}][\p{Alphabetic}\p{N}\p{Pc}-]*|(?:set|counter2?):.*?)\\?\})/gu;
+/** What Asciidoctor's replacements keep as a character reference after escaping `&` (`&amp;`, `&#169;`, `&#xa9;`). */
+const ASCIIDOC_ENTITY_AFTER = /&(?=(?:[a-zA-Z][a-zA-Z]+\d{0,2}|#\d\d\d{0,4}|#x[\da-fA-F][\da-fA-F][\da-fA-F]{0,3});)/g;
+
+/**
+ * AsciiDoc alt text. Asciidoctor substitutes attribute references in the attribute list, splits it at `,` and
+ * `=`, unescapes `\"` in a double-quoted value (and applies inline markup to a single-quoted one), then renders
+ * the alt text with special characters escaped and its "replacements": `(C) (R) (TM)` → © ® ™, `--` → em dash,
+ * `...` → ellipsis, `->` `=>` `<-` `<=` → arrows, `'` between letters → ’, and character references kept as
+ * such. Every trigger is written as a numeric character reference (`&#40;C)`, `-&#45;`, `..&#46;`, `&#60;-`,
+ * `-&#62;`, `it&#39;s`, `&#38;amp;`, `&#123;docdir}`, `&#34;`) — the one form those steps pass through
+ * untouched and every backend decodes — and a backslash right before one of them as `&#92;` (it would escape
+ * it). The value is double-quoted when it contains `, = [ ]` or starts with `'`.
+ */
+function asciidocAlt(alt: string): string {
+  const written = alt
+    .replace(ASCIIDOC_ENTITY_AFTER, '&#38;')
+    .replace(ASCIIDOC_ATTRIBUTE_REFERENCE, '&#123;')
+    .replace(/\((?=C\)|R\)|TM\))/g, '&#40;')
+    .replace(/--/g, '-&#45;')
+    .replace(/\.\.\./g, '..&#46;')
+    .replace(/<(?=[-=])/g, '&#60;')
+    .replace(/(?<=[-=])>/g, '&#62;')
+    .replace(/'(?=\p{Alphabetic})|(?<=`)'/gu, '&#39;')
+    .replace(/"/g, '&#34;')
+    .replace(/\\+(?=&|$)/g, (run) => '&#92;'.repeat(run.length));
+  return /[,=[\]]|^'/.test(written) ? `"${written}"` : written;
 }
 
 /**
- * The reference to `relativePath` (POSIX, relative to the document) for a document of `languageId`, with
- * `altText` (free text; cleaned and escaped here) where the syntax has a place for it. Never throws.
+ * Typst string literal (Typst reference, "Syntax › Escapes" and `str`): inside `"…"` only `\\`, `\"`, `\n`,
+ * `\r`, `\t` and `\u{…}` are escapes, so `\` and `"` are escaped and control characters written as `\u{…}`;
+ * everything else, `#`, `$` and `{` included, is literal inside a string.
  */
-export function imageReference(languageId: string, relativePath: string, altText: string): string {
+function typstString(text: string): string {
+  const escaped = text.replace(/[\\"]/g, (char) => `\\${char}`).replace(/[\p{Cc}\u2028\u2029]/gu, (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`);
+  return `"${escaped}"`;
+}
+
+/**
+ * reStructuredText (docutils "reStructuredText Markup Specification" and "Directives › image"):
+ * - the directive argument is a URI: docutils removes unescaped whitespace from it and unescapes backslash
+ *   escapes ("Escaping Mechanism": in URI context an escaped space is a space), so `\` and space are
+ *   backslash-escaped and nothing else needs to be;
+ * - `:alt:` takes its value unchanged (`directives.unchanged`): no inline markup, no escapes, one line here.
+ * Control characters cannot be written (refused by {@link referenceProblem}).
+ */
+function rstImage(path: string, alt: string): string {
+  const target = path.replace(/[\\ ]/g, (char) => `\\${char}`);
+  return alt ? `.. image:: ${target}\n   :alt: ${alt}` : `.. image:: ${target}`;
+}
+
+/**
+ * LaTeX `\includegraphics{path}` (graphicx; TeX's category codes, The TeXbook ch. 7–8): inside the argument
+ * `\` starts a command, `{ }` group, `%` starts a comment, `#` `&` `~` `^` `$` are parameter, alignment,
+ * active, superscript and math characters, and a run of spaces is read as one space. Percent-encoding does not
+ * help (its `%` is a comment and TeX does not decode it), and TeX distributions strip `"` from file names.
+ * So a path holding any of `% # { } \ & ~ ^ $ "`, a control character, or a space that is doubled or at the
+ * edge of a name cannot be written: {@link referenceProblem} refuses it. Single spaces (LaTeX ≥ 2019-10),
+ * several dots and non-ASCII letters (UTF-8 file names, LaTeX ≥ 2018-04) are fine as they are. Our own
+ * file names never contain any of these (see slug.ts); only a destination folder can.
+ */
+const LATEX_UNSAFE = /[%#{}\\&~^$"]|[\p{Cc}\u2028\u2029]|\s\s|^\s|\s$|\s(?=\/)|(?<=\/)\s|[^\S ]/u;
+
+/** Thrown by {@link imageReference} for a path its syntax cannot carry; the message says what to change. */
+export class ReferenceProblemError extends Error {
+  override readonly name = 'ReferenceProblemError';
+}
+
+/**
+ * Why `target` (as passed to {@link imageReference}) cannot be written safely in a document of `languageId`,
+ * or `undefined` when it can. English text, one sentence or two, naming the setting to change
+ * (`apiframe.destination`) and the offending folder name shown safely. Call it before saving, so a refused
+ * reference never leaves a saved file behind or a broken document.
+ */
+export function referenceProblem(languageId: string, target: string): string | undefined {
+  const syntax = referenceSyntaxFor(languageId);
+  const segments = target.split('/');
+  const offending = (pattern: RegExp): string => quoteForMessage(segments.find((segment) => pattern.test(segment)) ?? target, 80);
+  if (CONTROL.test(target)) {
+    return (
+      `The image path holds the name ${offending(CONTROL)} with a control character (a line break, a tab…), ` +
+      'which a reference cannot carry. Choose another folder in the setting apiframe.destination.'
+    );
+  }
+  if (syntax === 'latex' && LATEX_UNSAFE.test(target)) {
+    const unsafeInName = /[%#{}\\&~^$"]|\s\s|^\s|\s$|[^\S ]/u;
+    return (
+      `LaTeX cannot include an image from the folder ${offending(unsafeInName)}: TeX reads % # { } \\ & ~ ^ $ " ` +
+      'as commands, and doubled or leading spaces are lost. Choose a folder without them in the setting apiframe.destination.'
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The reference to `target` (a POSIX path relative to the document, or for web syntaxes a site path starting
+ * with `/`) for a document of `languageId`, with `altText` (free text; cleaned and escaped here) where the
+ * syntax has a place for it. Throws {@link ReferenceProblemError} when {@link referenceProblem} finds the path
+ * cannot be written in that syntax.
+ */
+export function imageReference(languageId: string, target: string, altText: string): string {
+  const problem = referenceProblem(languageId, target);
+  if (problem !== undefined) throw new ReferenceProblemError(problem);
   const alt = toSingleLine(altText);
   switch (referenceSyntaxFor(languageId)) {
     case 'markdown':
-      return `![${markdownAlt(alt)}](${markdownTarget(relativePath)})`;
+      return `![${markdownAlt(alt)}](${markdownTarget(target, MARKDOWN_TARGET)})`;
+    case 'mdx':
+      return `![${markdownAlt(alt)}](${markdownTarget(target, MDX_TARGET)})`;
     case 'html':
-      return `<img src="${escapeAttribute(percentEncode(relativePath, HTML_SRC))}" alt="${escapeAttribute(alt)}">`;
+      return `<img src="${escapeAttribute(percentEncode(target, HTML_SRC))}" alt="${escapeAttribute(alt)}">`;
     case 'jsx':
-      return `<img src="${escapeAttribute(percentEncode(relativePath, HTML_SRC))}" alt="${escapeAttribute(alt)}" />`;
+      return `<img src="${escapeAttribute(percentEncode(target, HTML_SRC))}" alt="${escapeAttribute(alt)}" />`;
     case 'css':
-      return `url("${percentEncode(relativePath, CSS_URL)}")`;
-    case 'restructuredtext': {
-      const target = percentEncode(relativePath, RST_CONTROL).replace(/[\\ ]/g, (char) => `\\${char}`);
-      return alt ? `.. image:: ${target}\n   :alt: ${alt}` : `.. image:: ${target}`;
-    }
+      return `url("${percentEncode(target, CSS_URL)}")`;
+    case 'restructuredtext':
+      return rstImage(target, alt);
     case 'latex':
-      return `\\includegraphics{${percentEncode(relativePath, LATEX_PATH)}}`;
+      return `\\includegraphics{${target}}`;
     case 'asciidoc':
-      return `image::${percentEncode(relativePath, ASCIIDOC_TARGET)}[${asciidocAlt(alt)}]`;
+      return `image::${asciidocTarget(target)}[${asciidocAlt(alt)}]`;
     case 'typst':
-      return alt ? `#image(${typstString(relativePath)}, alt: ${typstString(alt)})` : `#image(${typstString(relativePath)})`;
+      return alt ? `#image(${typstString(target)}, alt: ${typstString(alt)})` : `#image(${typstString(target)})`;
     case 'plain':
-      return relativePath;
+      return target;
   }
 }
 
@@ -202,8 +302,8 @@ export const ALT_TEXT_MAX_CHARS = 120;
 
 /**
  * Alt text for an image of `prompt`: its first line, then its first sentence (ended by `.`, `!`, `?` and a space,
- * or by `。！？`), cleaned with {@link toSingleLine} and cut to at most {@link ALT_TEXT_MAX_CHARS} characters on a
- * word boundary (with `…` when cut). `''` when the prompt has no visible text.
+ * or by `。！？`), cleaned with {@link toSingleLine} and cut to at most {@link ALT_TEXT_MAX_CHARS} code points on a
+ * word boundary, never inside a grapheme cluster (with `…` when cut). `''` when the prompt has no visible text.
  */
 export function altTextFromPrompt(prompt: string): string {
   const firstLine =
@@ -213,17 +313,7 @@ export function altTextFromPrompt(prompt: string): string {
       .find((line) => line !== '') ?? '';
   const sentenceEnd = /[.!?](?=\s)|[。！？]/u.exec(firstLine);
   const sentence = sentenceEnd ? firstLine.slice(0, sentenceEnd.index + sentenceEnd[0].length) : firstLine;
-  return truncateOnWord(sentence, ALT_TEXT_MAX_CHARS);
+  if (!hasVisibleText(sentence)) return '';
+  return truncateGraphemes(sentence, ALT_TEXT_MAX_CHARS, { measure: 'codePoints', preferWordBoundary: true });
 }
 
-/** Cuts to `max` code points (the `…` included), at a space when one is in the last half, never inside a mark cluster. */
-function truncateOnWord(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  let cut = max - 1;
-  while (cut > 0 && /\p{M}/u.test(chars[cut] ?? '')) cut--; // keep a letter together with its combining marks
-  const head = chars.slice(0, cut);
-  const lastSpace = head.lastIndexOf(' ');
-  const kept = lastSpace >= Math.floor(max / 2) ? head.slice(0, lastSpace) : head;
-  return `${kept.join('').trimEnd()}…`;
-}

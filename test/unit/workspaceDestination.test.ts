@@ -144,10 +144,40 @@ describe('workspace/destination', () => {
         if (!result.ok) {
           assert.match(result.message, message);
           assert.match(result.message, /relative to the workspace folder/, 'says how to fix it');
+          assert.match(result.message, /apiframe\.destination/, 'names the setting');
           assert.doesNotMatch(result.message, /[\0\n]/, 'control characters are shown escaped');
         }
       });
     }
+
+    describe('name and path length limits', () => {
+      const cases: [name: string, setting: string, expected: 'ok' | RegExp, extra?: Partial<DestinationInput>][] = [
+        ['a 255-byte ASCII name', 'x'.repeat(255), 'ok'],
+        ['a 256-byte ASCII name', 'x'.repeat(256), /"x{20,}….* of 256 bytes; file systems allow at most 255 bytes/],
+        ['85 Hangul syllables (255 bytes)', '가'.repeat(85), 'ok'],
+        ['86 Hangul syllables (258 bytes, 86 characters)', `images/${'가'.repeat(86)}`, /of 258 bytes/],
+        ['63 emoji (252 bytes)', '🐱'.repeat(63), 'ok'],
+        ['64 emoji (256 bytes)', '🐱'.repeat(64), /of 256 bytes/],
+        ['a long name brought in by the document', 'images/${documentBaseName}', /of 300 bytes/, { documentPath: `/home/me/site/${'d'.repeat(300)}.md` }],
+        ['many short folders within the path limit', Array.from({ length: 300 }, () => 'abcdefghij').join('/'), 'ok'],
+        ['many short folders beyond the path limit', Array.from({ length: 400 }, () => 'abcdefghij').join('/'), /4096-byte path limit/],
+      ];
+      for (const [name, setting, expected, extra] of cases) {
+        it(name, () => {
+          const result = resolve(setting, extra);
+          if (expected === 'ok') {
+            assert.equal(result.ok, true, JSON.stringify(result).slice(0, 300));
+            return;
+          }
+          assert.equal(result.ok, false);
+          if (!result.ok) {
+            assert.match(result.message, expected);
+            assert.match(result.message, /apiframe\.destination/);
+            assert.ok(result.message.length < 800, String(result.message.length));
+          }
+        });
+      }
+    });
 
     it('shows bidi and zero-width characters escaped in the message', () => {
       const result = resolve('a\u202Eb\u200Bc');

@@ -5,6 +5,7 @@ import {
   escapeAttribute,
   imageReference,
   referenceNeedsOwnLine,
+  referenceProblem,
   referenceSyntaxFor,
   relativeReference,
   toSingleLine,
@@ -16,7 +17,7 @@ describe('workspace/snippet', () => {
   describe('referenceSyntaxFor', () => {
     const table: [languageId: string, syntax: ReturnType<typeof referenceSyntaxFor>][] = [
       ['markdown', 'markdown'],
-      ['mdx', 'markdown'],
+      ['mdx', 'mdx'],
       ['html', 'html'],
       ['vue', 'html'],
       ['svelte', 'html'],
@@ -89,11 +90,13 @@ describe('workspace/snippet', () => {
       ['typescriptreact', '<img src="my%20images/cat%20(1)%23%3F%25.png" alt="x" />'],
       ['css', 'url("my%20images/cat%20%281%29%23%3F%25.png")'],
       ['restructuredtext', '.. image:: my\\ images/cat\\ (1)#?%.png\n   :alt: x'],
-      ['latex', '\\includegraphics{my images/cat (1)%23?%25.png}'],
+      ['latex', ''],
       ['asciidoc', 'image::my%20images/cat%20(1)%23%3F%25.png[x]'],
       ['typst', '#image("my images/cat (1)#?%.png", alt: "x")'],
     ];
-    for (const [languageId, expected] of table) it(languageId, () => assert.equal(imageReference(languageId, odd, 'x'), expected));
+    for (const [languageId, expected] of table) {
+      if (expected) it(languageId, () => assert.equal(imageReference(languageId, odd, 'x'), expected));
+    }
 
     it('Markdown: angle brackets for parentheses alone, and <, >, \\ percent-encoded', () => {
       assert.equal(imageReference('markdown', 'a(b).png', ''), '![](<a(b).png>)');
@@ -101,8 +104,20 @@ describe('workspace/snippet', () => {
       assert.equal(imageReference('markdown', 'x&amp;y.png', ''), '![](x%26amp;y.png)');
     });
 
-    it('HTML: quotes, braces and newlines in the path cannot end the attribute', () => {
-      assert.equal(imageReference('svelte', `a"b'c{d}\ne.png`, ''), '<img src="a%22b%27c%7Bd%7D%0Ae.png" alt="">');
+    it('HTML: quotes and braces in the path cannot end the attribute', () => {
+      assert.equal(imageReference('svelte', `a"b'c{d}e.png`, ''), '<img src="a%22b%27c%7Bd%7De.png" alt="">');
+    });
+
+    it('MDX: braces in the path are percent-encoded', () => {
+      assert.equal(imageReference('mdx', 'a{b}/c d.png', ''), '![](<a%7Bb%7D/c d.png>)');
+    });
+
+    it('AsciiDoc: quotes, braces and entities in the target are percent-encoded', () => {
+      assert.equal(imageReference('asciidoc', `{docdir}/x"y&amp;'<z>.png`, ''), 'image::%7Bdocdir%7D/x%22y%26amp;%27%3Cz%3E.png[]');
+    });
+
+    it('Typst writes control characters as escapes', () => {
+      assert.equal(imageReference('typst', 'a.png', ''), '#image("a.png")');
     });
 
     it('Typst and reStructuredText escape backslashes and quotes', () => {
@@ -110,18 +125,30 @@ describe('workspace/snippet', () => {
       assert.equal(imageReference('restructuredtext', 'a\\b.png', ''), '.. image:: a\\\\b.png');
     });
 
-    it('LaTeX percent-encodes characters it cannot take in a file name', () => {
-      assert.equal(imageReference('latex', 'a{b}\\c&d~e^f$g.png', ''), '\\includegraphics{a%7Bb%7D%5Cc%26d%7Ee%5Ef%24g.png}');
+    it('LaTeX writes single spaces and non-ASCII names as they are', () => {
+      assert.equal(imageReference('latex', '../my images/고양이.v2/cat.png', 'x'), '\\includegraphics{../my images/고양이.v2/cat.png}');
+    });
+
+    it('LaTeX refuses characters it cannot take in a file name, naming the setting', () => {
+      for (const path of ['a{b}.png', 'R&D/x.png', 'C# notes/x.png', '100%/x.png', 'a~b.png', 'a^b.png', 'a$b.png', 'a\\b.png', 'a"b.png', 'a  b/x.png']) {
+        assert.throws(() => imageReference('latex', path, ''), (error: Error) => error.name === 'ReferenceProblemError' && /apiframe\.destination/.test(error.message), path);
+        assert.match(referenceProblem('latex', path) ?? '', /LaTeX/, path);
+      }
+    });
+
+    it('control characters in a path are refused in every syntax', () => {
+      for (const languageId of ['markdown', 'html', 'css', 'latex', 'typst', 'restructuredtext', 'plaintext']) {
+        assert.throws(() => imageReference(languageId, 'a\nb.png', ''), /control character/, languageId);
+      }
     });
   });
 
   describe('imageReference: alt text escaping', () => {
     const alt = 'A "cat" [x] & <b>{y}</b> `code` *em* _u_ ~s~ a|b \\ it\'s';
-    it('Markdown escapes only what could break the link', () => {
-      assert.equal(
-        imageReference('markdown', PATH, alt),
-        `![A "cat" \\[x\\] & \\<b>{y}\\</b> \\\`code\\\` *em* _u_ ~s~ a\\|b \\ it's](${PATH})`,
-      );
+    it('Markdown and MDX backslash-escape the punctuation that could start syntax', () => {
+      const escaped = `A "cat" \\[x\\] & \\<b\\>\\{y\\}\\</b\\> \\\`code\\\` \\*em\\* \\_u\\_ \\~s\\~ a\\|b \\ it's`;
+      assert.equal(imageReference('markdown', PATH, alt), `![${escaped}](${PATH})`);
+      assert.equal(imageReference('mdx', PATH, alt), `![${escaped}](${PATH})`);
     });
     it('Markdown escapes entities and backslashes that would escape something', () => {
       assert.equal(imageReference('markdown', PATH, 'a &amp; &#60; b'), `![a \\&amp; \\&#60; b](${PATH})`);
@@ -133,14 +160,19 @@ describe('workspace/snippet', () => {
       assert.equal(imageReference('html', PATH, alt), `<img src="${PATH}" alt="${escaped}">`);
       assert.equal(imageReference('javascriptreact', PATH, alt), `<img src="${PATH}" alt="${escaped}" />`);
     });
-    it('AsciiDoc quotes alt text containing , " = [ ]', () => {
-      assert.equal(imageReference('asciidoc', PATH, 'a, "b"'), `image::${PATH}["a, \\"b\\""]`);
+    it('AsciiDoc quotes alt text containing , = [ ] and writes quotes as character references', () => {
+      assert.equal(imageReference('asciidoc', PATH, 'a, "b"'), `image::${PATH}["a, &#34;b&#34;"]`);
       assert.equal(imageReference('asciidoc', PATH, 'width=100'), `image::${PATH}["width=100"]`);
       assert.equal(imageReference('asciidoc', PATH, 'plain words'), `image::${PATH}[plain words]`);
-      // Asciidoctor has no escape for a backslash before a quote: it is dropped, never allowed to eat the quote.
-      assert.equal(imageReference('asciidoc', PATH, 'a, b\\'), `image::${PATH}["a, b"]`);
-      assert.equal(imageReference('asciidoc', PATH, 'a, \\"b'), `image::${PATH}["a, \\"b"]`);
+      assert.equal(imageReference('asciidoc', PATH, "'single' first"), `image::${PATH}[&#39;single' first]`, 'never single-quoted');
+      // A backslash before a character reference (or the closing quote) would escape it: it is one, too.
+      assert.equal(imageReference('asciidoc', PATH, 'a, b\\'), `image::${PATH}["a, b&#92;"]`);
+      assert.equal(imageReference('asciidoc', PATH, 'a, \\"b'), `image::${PATH}["a, &#92;&#34;b"]`);
       assert.equal(imageReference('asciidoc', PATH, 'a, b\\c'), `image::${PATH}["a, b\\c"]`);
+    });
+    it('AsciiDoc neutralises attribute references, replacements and entities', () => {
+      assert.equal(imageReference('asciidoc', PATH, '{docdir} {a b} {counter:x}'), `image::${PATH}[&#123;docdir} {a b} &#123;counter:x}]`);
+      assert.equal(imageReference('asciidoc', PATH, "(C) a--b ... -> <= it's &amp;"), `image::${PATH}["&#40;C) a-&#45;b ..&#46; -&#62; &#60;= it&#39;s &#38;amp;"]`);
     });
     it('Typst escapes quotes and backslashes', () => {
       assert.equal(imageReference('typst', PATH, 'say "hi" \\o/'), `#image("${PATH}", alt: "say \\"hi\\" \\\\o/")`);
@@ -152,6 +184,10 @@ describe('workspace/snippet', () => {
         const lines = reference.split('\n').length;
         assert.equal(lines, languageId === 'restructuredtext' ? 2 : 1, languageId);
       }
+    });
+    it('a site path is written like a relative one', () => {
+      assert.equal(imageReference('html', '/img/a b.png', 'x'), '<img src="/img/a%20b.png" alt="x">');
+      assert.equal(imageReference('mdx', '/img/x.png', 'x'), '![x](/img/x.png)');
     });
     it('bidi overrides and zero-width characters are removed', () => {
       assert.equal(imageReference('html', PATH, 'a\u202Eb\u200Bc\u2066d'), `<img src="${PATH}" alt="abcd">`);
@@ -167,6 +203,7 @@ describe('workspace/snippet', () => {
     it('collapses and trims', () => assert.equal(toSingleLine('  a \n\n b\t c  '), 'a b c'));
     it('NFC-normalises', () => assert.equal(toSingleLine('e\u0301'), '\u00e9'));
     it('drops lone surrogates', () => assert.equal(toSingleLine('a\uD800b\uDC00c'), 'abc'));
+    it('reads Hangul fillers as spaces', () => assert.equal(toSingleLine('\u3164고양이\u3164 \uffa0달'), '고양이 달'));
     it('keeps zero-width joiners inside emoji', () => assert.equal(toSingleLine('👨\u200D👩'), '👨\u200D👩'));
   });
 
@@ -198,6 +235,8 @@ describe('workspace/snippet', () => {
       ['removes bidi overrides', '\u202Ehello\u202C world', 'hello world'],
       ['empty', '', ''],
       ['whitespace only', ' \n\t ', ''],
+      ['Hangul fillers only', '\u3164\u115f\u1160\uffa0', ''],
+      ['emoji are visible', '🐱', '🐱'],
     ];
     for (const [name, prompt, expected] of table) it(name, () => assert.equal(altTextFromPrompt(prompt), expected));
 
@@ -215,6 +254,10 @@ describe('workspace/snippet', () => {
       const hindi = altTextFromPrompt('कि'.repeat(300));
       // क + the vowel sign ि are two code points: the cut at 119 would strand ि, so it backs off to 118.
       assert.equal(hindi, `${'कि'.repeat((ALT_TEXT_MAX_CHARS - 2) / 2)}…`);
+      const families = altTextFromPrompt('👨\u200d👩\u200d👧'.repeat(100)); // 5 code points each
+      assert.equal(families, `${'👨\u200d👩\u200d👧'.repeat(23)}…`);
+      const flags = altTextFromPrompt('🇰🇷'.repeat(100)); // 2 code points each, never half a flag
+      assert.equal(flags, `${'🇰🇷'.repeat(59)}…`);
     });
   });
 });

@@ -2,6 +2,7 @@
  * Hostile workspace settings, the pure part: a `.vscode/settings.json` may set the
  * destination to anything. Each value is either refused with a message that says how to fix it, or resolves to
  * a folder inside the workspace folder — and every hostile file name joined onto it stays there too.
+ * Destination folders with hostile names must give references every document language reads back.
  * (Symlinks, read-only folders and a destination that is a file need a real file system: tested in VS Code.)
  */
 import * as assert from 'node:assert/strict';
@@ -11,6 +12,8 @@ import { fileNameForImage } from '../../../src/workspace/slug';
 import { assertInsideFolder, assertJoinStaysIn, assertSafeFileName } from '../checks';
 import type { HostileCase } from '../types';
 import { HOSTILE_PROMPTS } from './prompts';
+import { HOSTILE_FOLDER_NAMES } from '../../support/hostileNames';
+import { assertRoundTrip } from '../../support/referenceParsers';
 
 const WORKSPACE = '/home/me/site';
 const DOCUMENT = '/home/me/site/docs/post.md';
@@ -154,4 +157,61 @@ const destinationCases: HostileCase[] = HOSTILE_DESTINATIONS.map((entry) => ({
   },
 }));
 
-export const cases: HostileCase[] = [...destinationCases, ...isInsideCases];
+/** Every reference syntax, with a document of its kind at {@link DOCUMENT}'s place. */
+const REFERENCE_LANGUAGES: readonly (readonly [languageId: string, extension: string])[] = [
+  ['markdown', 'md'],
+  ['mdx', 'mdx'],
+  ['html', 'html'],
+  ['svelte', 'svelte'],
+  ['typescriptreact', 'tsx'],
+  ['css', 'css'],
+  ['asciidoc', 'adoc'],
+  ['restructuredtext', 'rst'],
+  ['latex', 'tex'],
+  ['typst', 'typ'],
+  ['plaintext', 'txt'],
+];
+
+/**
+ * A destination folder with a hostile but ordinary name: refused with a message naming the setting, or every
+ * syntax's reference to an image saved there reads back with that language's parser (LaTeX refusing the
+ * names TeX cannot take).
+ */
+const folderNameCases: HostileCase[] = HOSTILE_FOLDER_NAMES.map((folder) => ({
+  area: 'workspace',
+  name: `destination folder ${JSON.stringify(folder.length > 40 ? `${folder.slice(0, 20)}… (${folder.length})` : folder)}: references`,
+  async run() {
+    const result = resolveDestination({ workspaceFolderPath: WORKSPACE, documentPath: DOCUMENT, setting: `assets/${folder}` });
+    if (!result.ok) {
+      assert.match(result.message, /apiframe\.destination/);
+      assert.ok(!/[\p{Cc}\u202a-\u202e\u2066-\u2069\u200b]/u.test(result.message), 'no raw control or bidi characters');
+      return;
+    }
+    const fileName = fileNameForImage('A lighthouse at dusk', 'job-id', 'png');
+    for (const [languageId, extension] of REFERENCE_LANGUAGES) {
+      await assertRoundTrip(languageId, DOCUMENT.replace(/\.md$/, `.${extension}`), `${result.folderPath}/${fileName}`, 'A cat {docdir}, "quoted"');
+    }
+  },
+}));
+
+/** Names and paths beyond what file systems take are refused up front, naming the setting and the name. */
+const lengthCases: HostileCase[] = [
+  { name: '256-byte folder name', setting: `images/${'x'.repeat(256)}` },
+  { name: '86 Hangul syllables (258 bytes)', setting: '가'.repeat(86) },
+  { name: '64 emoji (256 bytes)', setting: '😀'.repeat(64) },
+  { name: 'path beyond 4096 bytes', setting: Array.from({ length: 420 }, () => 'abcdefghi').join('/') },
+].map(({ name, setting }) => ({
+  area: 'workspace' as const,
+  name: `destination: ${name}`,
+  run() {
+    const result = resolveDestination({ workspaceFolderPath: WORKSPACE, documentPath: DOCUMENT, setting });
+    assert.equal(result.ok, false);
+    if (!result.ok) {
+      assert.match(result.message, /apiframe\.destination/);
+      assert.match(result.message, /bytes/);
+      assert.ok(result.message.length < 800, 'bounded');
+    }
+  },
+}));
+
+export const cases: HostileCase[] = [...destinationCases, ...isInsideCases, ...folderNameCases, ...lengthCases];

@@ -1,0 +1,68 @@
+/**
+ * Hostile but ordinary alt texts and folder names, shared by the reference round-trip test and the hostile
+ * suite: every inserted reference must read back exactly (alt text after the documented cleaning) or be refused
+ * with a clear message.
+ */
+
+export const HOSTILE_ALT_TEXTS: readonly { readonly name: string; readonly alt: string }[] = [
+  { name: 'empty', alt: '' },
+  { name: 'plain words', alt: 'A lighthouse at dusk' },
+  { name: 'Markdown syntax', alt: 'a "cat" [x] & <b>{y}</b> `code` *em* _u_ ~~s~~ a|b \\ it\'s' },
+  { name: 'unbalanced brackets and escapes', alt: 'a ] b [ c \\] d \\\\] e \\' },
+  { name: 'links and images', alt: '[link](x) ![img](y) <https://a.example> https://b.example/x' },
+  { name: 'HTML breakout', alt: '"><svg onload=alert(1)> <script>alert(1)</script> <!-- x' },
+  { name: 'single-quote breakout', alt: "' onmouseover='alert(1)' x='" },
+  { name: 'entities', alt: '&amp; &lt; &#60; &#x3C; &copy; &nbsp; & alone &' },
+  { name: 'JSX and MDX expressions', alt: '{alert(1)} {`${x}`} <Component /> {/* c */}' },
+  { name: 'Vue interpolation', alt: "{{constructor.constructor('alert(1)')()}}" },
+  { name: 'AsciiDoc attribute references', alt: '{docdir} {user-home} {counter:n} {set:a:b} \\{docdir} {a\\} {attr-with-dash}' },
+  { name: 'AsciiDoc replacements', alt: "(C) (R) (TM) -- a--b ... .... ...... -> => <- <= <-> it's `'x" },
+  { name: 'AsciiDoc attribute list', alt: 'a cat, role=evil, link=javascript:alert(1)' },
+  { name: 'AsciiDoc single quote first', alt: "'quoted' *bold*" },
+  { name: 'AsciiDoc passthrough and macros', alt: 'pass:[<u>x</u>] +++y+++ include::/etc/passwd[] image:x.png[]' },
+  { name: 'backslashes before quotes', alt: 'say \\"hi\\" end\\' },
+  { name: 'quotes, commas and equals', alt: '"quoted, with = and ]"' },
+  { name: 'TeX and math', alt: '} \\input{/etc/passwd} % comment #1 $x^2$ & ~' },
+  { name: 'Typst breakers', alt: '") #panic("x") \\u{41} \\n' },
+  { name: 'newlines and tabs', alt: 'line one\nline two\r\n\tline three' },
+  { name: 'bidi and zero-width', alt: 'a\u202Eb\u200Bc\u2066d\u2069 e\uFEFFf' },
+  { name: 'emoji sequences', alt: '👨‍👩‍👧 🇰🇷 1️⃣ 🐱 🏳️‍🌈' },
+  { name: 'combining marks', alt: 'Cafe\u0301 Z̤̈́ͅȁ̸̢̛l̵̨̛g̶̡̛ő̷̡' },
+  { name: 'Korean and Japanese', alt: '고양이가 달을 본다。猫が月を見る' },
+  { name: 'right to left', alt: 'قطة تنظر إلى القمر' },
+  { name: 'very long', alt: `${'long words '.repeat(60)}end` },
+];
+
+/** Folder names between the document and the image, as a destination setting could bring them in. */
+export const HOSTILE_FOLDER_NAMES: readonly string[] = [
+  'images',
+  'R&D',
+  'C# notes',
+  '100% done',
+  'my  double  spaces',
+  'a~b^c$d',
+  'back\\slash',
+  '{docdir}',
+  'a{b}c',
+  '{{x}}',
+  'x"y',
+  "it's",
+  '[brackets]',
+  '(parens)',
+  'a--b...c',
+  '#anchor',
+  '?query',
+  '%2e%2e',
+  '&amp;',
+  '<script>',
+  '*star* _u_ a|b',
+  'a`b',
+  'javascript:alert(1)',
+  'a:b',
+  '😀 emoji 👨‍👩‍👧',
+  '고양이 폴더',
+  'Cafe\u0301',
+  'zero\u200Bwidth',
+  'x'.repeat(255),
+  '가'.repeat(85),
+];
