@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { elapsedSeconds, formatDuration } from '../jobs/jobStage';
 import type { JobStage } from '../jobs/types';
+import { truncateGraphemes } from '../shared/text';
 
 /**
  * The words for a stage, shared by the notification (`message`) and the status bar (`label`), so both say
@@ -47,6 +48,5 @@ export function stageLabel(stage: JobStage): string {
 
 /** A prompt shortened for a notification title or the status bar's tooltip. */
 export function shortPrompt(prompt: string, max = 48): string {
-  const oneLine = prompt.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+  return truncateGraphemes(prompt.replace(/\s+/g, ' ').trim(), max, { measure: 'codeUnits' });
 }

@@ -6,6 +6,7 @@ import type { InsertionPoint } from '../editor/insertionPoint';
 import { UserFacingError } from '../errors/userFacingError';
 import { destinationTemplate } from '../settings';
 import { isInside, resolveDestination } from '../workspace/destination';
+import { ReferenceProblemError } from '../workspace/snippet';
 import { planImageSave, referenceInsertion, type ImageSavePlan, type ReferenceInsertion, type ReferenceRequest } from '../workspace/imageSavePlan';
 import { uniqueName, type ImageExtension } from '../workspace/slug';
 
@@ -52,12 +53,14 @@ export async function saveToWorkspace(ui: UserInterface, request: SaveToWorkspac
   const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(request.cachedFile));
   const target = await targetFile(ui, request);
   if (!target) return undefined;
-  const plan = planImageSave({
-    image: { kind: 'bytes', bytes },
-    targetPath: target.uri.path,
-    overwrite: target.overwrite,
-    reference: request.insertAt && referenceRequest(request.insertAt, request.altText, target),
-  });
+  const plan = refusingUnwritableReferences((reason) => vscode.l10n.t('Cannot save the image: {0}', reason), () =>
+    planImageSave({
+      image: { kind: 'bytes', bytes },
+      targetPath: target.uri.path,
+      overwrite: target.overwrite,
+      reference: request.insertAt && referenceRequest(request.insertAt, request.altText, target),
+    }),
+  );
   const editorsBefore = request.insertAt ? selectionsOf(request.insertAt.document) : [];
   await applyImageSavePlan(plan, target.uri, request.insertAt?.document);
   // The selection stays what it was: the reference goes after it, not into it.
@@ -80,7 +83,9 @@ export interface InsertReferenceRequest {
 export async function insertReference(request: InsertReferenceRequest): Promise<InsertedReference> {
   const { document } = request.insertAt;
   const target: TargetFile = { uri: request.file, overwrite: false, workspaceFolder: vscode.workspace.getWorkspaceFolder(request.file) };
-  const insertion = referenceInsertion(referenceRequest(request.insertAt, request.altText, target), request.file.path);
+  const insertion = refusingUnwritableReferences((reason) => vscode.l10n.t('Cannot insert the link: {0}', reason), () =>
+    referenceInsertion(referenceRequest(request.insertAt, request.altText, target), request.file.path),
+  );
   const editorsBefore = selectionsOf(document);
   const edit = new vscode.WorkspaceEdit();
   const metadata: vscode.WorkspaceEditEntryMetadata = { label: vscode.l10n.t('Insert image link'), needsConfirmation: false };
@@ -106,6 +111,20 @@ function landed(document: vscode.TextDocument, insertion: ReferenceInsertion): I
   }
   const range = new vscode.Range(document.positionAt(start), document.positionAt(start + insertion.referenceEnd));
   return { document, range, text: insertion.text };
+}
+
+/**
+ * Runs a plan that may find the path unwritable in the document's language (a folder named `R&D` in LaTeX):
+ * that becomes a message for the user, thrown before anything is written, so no file is left behind and no
+ * document is broken. `message` words the reason for the user.
+ */
+function refusingUnwritableReferences<T>(message: (reason: string) => string, plan: () => T): T {
+  try {
+    return plan();
+  } catch (error) {
+    if (error instanceof ReferenceProblemError) throw new UserFacingError(message(error.message));
+    throw error;
+  }
 }
 
 interface TargetFile {
