@@ -69,7 +69,7 @@ describe('API key: confirmation, removal and the demo key', () => {
     // Next use: the key is still gone, and a command that needs it asks for Set API Key.
     assert.equal(await core.services.apiKey.get(), undefined);
     ui.answer({ message: [undefined] });
-    assert.deepEqual(await runGenerate('apiframe.generate', { prompt: 'a lighthouse in the fog' }), []);
+    assert.deepEqual(await runGenerate('apiframe.generateFromSelection', { prompt: 'a lighthouse in the fog' }), []);
     const error = messages.last('error');
     assert.ok(error);
     assert.match(error.text, /No Apiframe API key/);

@@ -10,6 +10,32 @@ import { activateForTests, EXTENSION_ID } from './testApi';
 import { screenshotsEnabled, takeScreenshot } from './screenshots';
 import { waitFor } from './waitFor';
 
+/**
+ * Starts a job from the selection that stays in the generating stage, and takes the picture `name` of the
+ * notification centre once a report's message passes `ready` — the toast may already have been folded into
+ * the centre, so the centre itself is shown. Cancels the job afterwards.
+ */
+async function screenshotWhileGenerating(harness: Harness, name: string, ready: (message: string) => boolean): Promise<void> {
+  const { core, emulator } = harness;
+  emulator.faults.nextJob({ kind: 'stuck' });
+  let generating = false;
+  const subscription = core.services.progress.onDidReport((report) => {
+    if (report.stage === 'generating' && ready(report.message)) generating = true;
+  });
+  const running = runGenerate('apiframe.generateFromSelection');
+  try {
+    await waitFor(() => generating, 'the notification to show the generating stage', 30_000);
+    await vscode.commands.executeCommand('notifications.showList');
+    const files = await takeScreenshot(name);
+    await vscode.commands.executeCommand('notifications.hideList');
+    assert.equal(files.length, 1);
+  } finally {
+    subscription.dispose();
+    core.services.progress.cancelAll();
+    await running;
+  }
+}
+
 describe('README screenshots', function () {
   let harness: Harness | undefined;
   before(async function () {
@@ -29,26 +55,8 @@ describe('README screenshots', function () {
 
   it('the progress notification of a running job', async () => {
     assert.ok(harness);
-    const { core, emulator, workspace } = harness;
-    await openWithSelection(workspace, 'about.md', content, [sentence]);
-    emulator.faults.nextJob({ kind: 'stuck' });
-    let generating = false;
-    const subscription = core.services.progress.onDidReport((report) => {
-      if (report.stage === 'generating' && report.message.includes('42%')) generating = true;
-    });
-    const running = runGenerate('apiframe.generateFromSelection');
-    try {
-      await waitFor(() => generating, 'the notification to show the generating stage', 30_000);
-      // The toast may already have been folded into the notification centre: show the centre itself.
-      await vscode.commands.executeCommand('notifications.showList');
-      const files = await takeScreenshot('progress');
-      await vscode.commands.executeCommand('notifications.hideList');
-      assert.equal(files.length, 1);
-    } finally {
-      subscription.dispose();
-      core.services.progress.cancelAll();
-      await running;
-    }
+    await openWithSelection(harness.workspace, 'about.md', content, [sentence]);
+    await screenshotWhileGenerating(harness, 'progress', (message) => message.includes('42%'));
   });
 
   it('the gallery next to the document', async () => {
@@ -115,25 +123,8 @@ describe('walkthrough pictures', function () {
 
   it('generate: the progress notification of a job started from a selection', async () => {
     assert.ok(harness);
-    const { core, emulator, workspace } = harness;
-    await openWithSelection(workspace, 'README.md', content, [sentence]);
-    emulator.faults.nextJob({ kind: 'stuck' });
-    let generating = false;
-    const subscription = core.services.progress.onDidReport((report) => {
-      if (report.stage === 'generating') generating = true;
-    });
-    const running = runGenerate('apiframe.generateFromSelection');
-    try {
-      await waitFor(() => generating, 'the notification to show the generating stage', 30_000);
-      await vscode.commands.executeCommand('notifications.showList');
-      const files = await takeScreenshot('walkthrough-generate');
-      await vscode.commands.executeCommand('notifications.hideList');
-      assert.equal(files.length, 1);
-    } finally {
-      subscription.dispose();
-      core.services.progress.cancelAll();
-      await running;
-    }
+    await openWithSelection(harness.workspace, 'README.md', content, [sentence]);
+    await screenshotWhileGenerating(harness, 'walkthrough-generate', () => true);
   });
 
   it('insert: the link under its sentence and the saved file in the Explorer', async () => {

@@ -74,6 +74,24 @@ async function runFromPalette(page: Page, label: string, timeoutMs = 30_000): Pr
   await row.click();
 }
 
+/** Runs `action`, then polls `done` for `waitMs`; runs `action` again when it is not, up to `attempts` times. */
+async function runUntil(
+  action: () => Promise<void>,
+  done: () => Promise<boolean>,
+  options: { readonly attempts: number; readonly waitMs: number; readonly what: string },
+): Promise<void> {
+  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    await action();
+    const deadline = Date.now() + options.waitMs;
+    while (Date.now() < deadline) {
+      if (await done()) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    console.log(`[demo] still waiting for ${options.what} (attempt ${attempt} of ${options.attempts})`);
+  }
+  throw new Error(`${options.what} did not happen after ${options.attempts} attempts`);
+}
+
 /** Waits until a card image has loaded in a webview frame (the gallery page runs in nested iframes). */
 async function waitForGalleryImage(page: Page, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -116,15 +134,14 @@ async function takeDemoScreenshot(tools: InstalledTools, server: VsCodeServer, u
     await page.locator('.monaco-workbench .explorer-folders-view').getByText('README.md').waitFor({ timeout: 60_000 });
     await page.locator('.monaco-workbench .explorer-folders-view').getByText('README.md').click();
     await page.locator('.monaco-editor .view-lines').getByText('Lighthouse Coffee Roasters').waitFor({ timeout: 30_000 });
-    // Running the extension's command from the palette shows it is loaded: its log channel opens. On a busy
-    // machine the extension host may still be starting, so the first command gets more time.
-    await runFromPalette(page, 'Apiframe: Show Log', 120_000);
-    // The Output panel opens on the extension's channel; its picker names it (a native <select> in some builds,
-    // a drawn one in others, so the panel's text is what is checked; a string: no DOM typings here).
-    await page.waitForFunction(
-      `(() => { const panel = document.querySelector('.part.panel'); return !!panel && panel.getBoundingClientRect().height > 0 && panel.innerText.includes('Apiframe Images'); })()`,
-      undefined,
-      { timeout: 90_000 },
+    // Running the extension's command from the palette shows it is loaded: its log channel opens in the Output
+    // panel, whose picker names it. On a busy machine the extension host may still be starting and the first
+    // click can get lost, so the command is run again until the panel shows (running it twice does no harm).
+    await runUntil(
+      () => runFromPalette(page, 'Apiframe: Show Log', 120_000),
+      // A string: no DOM typings here. The picker is a native <select> in some builds, a drawn one in others.
+      () => page.evaluate<boolean>(`(() => { const panel = document.querySelector('.part.panel'); return !!panel && panel.getBoundingClientRect().height > 0 && panel.innerText.includes('Apiframe Images'); })()`),
+      { attempts: 4, waitMs: 30_000, what: 'the Output panel to show the Apiframe Images log' },
     );
     await driver.screenshotWorkbench(file);
     console.log(`[demo] saved ${file}`);
