@@ -109,7 +109,7 @@ function createServices(host: CoreHost, testHooks: TestHooks | undefined, own: <
   // The suite offers a demo key through its hooks (Test mode never reads the environment's).
   const demoKey = demoKeyFor(context);
   const apiKey = own(new ApiKeyStore(context.secrets, testHooks ? () => testHooks.demoKey : () => demoKey));
-  const walkthrough = own(new WalkthroughProgress(apiKey));
+  const walkthrough = own(new WalkthroughProgress(apiKey, context.extension.id));
   const progress = own(new JobProgress());
   const statusBar = own(new JobsStatusBar());
   const editors = own(new EditorTracker());

@@ -17,6 +17,14 @@ export const WALKTHROUGH_CONTEXT_KEYS = {
 
 export type WalkthroughMilestone = keyof typeof WALKTHROUGH_CONTEXT_KEYS;
 
+/** The walkthrough's id in package.json, and the step each milestone completes. */
+const WALKTHROUGH_ID = 'apiframe.getStarted';
+const STEP_OF: Readonly<Record<WalkthroughMilestone, string>> = {
+  apiKeyStored: 'apiframe.setApiKey',
+  imageGenerated: 'apiframe.generateFromSelection',
+  imageSaved: 'apiframe.saveAndInsert',
+};
+
 /**
  * Follows the stored key and the job manager and sets the walkthrough's context keys. VS Code remembers a
  * completed step itself; the key for the API key goes back to false when the key is removed, so the context
@@ -28,7 +36,14 @@ export class WalkthroughProgress implements vscode.Disposable {
   private readonly subscriptions: { dispose(): void }[] = [];
   private keyCheck: Promise<void> = Promise.resolve();
 
-  constructor(private readonly apiKey: ApiKeyStore) {
+  /**
+   * @param extensionId this extension's id (`publisher.name`), which VS Code puts in front of the step ids; when
+   * given, a reached milestone also marks its step complete directly (see `reach`).
+   */
+  constructor(
+    private readonly apiKey: ApiKeyStore,
+    private readonly extensionId?: string,
+  ) {
     this.subscriptions.push(apiKey.onDidChange(() => this.checkKey()));
     this.checkKey();
   }
@@ -80,5 +95,13 @@ export class WalkthroughProgress implements vscode.Disposable {
     if (value) this.reached.add(milestone);
     else this.reached.delete(milestone);
     void vscode.commands.executeCommand('setContext', WALKTHROUGH_CONTEXT_KEYS[milestone], value);
+    // VS Code creates its walkthrough service lazily; a context key that is already true when the service
+    // registers the steps is recorded as seen but never completes the step (its completion listener only
+    // reacts to later changes). So the step is also marked complete right away, by VS Code's own command;
+    // the onContext events in package.json remain the contract. A build without that command just ignores it.
+    if (value && this.extensionId) {
+      const stepId = `${this.extensionId}#${WALKTHROUGH_ID}#${STEP_OF[milestone]}`;
+      void Promise.resolve(vscode.commands.executeCommand('welcome.markStepComplete', stepId)).catch(() => undefined);
+    }
   }
 }
