@@ -118,7 +118,7 @@ async function waitForToast(page: Page, text: RegExp, timeoutMs: number): Promis
   while (Date.now() < deadline) {
     // A string: the test project compiles without DOM typings.
     seen = await page.evaluate<string[]>(
-      `Array.from(document.querySelectorAll('.notifications-toasts .notification-toast')).filter((toast) => toast.getBoundingClientRect().height > 0).map((toast) => toast.innerText ?? '')`,
+      `Array.from(document.querySelectorAll('.notifications-toasts .notification-toast')).filter((toast) => toast.getBoundingClientRect().height > 0).map((toast) => (toast.querySelector('.notification-list-item-message') ?? toast).innerText ?? '')`,
     );
     const found = seen.find((toastText) => text.test(toastText));
     if (found !== undefined) return found;
