@@ -24,11 +24,12 @@ export class ApiKeyStore implements vscode.Disposable {
   readonly onDidChange = this.changeEmitter.event;
 
   /**
-   * @param demoKey a key to store when none is stored yet (see {@link demoKeyFor}); used once, at first read.
+   * @param demoKey the key Set API Key may offer as "Use the demo key" (see {@link demoKeyFor}); read on
+   * every use and never stored by this class on its own — the user chooses it, or nothing happens.
    */
   constructor(
     private readonly secrets: vscode.SecretStorage,
-    private demoKey?: string,
+    private readonly demoKey: () => string | undefined = () => undefined,
   ) {
     this.subscription = secrets.onDidChange((event) => {
       if (event.key !== API_KEY_SECRET) return;
@@ -39,14 +40,7 @@ export class ApiKeyStore implements vscode.Disposable {
 
   /** The stored key, or undefined. */
   get(): Promise<string | undefined> {
-    this.cached ??= Promise.resolve(this.secrets.get(API_KEY_SECRET)).then(async (value) => {
-      if (value && value.trim() !== '') return value;
-      const demoKey = this.demoKey;
-      this.demoKey = undefined;
-      if (!demoKey) return undefined;
-      await this.secrets.store(API_KEY_SECRET, demoKey);
-      return demoKey;
-    });
+    this.cached ??= Promise.resolve(this.secrets.get(API_KEY_SECRET)).then((value) => (value && value.trim() !== '' ? value : undefined));
     return this.cached;
   }
 
@@ -55,6 +49,11 @@ export class ApiKeyStore implements vscode.Disposable {
     const key = await this.get();
     if (!key) throw new MissingApiKeyError();
     return key;
+  }
+
+  /** The demo key Set API Key may offer, or undefined (the usual case: anything but the demo). */
+  offeredDemoKey(): string | undefined {
+    return this.demoKey();
   }
 
   async store(key: string): Promise<void> {
@@ -74,15 +73,22 @@ export class ApiKeyStore implements vscode.Disposable {
 }
 
 /**
- * `npm run demo` starts VS Code with the extension under development and the emulator's demo key in the
- * environment variable `APIFRAME_DEMO_KEY`, so the demo can generate without typing a key.
- * Safe because it is honoured ONLY in `ExtensionMode.Development` (an extension launched from its source
- * folder by a developer — F5 or the demo — never an installed .vsix, and not the test runs), only when no
- * key is stored yet, and the value then goes through SecretStorage like any other key (never into
+ * `npm run demo` starts VS Code with the emulator's demo key in the environment variable `APIFRAME_DEMO_KEY`,
+ * so Set API Key can offer "Use the demo key" instead of asking the user to paste one. Never stored without
+ * that choice, and then it goes through the same check and SecretStorage as any other key (never into
  * settings, state or logs).
+ *
+ * Honoured only for an extension run from its source tree: in `ExtensionMode.Development` (F5), or in a
+ * development build (`npm run build`, not the `--production` bundle every .vsix is packaged from) running as
+ * an installed extension — which is how the demo loads it, because the browser workbench honours "extension
+ * under development" only together with the smoke-test driver, and that driver hides every notification.
+ * Never in `ExtensionMode.Test`: the suite hands its demo key in through its test hooks instead.
  */
 export function demoKeyFor(context: vscode.ExtensionContext): string | undefined {
-  if (context.extensionMode !== vscode.ExtensionMode.Development) return undefined;
+  if (context.extensionMode === vscode.ExtensionMode.Test) return undefined;
+  // esbuild replaces process.env.NODE_ENV with a literal: in the packaged bundle this is `false` at build time.
+  const fromSourceTree = context.extensionMode === vscode.ExtensionMode.Development || process.env.NODE_ENV !== 'production';
+  if (!fromSourceTree) return undefined;
   const demoKey = process.env.APIFRAME_DEMO_KEY?.trim();
   return demoKey ? demoKey : undefined;
 }

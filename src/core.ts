@@ -19,9 +19,11 @@ import { windowUi } from './container/userInterface';
 import { EditorTracker } from './editor/editorTracker';
 import { ErrorReporter } from './errors/errorReporter';
 import type { GalleryActions } from './gallery/galleryPanel';
+import type { JobManager } from './jobs/managerApi';
 import { JobProgress } from './progress/jobProgress';
 import { errorText } from './shared/errorText';
 import { JobsStatusBar } from './statusBar';
+import { WalkthroughProgress } from './walkthrough';
 
 export type { CoreHost } from './container/services';
 
@@ -77,6 +79,7 @@ export function createCore(host: CoreHost, testHooks?: TestHooks): Core {
       run,
       jobs: () => built.jobs.get(),
       restartJobs: () => built.jobs.restart(),
+      walkthrough: built.walkthrough,
     },
     dispose() {
       for (const disposable of disposables.splice(0).reverse()) disposable.dispose();
@@ -86,7 +89,8 @@ export function createCore(host: CoreHost, testHooks?: TestHooks): Core {
 
 interface BuiltServices {
   readonly services: CoreServices;
-  readonly jobs: JobManagerHost;
+  readonly jobs: Pick<JobManagerHost, 'get' | 'restart'>;
+  readonly walkthrough: WalkthroughProgress;
   readonly gallery: GalleryHost;
   /** What the gallery's buttons do: built from the services, on first use. */
   galleryActions(): GalleryActions;
@@ -102,15 +106,27 @@ function createServices(host: CoreHost, testHooks: TestHooks | undefined, own: <
   const redactor = new SecretRedactor(log);
   const { logger } = redactor;
   const ui = testHooks ? userInterfaceThroughHooks(testHooks, windowUi) : windowUi;
-  const apiKey = own(new ApiKeyStore(context.secrets, demoKeyFor(context)));
+  // The suite offers a demo key through its hooks (Test mode never reads the environment's).
+  const demoKey = demoKeyFor(context);
+  const apiKey = own(new ApiKeyStore(context.secrets, testHooks ? () => testHooks.demoKey : () => demoKey));
+  const walkthrough = own(new WalkthroughProgress(apiKey, context.extension.id));
   const progress = own(new JobProgress());
   const statusBar = own(new JobsStatusBar());
   const editors = own(new EditorTracker());
   const errors = new ErrorReporter({ ui, logger, knownKeys: () => redactor.knownKeys, showLog: () => log.show(true) });
   const clients = own(new ApiClients({ apiKey, redactor, logger, userAgent: userAgentFor(context) }));
-  const jobs = own(
+  const jobHost = own(
     new JobManagerHost({ storageDir: context.globalStorageUri.fsPath, client: () => clients.current(), logger, statusBar, globalState: context.globalState }),
   );
+  // Every way to the manager passes here, so the walkthrough follows whichever manager is current.
+  const watched = (manager: JobManager): JobManager => {
+    walkthrough.watchJobs(manager);
+    return manager;
+  };
+  const jobs = {
+    get: () => jobHost.get().then(watched),
+    restart: () => jobHost.restart().then(watched),
+  };
   let actions: GalleryActions | undefined;
   // Read only when a panel opens or the suite asks, by which time `services` below exists.
   const galleryActions = (): GalleryActions => (actions ??= createGalleryActions(services));
@@ -138,5 +154,5 @@ function createServices(host: CoreHost, testHooks: TestHooks | undefined, own: <
     showGallery: (options) => gallery.show(options),
     redact: (text) => redactor.redact(text),
   };
-  return { services, jobs, gallery, galleryActions };
+  return { services, jobs, gallery, galleryActions, walkthrough };
 }

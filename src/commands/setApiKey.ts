@@ -5,23 +5,14 @@ import { errorText } from '../shared/errorText';
 import type { SetApiKeyArguments } from './commandArguments';
 
 /**
- * `Apiframe: Set API Key` — a masked input box; the key is checked with `GET /v2/me` before it is stored
- * (in SecretStorage only) and the team name and credits are shown. A rejected key is not stored, and the
- * message says why. Tests (and scripts) may pass the key as `{ key }` instead of typing it.
- * Resolves with true when a key was stored.
+ * `Apiframe: Set API Key` — a masked input box (in the demo, first the choice "Use the demo key"); the key is
+ * checked with `GET /v2/me` before it is stored (in SecretStorage only) and the team name and credits are
+ * shown, with "Generate Image…" as the next step. A rejected key is not stored, and the message says why.
+ * Tests (and scripts) may pass the key as `{ key }` instead of typing it. Resolves with true when a key was
+ * stored.
  */
 export async function setApiKey(services: CoreServices, given: SetApiKeyArguments): Promise<boolean> {
-  const typed =
-    given.key ??
-    (await services.ui.inputBox({
-      title: vscode.l10n.t('Apiframe API Key'),
-      prompt: vscode.l10n.t('Paste your Apiframe API key. It is checked with Apiframe, then kept in VS Code\'s secret storage.'),
-      placeHolder: 'afk_…',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter a key.') : undefined),
-    }));
-  const key = typed?.trim();
+  const key = (given.key ?? (await askForKey(services)))?.trim();
   if (!key) return false;
 
   let client: ApiframeClient;
@@ -43,7 +34,11 @@ export async function setApiKey(services: CoreServices, given: SetApiKeyArgument
       ? vscode.l10n.t('API key saved. Team "{0}" has {1} credits.', team.name, team.credits)
       : vscode.l10n.t('API key saved.');
     services.logger.info('An Apiframe API key was verified and stored.');
-    void services.ui.message('info', services.redact(text), []);
+    // The next step right where the user looks: without it, a saved key changes nothing on screen.
+    const generateImage = vscode.l10n.t('Generate Image…');
+    void services.ui.message('info', services.redact(text), [generateImage]).then((choice) => {
+      if (choice === generateImage) void vscode.commands.executeCommand('apiframe.generate');
+    });
     return true;
   } catch (error) {
     services.logger.warn(`The API key was not stored: ${services.redact(errorText(error))}`);
@@ -52,6 +47,37 @@ export async function setApiKey(services: CoreServices, given: SetApiKeyArgument
   } finally {
     void client.close().catch(() => undefined);
   }
+}
+
+/**
+ * The key the user gives: typed into a masked input box — or, when a demo key is on offer (`npm run demo`, see
+ * demoKeyFor in src/apiKey.ts), chosen first from a short list, so the demo's key is used only when asked for.
+ */
+async function askForKey(services: CoreServices): Promise<string | undefined> {
+  const demoKey = services.apiKey.offeredDemoKey();
+  if (demoKey) {
+    const useDemoKey: vscode.QuickPickItem = {
+      label: vscode.l10n.t('Use the demo key'),
+      description: vscode.l10n.t('The key of the demo\'s local Apiframe emulator'),
+      iconPath: new vscode.ThemeIcon('beaker'),
+    };
+    const enterKey: vscode.QuickPickItem = { label: vscode.l10n.t('Enter an API key…'), iconPath: new vscode.ThemeIcon('key') };
+    const picked = await services.ui.quickPick([useDemoKey, enterKey], {
+      title: vscode.l10n.t('Apiframe API Key'),
+      placeHolder: vscode.l10n.t('Which key should the extension use?'),
+      ignoreFocusOut: true,
+    });
+    if (!picked) return undefined;
+    if (picked === useDemoKey) return demoKey;
+  }
+  return services.ui.inputBox({
+    title: vscode.l10n.t('Apiframe API Key'),
+    prompt: vscode.l10n.t('Paste your Apiframe API key. It is checked with Apiframe, then kept in VS Code\'s secret storage.'),
+    placeHolder: 'afk_…',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter a key.') : undefined),
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { CommandId } from '../commandIds';
 import type { GalleryActions, GalleryTraffic } from '../gallery/galleryPanel';
 import type { JobManager } from '../jobs/managerApi';
+import type { WalkthroughProgress } from '../walkthrough';
 import type { CoreServices } from './services';
 import type { UserInterface } from './userInterface';
 
@@ -17,6 +18,11 @@ export interface TestHooks {
    * the suite answers prompts from a script and records every text shown.
    */
   ui?: UserInterface;
+  /**
+   * The demo key Set API Key offers as "Use the demo key" while set; in Test mode this is the only source
+   * (the environment's APIFRAME_DEMO_KEY is ignored, see demoKeyFor in src/apiKey.ts).
+   */
+  demoKey?: string;
   /** Sees every HTML the gallery sets and every message it posts (the key-leak scan searches them). */
   galleryTraffic?: (traffic: GalleryTraffic) => void;
 }
@@ -35,6 +41,8 @@ export interface TestCore {
    * the same storage, which resumes unfinished jobs — the restart-recovery tests' "restart".
    */
   restartJobs(): Promise<JobManager>;
+  /** What the walkthrough's context keys say (set on the real events, see src/walkthrough.ts). */
+  readonly walkthrough: WalkthroughProgress;
 }
 
 /**

@@ -76,6 +76,8 @@ async function main(): Promise<number> {
     tools,
     workspaceTemplate: path.join(PROJECT_ROOT, 'test', 'fixtures', 'demo-workspace'),
     extensionDevelopmentPath: PROJECT_ROOT,
+    // The suite runs through the payload's tests path and reports through codeAutomation*: both need it.
+    smokeTestDriver: true,
     verbose: argv.includes('--verbose'),
   });
   const url = server.workbenchUrl({

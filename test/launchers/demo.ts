@@ -5,8 +5,15 @@
 //
 // --profile NAME (or APIFRAME_EMULATOR_PROFILE) makes the emulator behave like another server the spec allows
 // (spec-strict, no-progress, coarse-progress, cdn-403, result-shapes; see test/emulator/README.md).
-// --screenshots DIR opens the URL in headless Chromium, runs `Apiframe: Show Log` (which proves the extension
-// is loaded) and saves DIR/demo.png; with --exit-after-screenshot the demo then stops (a headless check).
+// --screenshots DIR opens the URL in headless Chromium and does what the notes tell a user to do: runs
+// `Apiframe: Show Log` (which proves the extension is loaded), sets the key through `Apiframe: Set API Key` →
+// "Use the demo key", and generates an image from a selected sentence. It saves a picture of each step in DIR
+// and fails unless the notifications show up as toasts, as a user sees them (the confirmation "API key
+// saved." and the job's progress notification). With --exit-after-screenshot the demo then stops (a headless
+// check).
+//
+// VS Code runs WITHOUT the smoke-test driver here (it would hide every toast): the extension is loaded as an
+// installed extension linked to this working tree (see StartOptions.smokeTestDriver in vscodeServer.ts).
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { EMULATOR_PROFILES, isEmulatorProfile, startEmulator, type EmulatorProfile } from '../emulator/index';
@@ -38,27 +45,51 @@ export interface DemoSetup {
 /**
  * The services the demo needs before VS Code starts: the Apiframe emulator (jobs of a few seconds, so the
  * progress is visible), its URL as the user-scope base URL setting, and its demo key as `APIFRAME_DEMO_KEY`,
- * which the extension stores in SecretStorage on first use — only in development mode (see src/apiKey.ts).
+ * which Set API Key then offers as "Use the demo key" — only in a build from the source tree (see demoKeyFor
+ * in src/apiKey.ts). Nothing stores it unasked, so Remove API Key really removes it.
  */
 export async function prepareDemo(profile: EmulatorProfile = 'friendly'): Promise<DemoSetup> {
   const emulator = await startEmulator({ profile, timeScale: 0.25, imageScale: 1 / 2 });
   return {
     userSettings: { 'apiframe.baseUrl': emulator.url },
     env: { APIFRAME_DEMO_KEY: emulator.demoKey },
-    notes: [`Apiframe emulator: ${emulator.url}, profile ${profile} (demo key already set in the extension)`],
+    notes: [
+      `Apiframe emulator: ${emulator.url}, profile ${profile}`,
+      'First step: run "Apiframe: Set API Key" from the Command Palette (F1) and choose "Use the demo key".',
+      'Then select a sentence in README.md, index.html or src/Hero.jsx and run "Apiframe: Generate Image from Selection".',
+      'The walkthrough: "Welcome: Open Walkthrough…" → "Get Started with Apiframe Images".',
+    ],
     dispose: () => emulator.stop(),
   };
 }
 
 /** Runs a command by its palette label, clicking its own row (Enter could run another match mid-filter). */
-async function runFromPalette(page: Page, label: string): Promise<void> {
+async function runFromPalette(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
   await page.keyboard.press('F1');
   const paletteInput = page.locator('.quick-input-widget input');
   await paletteInput.waitFor({ state: 'visible', timeout: 30_000 });
   await paletteInput.fill(`>${label}`);
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first();
-  await row.waitFor({ timeout: 30_000 });
+  await row.waitFor({ timeout: timeoutMs });
   await row.click();
+}
+
+/** Runs `action`, then polls `done` for `waitMs`; runs `action` again when it is not, up to `attempts` times. */
+async function runUntil(
+  action: () => Promise<void>,
+  done: () => Promise<boolean>,
+  options: { readonly attempts: number; readonly waitMs: number; readonly what: string },
+): Promise<void> {
+  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    await action();
+    const deadline = Date.now() + options.waitMs;
+    while (Date.now() < deadline) {
+      if (await done()) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    console.log(`[demo] still waiting for ${options.what} (attempt ${attempt} of ${options.attempts})`);
+  }
+  throw new Error(`${options.what} did not happen after ${options.attempts} attempts`);
 }
 
 /** Waits until a card image has loaded in a webview frame (the gallery page runs in nested iframes). */
@@ -76,6 +107,26 @@ async function waitForGalleryImage(page: Page, timeoutMs: number): Promise<void>
   throw new Error(`no gallery image loaded within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * Waits for a notification toast — the pop-up a user sees, not the list behind the bell — whose text matches
+ * `text`, and returns its text. Fails when none shows within the time: toasts hidden by the workbench (the
+ * smoke-test driver drops them) are the regression this catches.
+ */
+async function waitForToast(page: Page, text: RegExp, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    // A string: the test project compiles without DOM typings.
+    seen = await page.evaluate<string[]>(
+      `Array.from(document.querySelectorAll('.notifications-toasts .notification-toast')).filter((toast) => toast.getBoundingClientRect().height > 0).map((toast) => (toast.querySelector('.notification-list-item-message') ?? toast).innerText ?? '')`,
+    );
+    const found = seen.find((toastText) => text.test(toastText));
+    if (found !== undefined) return found;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`no notification toast matching ${String(text)} within ${timeoutMs / 1000} s (toasts shown: ${JSON.stringify(seen)})`);
+}
+
 async function takeDemoScreenshot(tools: InstalledTools, server: VsCodeServer, url: string, file: string): Promise<void> {
   const driver = await openWorkbench(tools, server, url);
   try {
@@ -83,22 +134,38 @@ async function takeDemoScreenshot(tools: InstalledTools, server: VsCodeServer, u
     await page.locator('.monaco-workbench .explorer-folders-view').getByText('README.md').waitFor({ timeout: 60_000 });
     await page.locator('.monaco-workbench .explorer-folders-view').getByText('README.md').click();
     await page.locator('.monaco-editor .view-lines').getByText('Lighthouse Coffee Roasters').waitFor({ timeout: 30_000 });
-    // Running the extension's command from the palette shows it is loaded: its log channel opens.
-    await runFromPalette(page, 'Apiframe: Show Log');
-    // The Output panel's channel picker selects the extension's channel (a string: no DOM typings here).
-    await page.waitForFunction(
-      `Array.from(document.querySelectorAll('.part.panel select')).some((select) => select.value === 'Apiframe Images')`,
-      undefined,
-      { timeout: 30_000 },
+    // Running the extension's command from the palette shows it is loaded: its log channel opens in the Output
+    // panel, whose picker names it. On a busy machine the extension host may still be starting and the first
+    // click can get lost, so the command is run again until the panel shows (running it twice does no harm).
+    await runUntil(
+      () => runFromPalette(page, 'Apiframe: Show Log', 120_000),
+      // A string: no DOM typings here. The picker is a native <select> in some builds, a drawn one in others.
+      () => page.evaluate<boolean>(`(() => { const panel = document.querySelector('.part.panel'); return !!panel && panel.getBoundingClientRect().height > 0 && panel.innerText.includes('Apiframe Images'); })()`),
+      { attempts: 4, waitMs: 30_000, what: 'the Output panel to show the Apiframe Images log' },
     );
     await driver.screenshotWorkbench(file);
     console.log(`[demo] saved ${file}`);
 
-    // Then what a user does first: select a sentence and generate — no key to type, the emulator answers.
+    // What the notes tell a user to do first: set the key through Set API Key → Use the demo key. The
+    // confirmation must pop up as a toast.
+    await runFromPalette(page, 'Apiframe: Set API Key');
+    const demoKeyItem = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Use the demo key' }).first();
+    await demoKeyItem.waitFor({ timeout: 30_000 });
+    await demoKeyItem.click();
+    const keyToast = await waitForToast(page, /API key saved/, 30_000);
+    const keyFile = file.replace(/\.png$/, '-key-saved.png');
+    await driver.screenshotWorkbench(keyFile);
+    console.log(`[demo] toast: "${keyToast.trim()}"; saved ${keyFile}`);
+
+    // Then select a sentence and generate: the job's progress notification pops up while the emulator works.
     await page.locator('.monaco-editor .view-lines').getByText('A watercolor lighthouse on a rocky coast').click();
     await page.keyboard.press('Home');
     await page.keyboard.press('Shift+End');
     await runFromPalette(page, 'Apiframe: Generate Image from Selection');
+    const progressToast = await waitForToast(page, /watercolor lighthouse|Submitting|Queued|Generating|Downloading/i, 30_000);
+    const progressFile = file.replace(/\.png$/, '-progress.png');
+    await driver.screenshotWorkbench(progressFile);
+    console.log(`[demo] toast: "${progressToast.trim()}"; saved ${progressFile}`);
     // The gallery opens when the job is done (apiframe.afterCompletion defaults to openGallery) and the
     // page reports its cards; a card image that has loaded is the end of the round trip.
     await page.locator('.tabs-container .tab').filter({ hasText: 'Apiframe Images' }).waitFor({ timeout: 90_000 });
@@ -106,6 +173,16 @@ async function takeDemoScreenshot(tools: InstalledTools, server: VsCodeServer, u
     const galleryFile = file.replace(/\.png$/, '-gallery.png');
     await driver.screenshotWorkbench(galleryFile);
     console.log(`[demo] generated an image from a selection; saved ${galleryFile}`);
+
+    // The walkthrough, where the first two steps are now ticked off by what just happened.
+    await runFromPalette(page, 'Welcome: Open Walkthrough');
+    const walkthroughItem = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Get Started with Apiframe Images' }).first();
+    await walkthroughItem.waitFor({ timeout: 30_000 });
+    await walkthroughItem.click();
+    await page.locator('.gettingStartedContainer').getByText('Set your API key').first().waitFor({ timeout: 30_000 });
+    const walkthroughFile = file.replace(/\.png$/, '-walkthrough.png');
+    await driver.screenshotWorkbench(walkthroughFile);
+    console.log(`[demo] opened the walkthrough; saved ${walkthroughFile}`);
   } catch (error) {
     // A picture of where it got stuck says more than the selector that timed out.
     const failedFile = file.replace(/\.png$/, '-failed.png');
@@ -131,10 +208,11 @@ async function main(): Promise<number> {
     workspaceTemplate: path.join(PROJECT_ROOT, 'test', 'fixtures', 'demo-workspace'),
     extensionDevelopmentPath: PROJECT_ROOT,
     userSettings: setup.userSettings,
+    // Reaches the extension host through code-server's environment (no payload: see StartOptions).
     env: setup.env,
     verbose: argv.includes('--verbose'),
   });
-  const url = server.workbenchUrl({ extensionEnvironment: setup.env });
+  const url = server.workbenchUrl();
   console.log(
     [
       '',

@@ -7,7 +7,7 @@
 // outside the project and one temp folder (removed at the end); a missing piece fails with a message naming
 // what to install, never a hang.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -345,6 +345,14 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Streams code-server's own output; by default it is kept and printed only if start-up fails. */
   readonly verbose?: boolean;
+  /**
+   * Starts the workbench with VS Code's smoke-test driver (`--vscode-option enable-smoke-test-driver`): what
+   * the integration suite needs — the built workbench honours the payload's extension under development and
+   * its tests path only with it, and reports the suite's console and exit through `codeAutomation*`. It also
+   * drops every notification toast (they go straight to the list behind the bell), so anything a human looks
+   * at runs without it: the extension is then linked into the extensions folder as an installed extension.
+   */
+  readonly smokeTestDriver?: boolean;
 }
 
 export interface WorkbenchOptions {
@@ -364,6 +372,17 @@ export interface VsCodeServer {
   /** The workbench URL, with the payload that loads the extension (and the suite, when given). */
   workbenchUrl(options?: WorkbenchOptions): string;
   stop(): void;
+}
+
+/**
+ * Links the extension's folder into a fresh extensions folder, under the name VS Code gives an installed
+ * extension (`publisher.name-version`), so code-server loads the working tree's build as it is — no package
+ * step, and a rebuild shows after a window reload.
+ */
+function linkInstalledExtension(extensionPath: string, extensionsDir: string): void {
+  const manifest = JSON.parse(readFileSync(path.join(extensionPath, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  mkdirSync(extensionsDir, { recursive: true });
+  symlinkSync(extensionPath, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
 }
 
 /** Asks the OS for a free loopback port. */
@@ -428,6 +447,9 @@ export async function startVsCodeServer(options: StartOptions): Promise<VsCodeSe
   const configFile = path.join(tempDir, 'config.yaml');
   writeFileSync(configFile, 'auth: none\ncert: false\n');
 
+  const extensionsDir = path.join(tempDir, 'extensions');
+  if (!options.smokeTestDriver) linkInstalledExtension(options.extensionDevelopmentPath, extensionsDir);
+
   const port = await findFreePort();
   const origin = `http://127.0.0.1:${port}`;
   const args = [
@@ -436,15 +458,15 @@ export async function startVsCodeServer(options: StartOptions): Promise<VsCodeSe
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', userDataDir,
-    '--extensions-dir', path.join(tempDir, 'extensions'),
+    '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--disable-proxy',
     '--ignore-last-opened',
-    // Without it the built workbench ignores the payload's development options and nothing runs.
-    '--vscode-option', 'enable-smoke-test-driver',
+    // Without it the built workbench ignores the payload's development options (see StartOptions).
+    ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     workspace,
   ];
   let output = '';
@@ -477,7 +499,7 @@ export async function startVsCodeServer(options: StartOptions): Promise<VsCodeSe
     stop,
     workbenchUrl(workbench: WorkbenchOptions = {}) {
       const payload: [string, string][] = [
-        ['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)],
+        ...(options.smokeTestDriver ? [['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)] as [string, string]] : []),
         ['skipWelcome', 'true'],
         ['skipReleaseNotes', 'true'],
       ];
