@@ -329,7 +329,7 @@ function galleryStrings(): GalleryStrings {
   const phases: Record<JobPhase, string> = {
     'pending-submit': vscode.l10n.t('Submitting'),
     running: vscode.l10n.t('Generating'),
-    detached: vscode.l10n.t('Still running on Apiframe'),
+    detached: vscode.l10n.t('Stopped waiting'),
     downloading: vscode.l10n.t('Downloading'),
     done: vscode.l10n.t('Done'),
     failed: vscode.l10n.t('Failed'),
@@ -360,6 +360,28 @@ function galleryStrings(): GalleryStrings {
     },
     lookAgain: vscode.l10n.t('Look Again'),
     phases,
+    generate: vscode.l10n.t('Generate Image…'),
+    filterLabel: vscode.l10n.t('Filter by prompt'),
+    filterCount: vscode.l10n.t('{0} of {1} images'),
+    filterNoMatch: vscode.l10n.t('No image prompt contains “{0}”.'),
+    keyboardHint: vscode.l10n.t('Arrow keys move between images. Enter reaches the image’s actions, Escape returns to the image.'),
+    cardActions: vscode.l10n.t('Image actions'),
+    moreActions: vscode.l10n.t('More Actions…'),
+    emptySteps: [
+      vscode.l10n.t('Set your Apiframe API key: run "Apiframe: Set API Key".'),
+      vscode.l10n.t('Select some text in an editor and run "Apiframe: Generate Image from Selection".'),
+    ],
+    stages: {
+      submitting: vscode.l10n.t('Submitting'),
+      queued: vscode.l10n.t('Queued'),
+      generating: vscode.l10n.t('Generating'),
+      downloading: vscode.l10n.t('Downloading'),
+    },
+    elapsedOfExpected: vscode.l10n.t('{0} of about {1}'),
+    stoppedWaiting: vscode.l10n.t('Stopped waiting — still running on Apiframe'),
+    savedTo: vscode.l10n.t('Saved to {0}'),
+    announceReady: vscode.l10n.t('Image ready: {0}'),
+    announceFailed: vscode.l10n.t('Image failed: {0}'),
   };
 }
 

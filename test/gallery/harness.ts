@@ -74,13 +74,30 @@ export const HARNESS_STRINGS: GalleryStrings = {
   phases: {
     'pending-submit': 'Submitting',
     running: 'Generating',
-    detached: 'Still running on Apiframe',
+    detached: 'Stopped waiting',
     downloading: 'Downloading',
     done: 'Done',
     failed: 'Failed',
     expired: 'Expired',
     'needs-decision': 'Needs your decision',
   },
+  generate: 'Generate Image…',
+  filterLabel: 'Filter by prompt',
+  filterCount: '{0} of {1} images',
+  filterNoMatch: 'No image prompt contains “{0}”.',
+  keyboardHint: 'Arrow keys move between images. Enter reaches the image’s actions, Escape returns to the image.',
+  cardActions: 'Image actions',
+  moreActions: 'More Actions…',
+  emptySteps: [
+    'Set your Apiframe API key: run "Apiframe: Set API Key".',
+    'Select some text in an editor and run "Apiframe: Generate Image from Selection".',
+  ],
+  stages: { submitting: 'Submitting', queued: 'Queued', generating: 'Generating', downloading: 'Downloading' },
+  elapsedOfExpected: '{0} of about {1}',
+  stoppedWaiting: 'Stopped waiting — still running on Apiframe',
+  savedTo: 'Saved to {0}',
+  announceReady: 'Image ready: {0}',
+  announceFailed: 'Image failed: {0}',
 };
 
 /** A deterministic UUID v4-shaped id for synthetic item `n`. */
