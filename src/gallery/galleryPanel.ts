@@ -134,7 +134,7 @@ export class GalleryPanel implements vscode.Disposable {
     this.disposables.push(
       this.reportEmitter,
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receiveFromPage(message)),
       // Without retainContextWhenHidden a hidden page is destroyed; it sends `ready` again when shown.
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.pageReady = false;
@@ -197,7 +197,12 @@ export class GalleryPanel implements vscode.Disposable {
     });
   }
 
-  private onMessage(raw: unknown): void {
+  /**
+   * Handles one message from the page, exactly as it arrives from the webview (untrusted: checked first).
+   * Public so the integration suite can hand the panel what a click in the page posts (the webview's DOM is
+   * out of its reach); the page itself is tested in Chromium (test/browser/galleryPage.test.ts).
+   */
+  receiveFromPage(raw: unknown): void {
     // Malformed messages, actions on records not in the history and actions their state does not allow are
     // ignored (decided in galleryMessages.ts).
     const decision = decideGalleryMessage(raw, (localId) => this.deps.manager.get(localId));
