@@ -153,7 +153,7 @@ export interface StageText {
   readonly name: string;
   /** "42%", "0:12 of about 0:20", "0:12", or '' when nothing is known. */
   readonly progress: string;
-  /** Both, for the progress bar's accessible name. */
+  /** Both, for the progress bar's accessible name ("Generating 42%", "Queued, 0:12"). */
   readonly label: string;
 }
 
@@ -166,7 +166,9 @@ export function stageText(stage: GalleryStage, strings: GalleryStrings | undefin
   const name = strings?.stages[stage.stage] ?? stage.stage;
   let progress = '';
   if (stage.percent !== null && stage.stage === 'generating') {
-    progress = `${Math.round(stage.percent)}%`;
+    const percent = Math.round(stage.percent);
+    progress = `${percent}%`;
+    if (strings) return { name, progress, label: formatTemplate(strings.progress, percent) };
   } else if (stage.since !== undefined && Number.isFinite(Date.parse(stage.since))) {
     const elapsed = formatDuration((nowMs - Date.parse(stage.since)) / 1000);
     const expected = stage.expectedSeconds;

@@ -10,11 +10,17 @@
  * Focus: a card holding the focus is never recycled (its record would change under the focus), and an
  * update that rebuilds a card's buttons puts the focus back on the same button.
  */
-import { CARD_BUTTONS, type CardButton, type GalleryItem, type GalleryStrings } from '../src/gallery/protocol';
-import { PLACEHOLDER_PHASES, actionsKey, domId, formatDuration, metaText, waitsForUser } from './galleryCardModel';
+import { CARD_BUTTONS, type CardButton, type GalleryItem, type GalleryStage, type GalleryStrings } from '../src/gallery/protocol';
+import { PLACEHOLDER_PHASES, actionsKey, domId, metaText, stageText, waitsForUser } from './galleryCardModel';
 import { MORE_BUTTON_CLASS, buildMedia, buildStatus, buildToolbar, setImage } from './galleryCardParts';
 import { el, setAttr } from './galleryDom';
 import type { TimeLabels } from './galleryTimes';
+
+const STAGE_NAMES: readonly string[] = ['submitting', 'queued', 'generating', 'downloading'] satisfies GalleryStage['stage'][];
+
+function isStageName(value: string | undefined): value is GalleryStage['stage'] {
+  return value !== undefined && STAGE_NAMES.includes(value);
+}
 
 /** Detached cards kept for reuse; more than a window's worth is never needed. */
 const MAX_POOLED_CARDS = 64;
@@ -189,14 +195,10 @@ export class CardSet {
   refreshClocks(nowMs: number): void {
     const strings = this.context.strings();
     for (const label of this.container.querySelectorAll<HTMLElement>('.progress-label[data-since]')) {
-      const since = Date.parse(label.dataset.since ?? '');
-      if (!Number.isFinite(since)) continue;
-      const elapsed = formatDuration((nowMs - since) / 1000);
-      const expected = Number(label.dataset.expected);
-      const text =
-        Number.isFinite(expected) && expected > 0 && strings
-          ? strings.elapsedOfExpected.replace('{0}', elapsed).replace('{1}', formatDuration(expected))
-          : elapsed;
+      const { since, expected, stage } = label.dataset;
+      if (since === undefined || !isStageName(stage)) continue;
+      const expectedSeconds = expected !== undefined ? Number(expected) : undefined;
+      const text = stageText({ stage, percent: null, since, ...(expectedSeconds !== undefined ? { expectedSeconds } : {}) }, strings, nowMs).progress;
       if (label.textContent !== text) label.textContent = text;
     }
   }

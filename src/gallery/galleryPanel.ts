@@ -345,7 +345,6 @@ function galleryStrings(): GalleryStrings {
     title: vscode.l10n.t('Apiframe Images'),
     listLabel: vscode.l10n.t('Image history'),
     emptyTitle: vscode.l10n.t('No images yet'),
-    emptyHint: vscode.l10n.t('Select some text in an editor and run "Apiframe: Generate Image from Selection".'),
     showLog: vscode.l10n.t('Show Log'),
     noImage: vscode.l10n.t('No image cached'),
     imageCount: vscode.l10n.t('{0} images'),

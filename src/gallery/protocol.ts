@@ -97,7 +97,6 @@ export interface GalleryStrings {
   readonly title: string;
   readonly listLabel: string;
   readonly emptyTitle: string;
-  readonly emptyHint: string;
   readonly showLog: string;
   readonly noImage: string;
   /** e.g. "{0} images" */

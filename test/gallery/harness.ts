@@ -52,7 +52,6 @@ export const HARNESS_STRINGS: GalleryStrings = {
   title: 'Apiframe Images',
   listLabel: 'Image history',
   emptyTitle: 'No images yet',
-  emptyHint: 'Select some text in an editor and run "Apiframe: Generate Image from Selection".',
   showLog: 'Show Log',
   noImage: 'No image cached',
   imageCount: '{0} images',

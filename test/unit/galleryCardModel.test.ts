@@ -149,7 +149,7 @@ describe('gallery card model', () => {
   it('shows a percent only when the server reports one, else elapsed time against the expected duration', () => {
     const now = Date.parse('2026-11-25T10:00:12.000Z');
     const since = '2026-11-25T10:00:00.000Z';
-    assert.equal(stageText({ stage: 'generating', percent: 41.6, since }, HARNESS_STRINGS, now).progress, '42%');
+    assert.deepEqual(stageText({ stage: 'generating', percent: 41.6, since }, HARNESS_STRINGS, now), { name: 'Generating', progress: '42%', label: 'Generating 42%' });
     assert.equal(stageText({ stage: 'generating', percent: null, since, expectedSeconds: 20 }, HARNESS_STRINGS, now).progress, '0:12 of about 0:20');
     assert.equal(stageText({ stage: 'generating', percent: null, since }, HARNESS_STRINGS, now).progress, '0:12');
     assert.equal(stageText({ stage: 'generating', percent: null }, HARNESS_STRINGS, now).progress, '', 'no clock, no time');
