@@ -5,12 +5,16 @@
  */
 import {
   ACTIVE_PHASES,
+  ASPECT_RATIO_SIZES,
   GALLERY_ITEM_ACTIONS,
+  type CardButton,
   type GalleryItem,
   type GalleryItemAction,
+  type GalleryStage,
   type GalleryStrings,
   WAITING_PHASES,
 } from '../src/gallery/protocol';
+import type { CardShape } from './galleryVirtualWindow';
 
 /** The codicon of each action's icon button. */
 export const ACTION_ICONS: Readonly<Record<GalleryItemAction, string>> = {
@@ -42,10 +46,11 @@ export const PHASE_ICONS: Readonly<Record<GalleryItem['phase'], string>> = {
 /** Phases whose card (without an image) shows the phase, and the reason when there is one, where the image goes. */
 export const PLACEHOLDER_PHASES: ReadonlySet<GalleryItem['phase']> = new Set([...ACTIVE_PHASES, ...WAITING_PHASES]);
 
-/** Which buttons a card offers in its current state, in display order. */
+/** Which actions a card offers in its current state, in the protocol's order. */
 export function actionsFor(item: GalleryItem): GalleryItemAction[] {
   const available = new Set<GalleryItemAction>(['copyPrompt', 'rerun', 'delete']);
-  if (item.image) ['save', 'insert', 'open', 'copyPath'].forEach((a) => available.add(a as GalleryItemAction));
+  if (item.image) ['save', 'insert', 'insertAtCursor', 'open', 'copyPath'].forEach((a) => available.add(a as GalleryItemAction));
+  if (item.savedPath) available.add('revealSaved');
   if (item.phase === 'detached') available.add('resume');
   if (item.phase === 'needs-decision') {
     available.add('resume');
@@ -66,15 +71,155 @@ export function isChoice(item: GalleryItem, action: GalleryItemAction): boolean 
   return item.phase === 'needs-decision' && (action === 'resume' || action === 'submitAnew');
 }
 
+/** The most buttons a card shows as icons; the rest are in its overflow menu. */
+export const MAX_PRIMARY_BUTTONS = 3;
+
+/**
+ * The buttons a card shows directly, most useful first: Resume / Look Again (and Submit Anew) on a card that
+ * waits, Insert and Save (or Reveal once saved) and Open on an image, Re-run and the log on a failure. The
+ * rest go into the overflow menu (`overflowButtons`).
+ */
+export function primaryButtons(item: GalleryItem): CardButton[] {
+  const offered = new Set<CardButton>(actionsFor(item));
+  if (offersLog(item)) offered.add('showLog');
+  const preference: CardButton[] = ['resume', 'submitAnew', 'insert', item.savedPath ? 'revealSaved' : 'save', 'open', 'rerun', 'showLog'];
+  const primary = preference.filter((button) => offered.has(button));
+  // A job still on its way has nothing worth a button of its own: its card keeps the menu only.
+  if (!item.image && ACTIVE_PHASES.has(item.phase)) return [];
+  return primary.slice(0, MAX_PRIMARY_BUTTONS);
+}
+
+/** Everything else the card offers, in the protocol's order (Show Log last). */
+export function overflowButtons(item: GalleryItem): CardButton[] {
+  const primary = new Set(primaryButtons(item));
+  const rest: CardButton[] = actionsFor(item).filter((action) => !primary.has(action));
+  if (offersLog(item) && !primary.has('showLog')) rest.push('showLog');
+  return rest;
+}
+
+/** Every button the card offers — shown first, then the menu's — as the page reports them. */
+export function cardButtons(item: GalleryItem): CardButton[] {
+  return [...primaryButtons(item), ...overflowButtons(item)];
+}
+
 /** The button's label: the action's, except `resume` on a card waiting for a decision. */
-export function actionLabel(strings: GalleryStrings | undefined, item: GalleryItem, action: GalleryItemAction): string {
+export function actionLabel(strings: GalleryStrings | undefined, item: GalleryItem, action: CardButton): string {
+  if (action === 'showLog') return strings?.showLog ?? action;
   if (action === 'resume' && item.phase === 'needs-decision') return strings?.lookAgain ?? action;
   return strings?.actions[action] ?? action;
 }
 
+/** The codicon of a button (Show Log included). */
+export function buttonIcon(button: CardButton): string {
+  return button === 'showLog' ? 'output' : ACTION_ICONS[button];
+}
+
 /** Identifies a card's button set: equal keys mean the same buttons with the same labels. */
 export function actionsKey(item: GalleryItem): string {
-  return `${actionsFor(item).join()}${offersLog(item) ? ',showLog' : ''}${item.phase === 'needs-decision' ? ';decision' : ''}`;
+  return `${primaryButtons(item).join()}|${overflowButtons(item).join()}${item.phase === 'needs-decision' ? ';decision' : ''}`;
+}
+
+/** Whether a card waits for the user (its buttons stay visible without hover or focus). */
+export function waitsForUser(item: GalleryItem): boolean {
+  return WAITING_PHASES.has(item.phase);
+}
+
+/** Where a job in progress stands: the host's stage, or (from an older host) one derived from the phase. */
+export function stageOf(item: GalleryItem): GalleryStage | undefined {
+  if (item.stage) return item.stage;
+  switch (item.phase) {
+    case 'pending-submit':
+      return { stage: 'submitting', percent: null };
+    case 'running':
+      return item.status === 'PROCESSING' ? { stage: 'generating', percent: item.progress } : { stage: 'queued', percent: null };
+    case 'downloading':
+      return { stage: 'downloading', percent: null };
+    default:
+      return undefined;
+  }
+}
+
+/** Seconds as m:ss (h:mm:ss from an hour on); negative or unknown times read 0:00. */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Number.isFinite(totalSeconds) ? Math.max(0, Math.floor(totalSeconds)) : 0;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** What a card in progress says: the stage's name and how far it is (a percent, or elapsed time). */
+export interface StageText {
+  readonly name: string;
+  /** "42%", "0:12 of about 0:20", "0:12", or '' when nothing is known. */
+  readonly progress: string;
+  /** Both, for the progress bar's accessible name ("Generating 42%", "Queued, 0:12"). */
+  readonly label: string;
+}
+
+/**
+ * The stage's words at `nowMs`: a percent only when the server reports one; otherwise the time since the job
+ * started against the expected duration ("0:12 of about 0:20"), or the elapsed time alone. Never "Generating"
+ * for a job that is queued: the name is the stage's own.
+ */
+export function stageText(stage: GalleryStage, strings: GalleryStrings | undefined, nowMs: number): StageText {
+  const name = strings?.stages[stage.stage] ?? stage.stage;
+  let progress = '';
+  if (stage.percent !== null && stage.stage === 'generating') {
+    const percent = Math.round(stage.percent);
+    progress = `${percent}%`;
+    if (strings) return { name, progress, label: formatTemplate(strings.progress, percent) };
+  } else if (stage.since !== undefined && Number.isFinite(Date.parse(stage.since))) {
+    const elapsed = formatDuration((nowMs - Date.parse(stage.since)) / 1000);
+    const expected = stage.expectedSeconds;
+    progress =
+      expected !== undefined && expected > 0 && strings
+        ? formatTemplate(strings.elapsedOfExpected, elapsed, formatDuration(expected))
+        : elapsed;
+  }
+  return { name, progress, label: progress ? `${name}, ${progress}` : name };
+}
+
+/** What the card's detail line holds (it takes room only when there is something to say). */
+export type DetailKind = 'progress' | 'choices' | 'stopped' | 'error' | 'saved' | 'none';
+
+export function detailKind(item: GalleryItem): DetailKind {
+  if (ACTIVE_PHASES.has(item.phase)) return 'progress';
+  if (item.phase === 'needs-decision') return 'choices';
+  if (item.phase === 'detached') return 'stopped';
+  if (item.error && (item.phase === 'failed' || item.phase === 'expired')) return 'error';
+  if (item.savedPath) return 'saved';
+  return 'none';
+}
+
+/** The thumbnail's aspect for the layout: the image's pixel size, or the size its aspect ratio yields until it has one. */
+export function mediaAspect(item: GalleryItem): { readonly width: number; readonly height: number } {
+  if (item.image && item.image.width > 0 && item.image.height > 0) return { width: item.image.width, height: item.image.height };
+  // The size the image will have (a "3:2" image is 1792×1024), so the box does not change when it arrives.
+  const known: Partial<Record<string, { readonly width: number; readonly height: number }>> = ASPECT_RATIO_SIZES;
+  const size = known[item.aspectRatio];
+  if (size) return size;
+  const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(item.aspectRatio);
+  const width = match ? Number(match[1]) : 1;
+  const height = match ? Number(match[2]) : 1;
+  return width > 0 && height > 0 ? { width, height } : { width: 1, height: 1 };
+}
+
+/** The card's shape for the grid's layout. */
+export function cardShape(item: GalleryItem): CardShape {
+  return { ...mediaAspect(item), hasDetail: detailKind(item) !== 'none' };
+}
+
+/** Whether the filter text matches the prompt (case-insensitive; blank matches everything). */
+export function matchesFilter(item: GalleryItem, filter: string): boolean {
+  const needle = filter.trim().toLocaleLowerCase();
+  return needle === '' || item.prompt.toLocaleLowerCase().includes(needle);
+}
+
+/** A prompt cut to a phrase for announcements (screen readers should not read a paragraph). */
+export function shortPrompt(prompt: string, max = 60): string {
+  const oneLine = prompt.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
 }
 
 /** The card's second line: model, aspect ratio and style. */
@@ -82,9 +227,12 @@ export function metaText(item: GalleryItem): string {
   return [item.model, item.aspectRatio, item.style].join(' · ');
 }
 
-/** Fills a host template's one `{0}` argument. */
-export function formatTemplate(template: string, value: string | number): string {
-  return template.replace('{0}', String(value));
+/** Fills a host template's `{0}` (and `{1}`) arguments. */
+export function formatTemplate(template: string, ...values: (string | number)[]): string {
+  return template.replace(/\{(\d)\}/g, (placeholder, index: string) => {
+    const value = values[Number(index)];
+    return value === undefined ? placeholder : String(value);
+  });
 }
 
 /** Stable DOM id fragment for a UUID (ids are validated by the host; this only keeps the attribute tidy). */

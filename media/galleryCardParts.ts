@@ -1,25 +1,34 @@
 /**
- * Builds the parts of a card that change with its item — the image area, the status and the buttons — as
- * fresh elements (galleryCards.ts decides when a part must be rebuilt and swaps it in). What each part says
- * comes from galleryCardModel.ts; the text goes in as text only.
+ * Builds the parts of a card that change with its item — the image area, the status with its detail line
+ * and the action toolbar — as fresh elements (galleryCards.ts decides when a part must be rebuilt and swaps
+ * it in). What each part says comes from galleryCardModel.ts; the text goes in as text only.
+ *
+ * Every button inside a card is out of the Tab order (`tabindex=-1`): the card is the grid's one Tab stop,
+ * and the keyboard reaches its buttons with Enter and the arrow keys (galleryKeyboard.ts).
  */
-import { ACTIVE_PHASES, type GalleryItem, type GalleryStrings } from '../src/gallery/protocol';
+import type { CardButton, GalleryItem, GalleryStrings } from '../src/gallery/protocol';
 import {
-  ACTION_ICONS,
   PHASE_ICONS,
   PLACEHOLDER_PHASES,
   actionLabel,
-  actionsFor,
   actionsKey,
+  buttonIcon,
+  detailKind,
   domId,
   formatTemplate,
   isChoice,
-  offersLog,
+  overflowButtons,
+  primaryButtons,
+  stageOf,
+  stageText,
 } from './galleryCardModel';
 import { el, icon } from './galleryDom';
 import type { TimeLabels } from './galleryTimes';
 
 export type ItemWithImage = GalleryItem & { image: NonNullable<GalleryItem['image']> };
+
+/** The overflow button's marker (it is not an action: it opens the card's menu). */
+export const MORE_BUTTON_CLASS = 'more-button';
 
 /** Points an `<img>` at the item's image, touching only what differs (a changed `src` starts a new load). */
 export function setImage(img: HTMLImageElement, item: ItemWithImage): void {
@@ -29,10 +38,18 @@ export function setImage(img: HTMLImageElement, item: ItemWithImage): void {
   if (img.getAttribute('src') !== item.image.src) img.src = item.image.src;
 }
 
+/** The words a card in progress shows where its image will be, and in its status: the stage, never just the phase. */
+function phaseName(item: GalleryItem, strings: GalleryStrings | undefined): string {
+  const stage = stageOf(item);
+  if (stage) return strings?.stages[stage.stage] ?? stage.stage;
+  return strings?.phases[item.phase] ?? item.phase;
+}
+
 /**
  * The image area: the image (lazy, decoded off the main thread, its size known before it loads), or a
- * placeholder saying where the job is; plus a badge when the job made several images. `onImageSettled`
- * hears the `<img>`'s load or error — for every item it will show, as recycling reuses it.
+ * placeholder saying where the job is; plus a badge when the job made several images. Its height is set by
+ * the card (the thumbnail's box at the image's aspect ratio). `onImageSettled` hears the `<img>`'s load or
+ * error — for every item it will show, as recycling reuses it.
  */
 export function buildMedia(
   item: GalleryItem,
@@ -52,11 +69,11 @@ export function buildMedia(
   } else {
     // Jobs still on their way or waiting for the user say where they are (and why they wait: the card's
     // roomiest place for that text); finished ones without a cached file say so.
-    const active = ACTIVE_PHASES.has(item.phase);
+    const active = stageOf(item) !== undefined;
     const showsPhase = PLACEHOLDER_PHASES.has(item.phase);
     const placeholder = el('div', `placeholder placeholder-${item.phase}`);
     placeholder.append(icon(showsPhase ? PHASE_ICONS[item.phase] : 'file-media', active ? 'codicon-modifier-spin' : ''));
-    placeholder.append(el('span', 'placeholder-text', showsPhase ? strings?.phases[item.phase] : strings?.noImage));
+    placeholder.append(el('span', 'placeholder-text', showsPhase ? phaseName(item, strings) : strings?.noImage));
     if (showsPhase && item.interruption) {
       const reason = el('p', 'placeholder-reason', item.interruption);
       reason.id = domId('reason', item.localId);
@@ -72,70 +89,107 @@ export function buildMedia(
   return media;
 }
 
-/** The status: the phase with its icon and the time, then the progress bar while active or the error. */
-export function buildStatus(item: GalleryItem, strings: GalleryStrings | undefined, times: TimeLabels): HTMLElement {
+/** One card button: labelled for screen readers and tooltips alike, out of the Tab order. */
+function cardButton(item: GalleryItem, strings: GalleryStrings | undefined, button: CardButton, worded: boolean): HTMLButtonElement {
+  const label = actionLabel(strings, item, button);
+  const element = el('button', `${worded ? 'choice-button' : 'icon-button'} action-${button}`);
+  element.type = 'button';
+  element.tabIndex = -1;
+  element.dataset.action = button;
+  element.title = label;
+  if (worded) {
+    element.append(el('span', 'label', label));
+  } else {
+    element.setAttribute('aria-label', label);
+    element.append(icon(buttonIcon(button)));
+  }
+  return element;
+}
+
+/**
+ * The status line (the phase or stage with its icon, and the time) and the detail line below it: progress
+ * while active, the choices of a card waiting for a decision, "Stopped waiting…", the error, or where the
+ * image was saved. `nowMs` is the clock for elapsed times (galleryCards.ts rewrites them every second).
+ */
+export function buildStatus(item: GalleryItem, strings: GalleryStrings | undefined, times: TimeLabels, nowMs: number): HTMLElement {
   const status = el('div', `card-status phase-${item.phase}`);
   status.id = domId('status', item.localId);
-  const phaseLabel = strings?.phases[item.phase] ?? item.phase;
+  const stage = stageOf(item);
   const badge = el('span', 'phase');
-  const active = ACTIVE_PHASES.has(item.phase);
-  badge.append(icon(PHASE_ICONS[item.phase], active ? 'codicon-modifier-spin' : ''), el('span', '', phaseLabel));
+  badge.append(icon(PHASE_ICONS[item.phase], stage ? 'codicon-modifier-spin' : ''), el('span', 'phase-label', phaseName(item, strings)));
   const time = el('time', 'time');
   time.dateTime = item.createdAt;
   times.fill(time);
   status.append(badge, time);
 
   const detail = el('div', 'card-detail');
-  if (active) {
+  detail.id = domId('detail', item.localId);
+  const kind = detailKind(item);
+  detail.dataset.kind = kind;
+  if (kind === 'progress' && stage) {
+    const text = stageText(stage, strings, nowMs);
     const bar = el('progress', 'progress');
     bar.max = 100;
-    if (item.progress !== null) bar.value = item.progress;
-    const label = item.progress !== null && strings ? formatTemplate(strings.progress, Math.round(item.progress)) : phaseLabel;
-    bar.setAttribute('aria-label', label);
-    detail.append(bar, el('span', 'progress-label', item.progress !== null ? `${Math.round(item.progress)}%` : ''));
-  } else if (item.error) {
+    if (stage.percent !== null && stage.stage === 'generating') bar.value = stage.percent;
+    bar.setAttribute('aria-label', text.label);
+    const label = el('span', 'progress-label', text.progress);
+    // Elapsed times are rewritten every second from these (galleryCards.ts's clock).
+    if (stage.since !== undefined && !(stage.percent !== null && stage.stage === 'generating')) {
+      label.dataset.since = stage.since;
+      if (stage.expectedSeconds !== undefined) label.dataset.expected = String(stage.expectedSeconds);
+      label.dataset.stage = stage.stage;
+    }
+    detail.append(bar, label);
+  } else if (kind === 'choices') {
+    // A card waiting for a decision shows its choices as worded buttons (like a notification's): an icon
+    // alone would not say that one of them may charge a second job.
+    const choices = el('div', 'card-choices');
+    for (const button of primaryButtons(item)) {
+      if (button !== 'showLog' && isChoice(item, button)) choices.append(cardButton(item, strings, button, true));
+    }
+    detail.append(choices);
+  } else if (kind === 'stopped') {
+    detail.append(icon('debug-pause'), el('span', 'detail-text', strings?.stoppedWaiting ?? ''));
+  } else if (kind === 'error' && item.error) {
     detail.classList.add('error');
     detail.append(icon('warning'), el('span', 'error-text', item.error));
     detail.title = item.error;
+  } else if (kind === 'saved' && item.savedPath) {
+    const text = strings ? formatTemplate(strings.savedTo, item.savedPath) : item.savedPath;
+    detail.append(icon('check'), el('span', 'saved-text', text));
+    detail.title = item.savedPath;
   }
   const wrapper = el('div', 'card-state');
   wrapper.append(status, detail);
   return wrapper;
 }
 
-/** The buttons, labelled for screen readers and tooltips alike; `data-key` says which set this is. */
-export function buildActions(item: GalleryItem, strings: GalleryStrings | undefined): HTMLElement {
-  const group = el('div', 'card-actions');
-  group.setAttribute('role', 'group');
-  group.dataset.key = actionsKey(item);
-  // A card waiting for a decision shows its choices as worded buttons (like a notification's) on a row of
-  // their own, first in the tab order: an icon alone would not say that one of them may charge a second job.
-  const choices = el('div', 'card-choices');
-  for (const action of actionsFor(item)) {
-    const label = actionLabel(strings, item, action);
-    const choice = isChoice(item, action);
-    const button = el('button', `${choice ? 'choice-button' : 'icon-button'} action-${action}`);
-    button.type = 'button';
-    button.dataset.action = action;
-    button.setAttribute('aria-label', label);
-    button.title = label;
-    if (choice) {
-      button.append(el('span', 'label', label));
-      choices.append(button);
-    } else {
-      button.append(icon(ACTION_ICONS[action]));
-      group.append(button);
-    }
+/**
+ * The card's toolbar (over the thumbnail's corner, shown on hover and focus): its most useful actions as
+ * icon buttons and a "More Actions…" button whose menu (galleryMenu.ts) holds the rest. The menu's actions
+ * are listed on that button (`data-menu`), so the page can open the menu and report them from the DOM.
+ */
+export function buildToolbar(item: GalleryItem, strings: GalleryStrings | undefined): HTMLElement {
+  const toolbar = el('div', 'card-toolbar');
+  toolbar.setAttribute('role', 'toolbar');
+  toolbar.setAttribute('aria-label', strings?.cardActions ?? '');
+  toolbar.dataset.key = actionsKey(item);
+  for (const button of primaryButtons(item)) {
+    if (button === 'showLog' || !isChoice(item, button)) toolbar.append(cardButton(item, strings, button, false));
   }
-  if (choices.childElementCount > 0) group.prepend(choices);
-  if (offersLog(item) && strings) {
-    const button = el('button', 'icon-button action-showLog');
-    button.type = 'button';
-    button.dataset.action = 'showLog';
-    button.setAttribute('aria-label', strings.showLog);
-    button.title = strings.showLog;
-    button.append(icon('output'));
-    group.append(button);
+  const overflow = overflowButtons(item);
+  if (overflow.length > 0) {
+    const more = el('button', `icon-button ${MORE_BUTTON_CLASS}`);
+    more.type = 'button';
+    more.tabIndex = -1;
+    more.dataset.menu = overflow.join(',');
+    const label = strings?.moreActions ?? '…';
+    more.setAttribute('aria-label', label);
+    more.title = label;
+    more.setAttribute('aria-haspopup', 'menu');
+    more.setAttribute('aria-expanded', 'false');
+    more.append(icon('ellipsis'));
+    toolbar.append(more);
   }
-  return group;
+  return toolbar;
 }

@@ -1,22 +1,35 @@
 /**
  * The cards in the DOM: putting one together for an item (its parts come from galleryCardParts.ts), bringing
  * one up to date with a newer item (or, recycled, with another item), and keeping exactly the cards of the
- * virtual window in the feed, in order. It also knows which cards' images have loaded (for the report).
+ * virtual window in the feed, in order. It also knows which cards' images have loaded (for the report) and
+ * which card is the grid's one Tab stop (roving tabindex).
  *
  * Performance: cards that leave the window are pooled and rebound to the ones that enter it, and binding
  * rebuilds only the parts that changed — while scrolling, one image for another in the same `<img>`.
  *
  * Focus: a card holding the focus is never recycled (its record would change under the focus), and an
- * update that rebuilds a card's buttons puts the focus back on the same action.
+ * update that rebuilds a card's buttons puts the focus back on the same button.
  */
-import { CARD_BUTTONS, type CardButton, type GalleryItem, type GalleryStrings } from '../src/gallery/protocol';
-import { PLACEHOLDER_PHASES, actionsKey, domId, metaText } from './galleryCardModel';
-import { buildActions, buildMedia, buildStatus, setImage } from './galleryCardParts';
+import { CARD_BUTTONS, type CardButton, type GalleryItem, type GalleryStage, type GalleryStrings } from '../src/gallery/protocol';
+import { PLACEHOLDER_PHASES, actionsKey, domId, metaText, stageText, waitsForUser } from './galleryCardModel';
+import { MORE_BUTTON_CLASS, buildMedia, buildStatus, buildToolbar, setImage } from './galleryCardParts';
 import { el, setAttr } from './galleryDom';
 import type { TimeLabels } from './galleryTimes';
 
+const STAGE_NAMES: readonly string[] = ['submitting', 'queued', 'generating', 'downloading'] satisfies GalleryStage['stage'][];
+
+function isStageName(value: string | undefined): value is GalleryStage['stage'] {
+  return value !== undefined && STAGE_NAMES.includes(value);
+}
+
 /** Detached cards kept for reuse; more than a window's worth is never needed. */
 const MAX_POOLED_CARDS = 64;
+
+/** A card's box in the grid, from the layout (galleryVirtualWindow.ts): the thumbnail's and the whole card's height. */
+export interface CardBox {
+  readonly mediaHeight: number;
+  readonly cardHeight: number;
+}
 
 /** What the cards need from the rest of the page. */
 export interface CardContext {
@@ -24,6 +37,8 @@ export interface CardContext {
   strings(): GalleryStrings | undefined;
   /** How many items the list has (each card's `aria-setsize`). */
   listSize(): number;
+  /** The card's box for the current width. */
+  box(item: GalleryItem): CardBox;
   readonly times: TimeLabels;
   /** A card's image finished loading or failed (the page's report changes). */
   onImageSettled(): void;
@@ -37,14 +52,14 @@ export interface ShownCards {
   readonly failedImages: string[];
 }
 
-/** The parts of a card that binding an item touches (media, state and actions are swapped when they change). */
+/** The parts of a card that binding an item touches (media, state and toolbar are swapped when they change). */
 interface CardParts {
   readonly card: HTMLElement;
   media: HTMLElement;
   readonly prompt: HTMLElement;
   readonly meta: HTMLElement;
   state: HTMLElement;
-  actions: HTMLElement;
+  toolbar: HTMLElement;
 }
 
 interface CardEntry {
@@ -53,12 +68,21 @@ interface CardEntry {
   item: GalleryItem;
 }
 
-/** The buttons a card shows, as the page reports them: read from the DOM (what is there, not what should be). */
+/**
+ * A card's buttons in keyboard order: the worded choices, the toolbar's icons, then "More Actions…". The
+ * arrow keys move through this list (galleryKeyboard.ts).
+ */
+export function buttonsInCard(card: HTMLElement): HTMLButtonElement[] {
+  return [...card.querySelectorAll<HTMLButtonElement>('.card-choices button'), ...card.querySelectorAll<HTMLButtonElement>('.card-toolbar button')];
+}
+
+/** Every button a card offers, as the page reports them: the buttons there are, then the entries of its menu. */
 function buttonsOf(card: HTMLElement): CardButton[] {
   const known: readonly string[] = CARD_BUTTONS;
-  return [...card.querySelectorAll<HTMLElement>('.card-actions button[data-action]')]
-    .map((button) => button.dataset.action ?? '')
-    .filter((action): action is CardButton => known.includes(action));
+  const names = buttonsInCard(card).flatMap((button) =>
+    button.classList.contains(MORE_BUTTON_CLASS) ? (button.dataset.menu ?? '').split(',') : [button.dataset.action ?? ''],
+  );
+  return names.filter((action): action is CardButton => known.includes(action));
 }
 
 export class CardSet {
@@ -68,12 +92,20 @@ export class CardSet {
   private readonly pool: CardEntry[] = [];
   private readonly loadedImages = new Set<string>();
   private readonly failedImages = new Set<string>();
+  /** The card that is the grid's Tab stop (the last one focused), when known. */
+  private activeId: string | undefined;
 
   /** `container` is the feed's window element, which holds nothing but the cards. */
   constructor(
     private readonly container: HTMLElement,
     private readonly context: CardContext,
-  ) {}
+  ) {
+    // Whatever takes the focus inside a card makes that card the Tab stop.
+    container.addEventListener('focusin', (event) => {
+      const card = (event.target as Element | null)?.closest<HTMLElement>('.card');
+      if (card?.dataset.id) this.setActive(card.dataset.id);
+    });
+  }
 
   /**
    * Makes the container hold exactly the cards of `items[start..end)`, in order: cards that left go to the
@@ -119,6 +151,7 @@ export class CardSet {
         this.container.insertBefore(element, cursor);
       }
     }
+    this.updateTabStop();
   }
 
   /** Drops every card, pooled ones included (the strings may have changed: each card is built anew). */
@@ -126,6 +159,13 @@ export class CardSet {
     for (const entry of this.cards.values()) entry.parts.card.remove();
     this.cards.clear();
     this.pool.length = 0;
+  }
+
+  /** Makes the card of `localId` the grid's Tab stop (now if it is in the DOM, else when it comes back). */
+  setActive(localId: string): void {
+    if (this.activeId === localId) return;
+    this.activeId = localId;
+    this.updateTabStop();
   }
 
   /** The card element showing `localId`, if it is in the DOM. */
@@ -148,6 +188,21 @@ export class CardSet {
     for (const time of this.container.querySelectorAll<HTMLTimeElement>('time.time')) this.context.times.fill(time);
   }
 
+  /**
+   * Rewrites the elapsed time of every card in progress that has no percent ("0:12 of about 0:20"), from
+   * the start time the card carries. Only the text changes (no layout beyond the label).
+   */
+  refreshClocks(nowMs: number): void {
+    const strings = this.context.strings();
+    for (const label of this.container.querySelectorAll<HTMLElement>('.progress-label[data-since]')) {
+      const { since, expected, stage } = label.dataset;
+      if (since === undefined || !isStageName(stage)) continue;
+      const expectedSeconds = expected !== undefined ? Number(expected) : undefined;
+      const text = stageText({ stage, percent: null, since, ...(expectedSeconds !== undefined ? { expectedSeconds } : {}) }, strings, nowMs).progress;
+      if (label.textContent !== text) label.textContent = text;
+    }
+  }
+
   /** The first `limit` cards in the DOM, in order, with their buttons and the state of their images. */
   shown(limit: number): ShownCards {
     const cards = [...this.container.children].filter((c): c is HTMLElement => c instanceof HTMLElement && !!c.dataset.id).slice(0, limit);
@@ -160,6 +215,18 @@ export class CardSet {
     };
   }
 
+  /** Exactly one card in the DOM is tabbable: the active one, or the first card while the active one is not rendered. */
+  private updateTabStop(): void {
+    const active = this.activeId !== undefined ? this.cards.get(this.activeId)?.parts.card : undefined;
+    const stop = active ?? (this.container.firstElementChild as HTMLElement | null);
+    for (const child of this.container.children) {
+      if (child instanceof HTMLElement) {
+        const tabIndex = child === stop ? 0 : -1;
+        if (child.tabIndex !== tabIndex) child.tabIndex = tabIndex;
+      }
+    }
+  }
+
   /** A card for `item` at `index`, reusing a pooled one when there is one. */
   private cardFor(item: GalleryItem, index: number): CardEntry {
     const pooled = this.pool.pop();
@@ -168,36 +235,46 @@ export class CardSet {
       return pooled;
     }
     const card = el('article', 'card');
-    card.tabIndex = 0;
+    card.setAttribute('role', 'listitem');
+    card.tabIndex = -1;
     const body = el('div', 'card-body');
+    const strings = this.context.strings();
     const parts: CardParts = {
       card,
       media: this.buildMedia(item),
       prompt: el('p', 'card-prompt'),
       meta: el('p', 'card-meta'),
-      state: buildStatus(item, this.context.strings(), this.context.times),
-      actions: buildActions(item, this.context.strings()),
+      state: buildStatus(item, strings, this.context.times, Date.now()),
+      toolbar: buildToolbar(item, strings),
     };
-    body.append(parts.prompt, parts.meta, parts.state, parts.actions);
-    card.append(parts.media, body);
+    body.append(parts.prompt, parts.meta, parts.state);
+    card.append(parts.media, body, parts.toolbar);
     this.bindIdentity(parts, item);
-    this.bindPosition(parts, index);
+    this.bindPosition(parts, item, index);
     return { parts, item };
   }
 
-  private bindPosition(parts: CardParts, index: number): void {
+  /** The card's place in the list and its box for the current width (both change without the item changing). */
+  private bindPosition(parts: CardParts, item: GalleryItem, index: number): void {
     setAttr(parts.card, 'aria-posinset', String(index + 1));
     setAttr(parts.card, 'aria-setsize', String(this.context.listSize()));
+    const box = this.context.box(item);
+    const cardHeight = `${box.cardHeight}px`;
+    const mediaHeight = `${box.mediaHeight}px`;
+    if (parts.card.style.height !== cardHeight) parts.card.style.height = cardHeight;
+    if (parts.media.style.height !== mediaHeight) parts.media.style.height = mediaHeight;
   }
 
   /** The parts of a card that name its record: ids, ARIA references, prompt and meta. */
   private bindIdentity(parts: CardParts, item: GalleryItem): void {
     const promptId = domId('prompt', item.localId);
     parts.card.dataset.id = item.localId;
+    parts.card.classList.toggle('card-waiting', waitsForUser(item));
     setAttr(parts.card, 'aria-labelledby', promptId);
-    // The reason a record waits (in the placeholder) is read with its status: it is what the choice depends on.
+    // The status and its detail (progress, saved path, error) are read with the card; so is the reason a
+    // record waits (in the placeholder): it is what the choice depends on.
     const reason = !item.image && item.interruption && PLACEHOLDER_PHASES.has(item.phase) ? ` ${domId('reason', item.localId)}` : '';
-    setAttr(parts.card, 'aria-describedby', `${domId('status', item.localId)}${reason}`);
+    setAttr(parts.card, 'aria-describedby', `${domId('status', item.localId)} ${domId('detail', item.localId)}${reason}`);
     parts.prompt.id = promptId;
     if (parts.prompt.textContent !== item.prompt) parts.prompt.textContent = item.prompt;
     parts.prompt.title = item.prompt;
@@ -207,35 +284,42 @@ export class CardSet {
 
   /**
    * Brings a card up to date with `item` — a newer version of the same record, or (recycling) another
-   * record — rebuilding only the parts that changed and keeping the focus on the same action.
+   * record — rebuilding only the parts that changed and keeping the focus on the same button.
    */
   private bind(entry: CardEntry, item: GalleryItem, index: number): void {
     const { parts } = entry;
     const previous = entry.item;
     entry.item = item;
-    this.bindPosition(parts, index);
-    if (previous === item) return;
+    if (previous === item) {
+      this.bindPosition(parts, item, index);
+      return;
+    }
     const sameRecord = previous.localId === item.localId;
     const active = document.activeElement as HTMLElement | null;
-    const focusedAction = sameRecord && active?.closest('.card') === parts.card ? active.dataset.action : undefined;
+    const focusedButton =
+      sameRecord && active instanceof HTMLButtonElement && active.closest('.card') === parts.card
+        ? (active.dataset.action ?? (active.classList.contains(MORE_BUTTON_CLASS) ? MORE_BUTTON_CLASS : undefined))
+        : undefined;
     this.bindIdentity(parts, item);
     if (!sameRecord || previous.image?.src !== item.image?.src) {
       this.loadedImages.delete(item.localId);
       this.failedImages.delete(item.localId);
     }
     this.bindMedia(parts, previous, item, sameRecord);
+    this.bindPosition(parts, item, index);
 
-    const state = buildStatus(item, this.context.strings(), this.context.times);
+    const strings = this.context.strings();
+    const state = buildStatus(item, strings, this.context.times, Date.now());
     parts.state.replaceWith(state);
     parts.state = state;
-    if (parts.actions.dataset.key !== actionsKey(item)) {
-      const fresh = buildActions(item, this.context.strings());
-      parts.actions.replaceWith(fresh);
-      parts.actions = fresh;
-      if (focusedAction) {
-        const same = fresh.querySelector<HTMLElement>(`[data-action="${focusedAction}"]`);
-        (same ?? parts.card).focus();
-      }
+    if (parts.toolbar.dataset.key !== actionsKey(item)) {
+      const fresh = buildToolbar(item, strings);
+      parts.toolbar.replaceWith(fresh);
+      parts.toolbar = fresh;
+    }
+    if (focusedButton && !parts.card.contains(document.activeElement)) {
+      const selector = focusedButton === MORE_BUTTON_CLASS ? `.${MORE_BUTTON_CLASS}` : `[data-action="${focusedButton}"]`;
+      (parts.card.querySelector<HTMLElement>(selector) ?? parts.card).focus({ preventScroll: true });
     }
   }
 
@@ -261,7 +345,11 @@ export class CardSet {
     } else if (
       previous.image?.src !== item.image?.src ||
       previous.imageCount !== item.imageCount ||
-      (!item.image && (previous.phase !== item.phase || previous.interruption !== item.interruption))
+      (!item.image &&
+        (previous.phase !== item.phase ||
+          previous.interruption !== item.interruption ||
+          previous.stage?.stage !== item.stage?.stage ||
+          previous.status !== item.status))
     ) {
       const media = this.buildMedia(item);
       parts.media.replaceWith(media);

@@ -10,14 +10,19 @@
 import type { CardSet } from './galleryCards';
 import type { GalleryShell } from './galleryShell';
 import type { GalleryState } from './galleryState';
+import type { GalleryItem } from '../src/gallery/protocol';
+import type { CardBox } from './galleryCards';
+import { cardShape, detailKind, mediaAspect } from './galleryCardModel';
 import {
   OVERSCAN_ROWS,
   allCards,
+  cardHeight,
   cardMetricsFrom,
   cardsInView,
   clampIndex,
-  columnCount,
   feedHeight,
+  gridLayout,
+  mediaHeight,
   rangeOffset,
   scrollTopToShow,
   type CardMetrics,
@@ -39,8 +44,8 @@ export interface FeedOptions {
 
 export class GalleryFeed {
   /** Placeholders until readMetrics() runs (before the first render: the geometry starts stale). */
-  private metrics: CardMetrics = { gap: 0, rowHeight: 1, minCardWidth: 1 };
-  private geometry: FeedGeometry = { ...this.metrics, columns: 1, feedOffsetTop: 0, viewportHeight: window.innerHeight };
+  private metrics: CardMetrics = cardMetricsFrom(() => '');
+  private geometry: FeedGeometry = { columns: 1, columnWidth: 1, gap: 0, rowTops: [0], feedOffsetTop: 0, viewportHeight: window.innerHeight };
   private geometryStale = true;
   /** The item count the geometry was measured for (the feed's height depends on it). */
   private measuredCount = -1;
@@ -65,6 +70,21 @@ export class GalleryFeed {
   /** False while only the first screen is rendered: the page does not report that render. */
   get settled(): boolean {
     return !this.firstScreenOnly;
+  }
+
+  /** The box of `item`'s card at the current width (its thumbnail at the image's aspect ratio). */
+  boxOf(item: GalleryItem): CardBox {
+    const aspect = mediaAspect(item);
+    const { columnWidth } = this.geometry;
+    return {
+      mediaHeight: mediaHeight(aspect.width, aspect.height, columnWidth, this.metrics),
+      cardHeight: cardHeight({ ...aspect, hasDetail: detailKind(item) !== 'none' }, columnWidth, this.metrics),
+    };
+  }
+
+  /** An item changed (its card's height may have): the layout is measured again before the next render. */
+  invalidateLayout(): void {
+    this.geometryStale = true;
   }
 
   /** Reads the card sizes from the stylesheet (once: the page's CSS does not change). */
@@ -110,7 +130,7 @@ export class GalleryFeed {
   render(): void {
     this.renderQueued = false;
     const { state, shell } = this;
-    shell.showCount(state.count, state.strings !== undefined);
+    shell.showCount(state.count, state.totalCount, state.filter, state.strings);
     if (this.geometryStale || this.measuredCount !== state.count) this.measure();
 
     const range = this.options.virtualize
@@ -145,19 +165,21 @@ export class GalleryFeed {
     if (id) this.cards.cardOf(id)?.focus({ preventScroll: true });
   }
 
-  /** Reads the layout the window depends on and sizes the feed. Never called on the scroll path. */
+  /** Reads the layout the window depends on, lays the rows out and sizes the feed. Never called on the scroll path. */
   private measure(): void {
     const { feed, window: windowEl } = this.shell;
     const count = this.state.count;
     this.geometryStale = false;
     this.measuredCount = count;
     // Reads first (one layout), then writes.
-    const width = feed.clientWidth || window.innerWidth;
+    const width = feed.clientWidth || document.documentElement.clientWidth || window.innerWidth;
     const feedOffsetTop = feed.getBoundingClientRect().top + window.scrollY;
-    const columns = columnCount(width, this.metrics);
-    this.geometry = { ...this.metrics, columns, feedOffsetTop, viewportHeight: window.innerHeight };
-    feed.style.height = `${feedHeight(count, columns, this.metrics)}px`;
-    windowEl.style.gridTemplateColumns = `repeat(${columns}, minmax(0, 1fr))`;
+    const layout = gridLayout(this.state.items.map(cardShape), width, this.metrics);
+    this.geometry = { ...layout, feedOffsetTop, viewportHeight: window.innerHeight };
+    feed.style.height = `${feedHeight(layout)}px`;
+    const columns = `repeat(${layout.columns}, minmax(0, 1fr))`;
+    if (windowEl.style.gridTemplateColumns !== columns) windowEl.style.gridTemplateColumns = columns;
+    windowEl.dataset.columns = String(layout.columns);
   }
 
   /** After the first screen is painted (a frame, then a task), render the overscan rows as well. */

@@ -32,7 +32,8 @@ export type RenderedContent = Omit<GalleryRenderReport, 'type'>;
 
 /** The view state saved with the webview (survives the panel being hidden and VS Code restarting). */
 interface SavedState {
-  readonly scrollTop: number;
+  readonly scrollTop?: number;
+  readonly filter?: string;
 }
 
 /** The report waits for the page to settle (images loading, a scroll ending): one report, not dozens. */
@@ -55,22 +56,42 @@ export class HostChannel {
     this.vscode.postMessage({ type: 'showLog' });
   }
 
+  /** The header's Generate button: the host asks for a prompt. */
+  generate(): void {
+    this.vscode.postMessage({ type: 'generate' });
+  }
+
   rendered(content: RenderedContent): void {
     this.vscode.postMessage({ type: 'rendered', ...content });
   }
 
   /** The scroll position an earlier page of this webview saved, if it saved one. */
   savedScrollTop(): number | undefined {
-    const state = this.vscode.getState();
-    if (typeof state === 'object' && state !== null && 'scrollTop' in state && typeof state.scrollTop === 'number') {
-      return state.scrollTop;
-    }
-    return undefined;
+    const { scrollTop } = this.saved();
+    return typeof scrollTop === 'number' ? scrollTop : undefined;
   }
 
   saveScrollTop(scrollTop: number): void {
-    const saved: SavedState = { scrollTop };
-    this.vscode.setState(saved);
+    this.vscode.setState({ ...this.saved(), scrollTop } satisfies SavedState);
+  }
+
+  /** The filter an earlier page of this webview had, if any. */
+  savedFilter(): string | undefined {
+    const { filter } = this.saved();
+    return typeof filter === 'string' ? filter : undefined;
+  }
+
+  saveFilter(filter: string): void {
+    this.vscode.setState({ ...this.saved(), filter } satisfies SavedState);
+  }
+
+  /** The view state, with only the fields it may have (anything else an older page saved is dropped). */
+  private saved(): SavedState {
+    const state = this.vscode.getState();
+    if (typeof state !== 'object' || state === null) return {};
+    const scrollTop = 'scrollTop' in state && typeof state.scrollTop === 'number' ? state.scrollTop : undefined;
+    const filter = 'filter' in state && typeof state.filter === 'string' ? state.filter.slice(0, 500) : undefined;
+    return { ...(scrollTop !== undefined ? { scrollTop } : {}), ...(filter !== undefined ? { filter } : {}) };
   }
 }
 

@@ -134,7 +134,7 @@ export class GalleryPanel implements vscode.Disposable {
     this.disposables.push(
       this.reportEmitter,
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receiveFromPage(message)),
       // Without retainContextWhenHidden a hidden page is destroyed; it sends `ready` again when shown.
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.pageReady = false;
@@ -197,7 +197,12 @@ export class GalleryPanel implements vscode.Disposable {
     });
   }
 
-  private onMessage(raw: unknown): void {
+  /**
+   * Handles one message from the page, exactly as it arrives from the webview (untrusted: checked first).
+   * Public so the integration suite can hand the panel what a click in the page posts (the webview's DOM is
+   * out of its reach); the page itself is tested in Chromium (test/browser/galleryPage.test.ts).
+   */
+  receiveFromPage(raw: unknown): void {
     // Malformed messages, actions on records not in the history and actions their state does not allow are
     // ignored (decided in galleryMessages.ts).
     const decision = decideGalleryMessage(raw, (localId) => this.deps.manager.get(localId));
@@ -330,7 +335,7 @@ function galleryStrings(): GalleryStrings {
   const phases: Record<JobPhase, string> = {
     'pending-submit': vscode.l10n.t('Submitting'),
     running: vscode.l10n.t('Generating'),
-    detached: vscode.l10n.t('Still running on Apiframe'),
+    detached: vscode.l10n.t('Stopped waiting'),
     downloading: vscode.l10n.t('Downloading'),
     done: vscode.l10n.t('Done'),
     failed: vscode.l10n.t('Failed'),
@@ -341,7 +346,6 @@ function galleryStrings(): GalleryStrings {
     title: vscode.l10n.t('Apiframe Images'),
     listLabel: vscode.l10n.t('Image history'),
     emptyTitle: vscode.l10n.t('No images yet'),
-    emptyHint: vscode.l10n.t('Select some text in an editor and run "Apiframe: Generate Image from Selection".'),
     showLog: vscode.l10n.t('Show Log'),
     noImage: vscode.l10n.t('No image cached'),
     imageCount: vscode.l10n.t('{0} images'),
@@ -361,6 +365,28 @@ function galleryStrings(): GalleryStrings {
     },
     lookAgain: vscode.l10n.t('Look Again'),
     phases,
+    generate: vscode.l10n.t('Generate Image…'),
+    filterLabel: vscode.l10n.t('Filter by prompt'),
+    filterCount: vscode.l10n.t('{0} of {1} images'),
+    filterNoMatch: vscode.l10n.t('No image prompt contains “{0}”.'),
+    keyboardHint: vscode.l10n.t('Arrow keys move between images. Enter reaches the image’s actions, Escape returns to the image.'),
+    cardActions: vscode.l10n.t('Image actions'),
+    moreActions: vscode.l10n.t('More Actions…'),
+    emptySteps: [
+      vscode.l10n.t('Set your Apiframe API key: run "Apiframe: Set API Key".'),
+      vscode.l10n.t('Select some text in an editor and run "Apiframe: Generate Image from Selection".'),
+    ],
+    stages: {
+      submitting: vscode.l10n.t('Submitting'),
+      queued: vscode.l10n.t('Queued'),
+      generating: vscode.l10n.t('Generating'),
+      downloading: vscode.l10n.t('Downloading'),
+    },
+    elapsedOfExpected: vscode.l10n.t('{0} of about {1}'),
+    stoppedWaiting: vscode.l10n.t('Stopped waiting — still running on Apiframe'),
+    savedTo: vscode.l10n.t('Saved to {0}'),
+    announceReady: vscode.l10n.t('Image ready: {0}'),
+    announceFailed: vscode.l10n.t('Image failed: {0}'),
   };
 }
 

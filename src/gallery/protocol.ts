@@ -11,6 +11,8 @@ import { isPlainObject } from '../shared/guards';
 
 /** The page asks the same questions of a phase as the host: one definition, re-exported for the page. */
 export { ACTIVE_PHASES, WAITING_PHASES } from '../shared/jobPhases';
+/** The pixel size each aspect ratio yields: the page reserves a job's thumbnail box before its image exists. */
+export { ASPECT_RATIO_SIZES } from '../apiframe/types';
 
 export const GALLERY_VIEW_TYPE = 'apiframe.gallery';
 
@@ -89,13 +91,12 @@ export type CardButton = (typeof CARD_BUTTONS)[number];
 
 /**
  * Every user-visible string of the page, localized by the host (the webview has no l10n of its own).
- * Templates use `{0}` for their one argument.
+ * Templates use `{0}` (and `{1}`) for their arguments.
  */
 export interface GalleryStrings {
   readonly title: string;
   readonly listLabel: string;
   readonly emptyTitle: string;
-  readonly emptyHint: string;
   readonly showLog: string;
   readonly noImage: string;
   /** e.g. "{0} images" */
@@ -106,6 +107,32 @@ export interface GalleryStrings {
   /** The `resume` action's label on a `needs-decision` card: it asks Apiframe again, it does not resume waiting. */
   readonly lookAgain: string;
   readonly phases: Readonly<Record<JobPhase, string>>;
+  /** The header's Generate button (and the empty state's). */
+  readonly generate: string;
+  /** The filter box's label and placeholder. */
+  readonly filterLabel: string;
+  /** e.g. "{0} of {1} images": how many cards the filter leaves, of how many (also announced). */
+  readonly filterCount: string;
+  /** e.g. "No image prompt contains “{0}”." */
+  readonly filterNoMatch: string;
+  /** How to move through the grid by keyboard (the list's description for screen readers). */
+  readonly keyboardHint: string;
+  /** The label of a card's action toolbar and of its overflow button. */
+  readonly cardActions: string;
+  readonly moreActions: string;
+  /** The empty state's first steps, in order. */
+  readonly emptySteps: readonly string[];
+  /** Where a job in progress stands (never "Generating" for a queued job). */
+  readonly stages: Readonly<Record<GalleryStage['stage'], string>>;
+  /** e.g. "{0} of about {1}": elapsed time against the expected duration, both m:ss. */
+  readonly elapsedOfExpected: string;
+  /** A stopped (detached) card's sentence: the job goes on without us. */
+  readonly stoppedWaiting: string;
+  /** e.g. "Saved to {0}" with the workspace-relative path. */
+  readonly savedTo: string;
+  /** Live-region announcements, e.g. "Image ready: {0}" / "Image failed: {0}" with the short prompt. */
+  readonly announceReady: string;
+  readonly announceFailed: string;
 }
 
 /** Host → webview. */

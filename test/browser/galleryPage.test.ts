@@ -38,7 +38,7 @@ interface PageElement {
   readonly scrollWidth: number;
   readonly clientWidth: number;
   getAttribute(name: string): string | null;
-  getBoundingClientRect(): { readonly width: number; readonly bottom: number; readonly right: number };
+  getBoundingClientRect(): { readonly width: number; readonly height: number; readonly top: number; readonly left: number; readonly bottom: number; readonly right: number };
   querySelector(selectors: string): PageElement | null;
   querySelectorAll(selectors: string): Iterable<PageElement>;
 }
@@ -125,7 +125,32 @@ describe('gallery page (headless Chromium)', function () {
     return syntheticItems(count, harness.imageUrl);
   }
 
-  it('renders cards newest first with prompt, meta, status and loaded images, and reports them', async () => {
+  /** The id of the focused card, the action of the focused button, or the focused element's class. */
+  function focused(page: Page): Promise<string> {
+    return evalIn<string>(
+      page,
+      `(() => { const a = document.activeElement; if (!a || a === document.body) return 'body'; if (a.classList.contains('more-button')) return 'more'; return a.dataset.action ?? a.dataset.id ?? a.className; })()`,
+    );
+  }
+
+  /**
+   * Waits for a card's toolbar to reach `opacity` (it is transparent until the card is hovered or focused,
+   * unless the card waits for the user; the change is a short transition).
+   */
+  function toolbarOpacity(page: Page, localId: string, opacity: '0' | '1'): Promise<void> {
+    return waitFor(page, `getComputedStyle(document.querySelector('.card[data-id="${localId}"] .card-toolbar')).opacity === '${opacity}'`, 2000);
+  }
+
+  /** The expected report of a card: its shown buttons, then its menu's. */
+  const BUTTONS_BY_PHASE: Partial<Record<GalleryItem['phase'], CardButton[]>> = {
+    done: ['insert', 'save', 'open', 'insertAtCursor', 'copyPath', 'copyPrompt', 'rerun', 'delete'],
+    running: ['copyPrompt', 'rerun', 'delete'],
+    detached: ['resume', 'rerun', 'copyPrompt', 'delete'],
+    failed: ['rerun', 'showLog', 'copyPrompt', 'delete'],
+    expired: ['rerun', 'copyPrompt', 'delete'],
+  };
+
+  it('renders cards newest first with prompt, meta, status and loaded images, and reports every button', async () => {
     const list = items(12);
     const { page, cspViolations, pageErrors } = await open({ items: list });
     const ids = await page.locator('.card').evaluateAll((cards: PageElement[]) => cards.map((c) => c.getAttribute('data-id')));
@@ -135,6 +160,7 @@ describe('gallery page (headless Chromium)', function () {
     const running = page.locator(`.card[data-id="${syntheticId(2)}"]`);
     assert.equal(await running.locator('progress').getAttribute('value'), '42');
     assert.equal(await running.locator('.phase').textContent(), 'Generating');
+    assert.equal(await running.locator('.progress-label').textContent(), '42%');
     assert.equal(await page.locator(`.card[data-id="${syntheticId(6)}"] .error-text`).textContent(), nth(list, 5).error);
     // Width/height come from the item, so the layout is known before the image arrives; alt is the prompt.
     const img = page.locator('.card').first().locator('img');
@@ -144,45 +170,90 @@ describe('gallery page (headless Chromium)', function () {
     const withImages = list.filter((i) => i.image).map((i) => i.localId);
     await waitForReport(page, `r.loadedImages.length === ${withImages.length}`);
     const report = (await posted(page)).filter((m) => m.type === 'rendered').at(-1);
-    // What each card's phase offers: every action on a cached image; Resume while detached; Show Log on a failure.
-    const buttonsByPhase: Partial<Record<GalleryItem['phase'], CardButton[]>> = {
-      done: ['save', 'insert', 'open', 'copyPath', 'copyPrompt', 'rerun', 'delete'],
-      running: ['copyPrompt', 'rerun', 'delete'],
-      detached: ['copyPrompt', 'rerun', 'delete', 'resume'],
-      failed: ['copyPrompt', 'rerun', 'delete', 'showLog'],
-      expired: ['copyPrompt', 'rerun', 'delete'],
-    };
-    const buttons = list.map((item) => buttonsByPhase[item.phase]);
+    const buttons = list.map((item) => BUTTONS_BY_PHASE[item.phase]);
     assert.deepEqual(report, { type: 'rendered', total: 12, localIds: ids, buttons, loadedImages: withImages, failedImages: [] });
+    // Screen readers: a labelled list of list items, each named by its prompt and described by its state.
+    assert.equal(await page.locator('[role="list"]').getAttribute('aria-label'), 'Image history');
+    assert.equal(await page.locator('[role="listitem"]').count(), 12);
+    const first = page.locator('.card').first();
+    assert.equal(await page.locator(`#${(await first.getAttribute('aria-labelledby')) ?? 'none'}`).textContent(), nth(list, 0).prompt);
+    assert.match((await page.locator(`#status-${nth(list, 0).localId}`).textContent()) ?? '', /^Done/);
     assert.deepEqual(cspViolations, []);
     assert.deepEqual(pageErrors, []);
+  });
+
+  it('lays the grid out in 1 to 4 columns by panel width, thumbnails at the image’s aspect ratio, boxes reserved before loading', async () => {
+    const list = items(12);
+    const seen: number[] = [];
+    for (const width of [400, 560, 800, 1100, 1800]) {
+      const { page } = await open({ items: list }, { width, height: 800 });
+      const columns = await evalIn<number>(page, 'getComputedStyle(document.querySelector(".feed-window")).gridTemplateColumns.split(" ").length');
+      assert.equal(await page.locator('.feed-window').getAttribute('data-columns'), String(columns), 'the layout and the CSS grid agree');
+      seen.push(columns);
+      // Each thumbnail box has its image's shape (1:1, 3:2; portraits at most 4:5), whatever the column width.
+      const boxes = await page.locator('.card-media').evaluateAll((list: PageElement[]) => list.slice(0, 3).map((m) => m.getBoundingClientRect()));
+      const [square, wide, tall] = boxes;
+      assert.ok(square && wide && tall);
+      assert.ok(Math.abs(square.height - Math.min(480, square.width)) <= 1, `1:1 box at ${width}px`);
+      assert.ok(Math.abs(wide.width * (1024 / 1792) - wide.height) <= 1.5, `3:2 box at ${width}px`);
+      // Cards in one row start at the same height; none overlaps the next row.
+      const overlaps = await evalIn<number>(
+        page,
+        `(() => { const cards = [...document.querySelectorAll('.card')].map((c) => c.getBoundingClientRect()); let bad = 0; for (const a of cards) for (const b of cards) if (a !== b && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) bad++; return bad; })()`,
+      );
+      assert.equal(overlaps, 0, `overlapping cards at ${width}px`);
+    }
+    assert.deepEqual(seen, [1, 2, 3, 4, 4]);
+
+    // The box is there before the image: a card whose image never arrives keeps the same height.
+    const slow: GalleryItem = { ...nth(list, 1), image: { src: `${harness?.origin ?? ''}/never.png`, width: 1792, height: 1024 } };
+    const { page } = await open({ items: [slow] }, { width: 600, height: 800 });
+    const box = await page.locator('.card-media').evaluate((m: PageElement) => m.getBoundingClientRect());
+    const card = await page.locator('.card').evaluate((c: PageElement) => c.getBoundingClientRect());
+    assert.ok(box.height > 100, 'the thumbnail box is reserved');
+    assert.ok(Math.abs((box.width * 1024) / 1792 - box.height) <= 1.5);
+    assert.ok(card.width > 0);
   });
 
   it('keeps markup in prompts and errors as inert text', async () => {
     const [first, second] = items(2);
     assert.ok(first && second, 'items(2) returns two items');
     const hostile: GalleryItem[] = [
-      { ...first, prompt: '<img src=x onerror=alert(1)>', alt: '<img src=x onerror=alert(1)>' },
+      { ...first, prompt: '<img src=x onerror=alert(1)>', alt: '<img src=x onerror=alert(1)>', savedPath: '<b>images/x.png</b>' },
       { ...second, phase: 'failed', image: undefined, error: '<script>alert(2)</script><b>bold</b>' },
     ];
     const { page, dialogs } = await open({ items: hostile });
     await waitForReport(page, 'r.loadedImages.length === 1');
     assert.equal(await page.locator('.card-prompt').first().textContent(), '<img src=x onerror=alert(1)>');
     assert.equal(await page.locator('.error-text').textContent(), '<script>alert(2)</script><b>bold</b>');
+    assert.equal(await page.locator('.saved-text').textContent(), 'Saved to <b>images/x.png</b>');
     assert.equal(await page.locator('img').count(), 1, 'only the one cached image is an <img>');
     assert.equal(await page.locator('img[src="x"], .card script, .card b').count(), 0);
     assert.deepEqual(dialogs, []);
   });
 
-  it('posts the right message for every button', async () => {
+  it('posts the right message for every button, shown or in the overflow menu', async () => {
     const list = items(8);
     const { page } = await open({ items: list });
     const done = nth(list, 0).localId;
-    for (const action of ['save', 'insert', 'open', 'copyPath', 'copyPrompt', 'rerun', 'delete']) {
-      await page.locator(`.card[data-id="${done}"] button[data-action="${action}"]`).click();
+    const card = page.locator(`.card[data-id="${done}"]`);
+    // Shown on hover: the most useful three.
+    await toolbarOpacity(page, done, '0');
+    await card.hover();
+    await toolbarOpacity(page, done, '1');
+    for (const action of ['insert', 'save', 'open']) {
+      await card.locator(`.card-toolbar button[data-action="${action}"]`).click();
       assert.deepEqual(await lastPosted(page), { type: 'action', action, localId: done });
     }
-    assert.equal(await page.locator(`.card[data-id="${done}"] button[data-action="resume"]`).count(), 0);
+    // The rest through "More Actions…".
+    for (const action of ['insertAtCursor', 'copyPath', 'copyPrompt', 'rerun', 'delete']) {
+      await card.locator('.more-button').click();
+      assert.equal(await card.locator('.more-button').getAttribute('aria-expanded'), 'true');
+      await page.locator(`.card-menu [role="menuitem"][data-action="${action}"]`).click();
+      assert.deepEqual(await lastPosted(page), { type: 'action', action, localId: done });
+      assert.ok(await page.locator('.card-menu').isHidden(), 'picking closes the menu');
+    }
+    assert.equal(await card.locator('button[data-action="resume"]').count(), 0);
 
     const detached = syntheticId(4);
     await page.locator(`.card[data-id="${detached}"] button[data-action="resume"]`).click();
@@ -193,11 +264,90 @@ describe('gallery page (headless Chromium)', function () {
     await page.locator(`.card[data-id="${syntheticId(6)}"] button[data-action="showLog"]`).click();
     assert.deepEqual(await lastPosted(page), { type: 'showLog' });
 
-    const labels = await page.locator(`.card[data-id="${done}"] button`).evaluateAll((buttons: PageElement[]) =>
-      buttons.map((b) => [b.getAttribute('aria-label'), b.getAttribute('title'), b.tagName]),
-    );
-    assert.deepEqual(labels[0], ['Save to Workspace', 'Save to Workspace', 'BUTTON']);
+    const labels = await card.locator('button').evaluateAll((buttons: PageElement[]) => buttons.map((b) => [b.getAttribute('aria-label'), b.getAttribute('title')]));
+    assert.deepEqual(labels[0], ['Insert into Editor', 'Insert into Editor']);
     assert.ok(labels.every(([label, title]) => label && label === title));
+
+    await page.locator('.toolbar .generate-button').click();
+    assert.deepEqual(await lastPosted(page), { type: 'generate' });
+    await page.locator('.toolbar .log-button').click();
+    assert.deepEqual(await lastPosted(page), { type: 'showLog' });
+  });
+
+  it('shows where an image was saved, with Reveal in Explorer; and Insert at Cursor in the menu', async () => {
+    const [first, , second] = items(3);
+    assert.ok(first && second);
+    const saved: GalleryItem = { ...first, savedPath: 'images/lighthouse-dawn.png' };
+    const { page } = await open({ items: [saved, second] });
+    const card = page.locator(`.card[data-id="${saved.localId}"]`);
+    assert.equal(await card.locator('.saved-text').textContent(), 'Saved to images/lighthouse-dawn.png');
+    const describedBy = ((await card.getAttribute('aria-describedby')) ?? '').split(' ');
+    const described = await Promise.all(describedBy.map((id) => page.locator(`#${id}`).textContent()));
+    assert.ok(described.some((text) => text?.includes('Saved to images/lighthouse-dawn.png')), 'screen readers hear where it was saved');
+    assert.deepEqual(await card.locator('.card-toolbar button[data-action]').evaluateAll((list: PageElement[]) => list.map((b) => b.getAttribute('data-action'))), ['insert', 'revealSaved', 'open']);
+    await card.hover();
+    await card.locator('button[data-action="revealSaved"]').click();
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'revealSaved', localId: saved.localId });
+    // An unsaved card says nothing about saving, and keeps Save.
+    assert.equal(await page.locator(`.card[data-id="${second.localId}"] .saved-text`).count(), 0);
+    await waitForReport(page, 'r.buttons.length === 2');
+    const report = (await posted(page)).filter((m) => m.type === 'rendered').at(-1);
+    assert.ok(report?.type === 'rendered');
+    assert.deepEqual(report.buttons[0], ['insert', 'revealSaved', 'open', 'save', 'insertAtCursor', 'copyPath', 'copyPrompt', 'rerun', 'delete']);
+    // No empty band anywhere in a card (the buttons float over the thumbnail): its last line of text ends at
+    // the card's bottom padding, with or without a detail line.
+    for (const [localId, last] of [[second.localId, '.card-status'], [saved.localId, '.card-detail']] as const) {
+      const slack = await page.locator(`.card[data-id="${localId}"]`).evaluate(
+        (c: PageElement, selector: string) => {
+          const line = c.querySelector(selector);
+          return line ? c.getBoundingClientRect().bottom - line.getBoundingClientRect().bottom : -1;
+        },
+        last,
+      );
+      assert.ok(slack >= 0 && slack <= 16, `${slack} px below the last line of ${localId}`);
+    }
+  });
+
+  it('says where a job stands: the stage, a percent only when known, else elapsed time against the expected one', async () => {
+    const [first, second, third, fourth] = items(4);
+    assert.ok(first && second && third && fourth);
+    const since = new Date(Date.now() - 12_000).toISOString();
+    const base = { image: undefined, imageCount: 0, progress: null } as const;
+    const queued: GalleryItem = { ...first, ...base, phase: 'running', status: 'PROCESSING', stage: { stage: 'queued', percent: null, since } };
+    const timed: GalleryItem = { ...second, ...base, phase: 'running', status: 'PROCESSING', stage: { stage: 'generating', percent: null, since, expectedSeconds: 20 } };
+    const untimed: GalleryItem = { ...third, ...base, phase: 'running', status: 'PROCESSING', stage: { stage: 'generating', percent: null, since } };
+    const stopped: GalleryItem = { ...fourth, ...base, phase: 'detached', interruption: 'Network error.' };
+    const { page } = await open({ items: [queued, timed, untimed, stopped] });
+    const at = (item: GalleryItem, selector: string): Promise<string | null> => page.locator(`.card[data-id="${item.localId}"] ${selector}`).textContent();
+    // A queued job never says "Generating", even when the server's status already reads PROCESSING.
+    assert.equal(await at(queued, '.phase-label'), 'Queued');
+    assert.equal(await at(queued, '.placeholder-text'), 'Queued');
+    // Elapsed since the job started 12 s before the page opened (a loaded machine may take a while to open it).
+    const seconds = (text: string | null): number => {
+      const match = /^0:(\d\d)/.exec(text ?? '');
+      return match ? Number(match[1]) : -1;
+    };
+    const timedText = await at(timed, '.progress-label');
+    assert.match(timedText ?? '', /^0:\d\d of about 0:20$/);
+    assert.ok(seconds(timedText) >= 12 && seconds(timedText) < 60, `${timedText}`);
+    assert.equal(await at(timed, '.phase-label'), 'Generating');
+    const untimedText = await at(untimed, '.progress-label');
+    assert.match(untimedText ?? '', /^0:\d\d$/);
+    assert.ok(seconds(untimedText) >= 12 && seconds(untimedText) < 60, `${untimedText}`);
+    assert.equal(await page.locator(`.card[data-id="${timed.localId}"] progress`).getAttribute('value'), null, 'no percent: an indeterminate bar');
+    // The clock ticks.
+    const before = await at(timed, '.progress-label');
+    await waitFor(page, `document.querySelector('.card[data-id="${timed.localId}"] .progress-label').textContent !== ${JSON.stringify(before)}`, 3000);
+    // Then the server reports a percent; then the download.
+    await hostPost(page, { type: 'update', item: { ...timed, stage: { stage: 'generating', percent: 64, since } } });
+    await waitFor(page, `document.querySelector('.card[data-id="${timed.localId}"] .progress-label').textContent === '64%'`);
+    await hostPost(page, { type: 'update', item: { ...timed, phase: 'downloading', stage: { stage: 'downloading', percent: null, since } } });
+    await waitFor(page, `document.querySelector('.card[data-id="${timed.localId}"] .phase-label').textContent === 'Downloading'`);
+    // Stopped waiting: the sentence, and Resume first among its actions, shown without hovering.
+    assert.equal(await at(stopped, '.detail-text'), 'Stopped waiting — still running on Apiframe');
+    const stoppedCard = page.locator(`.card[data-id="${stopped.localId}"]`);
+    assert.equal(await stoppedCard.locator('.card-toolbar button').first().getAttribute('data-action'), 'resume');
+    await toolbarOpacity(page, stopped.localId, '1');
   });
 
   it('offers Look Again and Submit Anew on a card that needs a decision, with the reason as text', async () => {
@@ -215,9 +365,9 @@ describe('gallery page (headless Chromium)', function () {
     };
     const unreadable: GalleryItem = { ...unknownSubmit, localId: second.localId, decision: 'unreadable-result', interruption: 'The result could not be read.' };
     const detached: GalleryItem = { ...third, phase: 'detached', interruption: 'Network error.', image: undefined, imageCount: 0, progress: null };
-    // One column of cards at their minimum width (240 px): the narrowest the choices must fit in.
+    // One column of cards at about their minimum width: the narrowest the choices must fit in.
     const { page, dialogs } = await open({ items: [unknownSubmit, unreadable, detached] }, { width: 280, height: 900 });
-    assert.equal(Math.round(await page.locator('.card').first().evaluate((c: PageElement) => c.getBoundingClientRect().width)), 240);
+    assert.equal(await page.locator('.feed-window').getAttribute('data-columns'), '1');
     const card = page.locator(`.card[data-id="${unknownSubmit.localId}"]`);
 
     assert.equal(await card.locator('.phase').textContent(), 'Needs your decision');
@@ -228,37 +378,26 @@ describe('gallery page (headless Chromium)', function () {
     const described = await Promise.all(describedBy.map((id) => page.locator(`#${id}`).textContent()));
     assert.ok(described.includes(reason), `aria-describedby ${describedBy.join(' ')} does not read the reason`);
 
-    const buttonsOf = (localId: string): Promise<(string | null)[][]> =>
-      page
-        .locator(`.card[data-id="${localId}"] .card-actions button`)
-        .evaluateAll((list: PageElement[]) => list.map((b) => [b.getAttribute('data-action'), b.getAttribute('aria-label'), b.querySelector('.codicon')?.className ?? '']));
     // The choices come first, in words (an icon would not say that one may charge again); no Re-run.
-    assert.deepEqual(await buttonsOf(unknownSubmit.localId), [
-      ['resume', 'Look Again', ''],
-      ['submitAnew', 'Submit Anew…', ''],
-      ['copyPrompt', 'Copy Prompt', 'codicon codicon-quote'],
-      ['delete', 'Delete', 'codicon codicon-trash'],
-    ]);
-    const visibleText = await card.locator('.card-choices button').evaluateAll((list: PageElement[]) => list.map((b) => b.textContent));
-    assert.deepEqual(visibleText, ['Look Again', 'Submit Anew…']);
+    const visibleText = await card.locator('.card-choices button').evaluateAll((list: PageElement[]) => list.map((b) => [b.getAttribute('data-action'), b.textContent]));
+    assert.deepEqual(visibleText, [['resume', 'Look Again'], ['submitAnew', 'Submit Anew…']]);
     const shortened = await card.locator('.card-choices button').evaluateAll((list: PageElement[]) => list.filter((b) => b.scrollWidth > b.clientWidth).length);
     assert.equal(shortened, 0, 'both choices are readable in full on a card of the minimum width');
-    // Every button is inside the card's fixed box (nothing cut off by the second row of buttons).
     const overflow = await card.evaluate((c: PageElement) => {
       const box = c.getBoundingClientRect();
       return [...c.querySelectorAll('button')].filter((b) => b.getBoundingClientRect().bottom > box.bottom || b.getBoundingClientRect().right > box.right).length;
     });
     assert.equal(overflow, 0, 'a button lies outside the card');
-    // Nothing to submit when the job is known to exist: Look Again and the log, no Submit Anew, no Re-run.
-    assert.deepEqual(
-      (await buttonsOf(unreadable.localId)).map(([action, label]) => [action, label]),
-      [['resume', 'Look Again'], ['copyPrompt', 'Copy Prompt'], ['delete', 'Delete'], ['showLog', 'Show Log']],
-    );
-    // A detached card keeps Resume, and shows why it stopped.
-    assert.deepEqual(
-      (await buttonsOf(detached.localId)).map(([action, label]) => [action, label]),
-      [['copyPrompt', 'Copy Prompt'], ['rerun', 'Re-run'], ['delete', 'Delete'], ['resume', 'Resume']],
-    );
+    await waitForReport(page, 'r.buttons.length === 3');
+    const report = (await posted(page)).filter((m) => m.type === 'rendered').at(-1);
+    assert.ok(report?.type === 'rendered');
+    assert.deepEqual(report.buttons, [
+      ['resume', 'submitAnew', 'copyPrompt', 'delete'],
+      // Nothing to submit when the job is known to exist: Look Again and the log, no Submit Anew, no Re-run.
+      ['resume', 'showLog', 'copyPrompt', 'delete'],
+      // A detached card: Resume first.
+      ['resume', 'rerun', 'copyPrompt', 'delete'],
+    ]);
     assert.equal(await page.locator(`.card[data-id="${detached.localId}"] .placeholder-reason`).textContent(), 'Network error.');
 
     await card.locator('button[data-action="submitAnew"]').click();
@@ -266,66 +405,206 @@ describe('gallery page (headless Chromium)', function () {
     await card.locator('button[data-action="resume"]').focus();
     await page.keyboard.press('Enter');
     assert.deepEqual(await lastPosted(page), { type: 'action', action: 'resume', localId: unknownSubmit.localId });
-    await waitForReport(page, `r.buttons[0].includes("submitAnew") && r.buttons[1].includes("showLog")`);
 
-    // Once the job runs again, the card drops the decision, its reason and its buttons, and says so.
-    await hostPost(page, { type: 'update', item: { ...unknownSubmit, phase: 'running', decision: undefined, interruption: undefined } });
+    // Once the job runs again, the card drops the decision, its reason and its choices, and says so.
+    await hostPost(page, { type: 'update', item: { ...unknownSubmit, phase: 'running', status: 'QUEUED', decision: undefined, interruption: undefined } });
     await waitForReport(page, `!r.buttons[0].includes("submitAnew")`);
     assert.equal(await card.locator('.placeholder-reason').count(), 0);
-    assert.equal(await card.locator('.phase').textContent(), 'Generating');
-    assert.deepEqual((await buttonsOf(unknownSubmit.localId)).map(([action]) => action), ['copyPrompt', 'rerun', 'delete']);
+    assert.equal(await card.locator('.phase').textContent(), 'Queued');
+    const after = (await posted(page)).filter((m) => m.type === 'rendered').at(-1);
+    assert.ok(after?.type === 'rendered');
+    assert.deepEqual(after.buttons[0], ['copyPrompt', 'rerun', 'delete']);
     assert.deepEqual(dialogs, []);
   });
 
-  it('is keyboard reachable: Tab reaches cards and their actions, arrows move between cards', async () => {
+  it('is one Tab stop: Tab enters the grid once, arrows move between cards, Tab leaves and comes back to the same card', async () => {
     const list = items(20);
     const { page } = await open({ items: list });
-    const focused = (): Promise<string> =>
-      evalIn<string>(page, `(() => { const a = document.activeElement; return a.dataset.action ?? a.dataset.id ?? a.className; })()`);
     await page.keyboard.press('Tab');
-    assert.equal(await focused(), 'text-button');
+    assert.equal(await evalIn<string>(page, 'document.activeElement.className'), 'filter-input');
     await page.keyboard.press('Tab');
-    assert.equal(await focused(), nth(list, 0).localId);
+    assert.equal(await focused(page), 'text-button generate-button primary');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(page), 'text-button log-button');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(page), nth(list, 0).localId);
     // A visible focus ring in the theme's focus colour.
     const outline = await evalIn<string>(page, 'getComputedStyle(document.activeElement).outlineStyle + " " + getComputedStyle(document.activeElement).outlineColor');
     assert.equal(outline, 'solid rgb(0, 120, 212)');
+    // Exactly one card (and nothing inside any card) is in the Tab order.
+    const tabbable = await evalIn<number>(page, `[...document.querySelectorAll('.feed-window [tabindex="0"], .feed-window button:not([tabindex="-1"])')].length`);
+    assert.equal(tabbable, 1);
     await page.keyboard.press('Tab');
-    assert.equal(await focused(), 'save');
-    await page.keyboard.press('Enter');
-    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'save', localId: nth(list, 0).localId });
+    assert.ok(!(await evalIn<boolean>(page, '!!document.activeElement.closest(".feed")')), 'the next Tab leaves the grid');
 
     await page.keyboard.press('Shift+Tab');
-    assert.equal(await focused(), nth(list, 0).localId);
-    const columns = await evalIn<number>(page, 'getComputedStyle(document.querySelector(".feed-window")).gridTemplateColumns.split(" ").length');
-    assert.ok(columns >= 2, `expected a multi-column grid at 1100px, got ${columns}`);
+    assert.equal(await focused(page), nth(list, 0).localId);
+    const columns = Number(await page.locator('.feed-window').getAttribute('data-columns'));
+    assert.equal(columns, 4);
     await page.keyboard.press('ArrowRight');
-    assert.equal(await focused(), nth(list, 1).localId);
+    assert.equal(await focused(page), nth(list, 1).localId);
     await page.keyboard.press('ArrowDown');
-    assert.equal(await focused(), nth(list, 1 + columns).localId);
+    assert.equal(await focused(page), nth(list, 1 + columns).localId);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await focused(page), nth(list, columns).localId);
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await focused(page), nth(list, 0).localId);
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await focused(page), nth(list, 0).localId, 'no row above the first');
     await page.keyboard.press('End');
-    assert.equal(await focused(), nth(list, 19).localId);
+    assert.equal(await focused(page), nth(list, 19).localId);
     await page.keyboard.press('Home');
-    assert.equal(await focused(), nth(list, 0).localId);
+    assert.equal(await focused(page), nth(list, 0).localId);
+    await page.keyboard.press('PageDown');
+    const afterPage = await focused(page);
+    assert.ok(list.findIndex((i) => i.localId === afterPage) >= columns, 'Page Down moves at least a row');
+    // The last card focused stays the grid's Tab stop.
+    await page.keyboard.press('ArrowRight');
+    const active = await focused(page);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(page), active);
   });
 
-  it('keeps the DOM bounded with 1,000 items and renders the end after scrolling', async () => {
-    const list = items(1000);
+  it('reaches a card’s buttons with Enter and the arrow keys, and goes back with Escape', async () => {
+    const list = items(4);
+    const { page } = await open({ items: list });
+    const done = nth(list, 0).localId;
+    await page.locator(`.card[data-id="${done}"]`).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await focused(page), 'insert');
+    // The toolbar shows while the focus is inside the card.
+    await toolbarOpacity(page, done, '1');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focused(page), 'save');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focused(page), 'open');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focused(page), 'more');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focused(page), 'insert', 'wraps around');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await focused(page), 'more');
+    await page.keyboard.press('Home');
+    assert.equal(await focused(page), 'insert');
+    await page.keyboard.press('End');
+    assert.equal(await focused(page), 'more');
+    await page.keyboard.press('Escape');
+    assert.equal(await focused(page), done);
+    // Enter on a button presses it.
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'save', localId: done });
+  });
+
+  it('opens the overflow menu from the keyboard: arrows, Home/End, Enter picks, Escape closes and returns the focus', async () => {
+    const list = items(4);
+    const { page } = await open({ items: list });
+    const done = nth(list, 0).localId;
+    const more = page.locator(`.card[data-id="${done}"] .more-button`);
+    assert.equal(await more.getAttribute('aria-haspopup'), 'menu');
+    await page.locator(`.card[data-id="${done}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    const menuFocus = (): Promise<string> => evalIn<string>(page, `document.activeElement.getAttribute('role') + ':' + document.activeElement.dataset.action`);
+    assert.equal(await menuFocus(), 'menuitem:insertAtCursor');
+    assert.equal(await page.locator('[role="menu"]').getAttribute('aria-label'), 'More Actions…');
+    assert.equal(await more.getAttribute('aria-expanded'), 'true');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await menuFocus(), 'menuitem:copyPath');
+    await page.keyboard.press('End');
+    assert.equal(await menuFocus(), 'menuitem:delete');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await menuFocus(), 'menuitem:insertAtCursor', 'wraps around');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await menuFocus(), 'menuitem:delete');
+    await page.keyboard.press('Home');
+    assert.equal(await menuFocus(), 'menuitem:insertAtCursor');
+    await page.keyboard.press('Escape');
+    assert.ok(await page.locator('.card-menu').isHidden());
+    assert.equal(await focused(page), 'more');
+    assert.equal(await more.getAttribute('aria-expanded'), 'false');
+    // ArrowUp opens it on the last entry; Enter picks it and the focus returns to the button.
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await menuFocus(), 'menuitem:delete');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'rerun', localId: done });
+    assert.ok(await page.locator('.card-menu').isHidden());
+    assert.equal(await focused(page), 'more');
+    // A click elsewhere closes it too.
+    await page.keyboard.press('ArrowDown');
+    await page.mouse.click(5, 700);
+    assert.ok(await page.locator('.card-menu').isHidden());
+  });
+
+  it('filters cards by prompt, says "n of m", announces it, and clears with Escape', async () => {
+    const list = items(24);
+    const { page } = await open({ items: list });
+    const lighthouses = list.filter((i) => i.prompt.toLowerCase().includes('lighthouse'));
+    assert.ok(lighthouses.length > 0 && lighthouses.length < list.length);
+    await page.locator('.filter-input').fill('LIGHTHOUSE');
+    await waitForReport(page, `r.total === ${lighthouses.length}`);
+    const ids = await page.locator('.card').evaluateAll((cards: PageElement[]) => cards.map((c) => c.getAttribute('data-id')));
+    assert.deepEqual(ids, lighthouses.map((i) => i.localId));
+    assert.equal(await page.locator('.toolbar-count').textContent(), `${lighthouses.length} of 24 images`);
+    assert.equal(await page.locator('.card').first().getAttribute('aria-setsize'), String(lighthouses.length));
+    await waitFor(page, `document.querySelector('[role="status"]').textContent === '${lighthouses.length} of 24 images'`);
+    // Nothing matches: a line says so.
+    await page.locator('.filter-input').fill('no such prompt');
+    await waitForReport(page, 'r.total === 0');
+    assert.equal(await page.locator('.no-match').textContent(), 'No image prompt contains “no such prompt”.');
+    await waitFor(page, `document.querySelector('[role="status"]').textContent === '0 of 24 images'`);
+    // Escape clears the filter; the whole list is back.
+    await page.locator('.filter-input').press('Escape');
+    await waitForReport(page, 'r.total === 24');
+    assert.equal(await page.locator('.filter-input').inputValue(), '');
+    assert.equal(await page.locator('.toolbar-count').textContent(), '24');
+    assert.ok(await page.locator('.no-match').isHidden());
+  });
+
+  it('announces new results in a polite live region', async () => {
+    const list = items(4);
+    const { page } = await open({ items: list });
+    const live = page.locator('[role="status"]');
+    assert.equal(await live.getAttribute('aria-live'), 'polite');
+    const running = nth(list, 1);
+    await hostPost(page, { type: 'update', item: { ...running, phase: 'done', status: 'COMPLETED', progress: 100, imageCount: 1, image: { src: harness?.imageUrl(1) ?? '', width: 1792, height: 1024 } } });
+    await waitFor(page, `document.querySelector('[role="status"]').textContent.startsWith('Image ready: ')`);
+    assert.match((await live.textContent()) ?? '', /^Image ready: Isometric illustration/);
+    // A progress tick is not news.
+    await hostPost(page, { type: 'update', item: { ...nth(list, 0), prompt: 'renamed' } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.match((await live.textContent()) ?? '', /^Image ready: /);
+  });
+
+  it('keeps the DOM bounded with 10,000 items and renders the end after scrolling', async () => {
+    const list = items(10_000);
     const { page } = await open({ items: list });
     const cardCount = (): Promise<number> => page.locator('.card').count();
     const nodeCount = (): Promise<number> => evalIn<number>(page, 'document.getElementsByTagName("*").length');
     const atTop = await cardCount();
     assert.ok(atTop > 0 && atTop <= 60, `cards at the top: ${atTop}`);
     assert.ok((await nodeCount()) < 2000, `DOM nodes at the top: ${await nodeCount()}`);
-    assert.equal(await page.locator('.card').first().getAttribute('aria-setsize'), '1000');
+    assert.equal(await page.locator('.card').first().getAttribute('aria-setsize'), '10000');
     // Only the rendered window has images: far fewer requests than items.
     assert.ok((await page.locator('img').count()) <= atTop);
 
     await evalIn<void>(page, 'window.scrollTo(0, document.documentElement.scrollHeight)');
-    await waitForReport(page, `r.localIds.includes("${nth(list, 999).localId}")`);
+    await waitForReport(page, `r.localIds.includes("${nth(list, 9999).localId}")`);
     assert.ok((await cardCount()) <= 60, `cards at the end: ${await cardCount()}`);
     assert.ok((await nodeCount()) < 2000);
     assert.equal(await page.locator(`.card[data-id="${nth(list, 0).localId}"]`).count(), 0, 'the first card left the DOM');
-    assert.equal(await page.locator(`.card[data-id="${nth(list, 999).localId}"]`).getAttribute('aria-posinset'), '1000');
+    assert.equal(await page.locator(`.card[data-id="${nth(list, 9999).localId}"]`).getAttribute('aria-posinset'), '10000');
+    // End from the keyboard reaches the last card, and the grid still has its one Tab stop.
+    await evalIn<void>(page, 'window.scrollTo(0, 0)');
+    await waitForReport(page, `r.localIds.includes("${nth(list, 0).localId}")`);
+    await page.locator('.card').first().focus();
+    await page.keyboard.press('End');
+    assert.equal(await focused(page), nth(list, 9999).localId);
+    assert.equal(await evalIn<number>(page, `document.querySelectorAll('.feed-window [tabindex="0"]').length`), 1);
   });
 
   it('applies live updates, new items and removals from the host', async () => {
@@ -341,21 +620,39 @@ describe('gallery page (headless Chromium)', function () {
     await waitForReport(page, `r.localIds[0] === "${newest.localId}"`);
     assert.equal(await page.locator('.card-prompt').first().textContent(), 'Brand new');
 
+    // A saved copy appears on the card (the card grows by its detail line; nothing overlaps).
+    await hostPost(page, { type: 'update', item: { ...nth(list, 0), savedPath: 'images/new.png' } });
+    await waitFor(page, `document.querySelector('.card[data-id="${nth(list, 0).localId}"] .saved-text')?.textContent === 'Saved to images/new.png'`);
+
     await hostPost(page, { type: 'remove', localId: nth(list, 2).localId });
     await waitForReport(page, `!r.localIds.includes("${nth(list, 2).localId}")`);
     assert.equal(await page.locator(`.card[data-id="${nth(list, 2).localId}"]`).count(), 0);
     assert.equal(await page.locator('.card').count(), 6);
   });
 
-  it('shows an empty state with a hint', async () => {
+  it('shows an empty state with the two first steps and a Generate button', async () => {
     const { page } = await open({ items: [] });
     assert.equal(await page.locator('.card').count(), 0);
     assert.ok(await page.locator('.empty').isVisible());
     assert.equal(await page.locator('.empty-title').textContent(), 'No images yet');
-    assert.match((await page.locator('.empty-hint').textContent()) ?? '', /Generate Image from Selection/);
+    const steps = await page.locator('.empty-steps li').allTextContents();
+    assert.equal(steps.length, 2);
+    assert.match(nth(steps, 0), /Set API Key/);
+    assert.match(nth(steps, 1), /Generate Image from Selection/);
+    await page.locator('.empty .generate-button').click();
+    assert.deepEqual(await lastPosted(page), { type: 'generate' });
   });
 
-  it('saves the scroll position with setState and restores it', async () => {
+  it('draws cards, toolbar and menu with High Contrast borders', async () => {
+    const { page } = await open({ items: items(3), theme: 'high-contrast' });
+    const border = await evalIn<string>(page, `getComputedStyle(document.querySelector('.card')).borderTopColor`);
+    assert.equal(border, 'rgb(111, 195, 223)', 'the theme’s contrastBorder');
+    await page.locator('.card').first().focus();
+    const outline = await evalIn<string>(page, 'getComputedStyle(document.activeElement).outlineColor');
+    assert.equal(outline, 'rgb(243, 133, 24)', 'the theme’s focusBorder');
+  });
+
+  it('saves the scroll position and the filter with setState and restores them', async () => {
     const list = items(200);
     const { page } = await open({ items: list });
     await evalIn<void>(page, 'window.scrollTo(0, 3000)');
@@ -364,5 +661,11 @@ describe('gallery page (headless Chromium)', function () {
     const restored = await open({ items: list, savedState: { scrollTop: 3000 } });
     await waitFor(restored.page, 'window.scrollY === 3000');
     assert.equal(await restored.page.locator(`.card[data-id="${nth(list, 0).localId}"]`).count(), 0);
+
+    await restored.page.locator('.filter-input').fill('rocket');
+    await waitFor(restored.page, `window.__state.filter === 'rocket'`);
+    const again = await open({ items: list, savedState: { filter: 'rocket' } });
+    assert.equal(await again.page.locator('.filter-input').inputValue(), 'rocket');
+    await waitForReport(again.page, `r.total === ${list.filter((i) => i.prompt.includes('rocket')).length}`);
   });
 });

@@ -6,7 +6,26 @@
 import * as assert from 'node:assert/strict';
 import type { GalleryItem } from '../../src/gallery/protocol';
 import { HARNESS_STRINGS } from '../gallery/harness';
-import { actionLabel, actionsFor, actionsKey, domId, isChoice, metaText, offersLog } from '../../media/galleryCardModel';
+import {
+  actionLabel,
+  actionsFor,
+  actionsKey,
+  cardButtons,
+  cardShape,
+  detailKind,
+  domId,
+  formatDuration,
+  formatTemplate,
+  isChoice,
+  matchesFilter,
+  mediaAspect,
+  metaText,
+  offersLog,
+  overflowButtons,
+  primaryButtons,
+  stageOf,
+  stageText,
+} from '../../media/galleryCardModel';
 
 const DONE: GalleryItem = {
   localId: '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b',
@@ -27,7 +46,7 @@ const UNREADABLE: GalleryItem = { ...UNKNOWN_SUBMIT, decision: 'unreadable-resul
 
 describe('gallery card model', () => {
   it('offers every action on a cached image, and only the prompt actions without one', () => {
-    assert.deepEqual(actionsFor(DONE), ['save', 'insert', 'open', 'copyPath', 'copyPrompt', 'rerun', 'delete']);
+    assert.deepEqual(actionsFor(DONE), ['save', 'insert', 'insertAtCursor', 'open', 'copyPath', 'copyPrompt', 'rerun', 'delete']);
     assert.deepEqual(actionsFor({ ...DONE, ...NO_IMAGE, phase: 'running' }), ['copyPrompt', 'rerun', 'delete']);
     assert.deepEqual(actionsFor({ ...DONE, ...NO_IMAGE, phase: 'expired' }), ['copyPrompt', 'rerun', 'delete']);
   });
@@ -68,5 +87,110 @@ describe('gallery card model', () => {
     assert.equal(metaText(DONE), 'dall-e-3 · 3:2 · natural');
     assert.equal(domId('status', DONE.localId), `status-${DONE.localId}`);
     assert.equal(domId('prompt', 'a"b c<d>'), 'prompt-abcd');
+  });
+
+  it('offers Reveal in Explorer only for a saved copy, and Insert at Cursor only with an image', () => {
+    const saved: GalleryItem = { ...DONE, savedPath: 'images/lighthouse.png' };
+    assert.deepEqual(actionsFor(saved), ['save', 'insert', 'insertAtCursor', 'open', 'revealSaved', 'copyPath', 'copyPrompt', 'rerun', 'delete']);
+    assert.ok(!actionsFor({ ...DONE, ...NO_IMAGE }).includes('insertAtCursor'));
+    assert.ok(!actionsFor(DONE).includes('revealSaved'));
+  });
+
+  it('shows the 2–3 most useful buttons and puts the rest in the overflow menu', () => {
+    // An image: Insert, Save, Open; Insert at Cursor and the rest in the menu.
+    assert.deepEqual(primaryButtons(DONE), ['insert', 'save', 'open']);
+    assert.deepEqual(overflowButtons(DONE), ['insertAtCursor', 'copyPath', 'copyPrompt', 'rerun', 'delete']);
+    // Saved: Reveal in Explorer takes Save's place (Save stays in the menu).
+    const saved: GalleryItem = { ...DONE, savedPath: 'images/lighthouse.png' };
+    assert.deepEqual(primaryButtons(saved), ['insert', 'revealSaved', 'open']);
+    assert.ok(overflowButtons(saved).includes('save') && overflowButtons(saved).includes('insertAtCursor'));
+    // Stopped waiting: Resume first. Waiting for a decision: Look Again, then Submit Anew.
+    assert.deepEqual(primaryButtons({ ...DONE, ...NO_IMAGE, phase: 'detached' }), ['resume', 'rerun']);
+    assert.deepEqual(primaryButtons(UNKNOWN_SUBMIT), ['resume', 'submitAnew']);
+    assert.deepEqual(overflowButtons(UNKNOWN_SUBMIT), ['copyPrompt', 'delete']);
+    // A failure: Re-run and the log; a job on its way: everything in the menu.
+    const failed: GalleryItem = { ...DONE, ...NO_IMAGE, phase: 'failed', error: 'Content policy' };
+    assert.deepEqual(primaryButtons(failed), ['rerun', 'showLog']);
+    assert.deepEqual(overflowButtons(failed), ['copyPrompt', 'delete']);
+    assert.deepEqual(primaryButtons({ ...DONE, ...NO_IMAGE, phase: 'running' }), []);
+    assert.deepEqual(overflowButtons({ ...DONE, ...NO_IMAGE, phase: 'running' }), ['copyPrompt', 'rerun', 'delete']);
+  });
+
+  it('reports every button a card offers exactly once, shown or in the menu', () => {
+    const variants: GalleryItem[] = [
+      DONE,
+      { ...DONE, savedPath: 'images/a.png' },
+      UNKNOWN_SUBMIT,
+      UNREADABLE,
+      { ...DONE, ...NO_IMAGE, phase: 'detached' },
+      { ...DONE, ...NO_IMAGE, phase: 'failed', error: 'x' },
+      { ...DONE, ...NO_IMAGE, phase: 'pending-submit' },
+    ];
+    for (const item of variants) {
+      const buttons = cardButtons(item);
+      assert.equal(new Set(buttons).size, buttons.length, buttons.join());
+      assert.deepEqual([...buttons].sort(), [...actionsFor(item), ...(offersLog(item) ? ['showLog'] : [])].sort());
+      assert.ok(primaryButtons(item).length <= 3);
+    }
+  });
+
+  it('names the stage of a job in progress, never "Generating" for a queued one', () => {
+    const running: GalleryItem = { ...DONE, ...NO_IMAGE, phase: 'running', status: 'QUEUED' };
+    assert.deepEqual(stageOf(running), { stage: 'queued', percent: null }, 'derived when the host sends no stage');
+    assert.deepEqual(stageOf({ ...running, status: 'PROCESSING', progress: 40 }), { stage: 'generating', percent: 40 });
+    assert.equal(stageOf(DONE), undefined);
+    const fromHost = { stage: 'queued' as const, percent: null };
+    assert.equal(stageOf({ ...running, status: 'PROCESSING', stage: fromHost }), fromHost, 'the host’s stage wins');
+    const now = Date.parse('2026-11-25T10:00:12.000Z');
+    const since = '2026-11-25T10:00:00.000Z';
+    assert.deepEqual(stageText({ stage: 'queued', percent: null, since }, HARNESS_STRINGS, now), { name: 'Queued', progress: '0:12', label: 'Queued, 0:12' });
+  });
+
+  it('shows a percent only when the server reports one, else elapsed time against the expected duration', () => {
+    const now = Date.parse('2026-11-25T10:00:12.000Z');
+    const since = '2026-11-25T10:00:00.000Z';
+    assert.deepEqual(stageText({ stage: 'generating', percent: 41.6, since }, HARNESS_STRINGS, now), { name: 'Generating', progress: '42%', label: 'Generating 42%' });
+    assert.equal(stageText({ stage: 'generating', percent: null, since, expectedSeconds: 20 }, HARNESS_STRINGS, now).progress, '0:12 of about 0:20');
+    assert.equal(stageText({ stage: 'generating', percent: null, since }, HARNESS_STRINGS, now).progress, '0:12');
+    assert.equal(stageText({ stage: 'generating', percent: null }, HARNESS_STRINGS, now).progress, '', 'no clock, no time');
+    assert.equal(stageText({ stage: 'downloading', percent: null, since: 'garbage' }, HARNESS_STRINGS, now).name, 'Downloading');
+    assert.equal(stageText({ stage: 'submitting', percent: null }, undefined, now).name, 'submitting', 'falls back to the stage id without strings');
+  });
+
+  it('formats durations as m:ss (h:mm:ss from an hour on)', () => {
+    assert.equal(formatDuration(0), '0:00');
+    assert.equal(formatDuration(9.9), '0:09');
+    assert.equal(formatDuration(75), '1:15');
+    assert.equal(formatDuration(3725), '1:02:05');
+    assert.equal(formatDuration(-5), '0:00');
+    assert.equal(formatDuration(Number.NaN), '0:00');
+    assert.equal(formatTemplate('{0} of {1} images', 3, 12), '3 of 12 images');
+    assert.equal(formatTemplate('{0} of about {1}', '0:12'), '0:12 of about {1}', 'a missing argument stays visible');
+  });
+
+  it('gives a card a detail line only when it has something to say', () => {
+    assert.equal(detailKind(DONE), 'none');
+    assert.equal(detailKind({ ...DONE, savedPath: 'images/a.png' }), 'saved');
+    assert.equal(detailKind({ ...DONE, ...NO_IMAGE, phase: 'running' }), 'progress');
+    assert.equal(detailKind({ ...DONE, ...NO_IMAGE, phase: 'detached' }), 'stopped');
+    assert.equal(detailKind(UNKNOWN_SUBMIT), 'choices');
+    assert.equal(detailKind({ ...DONE, ...NO_IMAGE, phase: 'failed', error: 'x' }), 'error');
+    assert.equal(cardShape(DONE).hasDetail, false);
+    assert.equal(cardShape({ ...DONE, savedPath: 'images/a.png' }).hasDetail, true);
+  });
+
+  it('reserves the thumbnail box from the image, or from the aspect ratio before there is one', () => {
+    assert.deepEqual(mediaAspect(DONE), { width: 1792, height: 1024 });
+    assert.deepEqual(mediaAspect({ ...DONE, ...NO_IMAGE, aspectRatio: '2:3' }), { width: 1024, height: 1792 }, 'the size the image will have');
+    assert.deepEqual(mediaAspect({ ...DONE, ...NO_IMAGE, aspectRatio: '16:9' }), { width: 16, height: 9 }, 'an unknown ratio as written');
+    assert.deepEqual(mediaAspect({ ...DONE, ...NO_IMAGE, aspectRatio: 'wide' }), { width: 1, height: 1 });
+    assert.deepEqual(mediaAspect({ ...DONE, ...NO_IMAGE, aspectRatio: '0:5' }), { width: 1, height: 1 });
+  });
+
+  it('filters by prompt text, case-insensitively, a blank filter matching everything', () => {
+    assert.equal(matchesFilter(DONE, 'LIGHTHOUSE'), true);
+    assert.equal(matchesFilter(DONE, '  at dawn '), true);
+    assert.equal(matchesFilter(DONE, 'castle'), false);
+    assert.equal(matchesFilter(DONE, '   '), true);
   });
 });

@@ -100,4 +100,41 @@ describe('gallery page state', () => {
     assert.deepEqual(ids(state), [HISTORY[2].localId]);
     assert.equal(state.indexOf(HISTORY[0].localId), undefined);
   });
+
+  it('filters the shown items by prompt, keeps counting the whole history, and finds hidden ones', () => {
+    const state = stateWith([{ ...HISTORY[0], prompt: 'A red Lighthouse' }, HISTORY[1], { ...HISTORY[2], prompt: 'lighthouse at dusk' }]);
+    state.setFilter('LIGHTHOUSE');
+    assert.equal(state.filtering, true);
+    assert.deepEqual(ids(state), [HISTORY[0].localId, HISTORY[2].localId]);
+    assert.equal(state.count, 2);
+    assert.equal(state.totalCount, 3);
+    assertIndexed(state);
+    assert.equal(state.indexOf(HISTORY[1].localId), undefined, 'a hidden item has no position');
+    assert.equal(state.find(HISTORY[1].localId)?.localId, HISTORY[1].localId);
+    state.setFilter('  ');
+    assert.equal(state.filtering, false);
+    assert.equal(state.count, 3);
+  });
+
+  it('applies the filter to updates and new items, and removes hidden items from the history', () => {
+    const state = stateWith(HISTORY);
+    state.setFilter('prompt 2');
+    assert.deepEqual(ids(state), [HISTORY[1].localId]);
+    // An update that makes a hidden item match shows it; a new item that does not match stays hidden.
+    state.upsert({ ...HISTORY[0], prompt: 'prompt 2 again' });
+    assert.deepEqual(ids(state), [HISTORY[0].localId, HISTORY[1].localId]);
+    state.upsert({ ...item(9, '2026-11-25T13:00:00.000Z'), prompt: 'other' });
+    assert.equal(state.count, 2);
+    assert.equal(state.totalCount, 4);
+    assertIndexed(state);
+    // Removing: a shown one reports its position, a hidden one undefined, an unknown one null.
+    assert.equal(state.remove(HISTORY[2].localId), undefined);
+    assert.equal(state.totalCount, 3);
+    assert.equal(state.remove(HISTORY[0].localId), 0);
+    assert.deepEqual(ids(state), [HISTORY[1].localId]);
+    assert.equal(state.remove('00000000-0000-4000-8000-000000000999'), null);
+    assertIndexed(state);
+    state.setFilter('');
+    assert.equal(state.count, 2);
+  });
 });
