@@ -56,7 +56,8 @@ describe('README screenshots', function () {
   it('the progress notification of a running job', async () => {
     assert.ok(harness);
     await openWithSelection(harness.workspace, 'about.md', content, [sentence]);
-    await screenshotWhileGenerating(harness, 'progress', (message) => message.includes('42%'));
+    // Progress never goes back, so the stuck job's late 42 % may never show: any server percent will do.
+    await screenshotWhileGenerating(harness, 'progress', (message) => /\d+\s*%/.test(message));
   });
 
   it('the gallery next to the document', async () => {
