@@ -87,12 +87,13 @@ export function usesSitePaths(languageId: string): boolean {
 }
 
 /**
- * The site path of the file at `relativePath` (relative to the workspace folder, `/` separators) under the
+ * The site path of the file at `relativePath` (relative to the workspace folder, POSIX) under the
  * mapping whose folder holds it — the longest such folder wins (`public/docs` before `public`) —, or
  * `undefined` when no mapped folder holds it. Comparison is by whole segments and exact case.
  */
 export function sitePathFor(mappings: readonly SitePathMapping[], relativePath: string): string | undefined {
-  const file = posix.normalize(relativePath.replace(/\\/g, '/'));
+  // A POSIX path (from `Uri.path`): a backslash there is part of a name, not a separator.
+  const file = posix.normalize(relativePath);
   if (file.startsWith('../') || file === '..' || file.startsWith('/')) return undefined;
   let best: SitePathMapping | undefined;
   for (const mapping of mappings) {

@@ -130,15 +130,20 @@ describe('settings in the manifest', () => {
     assert.equal(properties['apiframe.destination']?.default, 'images');
     assert.equal(properties['apiframe.afterCompletion']?.default, 'openGallery');
     assert.equal(properties['apiframe.historyLimit']?.default, 500);
+    assert.deepEqual(properties['apiframe.sitePaths']?.default, {});
+    assert.equal(properties['apiframe.askForFileName']?.default, false);
+    assert.deepEqual(properties['apiframe.linkTemplates']?.default, {});
+    for (const key of ['apiframe.sitePaths', 'apiframe.askForFileName', 'apiframe.linkTemplates']) assert.equal(properties[key]?.scope, 'resource', key);
   });
 
   it('never declares a setting for the API key', () => {
     for (const key of Object.keys(properties)) assert.doesNotMatch(key, /key|secret|token/i, key);
   });
 
-  it('declares limited support for untrusted and virtual workspaces, restricting the destination', () => {
+  it('declares limited support for untrusted and virtual workspaces, restricting the destination, site paths and templates', () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['apiframe.destination']);
+    // What a workspace could use to write into the user's documents: where files go, and what text is inserted.
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['apiframe.destination', 'apiframe.sitePaths', 'apiframe.linkTemplates']);
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
   });
 
