@@ -143,7 +143,7 @@ export function referencePath(
 /**
  * Where and how the reference to `targetPath` goes, following the conventions of VS Code's own Markdown paste
  * for a reference that belongs AFTER some text (`placement: 'after'`, the default):
- * - Markdown: a paragraph of its own after the block holding the offset (a blank line before it, and one after
+ * - Markdown and MDX: a paragraph of its own after the block holding the offset (a blank line before it, and one after
  *   it when text follows), so a hard-wrapped paragraph is never split;
  * - HTML, Vue, JSX and the like: a new line after the offset's line, with that line's indentation;
  * - reStructuredText and AsciiDoc: a paragraph of their own after the offset's line (their images are blocks);
@@ -166,7 +166,7 @@ export function referenceInsertion(request: ReferenceRequest, targetPath: string
   const syntax = referenceSyntaxFor(languageId);
   const placement = request.placement ?? 'after';
   if (referenceNeedsOwnLine(languageId)) return paragraphAfterLine(text, anchorLine(text, offset), reference, eol);
-  if (placement === 'after' && syntax === 'markdown') return markdownParagraph(text, anchorLine(text, offset), reference, eol);
+  if (placement === 'after' && (syntax === 'markdown' || syntax === 'mdx')) return markdownParagraph(text, anchorLine(text, offset), reference, eol);
   if (placement === 'after' && (syntax === 'html' || syntax === 'jsx')) return indentedLine(text, anchorLine(text, offset), reference, eol);
   const line = lineAround(text, offset);
   const before = offset > line.start ? text.charAt(offset - 1) : '';

@@ -25,6 +25,7 @@ interface Manifest {
     commands: ManifestCommand[];
     menus: Record<string, MenuEntry[]>;
     configuration: { properties: Record<string, ConfigurationProperty> };
+    languages?: { id: string; extensions?: string[] }[];
   };
   capabilities: {
     untrustedWorkspaces: { supported: boolean | string; description?: string; restrictedConfigurations?: string[] };
@@ -145,6 +146,10 @@ describe('settings in the manifest', () => {
     // What a workspace could use to write into the user's documents: where files go, and what text is inserted.
     assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['apiframe.destination', 'apiframe.sitePaths', 'apiframe.linkTemplates']);
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
+  });
+
+  it('knows .mdx files as MDX (its own reference syntax) even without an MDX extension', () => {
+    assert.deepEqual(manifest.contributes.languages?.find((language) => language.id === 'mdx')?.extensions, ['.mdx']);
   });
 
   it('activates on start-up (to resume jobs) and for the gallery restore', () => {
