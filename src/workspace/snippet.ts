@@ -202,11 +202,6 @@ function rstTarget(path: string): string {
   return path.replace(/[\\ ]/g, (char) => `\\${char}`);
 }
 
-function rstImage(path: string, alt: string): string {
-  const target = rstTarget(path);
-  return alt ? `.. image:: ${target}\n   :alt: ${alt}` : `.. image:: ${target}`;
-}
-
 /**
  * LaTeX `\includegraphics{path}` (graphicx; TeX's category codes, The TeXbook ch. 7–8): inside the argument
  * `\` starts a command, `{ }` group, `%` starts a comment, `#` `&` `~` `^` `$` are parameter, alignment,
@@ -257,30 +252,27 @@ export function referenceProblem(languageId: string, target: string): string | u
  * cannot be written in that syntax.
  */
 export function imageReference(languageId: string, target: string, altText: string): string {
-  const problem = referenceProblem(languageId, target);
-  if (problem !== undefined) throw new ReferenceProblemError(problem);
-  const alt = toSingleLine(altText);
+  const { path, alt } = referenceParts(languageId, target, altText);
   switch (referenceSyntaxFor(languageId)) {
     case 'markdown':
-      return `![${markdownAlt(alt)}](${markdownTarget(target, MARKDOWN_TARGET)})`;
     case 'mdx':
-      return `![${markdownAlt(alt)}](${markdownTarget(target, MDX_TARGET)})`;
+      return `![${alt}](${path})`;
     case 'html':
-      return `<img src="${escapeAttribute(percentEncode(target, HTML_SRC))}" alt="${escapeAttribute(alt)}">`;
+      return `<img src="${path}" alt="${alt}">`;
     case 'jsx':
-      return `<img src="${escapeAttribute(percentEncode(target, HTML_SRC))}" alt="${escapeAttribute(alt)}" />`;
+      return `<img src="${path}" alt="${alt}" />`;
     case 'css':
-      return `url("${percentEncode(target, CSS_URL)}")`;
+      return `url("${path}")`;
     case 'restructuredtext':
-      return rstImage(target, alt);
+      return alt ? `.. image:: ${path}\n   :alt: ${alt}` : `.. image:: ${path}`;
     case 'latex':
-      return `\\includegraphics{${target}}`;
+      return `\\includegraphics{${path}}`;
     case 'asciidoc':
-      return `image::${asciidocTarget(target)}[${asciidocAlt(alt)}]`;
+      return `image::${path}[${alt}]`;
     case 'typst':
-      return alt ? `#image(${typstString(target)}, alt: ${typstString(alt)})` : `#image(${typstString(target)})`;
+      return alt ? `#image("${path}", alt: "${alt}")` : `#image("${path}")`;
     case 'plain':
-      return target;
+      return path;
   }
 }
 
