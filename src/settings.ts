@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { ASPECT_RATIOS, DALLE_STYLES, type AspectRatio, type DalleStyle } from './apiframe/types';
 import { isOneOf } from './shared/guards';
+import { parseLinkTemplates, type LinkTemplatesResult } from './workspace/linkTemplates';
+import { parseSitePaths, type SitePathsResult } from './workspace/sitePaths';
 
 /**
  * Typed access to the `apiframe.*` settings (declared in package.json `contributes.configuration`) and to
@@ -67,6 +69,27 @@ export function selectionAsksForOptions(): boolean {
 export function destinationTemplate(scope?: vscode.ConfigurationScope): string | undefined {
   const value = section(scope).get<unknown>('destination');
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * `apiframe.sitePaths` for a workspace folder (resource-scoped): the folders its site serves and their site
+ * paths, or why the value cannot be used (naming the setting and the entry; see sitePaths.ts).
+ */
+export function sitePaths(scope?: vscode.ConfigurationScope): SitePathsResult {
+  return parseSitePaths(section(scope).get<unknown>('sitePaths'));
+}
+
+/** `apiframe.askForFileName`: whether saving asks for the file name (pre-filled with the usual one) first. */
+export function savingAsksForFileName(scope?: vscode.ConfigurationScope): boolean {
+  return section(scope).get<unknown>('askForFileName') === true;
+}
+
+/**
+ * `apiframe.linkTemplates` for a document (resource-scoped, language-overridable): templates by language id,
+ * or why the value cannot be used (naming the setting, the language and the problem; see linkTemplates.ts).
+ */
+export function linkTemplates(scope?: vscode.ConfigurationScope): LinkTemplatesResult {
+  return parseLinkTemplates(section(scope).get<unknown>('linkTemplates'));
 }
 
 export function afterCompletion(): AfterCompletion {

@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import type { CoreServices } from '../container/services';
 import { columnBesideGallery } from '../editor/editorGroups';
 import { insertionAfterOrigin, insertionAtEditor, originDocument, type InsertionPoint } from '../editor/insertionPoint';
+import { imageSize } from '../jobs/imageCache';
 import { describeRecord } from '../jobs/jobTexts';
 import type { JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
 import { savedImageName } from '../workspace/imageSavePlan';
 import { altTextFromPrompt } from '../workspace/snippet';
 import { liveSavedCopy, rememberSavedCopy } from './savedCopies';
-import { displayPath, insertReference, saveToWorkspace, type InsertedReference } from './saveToWorkspace';
+import { displayPath, insertReference, saveToWorkspace, type ImageSize, type InsertedReference } from './saveToWorkspace';
 
 /**
  * Where a reference goes, if anywhere:
@@ -62,9 +63,10 @@ async function saveRecordNow(services: CoreServices, given: JobRecord, options: 
     return undefined;
   }
   const altText = altTextFromPrompt(record.prompt);
+  const size = insertAt ? await sizeOfImage(record, cachedFile) : undefined;
   const existing = insertAt ? await liveSavedCopy(services, record) : undefined;
   if (insertAt && existing) {
-    const inserted = await insertReference({ file: existing, altText, insertAt });
+    const inserted = await insertReference({ file: existing, altText, insertAt, imageSize: size });
     afterInsert(services, record, insertAt, inserted, existing, options.insert);
     return existing;
   }
@@ -78,6 +80,7 @@ async function saveRecordNow(services: CoreServices, given: JobRecord, options: 
     targetFolder: options.targetFolder,
     document: insertAt?.document ?? originDocument(record) ?? editor?.document,
     insertAt,
+    imageSize: size,
   });
   if (!result) return undefined;
   await rememberSavedCopy(services, record, result.uri);
@@ -91,6 +94,17 @@ async function saveRecordNow(services: CoreServices, given: JobRecord, options: 
     });
   }
   return result.uri;
+}
+
+/** The first image's pixel size, as the cache recorded it or else from the cached file's header. */
+async function sizeOfImage(record: JobRecord, cachedFile: string): Promise<ImageSize> {
+  const file = record.files?.[0];
+  if (!file || (file.width !== undefined && file.height !== undefined)) return { width: file?.width, height: file?.height };
+  try {
+    return imageSize(file.mime, await vscode.workspace.fs.readFile(vscode.Uri.file(cachedFile)));
+  } catch {
+    return {};
+  }
 }
 
 /** Where the reference goes for `target`; undefined when there is no such place. */

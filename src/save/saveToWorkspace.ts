@@ -4,11 +4,12 @@ import * as vscode from 'vscode';
 import type { UserInterface } from '../container/userInterface';
 import type { InsertionPoint } from '../editor/insertionPoint';
 import { UserFacingError } from '../errors/userFacingError';
-import { destinationTemplate } from '../settings';
+import { destinationTemplate, linkTemplates, savingAsksForFileName, sitePaths } from '../settings';
 import { isInside, resolveDestination } from '../workspace/destination';
-import { ReferenceProblemError } from '../workspace/snippet';
+import { usesSitePaths } from '../workspace/sitePaths';
+import { ReferenceProblemError, referenceProblem } from '../workspace/snippet';
 import { planImageSave, referenceInsertion, type ImageSavePlan, type ReferenceInsertion, type ReferenceRequest } from '../workspace/imageSavePlan';
-import { uniqueName, type ImageExtension } from '../workspace/slug';
+import { chosenFileName, uniqueName, type FileNameProblem, type ImageExtension } from '../workspace/slug';
 
 export interface SaveToWorkspaceRequest {
   /** Absolute file-system path of the cached image (the job manager's cache). */
@@ -25,6 +26,13 @@ export interface SaveToWorkspaceRequest {
   readonly document?: vscode.TextDocument;
   /** Insert a reference here, in the same WorkspaceEdit as the new file (one Undo removes both). */
   readonly insertAt?: InsertionPoint;
+  /** The image's pixel size, for a link template's `${width}` and `${height}`. */
+  readonly imageSize?: ImageSize;
+}
+
+export interface ImageSize {
+  readonly width?: number;
+  readonly height?: number;
 }
 
 export interface SaveToWorkspaceResult {
@@ -58,7 +66,7 @@ export async function saveToWorkspace(ui: UserInterface, request: SaveToWorkspac
       image: { kind: 'bytes', bytes },
       targetPath: target.uri.path,
       overwrite: target.overwrite,
-      reference: request.insertAt && referenceRequest(request.insertAt, request.altText, target),
+      reference: request.insertAt && referenceRequest(request.insertAt, request.altText, target, request.imageSize),
     }),
   );
   const editorsBefore = request.insertAt ? selectionsOf(request.insertAt.document) : [];
@@ -74,6 +82,7 @@ export interface InsertReferenceRequest {
   readonly file: vscode.Uri;
   readonly altText: string;
   readonly insertAt: InsertionPoint;
+  readonly imageSize?: ImageSize;
 }
 
 /**
@@ -84,7 +93,7 @@ export async function insertReference(request: InsertReferenceRequest): Promise<
   const { document } = request.insertAt;
   const target: TargetFile = { uri: request.file, overwrite: false, workspaceFolder: vscode.workspace.getWorkspaceFolder(request.file) };
   const insertion = refusingUnwritableReferences((reason) => vscode.l10n.t('Cannot insert the link: {0}', reason), () =>
-    referenceInsertion(referenceRequest(request.insertAt, request.altText, target), request.file.path),
+    referenceInsertion(referenceRequest(request.insertAt, request.altText, target, request.imageSize), request.file.path),
   );
   const editorsBefore = selectionsOf(document);
   const edit = new vscode.WorkspaceEdit();
@@ -140,7 +149,9 @@ async function targetFile(ui: UserInterface, request: SaveToWorkspaceRequest): P
   if (folder) {
     await ensureIsFolderInside(folder.directory, folder.workspaceFolder);
     const taken = await existingNames(folder.directory);
-    const name = await uniqueName(request.fileName, (candidate) => taken.has(candidate.toLowerCase()));
+    const free = await uniqueName(request.fileName, (candidate) => taken.has(candidate.toLowerCase()));
+    const name = savingAsksForFileName(folder.workspaceFolder?.uri) ? await askForFileName(ui, request, folder.directory, free, taken) : free;
+    if (name === undefined) return undefined;
     return { uri: vscode.Uri.joinPath(folder.directory, name), overwrite: false, workspaceFolder: folder.workspaceFolder };
   }
   // No workspace folder open: the user picks the file (the dialog itself confirms replacing a file).
@@ -153,9 +164,79 @@ async function targetFile(ui: UserInterface, request: SaveToWorkspaceRequest): P
   return picked ? { uri: picked, overwrite: true } : undefined;
 }
 
-/** The plain values `planImageSave` needs to write the reference into `insertAt.document`. */
-function referenceRequest(insertAt: InsertionPoint, altText: string, target: TargetFile): ReferenceRequest {
+/**
+ * Asks for the file name (`apiframe.askForFileName`), offering `suggested` (the usual name, free in the
+ * folder) with its stem selected. The name is held to the rules of our own names, and a taken one is refused
+ * with the free numbered name offered instead. Undefined when the user cancels: nothing is written.
+ */
+async function askForFileName(
+  ui: UserInterface,
+  request: SaveToWorkspaceRequest,
+  directory: vscode.Uri,
+  suggested: string,
+  taken: ReadonlySet<string>,
+): Promise<string | undefined> {
+  const languageId = request.insertAt?.document.languageId;
+  const validate = async (value: string): Promise<string | undefined> => {
+    const chosen = chosenFileName(value, request.extension);
+    if ('problem' in chosen) return fileNameProblemText(chosen.problem);
+    if (taken.has(chosen.name.toLowerCase())) {
+      const free = await uniqueName(chosen.name, (candidate) => taken.has(candidate.toLowerCase()));
+      return vscode.l10n.t('{0} already exists in this folder. {1} is free.', chosen.name, free);
+    }
+    if (languageId !== undefined && referenceProblem(languageId, chosen.name) !== undefined) {
+      return vscode.l10n.t('The document cannot link a file with this name: its language reads some of these characters as commands.');
+    }
+    return undefined;
+  };
+  const typed = await ui.inputBox({
+    title: vscode.l10n.t('Save Image'),
+    prompt: vscode.l10n.t('File name in {0}', displayPath(directory)),
+    value: suggested,
+    valueSelection: [0, suggested.lastIndexOf('.')],
+    ignoreFocusOut: true,
+    validateInput: validate,
+  });
+  if (typed === undefined) return undefined;
+  // The box validated it; checked again because what reaches here is what gets written.
+  const chosen = chosenFileName(typed, request.extension);
+  if ('problem' in chosen) throw new UserFacingError(fileNameProblemText(chosen.problem));
+  const problem = await validate(typed);
+  if (problem !== undefined) throw new UserFacingError(problem);
+  return chosen.name;
+}
+
+function fileNameProblemText(problem: FileNameProblem): string {
+  switch (problem.kind) {
+    case 'empty':
+      return vscode.l10n.t('Type a file name.');
+    case 'separator':
+      return vscode.l10n.t('A file name cannot contain / or \\. The image goes into the destination folder.');
+    case 'invalidCharacter':
+      return vscode.l10n.t('A file name cannot contain {0}: some systems refuse it.', JSON.stringify(problem.character));
+    case 'reserved':
+      return vscode.l10n.t('Windows reserves this name (CON, NUL, COM1…). Choose another.');
+    case 'dotsOnly':
+      return vscode.l10n.t('A file name needs more than dots.');
+    case 'tooLong':
+      return vscode.l10n.t('The name is too long: at most {0} bytes with the extension.', problem.maxBytes);
+    case 'otherExtension':
+      return vscode.l10n.t('The image is a .{0} file: keep that extension.', problem.extension);
+  }
+}
+
+/**
+ * The plain values `planImageSave` needs to write the reference into `insertAt.document`, with the user's site
+ * paths and link template for it. A setting whose value cannot be used is refused like a path the language
+ * cannot carry (before anything is written), naming the setting.
+ */
+function referenceRequest(insertAt: InsertionPoint, altText: string, target: TargetFile, imageSize: ImageSize | undefined): ReferenceRequest {
   const { document } = insertAt;
+  const served = usesSitePaths(document.languageId) && target.workspaceFolder ? sitePaths(target.workspaceFolder.uri) : undefined;
+  if (served && !served.ok) throw new ReferenceProblemError(served.message);
+  const templates = linkTemplates(document);
+  if (!templates.ok) throw new ReferenceProblemError(templates.message);
+  const template = templates.templates.get(document.languageId);
   const file = target.uri;
   const sameFileSystem = !document.isUntitled && document.uri.scheme === file.scheme && document.uri.authority === file.authority;
   return {
@@ -168,6 +249,8 @@ function referenceRequest(insertAt: InsertionPoint, altText: string, target: Tar
     ...(sameFileSystem ? { documentPath: document.uri.path } : {}),
     ...(target.workspaceFolder ? { workspaceFolderPath: target.workspaceFolder.uri.path } : {}),
     absoluteTarget: file.scheme === 'file' ? file.fsPath : file.toString(),
+    ...(served?.ok && served.mappings.length > 0 ? { sitePaths: served.mappings } : {}),
+    ...(template !== undefined ? { template, imageSize: imageSize ?? {} } : {}),
   };
 }
 

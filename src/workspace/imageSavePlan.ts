@@ -10,6 +10,8 @@
  */
 import { posix } from 'node:path';
 import { isInside } from './destination';
+import { renderLinkTemplate } from './linkTemplates';
+import { sitePathFor, usesSitePaths, type SitePathMapping } from './sitePaths';
 import { fileNameForImage, type ImageExtension } from './slug';
 import { imageReference, referenceNeedsOwnLine, referenceSyntaxFor, relativeReference } from './snippet';
 
@@ -69,6 +71,15 @@ export interface ReferenceRequest {
    * where the syntax allows (see `referenceInsertion`). `cursor`: exactly at the offset (Insert at Cursor).
    */
   readonly placement?: 'after' | 'cursor';
+  /**
+   * Folders of the workspace folder a web site serves (`apiframe.sitePaths`): an image inside one is linked by
+   * its site path in the languages that use them (see sitePaths.ts).
+   */
+  readonly sitePaths?: readonly SitePathMapping[];
+  /** The user's link template for this language (`apiframe.linkTemplates`), used instead of the built-in reference. */
+  readonly template?: string;
+  /** The image's pixel size, for a template's `${width}` and `${height}`. */
+  readonly imageSize?: { readonly width?: number; readonly height?: number };
 }
 
 export interface ImageSaveInput {
@@ -109,10 +120,19 @@ export function planImageSave(input: ImageSaveInput): ImageSavePlan {
 }
 
 /**
- * The path written into the document: relative to the document; for a document without a path of its own,
- * relative to the workspace folder; else the absolute target.
+ * The path written into the document: the site path when the image is in a folder the site serves and the
+ * document's language links by site paths; else relative to the document; for a document without a path of
+ * its own, relative to the workspace folder; else the absolute target.
  */
-export function referencePath(request: Pick<ReferenceRequest, 'documentPath' | 'workspaceFolderPath' | 'absoluteTarget'>, targetPath: string): string {
+export function referencePath(
+  request: Pick<ReferenceRequest, 'documentPath' | 'workspaceFolderPath' | 'absoluteTarget' | 'sitePaths'> & { readonly languageId?: string },
+  targetPath: string,
+): string {
+  const { sitePaths, workspaceFolderPath, languageId } = request;
+  if (sitePaths?.length && workspaceFolderPath !== undefined && languageId !== undefined && usesSitePaths(languageId) && isInside(workspaceFolderPath, targetPath)) {
+    const sitePath = sitePathFor(sitePaths, posix.relative(workspaceFolderPath, targetPath));
+    if (sitePath !== undefined) return sitePath;
+  }
   if (request.documentPath !== undefined) return relativeReference(request.documentPath, targetPath);
   if (request.workspaceFolderPath !== undefined && isInside(request.workspaceFolderPath, targetPath)) {
     return posix.relative(request.workspaceFolderPath, targetPath);
@@ -123,7 +143,7 @@ export function referencePath(request: Pick<ReferenceRequest, 'documentPath' | '
 /**
  * Where and how the reference to `targetPath` goes, following the conventions of VS Code's own Markdown paste
  * for a reference that belongs AFTER some text (`placement: 'after'`, the default):
- * - Markdown: a paragraph of its own after the block holding the offset (a blank line before it, and one after
+ * - Markdown and MDX: a paragraph of its own after the block holding the offset (a blank line before it, and one after
  *   it when text follows), so a hard-wrapped paragraph is never split;
  * - HTML, Vue, JSX and the like: a new line after the offset's line, with that line's indentation;
  * - reStructuredText and AsciiDoc: a paragraph of their own after the offset's line (their images are blocks);
@@ -136,12 +156,17 @@ export function referencePath(request: Pick<ReferenceRequest, 'documentPath' | '
 export function referenceInsertion(request: ReferenceRequest, targetPath: string): ReferenceInsertion {
   const { documentText: text, eol, languageId } = request;
   const offset = Math.max(0, Math.min(request.offset, text.length));
-  // A reference of two lines (reStructuredText's `:alt:`) breaks its lines the way the document does.
-  const reference = imageReference(languageId, referencePath(request, targetPath), request.altText).replace(/\n/g, eol);
+  // A reference of two lines (reStructuredText's `:alt:`, a template) breaks its lines the way the document does.
+  const target = referencePath(request, targetPath);
+  const written =
+    request.template !== undefined
+      ? renderLinkTemplate(languageId, request.template, { target, altText: request.altText, ...request.imageSize })
+      : imageReference(languageId, target, request.altText);
+  const reference = written.replace(/\n/g, eol);
   const syntax = referenceSyntaxFor(languageId);
   const placement = request.placement ?? 'after';
   if (referenceNeedsOwnLine(languageId)) return paragraphAfterLine(text, anchorLine(text, offset), reference, eol);
-  if (placement === 'after' && syntax === 'markdown') return markdownParagraph(text, anchorLine(text, offset), reference, eol);
+  if (placement === 'after' && (syntax === 'markdown' || syntax === 'mdx')) return markdownParagraph(text, anchorLine(text, offset), reference, eol);
   if (placement === 'after' && (syntax === 'html' || syntax === 'jsx')) return indentedLine(text, anchorLine(text, offset), reference, eol);
   const line = lineAround(text, offset);
   const before = offset > line.start ? text.charAt(offset - 1) : '';
@@ -227,9 +252,12 @@ function indentedLine(text: string, line: Line, reference: string, eol: string):
     let above = previousLine(text, line);
     while (above && isBlank(text, above)) above = previousLine(text, above);
     const indent = line.end > line.start || !above ? '' : indentationOf(text, above);
-    return { offset: line.end, text: `${indent}${reference}`, referenceEnd: indent.length + reference.length };
+    const following = reference.split(eol).join(`${eol}${line.end > line.start ? indentationOf(text, line) : indent}`);
+    return { offset: line.end, text: `${indent}${following}`, referenceEnd: indent.length + following.length };
   }
-  const inserted = `${eol}${indentationOf(text, line)}${reference}`;
+  const indent = indentationOf(text, line);
+  // A template of several lines keeps every line at the indentation of the first.
+  const inserted = `${eol}${indent}${reference.split(eol).join(`${eol}${indent}`)}`;
   return { offset: line.end, text: inserted, referenceEnd: inserted.length };
 }
 

@@ -172,3 +172,43 @@ export async function uniqueName(name: string, exists: (candidate: string) => bo
       'clean up the destination folder or choose another one.',
   );
 }
+
+/** Why a file name typed by the user cannot be used (see {@link chosenFileName}); the save layer words it. */
+export type FileNameProblem =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'separator' }
+  | { readonly kind: 'invalidCharacter'; readonly character: string }
+  | { readonly kind: 'reserved' }
+  | { readonly kind: 'dotsOnly' }
+  | { readonly kind: 'tooLong'; readonly maxBytes: number }
+  | { readonly kind: 'otherExtension'; readonly extension: ImageExtension };
+
+/** The most a file name may take on ext4, APFS, btrfs and NTFS alike (see destination.ts). */
+export const FILE_NAME_MAX_BYTES = 255;
+
+/** Characters Windows refuses in names (besides separators), control, bidi and zero-width characters. */
+const INVALID_IN_NAME = /[<>:"|?*\p{Cc}\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/u;
+const OTHER_IMAGE_EXTENSION = /\.(png|jpe?g|webp|gif|avif|bmp|svg|tiff?)$/i;
+
+/**
+ * The name typed by the user for an image with `extension`, held to the rules our own names follow so it is
+ * valid on Windows, macOS and Linux at once: no `/` or `\`, none of `< > : " | ? *`, no control, bidi or
+ * zero-width characters, not `.`/`..`, no Windows device name, at most 255 UTF-8
+ * bytes with the extension. The extension is kept: added when the name has none (`cat` → `cat.png`), refused
+ * when it is another image type's (`cat.jpg` for a PNG). Leading and trailing spaces are trimmed first and the
+ * name is NFC-normalised (macOS would store it so anyway). Returns the name to save under, or the problem.
+ */
+export function chosenFileName(typed: string, extension: ImageExtension): { readonly name: string } | { readonly problem: FileNameProblem } {
+  const trimmed = typed.normalize('NFC').trim();
+  if (trimmed === '') return { problem: { kind: 'empty' } };
+  if (/[/\\]/.test(trimmed)) return { problem: { kind: 'separator' } };
+  const invalid = INVALID_IN_NAME.exec(trimmed);
+  if (invalid) return { problem: { kind: 'invalidCharacter', character: invalid[0] } };
+  if (/^\.+$/.test(trimmed)) return { problem: { kind: 'dotsOnly' } };
+  const accepted = extension === 'jpg' ? /\.jpe?g$/i : new RegExp(`\\.${extension}$`, 'i');
+  if (!accepted.test(trimmed) && OTHER_IMAGE_EXTENSION.test(trimmed)) return { problem: { kind: 'otherExtension', extension } };
+  const name = accepted.test(trimmed) ? trimmed : `${trimmed}.${extension}`;
+  if (isReservedDeviceName(name)) return { problem: { kind: 'reserved' } };
+  if (utf8ByteLength(name) > FILE_NAME_MAX_BYTES) return { problem: { kind: 'tooLong', maxBytes: FILE_NAME_MAX_BYTES } };
+  return { name };
+}

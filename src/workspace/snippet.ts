@@ -198,9 +198,8 @@ function typstString(text: string): string {
  * - `:alt:` takes its value unchanged (`directives.unchanged`): no inline markup, no escapes, one line here.
  * Control characters cannot be written (refused by {@link referenceProblem}).
  */
-function rstImage(path: string, alt: string): string {
-  const target = path.replace(/[\\ ]/g, (char) => `\\${char}`);
-  return alt ? `.. image:: ${target}\n   :alt: ${alt}` : `.. image:: ${target}`;
+function rstTarget(path: string): string {
+  return path.replace(/[\\ ]/g, (char) => `\\${char}`);
 }
 
 /**
@@ -253,30 +252,98 @@ export function referenceProblem(languageId: string, target: string): string | u
  * cannot be written in that syntax.
  */
 export function imageReference(languageId: string, target: string, altText: string): string {
+  const { path, alt } = referenceParts(languageId, target, altText);
+  switch (referenceSyntaxFor(languageId)) {
+    case 'markdown':
+    case 'mdx':
+      return `![${alt}](${path})`;
+    case 'html':
+      return `<img src="${path}" alt="${alt}">`;
+    case 'jsx':
+      return `<img src="${path}" alt="${alt}" />`;
+    case 'css':
+      return `url("${path}")`;
+    case 'restructuredtext':
+      return alt ? `.. image:: ${path}\n   :alt: ${alt}` : `.. image:: ${path}`;
+    case 'latex':
+      return `\\includegraphics{${path}}`;
+    case 'asciidoc':
+      return `image::${path}[${alt}]`;
+    case 'typst':
+      return alt ? `#image("${path}", alt: "${alt}")` : `#image("${path}")`;
+    case 'plain':
+      return path;
+  }
+}
+
+/** The escaped pieces a link template is filled with: see {@link referenceParts}. */
+export interface ReferenceParts {
+  /** The target as this syntax writes it where its own reference puts it (its `src`, `(…)`, `url("…")`). */
+  readonly path: string;
+  /** The alt text as this syntax writes it in its own reference (cleaned to one line, then escaped). */
+  readonly alt: string;
+}
+
+/**
+ * LaTeX text (alt text in a template, e.g. a `\caption{…}`): the ten special characters of TeX (The TeXbook
+ * ch. 7; LaTeX manual §3.1) written as the commands that print them, so the text reads back as typed.
+ */
+function latexText(text: string): string {
+  const commands: Readonly<Record<string, string>> = {
+    '\\': '\\textbackslash{}',
+    '~': '\\textasciitilde{}',
+    '^': '\\textasciicircum{}',
+  };
+  return text.replace(/[\\~^]|[%#{}&$_]/g, (char) => commands[char] ?? `\\${char}`);
+}
+
+/**
+ * CSS text (alt text in a template, inside a string or a comment): every character that could end a string,
+ * open or close a comment or start an escape is written as a CSS hex escape (CSS Syntax §4.3.7), which a
+ * string decodes back and a comment shows harmlessly.
+ */
+function cssText(text: string): string {
+  return text.replace(/[\\"'*/<>]/g, (char) => `\\${(char.codePointAt(0) ?? 0).toString(16)} `);
+}
+
+/**
+ * Typst string contents (without the quotes: a template writes `"${path}"`); see {@link typstString}.
+ */
+function typstStringContents(text: string): string {
+  return typstString(text).slice(1, -1);
+}
+
+/**
+ * The path and alt text escaped exactly as {@link imageReference} writes them for `languageId` — the values a
+ * link template's `${path}` and `${alt}` stand for (src/workspace/linkTemplates.ts). Where the reference
+ * has no alt text, the alt text is escaped for the language's text: HTML character references in JSX/HTML,
+ * commands in LaTeX, hex escapes in CSS, string escapes in Typst; plain text in anything else. Throws
+ * {@link ReferenceProblemError} like {@link imageReference}.
+ */
+export function referenceParts(languageId: string, target: string, altText: string): ReferenceParts {
   const problem = referenceProblem(languageId, target);
   if (problem !== undefined) throw new ReferenceProblemError(problem);
   const alt = toSingleLine(altText);
   switch (referenceSyntaxFor(languageId)) {
     case 'markdown':
-      return `![${markdownAlt(alt)}](${markdownTarget(target, MARKDOWN_TARGET)})`;
+      return { path: markdownTarget(target, MARKDOWN_TARGET), alt: markdownAlt(alt) };
     case 'mdx':
-      return `![${markdownAlt(alt)}](${markdownTarget(target, MDX_TARGET)})`;
+      return { path: markdownTarget(target, MDX_TARGET), alt: markdownAlt(alt) };
     case 'html':
-      return `<img src="${escapeAttribute(percentEncode(target, HTML_SRC))}" alt="${escapeAttribute(alt)}">`;
     case 'jsx':
-      return `<img src="${escapeAttribute(percentEncode(target, HTML_SRC))}" alt="${escapeAttribute(alt)}" />`;
+      return { path: escapeAttribute(percentEncode(target, HTML_SRC)), alt: escapeAttribute(alt) };
     case 'css':
-      return `url("${percentEncode(target, CSS_URL)}")`;
+      return { path: percentEncode(target, CSS_URL), alt: cssText(alt) };
     case 'restructuredtext':
-      return rstImage(target, alt);
+      return { path: rstTarget(target), alt };
     case 'latex':
-      return `\\includegraphics{${target}}`;
+      return { path: target, alt: latexText(alt) };
     case 'asciidoc':
-      return `image::${asciidocTarget(target)}[${asciidocAlt(alt)}]`;
+      return { path: asciidocTarget(target), alt: asciidocAlt(alt) };
     case 'typst':
-      return alt ? `#image(${typstString(target)}, alt: ${typstString(alt)})` : `#image(${typstString(target)})`;
+      return { path: typstStringContents(target), alt: typstStringContents(alt) };
     case 'plain':
-      return target;
+      return { path: target, alt };
   }
 }
 

@@ -25,6 +25,7 @@ interface Manifest {
     commands: ManifestCommand[];
     menus: Record<string, MenuEntry[]>;
     configuration: { properties: Record<string, ConfigurationProperty> };
+    languages?: { id: string; extensions?: string[] }[];
   };
   capabilities: {
     untrustedWorkspaces: { supported: boolean | string; description?: string; restrictedConfigurations?: string[] };
@@ -130,16 +131,25 @@ describe('settings in the manifest', () => {
     assert.equal(properties['apiframe.destination']?.default, 'images');
     assert.equal(properties['apiframe.afterCompletion']?.default, 'openGallery');
     assert.equal(properties['apiframe.historyLimit']?.default, 500);
+    assert.deepEqual(properties['apiframe.sitePaths']?.default, {});
+    assert.equal(properties['apiframe.askForFileName']?.default, false);
+    assert.deepEqual(properties['apiframe.linkTemplates']?.default, {});
+    for (const key of ['apiframe.sitePaths', 'apiframe.askForFileName', 'apiframe.linkTemplates']) assert.equal(properties[key]?.scope, 'resource', key);
   });
 
   it('never declares a setting for the API key', () => {
     for (const key of Object.keys(properties)) assert.doesNotMatch(key, /key|secret|token/i, key);
   });
 
-  it('declares limited support for untrusted and virtual workspaces, restricting the destination', () => {
+  it('declares limited support for untrusted and virtual workspaces, restricting the destination, site paths and templates', () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['apiframe.destination']);
+    // What a workspace could use to write into the user's documents: where files go, and what text is inserted.
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['apiframe.destination', 'apiframe.sitePaths', 'apiframe.linkTemplates']);
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
+  });
+
+  it('knows .mdx files as MDX (its own reference syntax) even without an MDX extension', () => {
+    assert.deepEqual(manifest.contributes.languages?.find((language) => language.id === 'mdx')?.extensions, ['.mdx']);
   });
 
   it('activates on start-up (to resume jobs) and for the gallery restore', () => {

@@ -54,6 +54,11 @@ describe('workspace/imageSavePlan: where a reference goes', () => {
       assert.equal(insertAfter(text, '# A cat'), `# A cat\n\n${MD}|\n\nText under it.\n`);
     });
 
+    it('MDX too: a paragraph of its own, never glued to the sentence', () => {
+      const text = '# Notes\n\nA cat on a mat.\n\n<Aside />\n';
+      assert.equal(insertAfter(text, 'A cat on a mat.', { languageId: 'mdx', documentPath: '/ws/notes.mdx' }), `# Notes\n\nA cat on a mat.\n\n${MD}|\n\n<Aside />\n`);
+    });
+
     it('goes after a whole table, never between its rows', () => {
       const text = '| A cat | 1 |\n| --- | --- |\n| dog | 2 |\nAfter.\n';
       assert.equal(insertAfter(text, 'A cat'), `| A cat | 1 |\n| --- | --- |\n| dog | 2 |\n\n${MD}|\n\nAfter.\n`);

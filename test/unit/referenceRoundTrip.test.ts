@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { referencePath } from '../../src/workspace/imageSavePlan';
+import { parseSitePaths } from '../../src/workspace/sitePaths';
 import { fileNameForImage } from '../../src/workspace/slug';
 import { imageReference, referenceProblem } from '../../src/workspace/snippet';
 import { HOSTILE_ALT_TEXTS, HOSTILE_FOLDER_NAMES } from '../support/hostileNames';
@@ -50,6 +52,32 @@ describe('inserted references read back with each language’s own parser', func
     for (const languageId of ['markdown', 'mdx', 'html', 'typescriptreact', 'css', 'asciidoc']) {
       const read = await readReference(languageId, imageReference(languageId, '/img/R&D #1/x.png', 'x'));
       assert.equal(decodeURIComponent(new URL(read.target, 'https://site.example/blog/post/').pathname), '/img/R&D #1/x.png', languageId);
+    }
+  });
+
+  describe('site paths (apiframe.sitePaths) read back in the web syntaxes', () => {
+    const served = parseSitePaths({ public: '/', 'public/blog': '/journal', static: '/static' });
+    assert.ok(served.ok);
+    for (const languageId of ['html', 'vue', 'svelte', 'typescriptreact', 'javascriptreact', 'mdx', 'css', 'scss']) {
+      for (const folder of HOSTILE_FOLDER_NAMES.filter((name) => !/[\p{Cc}\u2028\u2029]/u.test(name))) {
+        it(`${languageId}: public/${JSON.stringify(folder.length > 40 ? `${folder.slice(0, 20)}…` : folder)}`, async () => {
+          const request = { documentPath: `${WORKSPACE}/src/pages/post.x`, workspaceFolderPath: WORKSPACE, absoluteTarget: 'X', sitePaths: served.mappings, languageId };
+          for (const [image, sitePath] of [
+            [`${WORKSPACE}/public/${folder}/${fileName}`, `/${folder}/${fileName}`],
+            [`${WORKSPACE}/public/blog/${folder}/${fileName}`, `/journal/${folder}/${fileName}`],
+            [`${WORKSPACE}/static/${folder}/${fileName}`, `/static/${folder}/${fileName}`],
+          ] as const) {
+            const target = referencePath(request, image);
+            assert.equal(target, sitePath);
+            assert.equal(referenceProblem(languageId, target), undefined);
+            const read = await readReference(languageId, imageReference(languageId, target, 'A cat, "quoted" {x}'));
+            const url = new URL(read.target, 'https://site.example/blog/post/');
+            assert.equal(url.origin, 'https://site.example', 'stays on the site');
+            assert.equal(decodeURIComponent(url.pathname), sitePath, `${languageId} reads ${JSON.stringify(read.target)}`);
+            assert.equal(url.search + url.hash, '');
+          }
+        });
+      }
     }
   });
 
