@@ -66,6 +66,23 @@ export function apiframeConfig(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('apiframe');
 }
 
+/**
+ * A harness for a suite about the gallery: nothing happens after a job (the suite opens the gallery itself),
+ * and no editor is left open — a gallery another suite left open still shows the manager it was opened with.
+ */
+export async function setUpGalleryHarness(): Promise<Harness> {
+  const harness = await setUpHarness();
+  await setAfterCompletion('nothing');
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  return harness;
+}
+
+/** Closes the editors the suite opened, then tears the harness down. */
+export async function tearDownGalleryHarness(harness: Harness | undefined): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await tearDownHarness(harness);
+}
+
 export async function setAfterCompletion(value: 'openGallery' | 'saveAndInsert' | 'saveOnly' | 'nothing'): Promise<void> {
   await apiframeConfig().update('afterCompletion', value, vscode.ConfigurationTarget.Global);
 }

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GalleryPanel, GalleryTraffic } from '../../src/gallery/galleryPanel';
 import type { JobRecord } from '../../src/jobs/types';
-import { runGenerate, setAfterCompletion, setUpHarness, tearDownHarness, waitForRecord, type Harness } from './coreFlowHelpers';
+import { runGenerate, setUpGalleryHarness, tearDownGalleryHarness, waitForRecord, type Harness } from './coreFlowHelpers';
 import { screenshotsEnabled, takeScreenshot } from './screenshots';
 import { onGalleryTraffic } from './testApi';
 import { waitFor } from './waitFor';
@@ -43,15 +43,9 @@ describe('gallery grid: cards for several images, and Generate from the header',
   const generated: JobRecord[] = [];
 
   before(async () => {
-    harness = await setUpHarness();
-    await setAfterCompletion('nothing');
-    // A gallery left open by another suite still shows the manager it was opened with: start from none.
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    harness = await setUpGalleryHarness();
   });
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await tearDownHarness(harness);
-  });
+  after(() => tearDownGalleryHarness(harness));
 
   it('shows every image as a card, newest first, with its actions and its image loaded', async () => {
     for (const image of IMAGES) {

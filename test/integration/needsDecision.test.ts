@@ -11,7 +11,7 @@ import { Journal } from '../../src/jobs/journal';
 import type { JobDecision, JobRecord } from '../../src/jobs/types';
 import type { Logger } from '../../src/shared/logger';
 import type { GalleryItem, GalleryStrings } from '../../src/gallery/protocol';
-import { emulatorJob, messagesFrom, setAfterCompletion, setUpHarness, tearDownHarness, waitForRecord, type Harness } from './coreFlowHelpers';
+import { emulatorJob, messagesFrom, setUpGalleryHarness, tearDownGalleryHarness, waitForRecord, type Harness } from './coreFlowHelpers';
 import { takeScreenshot } from './screenshots';
 import { onGalleryTraffic } from './testApi';
 
@@ -74,15 +74,9 @@ async function assertCachedFromEmulator(harness: Harness, record: JobRecord): Pr
 describe('needs-decision: the gallery card, the notification and Submit Anew', () => {
   let harness: Harness;
   before(async () => {
-    harness = await setUpHarness();
-    await setAfterCompletion('nothing');
-    // A gallery left open by another suite still shows the manager it was opened with: start from none.
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    harness = await setUpGalleryHarness();
   });
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await tearDownHarness(harness);
-  });
+  after(() => tearDownGalleryHarness(harness));
 
   it('shows the card with its reason, Look Again and Submit Anew; Submit Anew asks first, then submits once', async () => {
     const { core, ui } = harness;
