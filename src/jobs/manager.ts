@@ -233,6 +233,8 @@ class JobManagerImpl implements JobManager {
   }
 
   stageOf(record: JobRecord): JobStageView | undefined {
+    // Most records are at rest (the gallery asks for every one): no need to read the duration model for them.
+    if (!ACTIVE_PHASES.has(record.phase)) return undefined;
     return jobStageOf(record, { expectedSeconds: durationFor(parseDurationModel(this.journal.durationModel), record.model).medianMs / 1000 });
   }
 
