@@ -7,11 +7,10 @@
  * screen is painted; the scroll path reads no layout (only `window.scrollY`: the geometry is measured on
  * state, resize and count changes), and the arithmetic is galleryVirtualWindow.ts's.
  */
-import type { CardSet } from './galleryCards';
 import type { GalleryShell } from './galleryShell';
 import type { GalleryState } from './galleryState';
 import type { GalleryItem } from '../src/gallery/protocol';
-import type { CardBox } from './galleryCards';
+import type { CardBox, CardSet } from './galleryCards';
 import { cardShape, detailKind, mediaAspect } from './galleryCardModel';
 import {
   OVERSCAN_ROWS,
