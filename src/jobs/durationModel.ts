@@ -3,8 +3,11 @@
  * Pure and serialisable: the caller persists the state (e.g. in globalState) and passes it back in.
  *
  * Prior: median 20 s, σ 0.35 (Apiframe's DALL-E 3 timings). Each completed job of this user updates the
- * model's statistics on log-durations; the prior counts as PRIOR_WEIGHT pseudo-observations and older
- * observations decay (weight × DECAY per new one), so the model follows a service that got slower or faster.
+ * model's statistics on log-durations; the prior counts as PRIOR_WEIGHT pseudo-observations of the median
+ * and PRIOR_SPREAD_WEIGHT of the spread, each giving way when the observations clearly disagree with it, and
+ * older observations decay (weight × DECAY per new one), so the model follows a service that got slower or
+ * faster. A strong prior that yields to evidence: a user whose jobs match it gets a steady schedule from the
+ * first job, one whose jobs take twice as long gets theirs within about five.
  */
 import type { Job } from '../apiframe/types';
 
@@ -28,8 +31,12 @@ export interface DurationModel {
 }
 
 export const PRIOR_DURATION: LognormalDuration = { medianMs: 20_000, sigma: 0.35 };
-/** The prior is worth this many observations: one odd job must not swing the schedule. */
-const PRIOR_WEIGHT = 4;
+/** The prior's median is worth this many observations (while the observations agree with it). */
+const PRIOR_WEIGHT = 24;
+/** The prior's spread is worth this many observations of spread. */
+const PRIOR_SPREAD_WEIGHT = 16;
+/** Observations further than this many standard errors from the prior's median overrule it. */
+const CONFLICT_Z = 2.5;
 /** Each new observation multiplies the weight of the older ones by this (≈ the last 30 jobs matter). */
 const DECAY = 0.97;
 /** Keep σ within sane bounds: a run of identical durations must not make the schedule overconfident. */
@@ -43,19 +50,39 @@ export function emptyDurationModel(): DurationModel {
   return { version: 1, models: {} };
 }
 
-/** The current distribution for a model id: the prior blended with this user's observations. */
+/**
+ * The current distribution for a model id: the prior blended with this user's observations, as the
+ * distribution of the NEXT job (the predictive: the spread widened by what is still unknown about the median).
+ * The prior's weight on the median gives way when the observations clearly disagree with it (a prior-data
+ * conflict beyond CONFLICT_Z standard errors): a user whose jobs take 40 s learns that within a few jobs,
+ * while a user whose jobs match the prior keeps its steadiness.
+ */
 export function durationFor(model: DurationModel | undefined, modelId: string): LognormalDuration {
   const stats = model?.models[modelId];
   if (!stats || stats.weight <= 0) return PRIOR_DURATION;
   const priorMu = Math.log(PRIOR_DURATION.medianMs);
   const priorVar = PRIOR_DURATION.sigma ** 2;
-  const totalWeight = PRIOR_WEIGHT + stats.weight;
-  const mu = (PRIOR_WEIGHT * priorMu + stats.sumLog) / totalWeight;
-  // Pooled second moment about the blended mean: prior spread plus observed spread.
-  const priorSecond = PRIOR_WEIGHT * (priorVar + (priorMu - mu) ** 2);
-  const observedSecond = stats.sumLogSquares - 2 * mu * stats.sumLog + stats.weight * mu * mu;
-  const variance = Math.max(0, (priorSecond + observedSecond) / totalWeight);
-  const sigma = Math.min(SIGMA_MAX, Math.max(SIGMA_MIN, Math.sqrt(variance)));
+  const n = stats.weight;
+  const sampleMu = stats.sumLog / n;
+  const sampleVar = Math.max(0, stats.sumLogSquares / n - sampleMu * sampleMu);
+  // The spread: the prior's as PRIOR_SPREAD_WEIGHT pseudo-observations, the sample's corrected for its
+  // small-sample bias (n / (n − 1), with the decayed weight as n).
+  const unbiasedVar = n > 1 ? (sampleVar * n) / (n - 1) : priorVar;
+  // Each part of the prior gives way when the observations clearly disagree with it, beyond CONFLICT_Z
+  // standard errors (the weight falls off as a normal density past that point).
+  const giveWay = (z: number): number => 1 / (1 + (z / CONFLICT_Z) ** 8);
+  const spreadConflict = n > 1 ? Math.abs(Math.log(Math.max(unbiasedVar, 1e-6) / priorVar)) / Math.sqrt(2 / (n - 1)) : 0;
+  const spreadWeight = PRIOR_SPREAD_WEIGHT * giveWay(spreadConflict);
+  const variance = (spreadWeight * priorVar + n * unbiasedVar) / (spreadWeight + n);
+  const conflict = Math.abs(sampleMu - priorMu) / Math.sqrt(variance * (1 / n + 1 / PRIOR_WEIGHT));
+  const priorWeight = PRIOR_WEIGHT * giveWay(conflict);
+  const mu = (priorWeight * priorMu + n * sampleMu) / (priorWeight + n);
+  // Degrees of freedom of the spread: few observations and a prior that gave way leave heavy tails (a
+  // Student t), approximated by a wider lognormal with the t's variance.
+  const freedom = Math.max(0, n - 1) + spreadWeight;
+  const heavyTails = freedom > 3 ? freedom / (freedom - 2) : 3;
+  const predictive = Math.sqrt(variance * heavyTails * (1 + 1 / (priorWeight + n)));
+  const sigma = Math.min(SIGMA_MAX, Math.max(SIGMA_MIN, predictive));
   return { medianMs: Math.exp(mu), sigma };
 }
 

@@ -3,12 +3,14 @@
  * `progress`, and the duration model — so it is unit-tested and benchmarked without a server.
  *
  * Why this shape: polling trades requests against lag (time between completion and detection). For a
- * known completion-time distribution the best interval around time t is ≈ √(2L / h(t)), h being the hazard
- * rate — so we poll rarely while completion is unlikely, densely around the likely completion window,
- * and apart again in the tail. Concretely the next delay d is the one whose expected lag contribution,
- * E[(t + d − T)·1{T ≤ t + d} | T > t], equals the budget L; it is solved by bisection on the lognormal's
- * closed-form partial expectation. PROCESSING `progress` re-estimates the remaining time (combined with
- * the model in log space, weighted by confidence), and beyond the model's tail a gentle cap takes over.
+ * known completion-time distribution the best fixed schedule minimises E[lag] + λ · E[requests] for a
+ * price λ of one request; it is found exactly by dynamic programming over candidate poll times (a table of
+ * 240 points per distribution, computed once and cached: a job without progress reuses its model's table on
+ * every poll). The table answers "when next?" from any time t, which is what a resumed job or a changed
+ * estimate needs. PROCESSING `progress` re-estimates the remaining time (combined with the model in log
+ * space, weighted by confidence; steps of a coarse server are recognised as such), and beyond the model's
+ * tail a steady cadence takes over. `npm run bench -- polling` compares this with the official SDK and with
+ * the optimal schedule for the true distribution in worlds the model does not fit.
  */
 import type { JobStatus } from '../apiframe/types';
 import type { LognormalDuration } from './durationModel';
@@ -28,11 +30,13 @@ export interface PollScheduleInput extends PollObservation {
 }
 
 export interface PollScheduleOptions {
-  /** Expected lag the next interval may add (the L above), in ms. Smaller: more polls, less lag. */
-  readonly lagBudgetMs: number;
+  /**
+   * What one request is worth in seconds of lag, per unit of the model's σ (log space). Larger: fewer
+   * requests, more lag. Scaled by σ so that a model whose job times are more uncertain is not polled more
+   * often for it: the request count follows the typical duration (roughly its square root), not the spread.
+   */
+  readonly requestPricePerSigmaS: number;
   readonly minDelayMs: number;
-  /** Longest interval once the likely-completion window has started. */
-  readonly maxDelayMs: number;
   /** Beyond this quantile of the distribution the job is "late": poll at tailDelayMs at most. */
   readonly tailQuantile: number;
   readonly tailDelayMs: number;
@@ -42,19 +46,21 @@ export interface PollScheduleOptions {
 }
 
 export const DEFAULT_POLL_SCHEDULE: PollScheduleOptions = {
-  lagBudgetMs: 170,
+  requestPricePerSigmaS: 0.5,
   minDelayMs: 500,
-  maxDelayMs: 8_000,
-  tailQuantile: 0.99,
+  tailQuantile: 0.999,
   tailDelayMs: 5_000,
   progressRateSigma: 0.12,
   progressSingleSigma: 0.25,
 };
 
-/** Where the first interval may always jump to, even past maxDelayMs (completion is unlikely before it). */
-const EARLY_QUANTILE = 0.02;
-/** Upper end of the bisection, in seconds. */
-const SEARCH_LIMIT_S = 600;
+/** A progress rise this many times faster than the average pace is a jump (see isJump). */
+const JUMP_FACTOR = 4;
+/** The optimal schedule is planned on this many candidate poll times, ±PLAN_SPAN_SIGMAS σ around the median. */
+const PLAN_POINTS = 240;
+const PLAN_SPAN_SIGMAS = 4;
+/** Plans kept (one per distribution and price; a job without progress reuses its model's plan every poll). */
+const PLAN_CACHE_SIZE = 32;
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf, |error| < 1.5e-7 — plenty for scheduling). */
 export function normalCdf(x: number): number {
@@ -82,6 +88,10 @@ class Lognormal {
     if (x <= 0) return 0;
     return Math.exp(this.mu + (this.sigma * this.sigma) / 2) * normalCdf((Math.log(x) - this.mu - this.sigma * this.sigma) / this.sigma);
   }
+  /** The time at z standard deviations from the median (log space). */
+  quantileOfZ(z: number): number {
+    return Math.exp(this.mu + this.sigma * z);
+  }
   quantile(p: number): number {
     let low = -10;
     let high = 10;
@@ -92,15 +102,16 @@ class Lognormal {
     }
     return Math.exp(this.mu + this.sigma * ((low + high) / 2));
   }
-  /** E[(t + d − T) · 1{t < T ≤ t + d}] / P(T > t): expected lag the interval (t, t + d] adds. */
-  intervalLag(t: number, d: number): number {
-    const survival = 1 - this.cdf(t);
-    if (survival < 1e-12) return Infinity;
-    const end = t + d;
-    const atEnd = end * this.cdf(end) - this.partialMean(end);
-    const atStart = end * this.cdf(t) - this.partialMean(t);
-    return (atEnd - atStart) / survival;
-  }
+}
+
+/**
+ * A rise much faster than the job's average pace since submission is a step of a coarse server (stuck low,
+ * then a jump), not a rate: extrapolating it would poll every half second until the job ends.
+ */
+function isJump(previous: PollObservation, current: PollObservation): boolean {
+  const rate = ((current.progress ?? 0) - (previous.progress ?? 0)) / (current.elapsedMs - previous.elapsedMs);
+  const averagePace = (current.progress ?? 0) / Math.max(1, current.elapsedMs);
+  return rate > JUMP_FACTOR * averagePace;
 }
 
 /**
@@ -121,7 +132,8 @@ export function estimateCompletion(input: PollScheduleInput, options: PollSchedu
     previous.status === 'PROCESSING' &&
     previous.progress !== null &&
     previous.progress < progress &&
-    previous.elapsedMs < input.elapsedMs
+    previous.elapsedMs < input.elapsedMs &&
+    !isJump(previous, input)
   ) {
     const rate = (progress - previous.progress) / (input.elapsedMs - previous.elapsedMs);
     remainingMs = (100 - progress) / rate;
@@ -132,9 +144,11 @@ export function estimateCompletion(input: PollScheduleInput, options: PollSchedu
     remainingMs = (runningMs * (100 - progress)) / progress;
     sigma = options.progressSingleSigma;
     // One reading (or a value that did not move) says little about the pace: servers may report coarse
-    // steps (stuck low, then a jump). It may bring the estimate earlier, never push it past the prior's
-    // median — a low first value would otherwise delay the next poll by minutes for a job about to finish.
-    remainingMs = Math.min(remainingMs, Math.max(0, prior.medianMs - input.elapsedMs));
+    // steps (stuck low, then a jump). It may bring the estimate earlier; one that says "later than the
+    // model's median" carries no information the model lacks (a stuck low value says it on every poll),
+    // and trusting it would either delay the next poll by minutes for a job about to finish or, capped,
+    // narrow the distribution with a confidence the reading does not have.
+    if (input.elapsedMs + remainingMs >= prior.medianMs) return prior;
   }
   const estimateMedian = input.elapsedMs + Math.max(remainingMs, options.minDelayMs / 2);
   const priorPrecision = 1 / (prior.sigma * prior.sigma);
@@ -143,32 +157,95 @@ export function estimateCompletion(input: PollScheduleInput, options: PollSchedu
   return { medianMs: Math.exp(mu), sigma: 1 / Math.sqrt(priorPrecision + estimatePrecision) };
 }
 
+/**
+ * The optimal polls for one distribution and one request price λ: minimises E[lag] + λ · E[requests] over
+ * poll times on a geometric grid, by dynamic programming from the grid's end (where every job has finished,
+ * to within e^-4σ). The cost of what follows a poll is kept unnormalised by survival, so the same table
+ * answers "when next?" from ANY time t: conditioning on T > t divides every choice by the same P(T > t).
+ */
+class OptimalPlan {
+  private readonly times = new Float64Array(PLAN_POINTS);
+  private readonly cdf = new Float64Array(PLAN_POINTS);
+  private readonly partialMean = new Float64Array(PLAN_POINTS);
+  /** Expected lag plus price of everything after a poll at times[i], for the jobs still running then. */
+  private readonly after = new Float64Array(PLAN_POINTS);
+
+  constructor(
+    private readonly distribution: Lognormal,
+    priceS: number,
+  ) {
+    const first = distribution.quantileOfZ(-PLAN_SPAN_SIGMAS);
+    const last = distribution.quantileOfZ(PLAN_SPAN_SIGMAS);
+    for (let i = 0; i < PLAN_POINTS; i++) {
+      const t = first * (last / first) ** (i / (PLAN_POINTS - 1));
+      this.times[i] = t;
+      this.cdf[i] = distribution.cdf(t);
+      this.partialMean[i] = distribution.partialMean(t);
+    }
+    for (let i = PLAN_POINTS - 2; i >= 0; i--) {
+      const choice = this.bestAfter(this.cdf[i] ?? 0, this.partialMean[i] ?? 0, i + 1);
+      this.after[i] = priceS * (1 - (this.cdf[i] ?? 0)) + choice.cost;
+    }
+  }
+
+  get endS(): number {
+    return this.times[PLAN_POINTS - 1] ?? 0;
+  }
+
+  /** The best next poll at or after grid index `from`, for jobs still running at the time of these F and E. */
+  private bestAfter(cdfAtT: number, partialMeanAtT: number, from: number): { cost: number; time: number } {
+    let cost = Infinity;
+    let time = this.endS;
+    for (let j = from; j < PLAN_POINTS; j++) {
+      const at = this.times[j] ?? 0;
+      // E[(at − T) · 1{t < T ≤ at}]: the lag of the jobs that finish before this poll.
+      const lag = at * ((this.cdf[j] ?? 0) - cdfAtT) - ((this.partialMean[j] ?? 0) - partialMeanAtT);
+      const total = lag + (this.after[j] ?? 0);
+      if (total < cost) {
+        cost = total;
+        time = at;
+      }
+    }
+    return { cost, time };
+  }
+
+  /** Seconds from t to the best next poll no sooner than t + minS (undefined past the plan's end). */
+  nextDelay(t: number, minS: number): number | undefined {
+    const earliest = t + minS;
+    if (earliest >= this.endS) return undefined;
+    let from = 0;
+    while (from < PLAN_POINTS - 1 && (this.times[from] ?? 0) < earliest) from++;
+    return this.bestAfter(this.distribution.cdf(t), this.distribution.partialMean(t), from).time - t;
+  }
+}
+
+const plans = new Map<string, OptimalPlan>();
+
+function planFor(estimate: LognormalDuration, priceS: number): OptimalPlan {
+  // Rounded so that a job whose estimate has not changed (no progress) reuses its plan every poll.
+  const key = `${Math.round(estimate.medianMs)}:${estimate.sigma.toFixed(4)}:${priceS.toFixed(4)}`;
+  let plan = plans.get(key);
+  if (plan) {
+    plans.delete(key);
+  } else {
+    plan = new OptimalPlan(new Lognormal(estimate.medianMs / 1000, estimate.sigma), priceS);
+    if (plans.size >= PLAN_CACHE_SIZE) plans.delete(plans.keys().next().value as string);
+  }
+  plans.set(key, plan);
+  return plan;
+}
+
 /** Milliseconds to wait before the next poll. Terminal statuses answer 0 (nothing left to wait for). */
 export function nextPollDelay(input: PollScheduleInput, options: PollScheduleOptions = DEFAULT_POLL_SCHEDULE): number {
   if (input.status === 'COMPLETED' || input.status === 'FAILED' || input.status === 'CANCELLED') return 0;
   const estimate = estimateCompletion(input, options);
   const distribution = new Lognormal(estimate.medianMs / 1000, estimate.sigma);
   const t = Math.max(0, input.elapsedMs) / 1000;
-  const budget = options.lagBudgetMs / 1000;
-  const minS = options.minDelayMs / 1000;
-
-  let delayS: number;
-  if (distribution.intervalLag(t, minS) >= budget) {
-    delayS = minS;
-  } else if (distribution.intervalLag(t, SEARCH_LIMIT_S) < budget) {
-    delayS = SEARCH_LIMIT_S;
-  } else {
-    let low = minS;
-    let high = SEARCH_LIMIT_S;
-    for (let i = 0; i < 50 && high - low > 0.005; i++) {
-      const mid = (low + high) / 2;
-      if (distribution.intervalLag(t, mid) < budget) low = mid;
-      else high = mid;
-    }
-    delayS = low;
-  }
-  const earlyJumpS = distribution.quantile(EARLY_QUANTILE) - t;
-  delayS = Math.min(delayS, Math.max(options.maxDelayMs / 1000, earlyJumpS));
+  // The price follows the model's spread, not the estimate's: progress sharpens where to poll, not how much
+  // a request is worth.
+  const priceS = options.requestPricePerSigmaS * input.duration.sigma;
+  const planned = planFor(estimate, priceS).nextDelay(t, options.minDelayMs / 1000);
+  let delayS = planned ?? options.tailDelayMs / 1000;
   // Past the tail the job is late (slow queue, stuck): the hazard says little any more, so a steady gentle
   // cadence replaces it rather than dense polling for minutes.
   if (t >= distribution.quantile(options.tailQuantile)) delayS = options.tailDelayMs / 1000;

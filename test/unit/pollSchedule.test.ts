@@ -47,6 +47,33 @@ describe('poll schedule', () => {
     assert.ok(gaps.every((g) => g.gap >= 500));
   });
 
+  it('does not extrapolate the jump of a coarse server into half-second polling', () => {
+    // Stuck at 5 % for most of the job, then 90 %: a rise 8× faster than the average pace is a step.
+    const previous: PollObservation = { elapsedMs: 15_000, status: 'PROCESSING', progress: 5 };
+    const afterJump = nextPollDelay({ elapsedMs: 17_000, status: 'PROCESSING', progress: 90, previous, duration: PRIOR_DURATION });
+    assert.ok(afterJump >= 1_000, `after the jump ${afterJump} ms`);
+    // The same 90 % reached at the job's own pace is a rate, and is followed more closely.
+    const steady: PollObservation = { elapsedMs: 15_000, status: 'PROCESSING', progress: 70 };
+    const rising = nextPollDelay({ elapsedMs: 17_000, status: 'PROCESSING', progress: 90, previous: steady, duration: PRIOR_DURATION });
+    assert.ok(rising < afterJump, `rising ${rising} < after the jump ${afterJump}`);
+  });
+
+  it('takes a single low reading as no news rather than as confidence', () => {
+    const stuck = { elapsedMs: 10_000, status: 'PROCESSING', progress: 5, duration: PRIOR_DURATION } as const;
+    assert.deepEqual(estimateCompletion(stuck), PRIOR_DURATION);
+    const plain = nextPollDelay({ elapsedMs: 10_000, status: 'QUEUED', progress: null, duration: PRIOR_DURATION });
+    assert.equal(nextPollDelay(stuck), plain);
+  });
+
+  it('plans from any moment: a resumed job gets the same next poll as one followed from the start', () => {
+    const times = pollTimes(30_000);
+    const last = times.at(-2);
+    const next = times.at(-1);
+    assert.ok(last !== undefined && next !== undefined);
+    const resumed = nextPollDelay({ elapsedMs: last, status: 'QUEUED', progress: null, duration: PRIOR_DURATION });
+    assert.equal(last + resumed, next);
+  });
+
   it('answers 0 for terminal statuses', () => {
     for (const status of ['COMPLETED', 'FAILED', 'CANCELLED'] as const) {
       assert.equal(nextPollDelay({ elapsedMs: 15_000, status, progress: 100, duration: PRIOR_DURATION }), 0);
@@ -79,6 +106,22 @@ describe('poll schedule', () => {
 });
 
 describe('duration model', () => {
+  it('keeps a prior the first jobs agree with, and gives it up within five jobs that clearly disagree', () => {
+    const learn = (durations: readonly number[]) => {
+      let model = emptyDurationModel();
+      for (const ms of durations) model = recordDuration(model, 'dall-e-3', ms);
+      return durationFor(model, 'dall-e-3');
+    };
+    const agreeing = learn([17_000, 24_000, 19_000, 22_000, 18_500]);
+    assert.ok(Math.abs(agreeing.medianMs / PRIOR_DURATION.medianMs - 1) < 0.03, String(agreeing.medianMs));
+    const twiceAsLong = learn([36_000, 47_000, 39_000, 44_000, 41_000]);
+    assert.ok(twiceAsLong.medianMs > 36_000, String(twiceAsLong.medianMs));
+    const halfAsLong = learn([9_000, 11_500, 10_200, 8_800, 10_900]);
+    assert.ok(halfAsLong.medianMs < 11_500, String(halfAsLong.medianMs));
+    // Five tight observations do not make the schedule overconfident: the spread stays near the prior's.
+    assert.ok(Math.abs(agreeing.sigma / PRIOR_DURATION.sigma - 1) < 0.15, String(agreeing.sigma));
+  });
+
   it('starts at the prior and moves with observations, decaying old ones', () => {
     assert.deepEqual(durationFor(undefined, 'dall-e-3'), PRIOR_DURATION);
     const once = recordDuration(undefined, 'dall-e-3', 30_000);
