@@ -55,6 +55,11 @@ const LOG_SUFFIX = '.log';
 const COMPACTION_LOCK = 'journal.compact.lock';
 /** A compaction lock older than this was left by a crash: compactions take well under a second. */
 const STALE_LOCK_MS = 30_000;
+/** How long a write waits for another window's compaction before writing the whole state anyway. */
+const LOCK_WAIT_MS = 2000;
+const LOCK_POLL_MS = 20;
+/** A log no snapshot names is deleted once it is this old (see `retireLogs`). */
+const ORPHAN_LOG_AGE_MS = 60 * 60 * 1000;
 /** The log is folded into the snapshot once it is this large, or a quarter of the snapshot if that is more. */
 const MIN_COMPACTION_LOG_BYTES = 256 * 1024;
 /** Tombstones kept in the file (newest first): far more than one history's worth of deletions between writes. */
@@ -102,6 +107,8 @@ interface DiskView {
   readonly generation: string | undefined;
   readonly snapshotBytes: number;
   logOffset: number;
+  /** The log's size as last seen (this window's appends included): compaction is due when it is large. */
+  logBytes: number;
 }
 
 interface LogBatch {
@@ -169,14 +176,14 @@ export class Journal {
           `Job journal ${this.file} could not be read (${parsed.reason}); starting with an empty history. ` +
             `The unreadable file was kept as ${backup}.`,
         );
-        this.disk = { identity: snapshot.identity, generation: undefined, snapshotBytes: snapshot.text.length, logOffset: 0 };
+        this.disk = { identity: snapshot.identity, generation: undefined, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0 };
         return this.contents();
       }
       for (const record of parsed.records) this.records.set(record.localId, record);
       for (const [localId, stamp] of parsed.stamps) this.stamps.set(localId, stamp);
       for (const [localId, stamp] of parsed.tombstones) this.tombstones.set(localId, stamp);
       this.durationModelState = parsed.durationModel;
-      this.disk = { identity: snapshot.identity, generation: parsed.generation, snapshotBytes: snapshot.text.length, logOffset: 0 };
+      this.disk = { identity: snapshot.identity, generation: parsed.generation, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0 };
       let dropped = parsed.droppedRecords;
       if (parsed.generation !== undefined) {
         dropped += (await this.readLog({ adoptModel: true })).droppedRecords;
@@ -324,7 +331,7 @@ export class Journal {
       for (const waiter of satisfied) waiter.resolve();
     }
     // After the waiters were answered: folding a long log into the snapshot delays no one's `save()`.
-    if (this.disk?.generation !== undefined && this.disk.logOffset >= this.compactionThreshold()) {
+    if (this.disk?.generation !== undefined && this.disk.logBytes >= this.compactionThreshold()) {
       const external = new Set<string>();
       try {
         if (await this.compactUnderLock(external)) this.options.log.debug(`Job journal compacted (${this.records.size} records).`);
@@ -351,10 +358,11 @@ export class Journal {
       const view = this.disk;
       if (view?.generation === undefined || attempt >= 3) {
         // No log to append to (a fresh folder, a file of an earlier version, an unreadable file), or compactions
-        // keep racing this write: write the whole state.
+        // keep racing this write: write the whole state — after any compaction of another window under way,
+        // whose snapshot may already be the log this write needs.
         const version = this.changeVersion;
-        await this.compact(external);
-        return version;
+        if (await this.compactUnderLock(external, { wait: true })) return version;
+        continue;
       }
       const version = this.changeVersion;
       const sending = this.dirty;
@@ -364,7 +372,7 @@ export class Journal {
       try {
         const line = this.logLine(sending, sendingModel);
         await this.options.faults?.('before-append');
-        await appendDurably(this.logFile(view.generation), line);
+        view.logBytes = Math.max(view.logBytes, await appendDurably(this.logFile(view.generation), line));
         await this.options.faults?.('after-append');
         if ((await snapshotIdentity(this.file)) === view.identity) return version;
       } catch (error) {
@@ -430,7 +438,7 @@ export class Journal {
     const parsed = parseJournal(snapshot.text);
     if (parsed.kind !== 'ok') {
       // Left to `load()`'s handling: this write simply replaces it.
-      this.disk = { identity: snapshot.identity, generation: undefined, snapshotBytes: snapshot.text.length, logOffset: 0 };
+      this.disk = { identity: snapshot.identity, generation: undefined, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0 };
       return;
     }
     const onDisk = new Map<string, number>(parsed.stamps);
@@ -445,7 +453,7 @@ export class Journal {
       },
       { adoptModel: false, external },
     );
-    this.disk = { identity: snapshot.identity, generation: parsed.generation, snapshotBytes: snapshot.text.length, logOffset: 0 };
+    this.disk = { identity: snapshot.identity, generation: parsed.generation, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0 };
     if (parsed.generation !== undefined) {
       await this.readLog({ adoptModel: false, external, onDisk, removedOnDisk });
     }
@@ -476,6 +484,7 @@ export class Journal {
     const end = bytes.lastIndexOf(0x0a);
     if (end < 0) return { droppedRecords: 0 };
     view.logOffset += end + 1;
+    view.logBytes = Math.max(view.logBytes, view.logOffset);
     let droppedRecords = 0;
     for (const line of bytes.subarray(0, end).toString('utf8').split('\n')) {
       if (line.length === 0) continue;
@@ -520,25 +529,37 @@ export class Journal {
     if (options.adoptModel && batch.hasModel) this.durationModelState = batch.model;
   }
 
-  /** Compacts unless another window is compacting right now (then its snapshot will carry the log). */
-  private async compactUnderLock(external: Set<string>): Promise<boolean> {
+  /**
+   * Compacts unless another window is compacting right now: then `false` at once (its snapshot will carry the
+   * log), or with `wait`, `false` once it is done (the caller reads its snapshot). A lock older than
+   * STALE_LOCK_MS was left by a crash and is taken over; after LOCK_WAIT_MS of waiting this compacts anyway
+   * (two compactions at once only cost a write: the identity checks and the re-appends settle them).
+   */
+  private async compactUnderLock(external: Set<string>, { wait = false } = {}): Promise<boolean> {
     const lock = path.join(this.options.dir, COMPACTION_LOCK);
+    let locked = false;
+    await fs.mkdir(this.options.dir, { recursive: true });
     try {
       await (await fs.open(lock, 'wx')).close();
+      locked = true;
     } catch (error) {
       if (!isErrno(error, 'EEXIST')) throw error;
       const stat = await fs.stat(lock).catch(() => undefined);
-      if (stat && this.now() - stat.mtimeMs < STALE_LOCK_MS) return false;
-      // Left by a crash: taken over (a racing takeover only means two compactions, which the identity check settles).
-      await fs.rm(lock, { force: true });
-      return this.compactUnderLock(external);
+      if (stat && Date.now() - stat.mtimeMs >= STALE_LOCK_MS) {
+        await fs.rm(lock, { force: true });
+        return this.compactUnderLock(external, { wait });
+      }
+      if (!wait) return false;
+      const until = Date.now() + LOCK_WAIT_MS;
+      while (Date.now() < until && (await fs.stat(lock).catch(() => undefined))) await delay(LOCK_POLL_MS);
+      if (Date.now() < until) return false;
     }
     try {
       await this.catchUp(external);
       await this.compact(external);
       return true;
     } finally {
-      await fs.rm(lock, { force: true });
+      if (locked) await fs.rm(lock, { force: true });
     }
   }
 
@@ -566,7 +587,7 @@ export class Journal {
       this.modelDirty ||= sendingModel;
       throw error;
     }
-    this.disk = { identity: written.identity, generation, snapshotBytes: written.bytes, logOffset: 0 };
+    this.disk = { identity: written.identity, generation, snapshotBytes: written.bytes, logOffset: 0, logBytes: 0 };
     if (previous?.generation !== undefined) {
       // Lines appended to the old log after this window read it: theirs writers checked the snapshot before
       // the rename, so they count on them — they go into the new log with the next line.
@@ -576,22 +597,28 @@ export class Journal {
       try {
         await this.readLog({ adoptModel: false, external: carried });
       } finally {
-        this.disk = { identity: written.identity, generation, snapshotBytes: written.bytes, logOffset: 0 };
+        this.disk = { identity: written.identity, generation, snapshotBytes: written.bytes, logOffset: 0, logBytes: 0 };
       }
       for (const localId of carried) external.add(localId);
       // Written before the old log is retired: its lines were acknowledged to their writers.
       if (carried.size > 0) await appendDurably(this.logFile(generation), this.logLine(carried, false));
     }
-    await this.retireLogs(generation);
+    await this.retireLogs(generation, previous?.generation);
   }
 
-  private async retireLogs(current: string): Promise<void> {
+  /**
+   * Deletes the log this compaction folded in, and logs no snapshot has named for an hour (left by a crash
+   * between creating a log and the rename, or by a compaction that lost a race). A log of another generation
+   * may still be some window's current one for a moment (another compaction's, just made): never deleted young.
+   */
+  private async retireLogs(current: string, folded: string | undefined): Promise<void> {
+    if (folded !== undefined && folded !== current) await fs.rm(this.logFile(folded), { force: true });
     for (const name of await fs.readdir(this.options.dir)) {
       if (!name.startsWith(LOG_PREFIX) || !name.endsWith(LOG_SUFFIX)) continue;
       const generation = name.slice(LOG_PREFIX.length, -LOG_SUFFIX.length);
-      if (generation !== current && GENERATION_PATTERN.test(generation)) {
-        await fs.rm(path.join(this.options.dir, name), { force: true });
-      }
+      if (generation === current || !GENERATION_PATTERN.test(generation)) continue;
+      const stat = await fs.stat(path.join(this.options.dir, name)).catch(() => undefined);
+      if (stat && Date.now() - stat.mtimeMs > ORPHAN_LOG_AGE_MS) await fs.rm(path.join(this.options.dir, name), { force: true });
     }
   }
 
@@ -632,6 +659,10 @@ export class Journal {
     await fs.copyFile(this.file, backup);
     return backup;
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Which file is at `file` now: device, inode, size and modification time (nanoseconds); `undefined` if none. */
@@ -684,21 +715,25 @@ async function readFrom(file: string, offset: number): Promise<Buffer> {
   }
 }
 
-/** Appends `text` in one write (O_APPEND: lines of several windows never interleave) and fsyncs it. */
-async function appendDurably(file: string, text: string): Promise<void> {
+/**
+ * Appends `text` in one write (O_APPEND: lines of several windows never interleave) and fsyncs it; returns the
+ * log's size after the append.
+ */
+async function appendDurably(file: string, text: string): Promise<number> {
   const bytes = Buffer.from(text, 'utf8');
   const handle = await fs.open(file, 'a');
-  let created = false;
+  let size: number;
   try {
     const { bytesWritten } = await handle.write(bytes);
     if (bytesWritten !== bytes.length) throw new Error(`only ${bytesWritten} of ${bytes.length} bytes were appended`);
     await handle.datasync();
-    created = (await handle.stat()).size === bytes.length;
+    size = (await handle.stat()).size;
   } finally {
     await handle.close();
   }
   // A log this append created must also survive a power cut as a folder entry.
-  if (created) await fsyncDirectory(path.dirname(file));
+  if (size === bytes.length) await fsyncDirectory(path.dirname(file));
+  return size;
 }
 
 function parseLogLine(line: string): LogBatch | undefined {

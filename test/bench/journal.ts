@@ -54,10 +54,11 @@ function stallMonitor(): { stop(): number } {
 
 /** A client whose every call waits until it is aborted, telling `onPoll` when a job is first polled. */
 function waitingClient(onPoll: () => void): ApiframeClient {
+  const reason = (signal: AbortSignal): Error => (signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
   const forever = (signal?: AbortSignal) =>
     new Promise<never>((_, reject) => {
-      if (signal?.aborted) reject(signal.reason);
-      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      if (signal?.aborted) reject(reason(signal));
+      signal?.addEventListener('abort', () => reject(reason(signal)), { once: true });
     });
   return {
     submitImage: (_request: unknown, options?: { signal?: AbortSignal }) => forever(options?.signal),
@@ -70,8 +71,10 @@ function waitingClient(onPoll: () => void): ApiframeClient {
   } as unknown as ApiframeClient;
 }
 
-const instantSleep = (_ms: number, signal?: AbortSignal): Promise<void> =>
-  signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+const instantSleep = (_ms: number, signal?: AbortSignal): Promise<void> => {
+  signal?.throwIfAborted();
+  return Promise.resolve();
+};
 
 interface StartupFigures {
   readonly startupMs: number;
