@@ -55,6 +55,8 @@ const LOG_SUFFIX = '.log';
 const COMPACTION_LOCK = 'journal.compact.lock';
 /** A compaction lock older than this was left by a crash: compactions take well under a second. */
 const STALE_LOCK_MS = 30_000;
+/** Records per piece of a snapshot being written (about 1 MB: a few ms to stringify, encode and write). */
+const SERIALISE_SLICE = 1000;
 /** How long a write waits for another window's compaction before writing the whole state anyway. */
 const LOCK_WAIT_MS = 2000;
 const LOCK_POLL_MS = 20;
@@ -142,8 +144,11 @@ export class Journal {
   /** Records put or removed here since the last acknowledged write: the next log line. */
   private dirty = new Set<string>();
   private modelDirty = false;
-  /** Each record's JSON, kept from one compaction to the next (only changed records are stringified again). */
-  private readonly recordJson = new Map<string, string>();
+  /**
+   * Each record's JSON, kept from one compaction to the next (only changed records are stringified again).
+   * Keyed by the record object: records are immutable snapshots, a change is a new object.
+   */
+  private recordJson = new WeakMap<JobRecord, string>();
   private disk: DiskView | undefined;
 
   constructor(private readonly options: JournalOptions) {
@@ -201,7 +206,7 @@ export class Journal {
     this.records.clear();
     this.stamps.clear();
     this.tombstones.clear();
-    this.recordJson.clear();
+    this.recordJson = new WeakMap();
     this.dirty = new Set();
     this.modelDirty = false;
     this.durationModelState = undefined;
@@ -225,7 +230,6 @@ export class Journal {
   put(record: JobRecord): void {
     this.assertOpen();
     this.records.set(record.localId, record);
-    this.recordJson.delete(record.localId);
     // Strictly increasing per record, even if the wall clock steps back.
     this.stamps.set(record.localId, this.nextStamp(record.localId));
     this.tombstones.delete(record.localId);
@@ -239,7 +243,6 @@ export class Journal {
     if (existed) {
       this.tombstones.set(localId, this.nextStamp(localId));
       this.stamps.delete(localId);
-      this.recordJson.delete(localId);
       this.dirty.add(localId);
       this.changeVersion++;
     }
@@ -403,10 +406,10 @@ export class Journal {
   }
 
   private recordText(record: JobRecord): string {
-    let text = this.recordJson.get(record.localId);
+    let text = this.recordJson.get(record);
     if (text === undefined) {
       text = JSON.stringify(record);
-      this.recordJson.set(record.localId, text);
+      this.recordJson.set(record, text);
     }
     return text;
   }
@@ -513,7 +516,6 @@ export class Journal {
       if (stamp <= (this.stamps.get(localId) ?? 0)) continue; // ours is as new or newer
       if (stamp <= (this.tombstones.get(localId) ?? 0)) continue; // removed after that copy was made
       this.records.set(localId, record);
-      this.recordJson.delete(localId);
       this.stamps.set(localId, stamp);
       options.external?.add(localId);
     }
@@ -521,7 +523,6 @@ export class Journal {
       const removedAt = this.tombstones.get(localId);
       if (this.records.has(localId) && removedAt !== undefined && removedAt >= (this.stamps.get(localId) ?? 0)) {
         this.records.delete(localId);
-        this.recordJson.delete(localId);
         this.stamps.delete(localId);
         options.external?.add(localId);
       }
@@ -579,8 +580,7 @@ export class Journal {
       await fs.mkdir(this.options.dir, { recursive: true });
       // The new log exists before the snapshot names it (its folder entry is made durable by the rename's fsync).
       await (await fs.open(this.logFile(generation), 'a')).close();
-      const text = this.serialise(generation);
-      written = await writeFileAtomic(this.file, text, () => this.options.faults?.('compaction-before-rename'));
+      written = await writeFileAtomic(this.file, this.serialise(generation), () => this.options.faults?.('compaction-before-rename'));
       await this.options.faults?.('compaction-after-rename');
     } catch (error) {
       for (const localId of sending) this.dirty.add(localId);
@@ -622,20 +622,25 @@ export class Journal {
     }
   }
 
-  /** The snapshot's text; records keep their JSON from the last compaction unless they changed since. */
-  private serialise(generation: string): string {
-    const records: string[] = [];
-    const stamps: Record<string, number> = {};
-    for (const [localId, record] of this.records) {
-      records.push(this.recordText(record));
-      stamps[localId] = this.stamps.get(localId) ?? 0;
-    }
+  /**
+   * The snapshot's text, in pieces of about SERIALISE_SLICE records: each piece is stringified, encoded and
+   * written before the next is made, so the extension host's thread is never held for the whole history at
+   * once (11 MB at 10,000 records: joined and encoded in one go, that alone held it for tens of ms). Records
+   * keep their JSON from one compaction to the next unless they changed since.
+   */
+  private async *serialise(generation: string): AsyncGenerator<string> {
+    // The state as of now: changes made while this yields go into the next log line, with newer stamps.
+    const entries = [...this.records].map(([localId, record]) => ({ localId, record, stamp: this.stamps.get(localId) ?? 0 }));
     const removed = Object.fromEntries([...this.tombstones].sort((a, b) => b[1] - a[1]).slice(0, MAX_TOMBSTONES));
     const model = this.durationModelState === undefined ? '' : `,"durationModel":${JSON.stringify(this.durationModelState)}`;
-    return (
-      `{"version":${JOURNAL_VERSION},"log":${JSON.stringify(generation)},"savedAt":${JSON.stringify(new Date(this.now()).toISOString())},` +
-      `"records":[${records.join(',')}],"stamps":${JSON.stringify(stamps)},"removed":${JSON.stringify(removed)}${model}}`
-    );
+    const savedAt = JSON.stringify(new Date(this.now()).toISOString());
+    yield `{"version":${JOURNAL_VERSION},"log":${JSON.stringify(generation)},"savedAt":${savedAt},"records":[`;
+    for (let start = 0; start < entries.length; start += SERIALISE_SLICE) {
+      const slice = entries.slice(start, start + SERIALISE_SLICE).map(({ record }) => this.recordText(record));
+      yield (start === 0 ? '' : ',') + slice.join(',');
+    }
+    // Built as text: an object with 10,000 keys is slow to build and to stringify.
+    yield `],"stamps":{${entries.map(({ localId, stamp }) => `${JSON.stringify(localId)}:${stamp}`).join(',')}},"removed":${JSON.stringify(removed)}${model}}`;
   }
 
   private async removeTornTempFiles(): Promise<void> {
@@ -769,7 +774,7 @@ function parseLogLine(line: string): LogBatch | undefined {
  */
 export async function writeFileAtomic(
   file: string,
-  text: string,
+  text: string | AsyncIterable<string>,
   beforeRename?: () => void | Promise<void>,
 ): Promise<{ identity: string; bytes: number }> {
   const dir = path.dirname(file);
@@ -781,7 +786,8 @@ export async function writeFileAtomic(
   try {
     const handle = await fs.open(temp, 'w');
     try {
-      await handle.writeFile(text, 'utf8');
+      if (typeof text === 'string') await handle.writeFile(text, 'utf8');
+      else for await (const piece of text) await handle.writeFile(piece, 'utf8');
       await handle.sync();
       const stat = await handle.stat({ bigint: true });
       identity = identityOf(stat);
