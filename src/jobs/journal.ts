@@ -628,7 +628,7 @@ export class Journal {
    * once (11 MB at 10,000 records: joined and encoded in one go, that alone held it for tens of ms). Records
    * keep their JSON from one compaction to the next unless they changed since.
    */
-  private async *serialise(generation: string): AsyncGenerator<string> {
+  private *serialise(generation: string): Generator<string> {
     // The state as of now: changes made while this yields go into the next log line, with newer stamps.
     const entries = [...this.records].map(([localId, record]) => ({ localId, record, stamp: this.stamps.get(localId) ?? 0 }));
     const removed = Object.fromEntries([...this.tombstones].sort((a, b) => b[1] - a[1]).slice(0, MAX_TOMBSTONES));
@@ -774,7 +774,7 @@ function parseLogLine(line: string): LogBatch | undefined {
  */
 export async function writeFileAtomic(
   file: string,
-  text: string | AsyncIterable<string>,
+  text: string | Iterable<string>,
   beforeRename?: () => void | Promise<void>,
 ): Promise<{ identity: string; bytes: number }> {
   const dir = path.dirname(file);
@@ -787,7 +787,8 @@ export async function writeFileAtomic(
     const handle = await fs.open(temp, 'w');
     try {
       if (typeof text === 'string') await handle.writeFile(text, 'utf8');
-      else for await (const piece of text) await handle.writeFile(piece, 'utf8');
+      // Pieces are made one at a time (a generator): each is written before the next is made.
+      else for (const piece of text) await handle.writeFile(piece, 'utf8');
       await handle.sync();
       const stat = await handle.stat({ bigint: true });
       identity = identityOf(stat);
