@@ -5,21 +5,7 @@ import * as path from 'node:path';
 import { JOURNAL_FILE, Journal, type JournalFaultPoint, type JournalOptions } from '../../src/jobs/journal';
 import type { JobRecord } from '../../src/jobs/types';
 import { journalFixture, writeJournalFixture } from '../bench/journalFixture';
-import { recordingLogger } from './journal.test';
-
-function sampleRecord(localId: string, overrides: Partial<JobRecord> = {}): JobRecord {
-  return {
-    localId,
-    idempotencyKey: localId,
-    prompt: `a lighthouse ${localId}`,
-    model: 'dall-e-3',
-    aspectRatio: '1:1',
-    style: 'vivid',
-    createdAt: '2026-11-25T10:00:00.000Z',
-    phase: 'pending-submit',
-    ...overrides,
-  };
-}
+import { recordingLogger, sampleRecord } from './journal.test';
 
 class Crash extends Error {}
 
