@@ -667,9 +667,12 @@ class JobManagerImpl implements JobManager {
   }
 
   private async load(): Promise<void> {
+    // The journal hands out frozen records as read, with their stamps from the file: nothing to write back.
     const contents = await this.journal.load();
-    for (const record of contents.records) this.journal.put(freezeRecord(record));
-    await this.cache.removePartialDownloads();
+    // Leftovers of a download interrupted by a crash: only a record that was not done can have one (a record
+    // becomes done once its files are renamed into place). Listing the folders of every done record as well
+    // would delay the first poll of a resumed job by seconds with a long history.
+    for (const record of contents.records) if (record.phase !== 'done') await this.cache.removePartialDownloads(record.localId);
     // Folders no record owns (a crash between deleting a record and its files) are removed.
     const owned = new Set(contents.records.map((r) => r.localId));
     for (const folder of await this.cache.folders()) if (!owned.has(folder)) await this.cache.remove(folder);

@@ -76,6 +76,7 @@ function* graphemes(text: string): Generator<string> {
 }
 
 const LONE_SURROGATE = /\p{Cs}/gu;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * `text` cut to at most `max` (in `options.measure`, ellipsis included) without splitting a grapheme cluster:
@@ -98,7 +99,9 @@ export function truncateGraphemes(text: string, max: number, options: TruncateOp
   const kept: string[] = [];
   let used = 0;
   let fits = true;
-  for (const cluster of graphemes(clean)) {
+  // Printable ASCII is one cluster per character (only CR LF pairs up, and it is not printable): most prompts
+  // need no segmenter, which costs about 0.1 ms per prompt (a second for a 10,000-card gallery).
+  for (const cluster of PRINTABLE_ASCII.test(clean) ? clean : graphemes(clean)) {
     const size = measure === 'graphemes' ? 1 : lengthIn(measure, cluster);
     if (used + size > max) {
       fits = false;

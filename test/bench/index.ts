@@ -5,7 +5,7 @@
  * Timings live here, never in the unit or integration tests.
  *   npm run bench                 all modules
  *   npm run bench -- polling size only the named modules (size, activation, activation-vscode, gallery,
- *                                 downloads, polling)
+ *                                 downloads, polling, journal)
  * The size module rebuilds dist/ for production first, so the later modules measure the shipped bundles.
  */
 import * as os from 'node:os';
@@ -14,6 +14,7 @@ import { measureActivationInVscode } from './activationVscode';
 import { budgetMiss, formatBenchLine, type BenchLine } from './benchLine';
 import { measureDownloads } from './downloads';
 import { runGalleryBench } from './gallery';
+import { runJournalBench } from './journal';
 import { runPollingBench } from './polling';
 import { measureSize } from './size';
 
@@ -90,6 +91,7 @@ const BENCHMARKS: readonly Benchmark[] = [
     },
   },
   { name: 'polling', run: runPollingBench },
+  { name: 'journal', run: runJournalBench },
 ];
 
 const loadNow = (): string => os.loadavg().map((load) => load.toFixed(2)).join(' ');

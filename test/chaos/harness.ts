@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createApiframeClient, type ApiframeClient, type ApiframeClientOptions } from '../../src/apiframe/client';
+import { JOURNAL_VERSION, Journal } from '../../src/jobs/journal';
 import { createJobManager } from '../../src/jobs/manager';
 import type { JobManager, JobManagerOptions } from '../../src/jobs/managerApi';
 import type { Logger } from '../../src/shared/logger';
@@ -42,8 +43,8 @@ export interface Harness {
   readonly client: ApiframeClient;
   /** A manager on the harness storage (a "window"); options override the harness defaults. */
   newManager(overrides?: Partial<JobManagerOptions>): JobManager;
-  /** The journal as it is on disk right now. */
-  journalOnDisk(): Promise<{ version: number; records: { localId: string; phase: string; jobId?: string }[] }>;
+  /** The journal as it is on disk right now (snapshot and change log). */
+  journalOnDisk(): Promise<{ version: number; records: { localId: string; phase: string; jobId?: string }[]; durationModel?: unknown }>;
   cleanup(): Promise<void>;
 }
 
@@ -88,9 +89,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       return manager;
     },
     async journalOnDisk() {
-      return JSON.parse(await fs.readFile(path.join(storageDir, 'journal.json'), 'utf8')) as Awaited<
-        ReturnType<Harness['journalOnDisk']>
-      >;
+      // Snapshot and change log, read the way the next window reads them (without touching the folder).
+      const contents = await new Journal({ dir: storageDir, log: recordingLogger() }).load({ readOnly: true });
+      return { version: JOURNAL_VERSION, records: [...contents.records], durationModel: contents.durationModel };
     },
     async cleanup() {
       for (const manager of managers) await manager.dispose();

@@ -15,7 +15,7 @@ export function recordingLogger(): Logger & { lines: string[] } {
   return { lines, trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-function sampleRecord(localId: string, overrides: Partial<JobRecord> = {}): JobRecord {
+export function sampleRecord(localId: string, overrides: Partial<JobRecord> = {}): JobRecord {
   return {
     localId,
     idempotencyKey: localId,
