@@ -12,7 +12,7 @@
  */
 import { CARD_BUTTONS, type CardButton, type GalleryItem, type GalleryStage, type GalleryStrings } from '../src/gallery/protocol';
 import { PLACEHOLDER_PHASES, actionsKey, domId, metaText, stageText, waitsForUser } from './galleryCardModel';
-import { MORE_BUTTON_CLASS, buildMedia, buildStatus, buildToolbar, setImage } from './galleryCardParts';
+import { MORE_BUTTON_CLASS, buildMedia, buildStatus, buildToolbar, rebindStatus, setImage } from './galleryCardParts';
 import { el, setAttr } from './galleryDom';
 import type { TimeLabels } from './galleryTimes';
 
@@ -277,7 +277,7 @@ export class CardSet {
     setAttr(parts.card, 'aria-describedby', `${domId('status', item.localId)} ${domId('detail', item.localId)}${reason}`);
     parts.prompt.id = promptId;
     if (parts.prompt.textContent !== item.prompt) parts.prompt.textContent = item.prompt;
-    parts.prompt.title = item.prompt;
+    if (parts.prompt.title !== item.prompt) parts.prompt.title = item.prompt;
     const meta = metaText(item);
     if (parts.meta.textContent !== meta) parts.meta.textContent = meta;
   }
@@ -309,9 +309,11 @@ export class CardSet {
     this.bindPosition(parts, item, index);
 
     const strings = this.context.strings();
-    const state = buildStatus(item, strings, this.context.times, Date.now());
-    parts.state.replaceWith(state);
-    parts.state = state;
+    if (!rebindStatus(parts.state, previous, item, this.context.times)) {
+      const state = buildStatus(item, strings, this.context.times, Date.now());
+      parts.state.replaceWith(state);
+      parts.state = state;
+    }
     if (parts.toolbar.dataset.key !== actionsKey(item)) {
       const fresh = buildToolbar(item, strings);
       parts.toolbar.replaceWith(fresh);

@@ -52,7 +52,11 @@ export class GalleryFeed {
   private firstScreenOnly = false;
   private renderQueued = false;
   private scrollRestored = false;
+  /** A saved position waiting for the rest of the history (it may lie below the items that have arrived). */
+  private pendingScrollTop: number | undefined;
   private scrollSaveQueued = false;
+  /** The scroll position the last render drew (the saved position comes from here: reading it anew forces a layout). */
+  private renderedScrollY = 0;
 
   constructor(
     private readonly shell: GalleryShell,
@@ -66,9 +70,9 @@ export class GalleryFeed {
     return this.geometry;
   }
 
-  /** False while only the first screen is rendered: the page does not report that render. */
+  /** False while only the first screen is rendered or the history is still arriving: the page does not report that. */
   get settled(): boolean {
-    return !this.firstScreenOnly;
+    return !this.firstScreenOnly && this.state.complete;
   }
 
   /** The box of `item`'s card at the current width (its thumbnail at the image's aspect ratio). */
@@ -115,14 +119,29 @@ export class GalleryFeed {
     if (!this.scrollRestored) {
       this.scrollRestored = true;
       const top = this.options.savedScrollTop();
-      if (top !== undefined && top > 0) {
-        // Size the feed first so the saved position exists, then draw the screen at that position.
-        this.measure();
-        window.scrollTo(0, top);
-      }
+      if (top !== undefined && top > 0) this.pendingScrollTop = top;
     }
+    this.restoreScrollWhenComplete();
     this.render();
     if (this.firstScreenOnly) this.renderOverscanAfterPaint();
+  }
+
+  /** More of the history arrived (`append`): the feed grows in the next frame. */
+  listGrew(): void {
+    this.geometryStale = true;
+    if (this.restoreScrollWhenComplete()) this.render();
+    else this.queueRender();
+  }
+
+  /** Scrolls to the saved position once the whole history is there; true when it did. */
+  private restoreScrollWhenComplete(): boolean {
+    const top = this.pendingScrollTop;
+    if (top === undefined || !this.state.complete) return false;
+    this.pendingScrollTop = undefined;
+    // Size the feed first so the saved position exists, then draw the screen at that position.
+    this.measure();
+    window.scrollTo(0, top);
+    return true;
   }
 
   /** Renders the window now: the count, the feed's size when stale, the cards in view. */
@@ -132,8 +151,9 @@ export class GalleryFeed {
     shell.showCount(state.count, state.totalCount, state.filter, state.strings);
     if (this.geometryStale || this.measuredCount !== state.count) this.measure();
 
+    this.renderedScrollY = window.scrollY;
     const range = this.options.virtualize
-      ? cardsInView(state.count, this.geometry, window.scrollY, this.firstScreenOnly ? 0 : OVERSCAN_ROWS)
+      ? cardsInView(state.count, this.geometry, this.renderedScrollY, this.firstScreenOnly ? 0 : OVERSCAN_ROWS)
       : allCards(state.count);
     const transform = `translateY(${rangeOffset(range, this.geometry)}px)`;
     if (shell.window.style.transform !== transform) shell.window.style.transform = transform;
@@ -196,9 +216,19 @@ export class GalleryFeed {
     if (this.options.virtualize) this.queueRender();
     if (this.scrollSaveQueued) return;
     this.scrollSaveQueued = true;
+    this.saveScrollSoon();
+  }
+
+  private saveScrollSoon(): void {
     setTimeout(() => {
+      // The virtual window renders on every scroll, and so knows the position without asking for a layout
+      // (reading window.scrollY here would force one); a render still to come has the newer position.
+      if (this.options.virtualize && this.renderQueued) {
+        this.saveScrollSoon();
+        return;
+      }
       this.scrollSaveQueued = false;
-      this.options.rememberScrollTop(Math.round(window.scrollY));
+      this.options.rememberScrollTop(Math.round(this.options.virtualize ? this.renderedScrollY : window.scrollY));
     }, SCROLL_SAVE_DELAY_MS);
   }
 }

@@ -5,9 +5,10 @@
  * items and records what the page posts. Images are small PNG files served over HTTP (the CSP allows no
  * `data:` URIs). Used by test/browser/galleryPage.test.ts and the gallery benchmark.
  *
- * The synthetic data is a script of its own (/harness/data/<page>.js), not a block inside the HTML: a
+ * The synthetic data is a script of its own (/harness/data/<page>.js, async), not a block inside the HTML: a
  * 1,000-item block made the page ~470 KB, and the parser reached the page's script tags (and fetched them)
- * ~70 ms later than on the real page, which holds no data.
+ * ~70 ms later than on the real page, which holds no data. It holds the messages the host would post, one
+ * JSON string each, delivered one task after another.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -16,6 +17,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
 import { buildGalleryHtml, createNonce } from '../../src/gallery/galleryHtml';
+import { stateMessages } from '../../src/gallery/galleryStateMessages';
 import type { GalleryItem, GalleryStrings } from '../../src/gallery/protocol';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -176,14 +178,20 @@ function gradientPng(colour: [number, number, number], width = 96, height = 96):
   return PNG.sync.write(png);
 }
 
+/** The page's saved view state (what VS Code's `getState()` returns at start): small, loaded before the page's script. */
+function savedStateScript(page: HarnessPage): string {
+  return `window.__harnessSavedState = ${JSON.stringify(page.savedState ?? null)};\n`;
+}
+
 /**
- * The page's data script: the saved state, and the host's `state` message as a JSON string (a JavaScript
- * string literal) that fakeVscodeApi.js parses when the page posts `ready`.
+ * The page's data script: the messages the host answers `ready` with (built by the host's own
+ * `stateMessages`), each as a JSON string (a JavaScript string literal) that fakeVscodeApi.js parses when it
+ * delivers it. The script is `async`: like the host's answer, the data reaches the page whenever it is there,
+ * and a 10,000-item history (~5 MB) does not hold up the page's own script.
  */
 function dataScript(page: HarnessPage): string {
-  const locale = page.locale ?? 'en';
-  const stateJson = JSON.stringify({ type: 'state', items: page.items, strings: HARNESS_STRINGS, locale });
-  return `window.__harnessData = { savedState: ${JSON.stringify(page.savedState ?? null)}, stateJson: ${JSON.stringify(stateJson)} };\n`;
+  const messages = stateMessages(page.items, HARNESS_STRINGS, page.locale ?? 'en').map((message) => JSON.stringify(message));
+  return `window.__harnessData = { messagesJson: ${JSON.stringify(messages)} };\nif (window.__onHarnessData) window.__onHarnessData();\n`;
 }
 
 export async function startGalleryHarness(): Promise<GalleryHarness> {
@@ -221,10 +229,11 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
       response.end(renderPage(urlPath, page));
       return;
     }
-    const dataFor = pages.get(urlPath.replace(/^\/harness\/data(\/page-\d+)\.js$/, '$1.html'));
-    if (dataFor && urlPath.startsWith('/harness/data/')) {
+    const script = /^\/harness\/(data|saved)(\/page-\d+)\.js$/.exec(urlPath);
+    const scriptFor = script ? pages.get(`${script[2]}.html`) : undefined;
+    if (script && scriptFor) {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(dataScript(dataFor));
+      response.end(script[1] === 'data' ? dataScript(scriptFor) : savedStateScript(scriptFor));
       return;
     }
     const asset = assets.get(urlPath);
@@ -250,11 +259,13 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
       nonce,
     );
     // What VS Code injects into a real webview: the theme variables, then the acquireVsCodeApi() bridge
-    // (here with its data script; deferred scripts run in document order, both before the page's own).
+    // (here with the saved state; deferred scripts run in document order, both before the page's own) and the
+    // host's answer to `ready` (async: it arrives when it arrives, as a real host's does).
     const theme = `<link rel="stylesheet" href="${origin}/harness/theme-${page.theme ?? 'dark'}.css">\n`;
-    const dataUrl = `${origin}/harness/data${urlPath.replace(/\.html$/, '.js')}`;
+    const scriptPath = urlPath.replace(/\.html$/, '.js');
     const bridge =
-      `<script defer nonce="${nonce}" src="${dataUrl}"></script>\n` +
+      `<script async nonce="${nonce}" src="${origin}/harness/data${scriptPath}"></script>\n` +
+      `<script defer nonce="${nonce}" src="${origin}/harness/saved${scriptPath}"></script>\n` +
       `<script defer nonce="${nonce}" src="${origin}/harness/fakeVscodeApi.js"></script>\n`;
     return html.replace('<link rel="stylesheet"', `${theme}<link rel="stylesheet"`).replace(`<script defer nonce="${nonce}"`, `${bridge}<script defer nonce="${nonce}"`);
   }
