@@ -5,7 +5,7 @@
  * items and records what the page posts. Images are small PNG files served over HTTP (the CSP allows no
  * `data:` URIs). Used by test/browser/galleryPage.test.ts and the gallery benchmark.
  *
- * The synthetic data is a script of its own (/harness/data/<page>.js, async), not a block inside the HTML: a
+ * The synthetic data is in scripts of their own (/harness/first|rest/<page>.js, async), not a block inside the HTML: a
  * 1,000-item block made the page ~470 KB, and the parser reached the page's script tags (and fetched them)
  * ~70 ms later than on the real page, which holds no data. It holds the messages the host would post, one
  * JSON string each, delivered one task after another.
@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
 import { buildGalleryHtml, createNonce } from '../../src/gallery/galleryHtml';
-import { stateMessages } from '../../src/gallery/galleryStateMessages';
+import { FIRST_STATE_ITEMS, stateMessages } from '../../src/gallery/galleryStateMessages';
 import type { GalleryItem, GalleryStrings } from '../../src/gallery/protocol';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -37,6 +37,12 @@ export interface HarnessPage {
   /** What `getState()` returns at start (e.g. a saved scroll position). */
   readonly savedState?: unknown;
   readonly locale?: string;
+  /**
+   * How the host hands over the history: `'host'` (default) as GalleryPanel does (`stateMessages`: a first
+   * screen, then `append` messages); `'single'` as one `state` message with every item — the benchmark's
+   * eager baseline, the naive page that gets everything at once and renders everything.
+   */
+  readonly delivery?: 'host' | 'single';
 }
 
 export interface GalleryHarness {
@@ -184,19 +190,25 @@ function savedStateScript(page: HarnessPage): string {
 }
 
 /**
- * The page's data script: the messages the host answers `ready` with (built by the host's own
+ * The page's data scripts: the messages the host answers `ready` with (built by the host's own
  * `stateMessages`), each as a JSON string (a JavaScript string literal) that fakeVscodeApi.js parses when it
- * delivers it. The script is `async`: like the host's answer, the data reaches the page whenever it is there,
- * and a 10,000-item history (~5 MB) does not hold up the page's own script.
+ * delivers it. The first message and the rest are two scripts, both `async`: like the host's answer, the data
+ * reaches the page whenever it is there — the first screen's message without waiting for the ~5 MB of the
+ * rest of a 10,000-item history — and none of it holds up the page's own script. Built when the page is
+ * registered, so the server's own work is not part of the page's load.
  */
-function dataScript(page: HarnessPage): string {
-  const messages = stateMessages(page.items, HARNESS_STRINGS, page.locale ?? 'en').map((message) => JSON.stringify(message));
-  return `window.__harnessData = { messagesJson: ${JSON.stringify(messages)} };\nif (window.__onHarnessData) window.__onHarnessData();\n`;
+function dataScripts(page: HarnessPage): { first: string; rest: string } {
+  const firstItems = page.delivery === 'single' ? Number.POSITIVE_INFINITY : FIRST_STATE_ITEMS;
+  const messages = stateMessages(page.items, HARNESS_STRINGS, page.locale ?? 'en', firstItems).map((message) => JSON.stringify(message));
+  const part = (index: number, json: string[]): string =>
+    `(window.__harnessMessages = window.__harnessMessages || [])[${index}] = ${JSON.stringify(json)};\nif (window.__onHarnessMessages) window.__onHarnessMessages();\n`;
+  return { first: part(0, messages.slice(0, 1)), rest: part(1, messages.slice(1)) };
 }
 
 export async function startGalleryHarness(): Promise<GalleryHarness> {
   const assets = new Map<string, { body: Buffer | string; type: string }>();
   const pages = new Map<string, HarnessPage>();
+  const pageScripts = new Map<string, { first: string; rest: string; saved: string }>();
   const fromDisk = (urlPath: string, file: string, type: string): void => {
     assets.set(urlPath, { body: readFileSync(file), type });
   };
@@ -229,11 +241,11 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
       response.end(renderPage(urlPath, page));
       return;
     }
-    const script = /^\/harness\/(data|saved)(\/page-\d+)\.js$/.exec(urlPath);
-    const scriptFor = script ? pages.get(`${script[2]}.html`) : undefined;
-    if (script && scriptFor) {
+    const script = /^\/harness\/(first|rest|saved)(\/page-\d+)\.js$/.exec(urlPath);
+    const scripts = script ? pageScripts.get(`${script[2]}.html`) : undefined;
+    if (script && scripts) {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(script[1] === 'data' ? dataScript(scriptFor) : savedStateScript(scriptFor));
+      response.end(scripts[script[1] as 'first' | 'rest' | 'saved']);
       return;
     }
     const asset = assets.get(urlPath);
@@ -264,7 +276,8 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
     const theme = `<link rel="stylesheet" href="${origin}/harness/theme-${page.theme ?? 'dark'}.css">\n`;
     const scriptPath = urlPath.replace(/\.html$/, '.js');
     const bridge =
-      `<script async nonce="${nonce}" src="${origin}/harness/data${scriptPath}"></script>\n` +
+      `<script async nonce="${nonce}" src="${origin}/harness/first${scriptPath}"></script>\n` +
+      `<script async nonce="${nonce}" src="${origin}/harness/rest${scriptPath}"></script>\n` +
       `<script defer nonce="${nonce}" src="${origin}/harness/saved${scriptPath}"></script>\n` +
       `<script defer nonce="${nonce}" src="${origin}/harness/fakeVscodeApi.js"></script>\n`;
     return html.replace('<link rel="stylesheet"', `${theme}<link rel="stylesheet"`).replace(`<script defer nonce="${nonce}"`, `${bridge}<script defer nonce="${nonce}"`);
@@ -278,6 +291,7 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
     page(options) {
       const urlPath = `/page-${++pageCounter}.html`;
       pages.set(urlPath, options);
+      pageScripts.set(urlPath, { ...dataScripts(options), saved: savedStateScript(options) });
       return `${origin}${urlPath}`;
     },
     serve(urlPath, body, type) {
