@@ -46,6 +46,11 @@ export class GalleryFeed {
   private metrics: CardMetrics = cardMetricsFrom(() => '');
   private geometry: FeedGeometry = { columns: 1, columnWidth: 1, gap: 0, rowTops: [0], feedOffsetTop: 0, viewportHeight: window.innerHeight };
   private geometryStale = true;
+  /**
+   * The feed's width and position as last read; `undefined` when they must be read again (new strings,
+   * resize, changed items). More items arriving changes neither, so growing the list reads no layout.
+   */
+  private feedBox: { readonly width: number; readonly offsetTop: number } | undefined;
   /** The item count the geometry was measured for (the feed's height depends on it). */
   private measuredCount = -1;
   /** Set by a `state` message: the first render draws only the rows on screen; overscan follows after a paint. */
@@ -88,6 +93,7 @@ export class GalleryFeed {
   /** An item changed (its card's height may have): the layout is measured again before the next render. */
   invalidateLayout(): void {
     this.geometryStale = true;
+    this.feedBox = undefined;
   }
 
   /** Reads the card sizes from the stylesheet (once: the page's CSS does not change). */
@@ -102,7 +108,7 @@ export class GalleryFeed {
     window.addEventListener(
       'resize',
       () => {
-        this.geometryStale = true;
+        this.invalidateLayout();
         this.queueRender();
       },
       { passive: true },
@@ -114,7 +120,7 @@ export class GalleryFeed {
    * state), then the overscan rows once that screen is painted.
    */
   showNewList(): void {
-    this.geometryStale = true;
+    this.invalidateLayout();
     this.firstScreenOnly = this.options.virtualize;
     if (!this.scrollRestored) {
       this.scrollRestored = true;
@@ -191,10 +197,13 @@ export class GalleryFeed {
     this.geometryStale = false;
     this.measuredCount = count;
     // Reads first (one layout), then writes.
-    const width = feed.clientWidth || document.documentElement.clientWidth || window.innerWidth;
-    const feedOffsetTop = feed.getBoundingClientRect().top + window.scrollY;
-    const layout = gridLayout(this.state.items.map(cardShape), width, this.metrics);
-    this.geometry = { ...layout, feedOffsetTop, viewportHeight: window.innerHeight };
+    const box = this.feedBox ?? {
+      width: feed.clientWidth || document.documentElement.clientWidth || window.innerWidth,
+      offsetTop: feed.getBoundingClientRect().top + window.scrollY,
+    };
+    this.feedBox = box;
+    const layout = gridLayout(this.state.items.map(cardShape), box.width, this.metrics);
+    this.geometry = { ...layout, feedOffsetTop: box.offsetTop, viewportHeight: window.innerHeight };
     feed.style.height = `${feedHeight(layout)}px`;
     const columns = `repeat(${layout.columns}, minmax(0, 1fr))`;
     if (windowEl.style.gridTemplateColumns !== columns) windowEl.style.gridTemplateColumns = columns;
