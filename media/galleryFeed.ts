@@ -51,6 +51,8 @@ export class GalleryFeed {
    * resize, changed items). More items arriving changes neither, so growing the list reads no layout.
    */
   private feedBox: { readonly width: number; readonly offsetTop: number } | undefined;
+  /** The feed's height as last set (px). */
+  private feedHeightPx = 0;
   /** The item count the geometry was measured for (the feed's height depends on it). */
   private measuredCount = -1;
   /** Set by a `state` message: the first render draws only the rows on screen; overscan follows after a paint. */
@@ -204,7 +206,11 @@ export class GalleryFeed {
     this.feedBox = box;
     const layout = gridLayout(this.state.items.map(cardShape), box.width, this.metrics);
     this.geometry = { ...layout, feedOffsetTop: box.offsetTop, viewportHeight: window.innerHeight };
-    feed.style.height = `${feedHeight(layout)}px`;
+    // While a later `state` is still arriving, the feed keeps its height, so the scroll position is not cut
+    // back to the first screen's items and stays where the reader was once the rest is there.
+    const height = this.state.complete ? feedHeight(layout) : Math.max(feedHeight(layout), this.feedHeightPx);
+    this.feedHeightPx = height;
+    feed.style.height = `${height}px`;
     const columns = `repeat(${layout.columns}, minmax(0, 1fr))`;
     if (windowEl.style.gridTemplateColumns !== columns) windowEl.style.gridTemplateColumns = columns;
     windowEl.dataset.columns = String(layout.columns);
