@@ -369,7 +369,9 @@ export class CardSet {
           (loaded ? this.loadedImages : this.failedImages).add(item.localId);
           parts.media.className = `card-media ${loaded ? 'loaded' : 'failed'}`;
         } else {
-          parts.media.className = 'card-media';
+          // Hidden until its image is there, then shown at once: a fade on every card a quick scroll brings in
+          // would start a compositor animation (and a layer) per card per frame.
+          parts.media.className = 'card-media recycled';
         }
       } else {
         setImage(img, { ...item, image: item.image });
