@@ -15,8 +15,10 @@
  * - galleryShell.ts, galleryTimes.ts, galleryDom.ts: the header, empty state and live region, times, DOM helpers.
  *
  * Performance (measured by test/bench/gallery.ts): the toolbar shows the host's localized page title before
- * any data arrives; the first `state` renders only the rows on screen (overscan follows a frame later); the
- * scroll path reads no layout and recycles the cards that leave the window for the ones that enter it.
+ * any data arrives; the first `state` holds a screen's worth of items and renders only the rows on screen
+ * (overscan follows a frame later), the rest of the history follows in `append` messages; the scroll path
+ * reads no layout and recycles the cards that leave the window for the ones that enter it, rebinding their
+ * parts in place.
  *
  * Security: every piece of data goes into the DOM through `textContent` or `setAttribute`, never through
  * `innerHTML`, so markup in a prompt stays text. Layout values are set through the CSSOM (`el.style.x`), which
@@ -84,7 +86,8 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
   const reporter = new RenderReporter(host, (limit) => ({ total: state.count, ...cards.shown(limit) }), () => feed.settled);
   const cards = new CardSet(shell.window, {
     strings: () => state.strings,
-    listSize: () => state.count,
+    // While the history is still arriving (unfiltered), a card says where it stands in the whole of it.
+    listSize: () => (state.filtering ? state.count : state.totalCount),
     box: (item): CardBox => feed.boxOf(item),
     times,
     onImageSettled: () => reporter.schedule(),
@@ -172,6 +175,10 @@ function hostMessageHandlers(parts: GalleryParts): HostMessageHandlers {
       cards.clear();
       shell.applyStrings(message.strings);
       feed.showNewList();
+    },
+    append(message) {
+      state.append(message);
+      feed.listGrew();
     },
     update(message) {
       const previous = state.find(message.item.localId);

@@ -165,6 +165,29 @@ export function buildStatus(item: GalleryItem, strings: GalleryStrings | undefin
 }
 
 /**
+ * Points a status built by `buildStatus` for `previous` at `item` without new elements, when both say the
+ * same apart from their record and time — the common case of recycling one finished card for another while
+ * scrolling (new elements there would cost style and layout for every card entering the window). Returns
+ * false, touching nothing, when the status must be built anew.
+ */
+export function rebindStatus(wrapper: HTMLElement, previous: GalleryItem, item: GalleryItem, times: TimeLabels): boolean {
+  if (previous.phase !== item.phase || stageOf(previous) || stageOf(item) || detailKind(previous) !== 'none' || detailKind(item) !== 'none') {
+    return false;
+  }
+  const status = wrapper.firstElementChild;
+  const detail = status?.nextElementSibling;
+  const time = status?.lastElementChild;
+  if (!(status instanceof HTMLElement) || !(detail instanceof HTMLElement) || !(time instanceof HTMLTimeElement)) return false;
+  status.id = domId('status', item.localId);
+  detail.id = domId('detail', item.localId);
+  if (time.dateTime !== item.createdAt) {
+    time.dateTime = item.createdAt;
+    times.fill(time);
+  }
+  return true;
+}
+
+/**
  * The card's toolbar (over the thumbnail's corner, shown on hover and focus): its most useful actions as
  * icon buttons and a "More Actions…" button whose menu (galleryMenu.ts) holds the rest. The menu's actions
  * are listed on that button (`data-menu`), so the page can open the menu and report them from the DOM.

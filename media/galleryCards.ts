@@ -12,7 +12,7 @@
  */
 import { CARD_BUTTONS, type CardButton, type GalleryItem, type GalleryStage, type GalleryStrings } from '../src/gallery/protocol';
 import { PLACEHOLDER_PHASES, actionsKey, domId, metaText, stageText, waitsForUser } from './galleryCardModel';
-import { MORE_BUTTON_CLASS, buildMedia, buildStatus, buildToolbar, setImage } from './galleryCardParts';
+import { MORE_BUTTON_CLASS, buildMedia, buildStatus, buildToolbar, rebindStatus, setImage } from './galleryCardParts';
 import { el, setAttr } from './galleryDom';
 import type { TimeLabels } from './galleryTimes';
 
@@ -117,18 +117,36 @@ export class CardSet {
       const id = items[i]?.localId;
       if (id !== undefined) keep.add(id);
     }
-    // Cards that left the window go to the pool, except one holding the focus (recycling it would move the
-    // focus to another record; dropping it is what a non-recycling list does too).
-    for (const [id, entry] of this.cards) {
-      if (keep.has(id)) continue;
-      this.cards.delete(id);
-      this.loadedImages.delete(id);
-      this.failedImages.delete(id);
+    // The cards that leave the window, in DOM order.
+    const leaving: CardEntry[] = [];
+    let staying = 0;
+    for (const child of this.container.children) {
+      const id = child instanceof HTMLElement ? child.dataset.id : undefined;
+      const entry = id !== undefined ? this.cards.get(id) : undefined;
+      if (!entry) continue;
+      if (keep.has(entry.item.localId)) staying++;
+      else leaving.push(entry);
+    }
+    // When none stays (a jump of a screen or more, the common case of a quick scroll), the leaving cards are
+    // rebound where they are, in order: no node leaves the DOM or moves, so no card's style or layout object
+    // is rebuilt. Otherwise they go to the pool, and the ones that stay keep their place. Either way a card
+    // holding the focus is never recycled (its record would change under the focus; dropping it is what a
+    // non-recycling list does too).
+    const inPlace: CardEntry[] = [];
+    for (const entry of leaving) {
+      this.cards.delete(entry.item.localId);
+      this.loadedImages.delete(entry.item.localId);
+      this.failedImages.delete(entry.item.localId);
       const holdsFocus = entry.parts.card.contains(document.activeElement);
+      if (staying === 0 && !holdsFocus) {
+        inPlace.push(entry);
+        continue;
+      }
       entry.parts.card.remove();
       if (!holdsFocus && this.pool.length < MAX_POOLED_CARDS) this.pool.push(entry);
     }
     const wanted: HTMLElement[] = [];
+    let reused = 0;
     for (let i = start; i < end; i++) {
       const item = items[i];
       if (!item) continue;
@@ -136,11 +154,23 @@ export class CardSet {
       if (existing) {
         this.bind(existing, item, i);
         wanted.push(existing.parts.card);
-      } else {
-        const entry = this.cardFor(item, i);
-        this.cards.set(item.localId, entry);
-        wanted.push(entry.parts.card);
+        continue;
       }
+      const rebound = inPlace[reused];
+      let entry: CardEntry;
+      if (rebound) {
+        reused++;
+        this.bind(rebound, item, i);
+        entry = rebound;
+      } else {
+        entry = this.cardFor(item, i);
+      }
+      this.cards.set(item.localId, entry);
+      wanted.push(entry.parts.card);
+    }
+    for (const entry of inPlace.slice(reused)) {
+      entry.parts.card.remove();
+      if (this.pool.length < MAX_POOLED_CARDS) this.pool.push(entry);
     }
     // Insert in order without moving cards that are already in place (moving a node would drop its focus).
     let cursor = this.container.firstElementChild;
@@ -277,7 +307,7 @@ export class CardSet {
     setAttr(parts.card, 'aria-describedby', `${domId('status', item.localId)} ${domId('detail', item.localId)}${reason}`);
     parts.prompt.id = promptId;
     if (parts.prompt.textContent !== item.prompt) parts.prompt.textContent = item.prompt;
-    parts.prompt.title = item.prompt;
+    if (parts.prompt.title !== item.prompt) parts.prompt.title = item.prompt;
     const meta = metaText(item);
     if (parts.meta.textContent !== meta) parts.meta.textContent = meta;
   }
@@ -309,9 +339,11 @@ export class CardSet {
     this.bindPosition(parts, item, index);
 
     const strings = this.context.strings();
-    const state = buildStatus(item, strings, this.context.times, Date.now());
-    parts.state.replaceWith(state);
-    parts.state = state;
+    if (!rebindStatus(parts.state, previous, item, this.context.times)) {
+      const state = buildStatus(item, strings, this.context.times, Date.now());
+      parts.state.replaceWith(state);
+      parts.state = state;
+    }
     if (parts.toolbar.dataset.key !== actionsKey(item)) {
       const fresh = buildToolbar(item, strings);
       parts.toolbar.replaceWith(fresh);
@@ -337,7 +369,9 @@ export class CardSet {
           (loaded ? this.loadedImages : this.failedImages).add(item.localId);
           parts.media.className = `card-media ${loaded ? 'loaded' : 'failed'}`;
         } else {
-          parts.media.className = 'card-media';
+          // Hidden until its image is there, then shown at once: a fade on every card a quick scroll brings in
+          // would start a compositor animation (and a layer) per card per frame.
+          parts.media.className = 'card-media recycled';
         }
       } else {
         setImage(img, { ...item, image: item.image });

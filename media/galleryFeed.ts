@@ -46,13 +46,24 @@ export class GalleryFeed {
   private metrics: CardMetrics = cardMetricsFrom(() => '');
   private geometry: FeedGeometry = { columns: 1, columnWidth: 1, gap: 0, rowTops: [0], feedOffsetTop: 0, viewportHeight: window.innerHeight };
   private geometryStale = true;
+  /**
+   * The feed's width and position as last read; `undefined` when they must be read again (new strings,
+   * resize, changed items). More items arriving changes neither, so growing the list reads no layout.
+   */
+  private feedBox: { readonly width: number; readonly offsetTop: number } | undefined;
+  /** The feed's height as last set (px). */
+  private feedHeightPx = 0;
   /** The item count the geometry was measured for (the feed's height depends on it). */
   private measuredCount = -1;
   /** Set by a `state` message: the first render draws only the rows on screen; overscan follows after a paint. */
   private firstScreenOnly = false;
   private renderQueued = false;
   private scrollRestored = false;
+  /** A saved position waiting for the rest of the history (it may lie below the items that have arrived). */
+  private pendingScrollTop: number | undefined;
   private scrollSaveQueued = false;
+  /** The scroll position the last render drew (the saved position comes from here: reading it anew forces a layout). */
+  private renderedScrollY = 0;
 
   constructor(
     private readonly shell: GalleryShell,
@@ -66,9 +77,9 @@ export class GalleryFeed {
     return this.geometry;
   }
 
-  /** False while only the first screen is rendered: the page does not report that render. */
+  /** False while only the first screen is rendered or the history is still arriving: the page does not report that. */
   get settled(): boolean {
-    return !this.firstScreenOnly;
+    return !this.firstScreenOnly && this.state.complete;
   }
 
   /** The box of `item`'s card at the current width (its thumbnail at the image's aspect ratio). */
@@ -84,6 +95,7 @@ export class GalleryFeed {
   /** An item changed (its card's height may have): the layout is measured again before the next render. */
   invalidateLayout(): void {
     this.geometryStale = true;
+    this.feedBox = undefined;
   }
 
   /** Reads the card sizes from the stylesheet (once: the page's CSS does not change). */
@@ -98,7 +110,7 @@ export class GalleryFeed {
     window.addEventListener(
       'resize',
       () => {
-        this.geometryStale = true;
+        this.invalidateLayout();
         this.queueRender();
       },
       { passive: true },
@@ -110,19 +122,34 @@ export class GalleryFeed {
    * state), then the overscan rows once that screen is painted.
    */
   showNewList(): void {
-    this.geometryStale = true;
+    this.invalidateLayout();
     this.firstScreenOnly = this.options.virtualize;
     if (!this.scrollRestored) {
       this.scrollRestored = true;
       const top = this.options.savedScrollTop();
-      if (top !== undefined && top > 0) {
-        // Size the feed first so the saved position exists, then draw the screen at that position.
-        this.measure();
-        window.scrollTo(0, top);
-      }
+      if (top !== undefined && top > 0) this.pendingScrollTop = top;
     }
+    this.restoreScrollWhenComplete();
     this.render();
     if (this.firstScreenOnly) this.renderOverscanAfterPaint();
+  }
+
+  /** More of the history arrived (`append`): the feed grows in the next frame. */
+  listGrew(): void {
+    this.geometryStale = true;
+    if (this.restoreScrollWhenComplete()) this.render();
+    else this.queueRender();
+  }
+
+  /** Scrolls to the saved position once the whole history is there; true when it did. */
+  private restoreScrollWhenComplete(): boolean {
+    const top = this.pendingScrollTop;
+    if (top === undefined || !this.state.complete) return false;
+    this.pendingScrollTop = undefined;
+    // Size the feed first so the saved position exists, then draw the screen at that position.
+    this.measure();
+    window.scrollTo(0, top);
+    return true;
   }
 
   /** Renders the window now: the count, the feed's size when stale, the cards in view. */
@@ -132,8 +159,9 @@ export class GalleryFeed {
     shell.showCount(state.count, state.totalCount, state.filter, state.strings);
     if (this.geometryStale || this.measuredCount !== state.count) this.measure();
 
+    this.renderedScrollY = window.scrollY;
     const range = this.options.virtualize
-      ? cardsInView(state.count, this.geometry, window.scrollY, this.firstScreenOnly ? 0 : OVERSCAN_ROWS)
+      ? cardsInView(state.count, this.geometry, this.renderedScrollY, this.firstScreenOnly ? 0 : OVERSCAN_ROWS)
       : allCards(state.count);
     const transform = `translateY(${rangeOffset(range, this.geometry)}px)`;
     if (shell.window.style.transform !== transform) shell.window.style.transform = transform;
@@ -171,11 +199,18 @@ export class GalleryFeed {
     this.geometryStale = false;
     this.measuredCount = count;
     // Reads first (one layout), then writes.
-    const width = feed.clientWidth || document.documentElement.clientWidth || window.innerWidth;
-    const feedOffsetTop = feed.getBoundingClientRect().top + window.scrollY;
-    const layout = gridLayout(this.state.items.map(cardShape), width, this.metrics);
-    this.geometry = { ...layout, feedOffsetTop, viewportHeight: window.innerHeight };
-    feed.style.height = `${feedHeight(layout)}px`;
+    const box = this.feedBox ?? {
+      width: feed.clientWidth || document.documentElement.clientWidth || window.innerWidth,
+      offsetTop: feed.getBoundingClientRect().top + window.scrollY,
+    };
+    this.feedBox = box;
+    const layout = gridLayout(this.state.items.map(cardShape), box.width, this.metrics);
+    this.geometry = { ...layout, feedOffsetTop: box.offsetTop, viewportHeight: window.innerHeight };
+    // While a later `state` is still arriving, the feed keeps its height, so the scroll position is not cut
+    // back to the first screen's items and stays where the reader was once the rest is there.
+    const height = this.state.complete ? feedHeight(layout) : Math.max(feedHeight(layout), this.feedHeightPx);
+    this.feedHeightPx = height;
+    feed.style.height = `${height}px`;
     const columns = `repeat(${layout.columns}, minmax(0, 1fr))`;
     if (windowEl.style.gridTemplateColumns !== columns) windowEl.style.gridTemplateColumns = columns;
     windowEl.dataset.columns = String(layout.columns);
@@ -196,9 +231,19 @@ export class GalleryFeed {
     if (this.options.virtualize) this.queueRender();
     if (this.scrollSaveQueued) return;
     this.scrollSaveQueued = true;
+    this.saveScrollSoon();
+  }
+
+  private saveScrollSoon(): void {
     setTimeout(() => {
+      // The virtual window renders on every scroll, and so knows the position without asking for a layout
+      // (reading window.scrollY here would force one); a render still to come has the newer position.
+      if (this.options.virtualize && this.renderQueued) {
+        this.saveScrollSoon();
+        return;
+      }
       this.scrollSaveQueued = false;
-      this.options.rememberScrollTop(Math.round(window.scrollY));
+      this.options.rememberScrollTop(Math.round(this.options.virtualize ? this.renderedScrollY : window.scrollY));
     }, SCROLL_SAVE_DELAY_MS);
   }
 }

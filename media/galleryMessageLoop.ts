@@ -105,6 +105,9 @@ export function listenToHost(handlers: HostMessageHandlers): void {
       case 'state':
         handlers.state(message);
         return;
+      case 'append':
+        handlers.append(message);
+        return;
       case 'update':
         handlers.update(message);
         return;

@@ -8,6 +8,7 @@ import type { GalleryItem, GalleryStrings, HostToWebview } from '../src/gallery/
 import { matchesFilter } from './galleryCardModel';
 
 type StateMessage = Extract<HostToWebview, { type: 'state' }>;
+type AppendMessage = Extract<HostToWebview, { type: 'append' }>;
 
 export class GalleryState {
   /** Every item of the history, newest first. */
@@ -17,6 +18,8 @@ export class GalleryState {
   private readonly indexById = new Map<string, number>();
   private currentStrings: GalleryStrings | undefined;
   private filterText = '';
+  /** How many items the last `state` announced that its `append` messages have not brought yet. */
+  private pending = 0;
 
   /** The items shown, newest first (all of them unless a filter is set). */
   get items(): readonly GalleryItem[] {
@@ -28,9 +31,14 @@ export class GalleryState {
     return this.list.length;
   }
 
-  /** How many items the history holds, shown or not. */
+  /** How many items the history holds, shown or not (those still on their way included). */
   get totalCount(): number {
-    return this.all.length;
+    return this.all.length + this.pending;
+  }
+
+  /** Whether every item the last `state` announced has arrived (the list, its height and its filter are final). */
+  get complete(): boolean {
+    return this.pending === 0;
   }
 
   /** The filter as typed ('' when none). */
@@ -62,7 +70,21 @@ export class GalleryState {
   replace(message: StateMessage): void {
     this.currentStrings = message.strings;
     this.all = [...message.items];
+    this.pending = Math.max(0, message.total - message.items.length);
     this.applyFilter();
+  }
+
+  /** The next items the last `state` announced: they follow the ones already there. */
+  append(message: AppendMessage): void {
+    this.pending = Math.max(0, this.pending - message.items.length);
+    const filtering = this.filtering;
+    for (const item of message.items) {
+      this.all.push(item);
+      // Without a filter `list` is `all` (the item is in it already); with one, a match joins it.
+      if (filtering && !matchesFilter(item, this.filterText)) continue;
+      if (filtering) this.list.push(item);
+      this.indexById.set(item.localId, this.list.length - 1);
+    }
   }
 
   /** Shows only the items whose prompt contains `text` (case-insensitive); blank shows everything. */

@@ -11,7 +11,7 @@
  */
 
 /** Rows rendered above and below the viewport, so quick scrolls and the keyboard do not hit empty space. */
-export const OVERSCAN_ROWS = 2;
+export const OVERSCAN_ROWS = 1;
 
 /** The grid's sizes as the stylesheet defines them (CSS custom properties on the root element). */
 export interface CardMetrics {

@@ -13,6 +13,7 @@ import {
 } from './protocol';
 import { toGalleryItem } from './galleryItems';
 import { actionAllowed, decideGalleryMessage } from './galleryMessages';
+import { stateMessages } from './galleryStateMessages';
 import { errorText } from '../shared/errorText';
 
 export { registerGallerySerializer } from './serializer';
@@ -121,6 +122,8 @@ export class GalleryPanel implements vscode.Disposable {
   private report: GalleryRenderReport | undefined;
   private readonly reportEmitter = new vscode.EventEmitter<GalleryRenderReport>();
   private disposed = false;
+  /** The last message handed to the webview (posts are chained on it). */
+  private outbox: Promise<boolean> = Promise.resolve(true);
 
   /** Fires on every `rendered` report the page posts (test hook). */
   readonly onDidReport = this.reportEmitter.event;
@@ -285,13 +288,11 @@ export class GalleryPanel implements vscode.Disposable {
     }
   }
 
-  private postState(): Promise<boolean> {
-    return this.post({
-      type: 'state',
-      items: this.deps.manager.history().map((record) => this.item(record)),
-      strings: galleryStrings(),
-      locale: vscode.env.language,
-    });
+  /** The whole history: a first screen's worth in `state`, the rest in `append` messages queued right behind it. */
+  private async postState(): Promise<boolean> {
+    const items = this.deps.manager.history().map((record) => this.item(record));
+    const sent = stateMessages(items, galleryStrings(), vscode.env.language).map((message) => this.post(message));
+    return (await Promise.all(sent)).every(Boolean);
   }
 
   private item(record: JobRecord): ReturnType<typeof toGalleryItem> {
@@ -305,7 +306,17 @@ export class GalleryPanel implements vscode.Disposable {
     });
   }
 
-  private async post(message: HostToWebview): Promise<boolean> {
+  /**
+   * Posts in order: each message goes out after the one before it was delivered, so an update never
+   * overtakes the `append` messages of the state before it (the page applies it to the item it changes).
+   */
+  private post(message: HostToWebview): Promise<boolean> {
+    const sent = this.outbox.then(() => this.send(message));
+    this.outbox = sent;
+    return sent;
+  }
+
+  private async send(message: HostToWebview): Promise<boolean> {
     if (this.disposed) return false;
     this.deps.observeTraffic?.({ kind: 'message', message });
     try {

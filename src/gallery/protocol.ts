@@ -137,14 +137,22 @@ export interface GalleryStrings {
 
 /** Host → webview. */
 export type HostToWebview =
-  /** The whole history (newest first) and the page's strings; sent after every `ready`. */
+  /**
+   * The history (newest first) and the page's strings; sent after every `ready`. `items` are the first
+   * `total` items only — a first screen's worth — and `append` messages bring the rest right after it
+   * (galleryStateMessages.ts), so the page paints its first cards without waiting for 10,000 of them.
+   */
   | {
       readonly type: 'state';
       readonly items: readonly GalleryItem[];
+      /** How many items the history holds: `items` plus those the following `append` messages bring. */
+      readonly total: number;
       readonly strings: GalleryStrings;
       /** BCP 47 display language, for relative times and `<html lang>`. */
       readonly locale: string;
     }
+  /** The next items of the history announced by the last `state`, in order (nothing else comes in between). */
+  | { readonly type: 'append'; readonly items: readonly GalleryItem[] }
   /** One item created or changed (inserted in newest-first order if new). */
   | { readonly type: 'update'; readonly item: GalleryItem }
   | { readonly type: 'remove'; readonly localId: string }

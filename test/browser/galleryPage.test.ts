@@ -5,8 +5,10 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { CardButton, GalleryItem, WebviewToHost } from '../../src/gallery/protocol';
+import { stateMessages } from '../../src/gallery/galleryStateMessages';
 import {
   CHROMIUM_PATH,
+  HARNESS_STRINGS,
   launchChromium,
   startGalleryHarness,
   syntheticId,
@@ -605,6 +607,25 @@ describe('gallery page (headless Chromium)', function () {
     await page.keyboard.press('End');
     assert.equal(await focused(page), nth(list, 9999).localId);
     assert.equal(await evalIn<number>(page, `document.querySelectorAll('.feed-window [tabindex="0"]').length`), 1);
+  });
+
+  it('takes a later full state in parts without losing the reader’s place', async () => {
+    const list = items(1200);
+    const { page } = await open({ items: list });
+    assert.equal(await page.locator('.card').first().getAttribute('aria-setsize'), '1200');
+    await evalIn<void>(page, 'window.scrollTo(0, 40000)');
+    await waitFor(page, 'window.__state && window.__state.scrollTop === 40000');
+    const shownBefore = await evalIn<string[]>(page, `[...document.querySelectorAll('.card')].map((c) => c.dataset.id)`);
+    // The host sends the whole history again (e.g. many records changed at once): a first screen, then the rest.
+    const renamed = list.map((item) => ({ ...item, prompt: `${item.prompt} (again)` }));
+    for (const message of stateMessages(renamed, HARNESS_STRINGS, 'en')) await hostPost(page, message);
+    await waitFor(page, `document.querySelector('.card[data-id="${shownBefore[0] ?? ''}"] .card-prompt')?.textContent.endsWith('(again)')`);
+    assert.equal(await evalIn<number>(page, 'window.scrollY'), 40000, 'the scroll position is where it was');
+    assert.deepEqual(await evalIn<string[]>(page, `[...document.querySelectorAll('.card')].map((c) => c.dataset.id)`), shownBefore);
+    await evalIn<void>(page, 'window.scrollTo(0, document.documentElement.scrollHeight)');
+    const last = nth(renamed, 1199);
+    await waitForReport(page, `r.total === 1200 && r.localIds.includes("${last.localId}")`);
+    assert.equal(await page.locator(`.card[data-id="${last.localId}"] .card-prompt`).textContent(), last.prompt, 'the last part arrived');
   });
 
   it('applies live updates, new items and removals from the host', async () => {

@@ -1,21 +1,48 @@
 /* global window, setTimeout */
 // The harness's stand-in for VS Code's webview bridge: `acquireVsCodeApi()` records every message the page
 // posts (window.__posted), keeps get/setState in memory (window.__state), and answers `ready` with the
-// synthetic state, the way GalleryPanel does. Tests post further host messages with window.__hostPost(message).
-// The data comes from the page's own data script (window.__harnessData, loaded just before this one): the
-// state stays a JSON string until the page asks for it, as a host's message is serialized until it is
-// delivered, so parsing it costs the page when VS Code would too — on `ready`, not while the page loads.
+// messages the host posts (a `state`, then `append` messages), the way GalleryPanel does. Tests post further
+// host messages with window.__hostPost(message).
+// The saved state comes from a small script loaded before this one; the messages from the page's two async
+// data scripts (window.__harnessMessages[0]: the first message, [1]: the rest), which may still be loading
+// when the page posts `ready` — then each goes out as soon as it is there, in order. Each message stays a JSON
+// string until it is delivered, one task after another, as a host's messages are serialized until each
+// arrives: parsing costs the page when VS Code would too.
 (() => {
-  const data = window.__harnessData;
   const posted = [];
   window.__posted = posted;
-  window.__state = data.savedState;
+  window.__state = window.__harnessSavedState;
   window.__hostPost = (message) => window.postMessage(message, '*');
+  let answering = false;
+  let part = 0;
+  let index = 0;
+  const deliverNext = () => {
+    const parts = window.__harnessMessages || [];
+    const messages = parts[part];
+    if (!messages) {
+      // The next part is still loading: its script calls back when it is there.
+      window.__onHarnessMessages = () => {
+        window.__onHarnessMessages = undefined;
+        setTimeout(deliverNext, 0);
+      };
+      return;
+    }
+    if (index >= messages.length) {
+      part += 1;
+      index = 0;
+      if (part < 2) deliverNext();
+      return;
+    }
+    window.__hostPost(JSON.parse(messages[index]));
+    index += 1;
+    setTimeout(deliverNext, 0);
+  };
   window.acquireVsCodeApi = () => ({
     postMessage(message) {
       posted.push(message);
-      if (message && message.type === 'ready') {
-        setTimeout(() => window.__hostPost(JSON.parse(data.stateJson)), 0);
+      if (message && message.type === 'ready' && !answering) {
+        answering = true;
+        setTimeout(deliverNext, 0);
       }
     },
     getState: () => window.__state,

@@ -5,9 +5,10 @@
  * items and records what the page posts. Images are small PNG files served over HTTP (the CSP allows no
  * `data:` URIs). Used by test/browser/galleryPage.test.ts and the gallery benchmark.
  *
- * The synthetic data is a script of its own (/harness/data/<page>.js), not a block inside the HTML: a
+ * The synthetic data is in scripts of their own (/harness/first|rest/<page>.js, async), not a block inside the HTML: a
  * 1,000-item block made the page ~470 KB, and the parser reached the page's script tags (and fetched them)
- * ~70 ms later than on the real page, which holds no data.
+ * ~70 ms later than on the real page, which holds no data. It holds the messages the host would post, one
+ * JSON string each, delivered one task after another.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -16,6 +17,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
 import { buildGalleryHtml, createNonce } from '../../src/gallery/galleryHtml';
+import { FIRST_STATE_ITEMS, stateMessages } from '../../src/gallery/galleryStateMessages';
 import type { GalleryItem, GalleryStrings } from '../../src/gallery/protocol';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -35,6 +37,12 @@ export interface HarnessPage {
   /** What `getState()` returns at start (e.g. a saved scroll position). */
   readonly savedState?: unknown;
   readonly locale?: string;
+  /**
+   * How the host hands over the history: `'host'` (default) as GalleryPanel does (`stateMessages`: a first
+   * screen, then `append` messages); `'single'` as one `state` message with every item — the benchmark's
+   * eager baseline, the naive page that gets everything at once and renders everything.
+   */
+  readonly delivery?: 'host' | 'single';
 }
 
 export interface GalleryHarness {
@@ -176,19 +184,31 @@ function gradientPng(colour: [number, number, number], width = 96, height = 96):
   return PNG.sync.write(png);
 }
 
+/** The page's saved view state (what VS Code's `getState()` returns at start): small, loaded before the page's script. */
+function savedStateScript(page: HarnessPage): string {
+  return `window.__harnessSavedState = ${JSON.stringify(page.savedState ?? null)};\n`;
+}
+
 /**
- * The page's data script: the saved state, and the host's `state` message as a JSON string (a JavaScript
- * string literal) that fakeVscodeApi.js parses when the page posts `ready`.
+ * The page's data scripts: the messages the host answers `ready` with (built by the host's own
+ * `stateMessages`), each as a JSON string (a JavaScript string literal) that fakeVscodeApi.js parses when it
+ * delivers it. The first message and the rest are two scripts, both `async`: like the host's answer, the data
+ * reaches the page whenever it is there — the first screen's message without waiting for the ~5 MB of the
+ * rest of a 10,000-item history — and none of it holds up the page's own script. Built when the page is
+ * registered, so the server's own work is not part of the page's load.
  */
-function dataScript(page: HarnessPage): string {
-  const locale = page.locale ?? 'en';
-  const stateJson = JSON.stringify({ type: 'state', items: page.items, strings: HARNESS_STRINGS, locale });
-  return `window.__harnessData = { savedState: ${JSON.stringify(page.savedState ?? null)}, stateJson: ${JSON.stringify(stateJson)} };\n`;
+function dataScripts(page: HarnessPage): { first: string; rest: string } {
+  const firstItems = page.delivery === 'single' ? Number.POSITIVE_INFINITY : FIRST_STATE_ITEMS;
+  const messages = stateMessages(page.items, HARNESS_STRINGS, page.locale ?? 'en', firstItems).map((message) => JSON.stringify(message));
+  const part = (index: number, json: string[]): string =>
+    `(window.__harnessMessages = window.__harnessMessages || [])[${index}] = ${JSON.stringify(json)};\nif (window.__onHarnessMessages) window.__onHarnessMessages();\n`;
+  return { first: part(0, messages.slice(0, 1)), rest: part(1, messages.slice(1)) };
 }
 
 export async function startGalleryHarness(): Promise<GalleryHarness> {
   const assets = new Map<string, { body: Buffer | string; type: string }>();
   const pages = new Map<string, HarnessPage>();
+  const pageScripts = new Map<string, { first: string; rest: string; saved: string }>();
   const fromDisk = (urlPath: string, file: string, type: string): void => {
     assets.set(urlPath, { body: readFileSync(file), type });
   };
@@ -221,10 +241,11 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
       response.end(renderPage(urlPath, page));
       return;
     }
-    const dataFor = pages.get(urlPath.replace(/^\/harness\/data(\/page-\d+)\.js$/, '$1.html'));
-    if (dataFor && urlPath.startsWith('/harness/data/')) {
+    const script = /^\/harness\/(first|rest|saved)(\/page-\d+)\.js$/.exec(urlPath);
+    const scripts = script ? pageScripts.get(`${script[2]}.html`) : undefined;
+    if (script && scripts) {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(dataScript(dataFor));
+      response.end(scripts[script[1] as 'first' | 'rest' | 'saved']);
       return;
     }
     const asset = assets.get(urlPath);
@@ -250,11 +271,14 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
       nonce,
     );
     // What VS Code injects into a real webview: the theme variables, then the acquireVsCodeApi() bridge
-    // (here with its data script; deferred scripts run in document order, both before the page's own).
+    // (here with the saved state; deferred scripts run in document order, both before the page's own) and the
+    // host's answer to `ready` (async: it arrives when it arrives, as a real host's does).
     const theme = `<link rel="stylesheet" href="${origin}/harness/theme-${page.theme ?? 'dark'}.css">\n`;
-    const dataUrl = `${origin}/harness/data${urlPath.replace(/\.html$/, '.js')}`;
+    const scriptPath = urlPath.replace(/\.html$/, '.js');
     const bridge =
-      `<script defer nonce="${nonce}" src="${dataUrl}"></script>\n` +
+      `<script async nonce="${nonce}" src="${origin}/harness/first${scriptPath}"></script>\n` +
+      `<script async nonce="${nonce}" src="${origin}/harness/rest${scriptPath}"></script>\n` +
+      `<script defer nonce="${nonce}" src="${origin}/harness/saved${scriptPath}"></script>\n` +
       `<script defer nonce="${nonce}" src="${origin}/harness/fakeVscodeApi.js"></script>\n`;
     return html.replace('<link rel="stylesheet"', `${theme}<link rel="stylesheet"`).replace(`<script defer nonce="${nonce}"`, `${bridge}<script defer nonce="${nonce}"`);
   }
@@ -267,6 +291,7 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
     page(options) {
       const urlPath = `/page-${++pageCounter}.html`;
       pages.set(urlPath, options);
+      pageScripts.set(urlPath, { ...dataScripts(options), saved: savedStateScript(options) });
       return `${origin}${urlPath}`;
     },
     serve(urlPath, body, type) {

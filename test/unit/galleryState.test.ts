@@ -29,7 +29,7 @@ const HISTORY: readonly [GalleryItem, GalleryItem, GalleryItem] = [item(3, '2026
 
 function stateWith(items: readonly GalleryItem[]): GalleryState {
   const state = new GalleryState();
-  state.replace({ type: 'state', items, strings: STRINGS, locale: 'en' });
+  state.replace({ type: 'state', items, total: items.length, strings: STRINGS, locale: 'en' });
   return state;
 }
 
@@ -96,7 +96,7 @@ describe('gallery page state', () => {
 
   it('forgets the old history when a new state arrives', () => {
     const state = stateWith(HISTORY);
-    state.replace({ type: 'state', items: [HISTORY[2]], strings: STRINGS, locale: 'ko' });
+    state.replace({ type: 'state', items: [HISTORY[2]], total: 1, strings: STRINGS, locale: 'ko' });
     assert.deepEqual(ids(state), [HISTORY[2].localId]);
     assert.equal(state.indexOf(HISTORY[0].localId), undefined);
   });
@@ -136,5 +136,26 @@ describe('gallery page state', () => {
     assertIndexed(state);
     state.setFilter('');
     assert.equal(state.count, 2);
+  });
+
+  it('takes the history in parts: a first screen with the total, then the rest appended in order, filtered as it arrives', () => {
+    const history = Array.from({ length: 7 }, (_, i) => ({ ...item(100 - i, `2026-11-25T${String(20 - i).padStart(2, '0')}:00:00.000Z`), prompt: i % 2 ? 'odd' : 'even' }));
+    const state = new GalleryState();
+    state.replace({ type: 'state', items: history.slice(0, 2), total: 7, strings: STRINGS, locale: 'en' });
+    assert.equal(state.complete, false);
+    assert.equal(state.count, 2);
+    assert.equal(state.totalCount, 7, 'the whole history is counted while it arrives');
+    state.append({ type: 'append', items: history.slice(2, 4) });
+    assert.deepEqual(ids(state), history.slice(0, 4).map((i) => i.localId));
+    assertIndexed(state);
+    state.setFilter('odd');
+    state.append({ type: 'append', items: history.slice(4) });
+    assert.equal(state.complete, true);
+    assert.deepEqual(ids(state), [history[1], history[3], history[5]].map((i) => i?.localId));
+    assertIndexed(state);
+    state.setFilter('');
+    assert.deepEqual(ids(state), history.map((i) => i.localId));
+    assert.equal(state.totalCount, 7);
+    assertIndexed(state);
   });
 });

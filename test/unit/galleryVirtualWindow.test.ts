@@ -145,20 +145,20 @@ describe('gallery virtual window', () => {
     assert.equal(rowAt(gridLayout([], FEED_WIDTH, METRICS), 100), 0);
   });
 
-  it('renders only the rows on screen at the top, then two rows of overscan below', () => {
+  it('renders only the rows on screen at the top, then a row of overscan below', () => {
     const geometry = geometryOf(Array.from({ length: 1000 }, () => SQUARE));
     // Rows of 360 px: rows 0–2 are on screen (the third starts at 43 + 720 = 763 px, inside the 800 px viewport).
     assert.deepEqual(cardsInView(1000, geometry, 0, 0), { start: 0, end: 12, firstRow: 0 });
-    assert.deepEqual(cardsInView(1000, geometry, 0, OVERSCAN_ROWS), { start: 0, end: 20, firstRow: 0 }, 'no overscan above the first row');
+    assert.deepEqual(cardsInView(1000, geometry, 0, OVERSCAN_ROWS), { start: 0, end: 16, firstRow: 0 }, 'no overscan above the first row');
   });
 
   it('keeps the overscan rows on both sides in the middle, and says where the first one sits', () => {
     const geometry = geometryOf(Array.from({ length: 1000 }, () => SQUARE));
     const row = 360;
     const range = cardsInView(1000, geometry, 43 + 10_000, OVERSCAN_ROWS);
-    // 10,000 px down is inside row 27; the viewport reaches row 30 (which starts at 10,800 px); two rows either side.
-    assert.deepEqual(range, { start: 25 * 4, end: 33 * 4, firstRow: 25 });
-    assert.equal(rangeOffset(range, geometry), 25 * row);
+    // 10,000 px down is inside row 27; the viewport reaches row 30 (which starts at 10,800 px); a row either side.
+    assert.deepEqual(range, { start: 26 * 4, end: 32 * 4, firstRow: 26 });
+    assert.equal(rangeOffset(range, geometry), 26 * row);
   });
 
   it('covers every card on screen, with a bounded number of cards, wherever the page is scrolled (mixed shapes, 10,000 items)', () => {
