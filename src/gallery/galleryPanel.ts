@@ -13,7 +13,7 @@ import {
 } from './protocol';
 import { toGalleryItem } from './galleryItems';
 import { actionAllowed, decideGalleryMessage } from './galleryMessages';
-import { stateMessages } from './galleryStateMessages';
+import { stateMessagesOf } from './galleryStateMessages';
 import { errorText } from '../shared/errorText';
 
 export { registerGallerySerializer } from './serializer';
@@ -288,10 +288,18 @@ export class GalleryPanel implements vscode.Disposable {
     }
   }
 
-  /** The whole history: a first screen's worth in `state`, the rest in `append` messages queued right behind it. */
+  /**
+   * The whole history: a first screen's worth in `state`, the rest in `append` messages queued right behind
+   * it. Each message's items are made when it is posted, and the host's thread is let go between messages,
+   * so a 10,000-record history neither delays the first screen nor holds up other extensions.
+   */
   private async postState(): Promise<boolean> {
-    const items = this.deps.manager.history().map((record) => this.item(record));
-    const sent = stateMessages(items, galleryStrings(), vscode.env.language).map((message) => this.post(message));
+    const sent: Promise<boolean>[] = [];
+    for (const message of stateMessagesOf(this.deps.manager.history(), (record) => this.item(record), galleryStrings(), vscode.env.language)) {
+      if (sent.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.disposed) break;
+      sent.push(this.post(message));
+    }
     return (await Promise.all(sent)).every(Boolean);
   }
 

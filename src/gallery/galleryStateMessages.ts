@@ -15,8 +15,25 @@ export const APPEND_ITEMS = 500;
 /**
  * The messages that hand the page its whole history: a `state` with the first screen's items and the total,
  * then `append` messages with the rest, in order. One 10,000-item message (~5 MB) would be parsed, cloned
- * and deserialized on the page's main thread before anything could be painted.
+ * and deserialized on the page's main thread before anything could be painted. Lazy: each message's items
+ * are made (`toItem`) only when it is taken, so the host can post the first screen before it has converted
+ * the rest of a long history.
  */
+export function* stateMessagesOf<T>(
+  records: readonly T[],
+  toItem: (record: T) => GalleryItem,
+  strings: GalleryStrings,
+  locale: string,
+  firstItems = FIRST_STATE_ITEMS,
+  appendItems = APPEND_ITEMS,
+): Generator<HostToWebview, void, undefined> {
+  yield { type: 'state', items: records.slice(0, firstItems).map(toItem), total: records.length, strings, locale };
+  for (let start = firstItems; start < records.length; start += appendItems) {
+    yield { type: 'append', items: records.slice(start, start + appendItems).map(toItem) };
+  }
+}
+
+/** `stateMessagesOf` for items already made, all at once. */
 export function stateMessages(
   items: readonly GalleryItem[],
   strings: GalleryStrings,
@@ -24,9 +41,5 @@ export function stateMessages(
   firstItems = FIRST_STATE_ITEMS,
   appendItems = APPEND_ITEMS,
 ): HostToWebview[] {
-  const messages: HostToWebview[] = [{ type: 'state', items: items.slice(0, firstItems), total: items.length, strings, locale }];
-  for (let start = firstItems; start < items.length; start += appendItems) {
-    messages.push({ type: 'append', items: items.slice(start, start + appendItems) });
-  }
-  return messages;
+  return [...stateMessagesOf(items, (item) => item, strings, locale, firstItems, appendItems)];
 }

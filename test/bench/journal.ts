@@ -18,6 +18,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ApiframeClient } from '../../src/apiframe/client';
 import { toGalleryItem } from '../../src/gallery/galleryItems';
+import { stateMessagesOf } from '../../src/gallery/galleryStateMessages';
+import type { GalleryStrings } from '../../src/gallery/protocol';
 import { Journal } from '../../src/jobs/journal';
 import { createJobManager } from '../../src/jobs/manager';
 import type { JobManager } from '../../src/jobs/managerApi';
@@ -99,21 +101,25 @@ async function startUpOnce(dir: string): Promise<StartupFigures> {
   await firstPoll;
   const startupMs = performance.now() - began;
 
-  // What the gallery panel posts first (galleryPanel.ts `postState`): every item, then the message serialised.
+  // What the gallery panel posts first (galleryPanel.ts `postState`): the first message's items, serialised.
   const stateBegan = performance.now();
-  const items = manager.history().map((record) =>
-    toGalleryItem(record, {
-      imageSrc: (r, index) => {
-        const file = manager.cachedFilePath(r, index);
-        // `asWebviewUri`: the file's path under the webview's resource authority.
-        return file === undefined ? undefined : `https://file%2B.vscode-resource.vscode-cdn.net${encodeURI(file)}`;
-      },
-      // `asRelativePath` of the newest saved copy: a prefix cut.
-      savedPath: (r) => r.savedCopies?.at(-1)?.uri.replace('file:///home/dev/projects/site/', ''),
-      stageOf: (r) => manager.stageOf(r),
-    }),
+  const [first] = stateMessagesOf(
+    manager.history(),
+    (record) =>
+      toGalleryItem(record, {
+        imageSrc: (r, index) => {
+          const file = manager.cachedFilePath(r, index);
+          // `asWebviewUri`: the file's path under the webview's resource authority.
+          return file === undefined ? undefined : `https://file%2B.vscode-resource.vscode-cdn.net${encodeURI(file)}`;
+        },
+        // `asRelativePath` of the newest saved copy: a prefix cut.
+        savedPath: (r) => r.savedCopies?.at(-1)?.uri.replace('file:///home/dev/projects/site/', ''),
+        stageOf: (r) => manager.stageOf(r),
+      }),
+    {} as GalleryStrings,
+    'en',
   );
-  const message = JSON.stringify({ type: 'state', items, strings: {}, locale: 'en' });
+  const message = JSON.stringify(first);
   const galleryStateMs = performance.now() - stateBegan;
   await manager.dispose();
   return { startupMs, galleryStateMs, galleryStateBytes: message.length };
