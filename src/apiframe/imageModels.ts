@@ -65,13 +65,15 @@ export type ParamsOf<B extends ParamsBlockSchema> = {
   -readonly [K in RequiredKeys<B> & keyof B['properties']]: ValueOf<B['properties'][K]>;
 };
 
-function block<const P extends Readonly<Record<string, ParamSchema>>, const R extends readonly (keyof P & string)[] = []>(
+function block<const P extends Readonly<Record<string, ParamSchema>>>(
   properties: P,
-  required?: R,
-): { readonly type: 'object'; readonly additionalProperties: false; readonly properties: P; readonly required?: R } {
-  return required && required.length > 0
-    ? { type: 'object', additionalProperties: false, properties, required }
-    : { type: 'object', additionalProperties: false, properties };
+): { readonly type: 'object'; readonly additionalProperties: false; readonly properties: P };
+function block<const P extends Readonly<Record<string, ParamSchema>>, const R extends readonly [keyof P & string, ...(keyof P & string)[]]>(
+  properties: P,
+  required: R,
+): { readonly type: 'object'; readonly additionalProperties: false; readonly properties: P; readonly required: R };
+function block(properties: Readonly<Record<string, ParamSchema>>, required?: readonly string[]): ParamsBlockSchema {
+  return required ? { type: 'object', additionalProperties: false, properties, required } : { type: 'object', additionalProperties: false, properties };
 }
 
 const URI = { type: 'string', format: 'uri' } as const;
@@ -282,89 +284,116 @@ export interface ImageModelSpec {
   readonly promptMaxLength: number;
 }
 
+/** The family and the request property of each parameter block (several models share one block). */
+const BLOCK_OWNERS = {
+  midjourney: ['midjourney', 'midjourneyParams'],
+  nanoBanana: ['nano-banana', 'nanoBananaParams'],
+  flux: ['flux', 'fluxParams'],
+  flux2: ['flux', 'fluxParams'],
+  seedream: ['seedream', 'seedreamParams'],
+  ideogram: ['ideogram', 'ideogramParams'],
+  ideogramCharacter: ['ideogram', 'ideogramParams'],
+  stableDiffusion: ['stable-diffusion', 'stableDiffusionParams'],
+  imagen: ['imagen', 'imagenParams'],
+  dalle: ['dall-e', 'dalleParams'],
+  gptImage: ['gpt-image', 'gptImageParams'],
+  gptImage2: ['gpt-image', 'gptImage2Params'],
+  klingImage: ['kling', 'klingImageParams'],
+  qwenImage: ['qwen', 'qwenImageParams'],
+  qwenImage2: ['qwen', 'qwenImage2Params'],
+  wanImage: ['wan', 'wanImageParams'],
+  wanImage27: ['wan', 'wanImage27Params'],
+  grokImagine: ['grok', 'grokImagineParams'],
+  reve: ['reve', 'reveParams'],
+  fluxLora: ['flux-lora', 'fluxLoraParams'],
+} as const satisfies Record<ParamsBlockName, readonly [ImageModelFamily, string]>;
+
+/** Every image model of the spec, in the spec's order, with the parameter block it takes. */
+const MODEL_BLOCKS = {
+  midjourney: 'midjourney',
+  'nano-banana': 'nanoBanana',
+  'nano-banana-pro': 'nanoBanana',
+  'nano-banana-2': 'nanoBanana',
+  'nano-banana-2-lite': 'nanoBanana',
+  'flux-1.1-pro': 'flux',
+  'flux-1.1-pro-ultra': 'flux',
+  'flux-2-pro': 'flux2',
+  'flux-2-dev': 'flux',
+  'flux-2-flex': 'flux2',
+  'flux-2-max': 'flux2',
+  'seedream-3': 'seedream',
+  'seedream-3.1': 'seedream',
+  'seedream-4': 'seedream',
+  'seedream-4.5': 'seedream',
+  'seedream-5-lite': 'seedream',
+  'seedream-5-pro': 'seedream',
+  'ideogram-v2': 'ideogram',
+  'ideogram-v2-turbo': 'ideogram',
+  'ideogram-v2a': 'ideogram',
+  'ideogram-v2a-turbo': 'ideogram',
+  'ideogram-v3-balanced': 'ideogram',
+  'ideogram-v3-turbo': 'ideogram',
+  'ideogram-v3-quality': 'ideogram',
+  'ideogram-v4-balanced': 'ideogram',
+  'ideogram-v4-turbo': 'ideogram',
+  'ideogram-v4-quality': 'ideogram',
+  'ideogram-character': 'ideogramCharacter',
+  'stable-diffusion-3.5-large': 'stableDiffusion',
+  'stable-diffusion-3.5-large-turbo': 'stableDiffusion',
+  'stable-diffusion-3.5-medium': 'stableDiffusion',
+  'stable-diffusion-3': 'stableDiffusion',
+  'imagen-3': 'imagen',
+  'imagen-3-fast': 'imagen',
+  'imagen-4': 'imagen',
+  'imagen-4-ultra': 'imagen',
+  'imagen-4-fast': 'imagen',
+  'dall-e-3': 'dalle',
+  'dall-e-2': 'dalle',
+  'gpt-image-1.5': 'gptImage',
+  'gpt-image-2': 'gptImage2',
+  'kling-image': 'klingImage',
+  'qwen-image': 'qwenImage',
+  'qwen-image-2': 'qwenImage2',
+  'qwen-image-2-pro': 'qwenImage2',
+  'wan-image-2.6': 'wanImage',
+  'wan-image-2.7': 'wanImage27',
+  'wan-image-2.7-pro': 'wanImage27',
+  'grok-imagine-image': 'grokImagine',
+  'reve-create': 'reve',
+  'flux-lora': 'fluxLora',
+} as const satisfies Record<string, ParamsBlockName>;
+
 /** Longest prompt of most models; Wan 2.7 takes longer ones. */
 const PROMPT_MAX = 2000;
-const LONG_PROMPT_MAX = 5000;
+const LONG_PROMPT_MAX: Readonly<Partial<Record<string, number>>> = { wanImage27: 5000 };
 
-function spec<const F extends ImageModelFamily, const K extends string, const B extends ParamsBlockName, const R extends boolean = false>(
-  family: F,
-  paramsKey: K,
-  blockName: B,
-  options: { paramsRequired?: R; promptMaxLength?: number } = {},
-): { readonly family: F; readonly paramsKey: K; readonly block: B; readonly paramsRequired: R; readonly promptMaxLength: number } {
-  return {
-    family,
-    paramsKey,
-    block: blockName,
-    paramsRequired: (options.paramsRequired ?? false) as R,
-    promptMaxLength: options.promptMaxLength ?? PROMPT_MAX,
-  };
-}
+type Blocks = typeof PARAMS_BLOCKS;
+type SpecFor<B extends ParamsBlockName> = {
+  readonly family: (typeof BLOCK_OWNERS)[B][0];
+  readonly paramsKey: (typeof BLOCK_OWNERS)[B][1];
+  readonly block: B;
+  readonly paramsRequired: Blocks[B] extends { readonly required: readonly string[] } ? true : false;
+  readonly promptMaxLength: number;
+};
 
 /** Every image model of the spec, in the spec's order, with its family and parameter block. */
-export const IMAGE_MODELS = {
-  midjourney: spec('midjourney', 'midjourneyParams', 'midjourney'),
-  'nano-banana': spec('nano-banana', 'nanoBananaParams', 'nanoBanana'),
-  'nano-banana-pro': spec('nano-banana', 'nanoBananaParams', 'nanoBanana'),
-  'nano-banana-2': spec('nano-banana', 'nanoBananaParams', 'nanoBanana'),
-  'nano-banana-2-lite': spec('nano-banana', 'nanoBananaParams', 'nanoBanana'),
-  'flux-1.1-pro': spec('flux', 'fluxParams', 'flux'),
-  'flux-1.1-pro-ultra': spec('flux', 'fluxParams', 'flux'),
-  'flux-2-pro': spec('flux', 'fluxParams', 'flux2'),
-  'flux-2-dev': spec('flux', 'fluxParams', 'flux'),
-  'flux-2-flex': spec('flux', 'fluxParams', 'flux2'),
-  'flux-2-max': spec('flux', 'fluxParams', 'flux2'),
-  'seedream-3': spec('seedream', 'seedreamParams', 'seedream'),
-  'seedream-3.1': spec('seedream', 'seedreamParams', 'seedream'),
-  'seedream-4': spec('seedream', 'seedreamParams', 'seedream'),
-  'seedream-4.5': spec('seedream', 'seedreamParams', 'seedream'),
-  'seedream-5-lite': spec('seedream', 'seedreamParams', 'seedream'),
-  'seedream-5-pro': spec('seedream', 'seedreamParams', 'seedream'),
-  'ideogram-v2': spec('ideogram', 'ideogramParams', 'ideogram'),
-  'ideogram-v2-turbo': spec('ideogram', 'ideogramParams', 'ideogram'),
-  'ideogram-v2a': spec('ideogram', 'ideogramParams', 'ideogram'),
-  'ideogram-v2a-turbo': spec('ideogram', 'ideogramParams', 'ideogram'),
-  'ideogram-v3-balanced': spec('ideogram', 'ideogramParams', 'ideogram'),
-  'ideogram-v3-turbo': spec('ideogram', 'ideogramParams', 'ideogram'),
-  'ideogram-v3-quality': spec('ideogram', 'ideogramParams', 'ideogram'),
-  'ideogram-v4-balanced': spec('ideogram', 'ideogramParams', 'ideogram'),
-  'ideogram-v4-turbo': spec('ideogram', 'ideogramParams', 'ideogram'),
-  'ideogram-v4-quality': spec('ideogram', 'ideogramParams', 'ideogram'),
-  'ideogram-character': spec('ideogram', 'ideogramParams', 'ideogramCharacter', { paramsRequired: true }),
-  'stable-diffusion-3.5-large': spec('stable-diffusion', 'stableDiffusionParams', 'stableDiffusion'),
-  'stable-diffusion-3.5-large-turbo': spec('stable-diffusion', 'stableDiffusionParams', 'stableDiffusion'),
-  'stable-diffusion-3.5-medium': spec('stable-diffusion', 'stableDiffusionParams', 'stableDiffusion'),
-  'stable-diffusion-3': spec('stable-diffusion', 'stableDiffusionParams', 'stableDiffusion'),
-  'imagen-3': spec('imagen', 'imagenParams', 'imagen'),
-  'imagen-3-fast': spec('imagen', 'imagenParams', 'imagen'),
-  'imagen-4': spec('imagen', 'imagenParams', 'imagen'),
-  'imagen-4-ultra': spec('imagen', 'imagenParams', 'imagen'),
-  'imagen-4-fast': spec('imagen', 'imagenParams', 'imagen'),
-  'dall-e-3': spec('dall-e', 'dalleParams', 'dalle'),
-  'dall-e-2': spec('dall-e', 'dalleParams', 'dalle'),
-  'gpt-image-1.5': spec('gpt-image', 'gptImageParams', 'gptImage'),
-  'gpt-image-2': spec('gpt-image', 'gptImage2Params', 'gptImage2'),
-  'kling-image': spec('kling', 'klingImageParams', 'klingImage'),
-  'qwen-image': spec('qwen', 'qwenImageParams', 'qwenImage'),
-  'qwen-image-2': spec('qwen', 'qwenImage2Params', 'qwenImage2'),
-  'qwen-image-2-pro': spec('qwen', 'qwenImage2Params', 'qwenImage2'),
-  'wan-image-2.6': spec('wan', 'wanImageParams', 'wanImage'),
-  'wan-image-2.7': spec('wan', 'wanImage27Params', 'wanImage27', { promptMaxLength: LONG_PROMPT_MAX }),
-  'wan-image-2.7-pro': spec('wan', 'wanImage27Params', 'wanImage27', { promptMaxLength: LONG_PROMPT_MAX }),
-  'grok-imagine-image': spec('grok', 'grokImagineParams', 'grokImagine'),
-  'reve-create': spec('reve', 'reveParams', 'reve'),
-  'flux-lora': spec('flux-lora', 'fluxLoraParams', 'fluxLora', { paramsRequired: true }),
-} as const satisfies Record<string, ImageModelSpec>;
+export const IMAGE_MODELS = Object.fromEntries(
+  Object.entries(MODEL_BLOCKS).map(([id, name]): [string, ImageModelSpec] => {
+    const [family, paramsKey] = BLOCK_OWNERS[name];
+    const required: readonly string[] | undefined = (PARAMS_BLOCKS[name] as ParamsBlockSchema).required;
+    return [id, { family, paramsKey, block: name, paramsRequired: required !== undefined, promptMaxLength: LONG_PROMPT_MAX[name] ?? PROMPT_MAX }];
+  }),
+) as { readonly [M in keyof typeof MODEL_BLOCKS]: SpecFor<(typeof MODEL_BLOCKS)[M]> };
 
-export type ImageModelId = keyof typeof IMAGE_MODELS;
+export type ImageModelId = keyof typeof MODEL_BLOCKS;
 
-export const IMAGE_MODEL_IDS = Object.keys(IMAGE_MODELS) as readonly ImageModelId[];
+export const IMAGE_MODEL_IDS = Object.keys(MODEL_BLOCKS) as readonly ImageModelId[];
 
 /** Families in the order a picker lists them (the spec's order of first appearance). */
 export const IMAGE_MODEL_FAMILIES: readonly ImageModelFamily[] = [...new Set(IMAGE_MODEL_IDS.map((id) => IMAGE_MODELS[id].family))];
 
 export function isImageModelId(value: unknown): value is ImageModelId {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(IMAGE_MODELS, value);
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(MODEL_BLOCKS, value);
 }
 
 export function imageModelSpec(model: ImageModelId): ImageModelSpec {

@@ -106,6 +106,26 @@ describe('per-model parameters', () => {
     });
   });
 
+  describe('types derived from the schemas', () => {
+    it('flux-lora requires its block and the LoRA id; enums and foreign blocks are type errors', () => {
+      // @ts-expect-error the parameter block is required
+      const noBlock: ImageGenerationRequest = { prompt: 'x', model: 'flux-lora' };
+      // @ts-expect-error loraId is required
+      const noLora: ImageGenerationRequest = { prompt: 'x', model: 'flux-lora', fluxLoraParams: { seed: 1 } };
+      // @ts-expect-error not a DALL-E style
+      const badStyle: ImageGenerationRequest = { prompt: 'x', model: 'dall-e-3', dalleParams: { style: 'loud' } };
+      // @ts-expect-error Imagen takes imagenParams only
+      const foreign: ImageGenerationRequest = { prompt: 'x', model: 'imagen-4', dalleParams: {} };
+      const fine: ImageGenerationRequest = { prompt: 'x', model: 'flux-lora', fluxLoraParams: { loraId: '0b4f6a8e-3c1d-4f2a-9b7e-5d6c7a8b9c0d' } };
+      assert.equal([noBlock, noLora, badStyle, foreign, fine].length, 5);
+      assert.deepEqual(
+        IMAGE_MODEL_IDS.filter((id) => IMAGE_MODELS[id].paramsRequired),
+        ['ideogram-character', 'flux-lora'],
+      );
+      assert.deepEqual([IMAGE_MODELS['wan-image-2.7'].promptMaxLength, IMAGE_MODELS['dall-e-3'].promptMaxLength], [5000, 2000]);
+    });
+  });
+
   describe('requests', () => {
     it('merges layers (later wins, undefined removes)', () => {
       assert.deepEqual(mergeParams({ style: 'vivid', seed: 1 }, undefined, { style: 'natural', seed: undefined }), { style: 'natural' });
