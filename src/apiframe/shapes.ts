@@ -51,10 +51,9 @@ function optionalNumber(value: unknown): number | null {
 }
 
 /**
- * Checks a prompt before it is sent. The API requires 1–2000 characters (`maxLength`: a few models take more);
- * we count after trimming
- * surrounding whitespace (the client sends the trimmed prompt), in UTF-16 code units like the server's
- * validator. Returns a message for the user, or undefined when the prompt is fine.
+ * Checks a prompt before it is sent. The API requires 1–2000 characters (`maxLength`: Wan 2.7 takes 5000); we
+ * count after trimming surrounding whitespace (the client sends the trimmed prompt), in UTF-16 code units like the
+ * server's validator. Returns a message for the user, or undefined when the prompt is fine.
  */
 export function validatePrompt(prompt: string, maxLength = PROMPT_MAX_LENGTH): string | undefined {
   const trimmed = prompt.trim();

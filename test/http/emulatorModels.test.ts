@@ -111,6 +111,16 @@ describe('emulator: every image model', function () {
     });
   }
 
+  it('the client checks each model’s own prompt limit before sending', async () => {
+    emulator.log.clear();
+    const long = 'y'.repeat(2001);
+    assert.equal((await rejection(client.submitImage({ prompt: long, model: 'dall-e-3' }))).code, 'invalidInput');
+    assert.equal(emulator.log.entries.length, 0);
+    const accepted = await client.submitImage({ prompt: long, model: 'wan-image-2.7' });
+    assert.ok(accepted.jobId);
+    assert.equal((await rejection(client.submitImage({ prompt: 'y'.repeat(5001), model: 'wan-image-2.7-pro' }))).code, 'invalidInput');
+  });
+
   it('Midjourney answers one job with a grid of four distinct images', async () => {
     const { jobId } = await client.submitImage({ prompt: 'four lighthouses', model: 'midjourney', midjourneyParams: { aspect_ratio: '3:2' } });
     emulator.clock.advance(FOREVER);
