@@ -7,7 +7,7 @@
 
 /** Modules that need the editor's API; the pure layers are tested in plain Node and must never load it. */
 const VSCODE = '^vscode$';
-const PURE_LAYERS = '^src/(apiframe|jobs|workspace|shared)/';
+const PURE_LAYERS = '^src/(apiframe|jobs|workspace|shared|models)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -25,7 +25,7 @@ module.exports = {
       name: 'pure-layers-without-vscode',
       severity: 'error',
       comment:
-        'src/apiframe, src/jobs, src/workspace and src/shared are tested in plain Node and reused by tools: they ' +
+        'src/apiframe, src/jobs, src/workspace, src/models and src/shared are tested in plain Node and reused by tools: they ' +
         'take plain values and never import `vscode`. Keep editor calls in src/commands, src/gallery or the ' +
         'services that wrap them.',
       from: { path: PURE_LAYERS },
@@ -48,6 +48,16 @@ module.exports = {
         'shared basics, but nothing from commands, the gallery, the editor or the workspace writers.',
       from: { path: '^src/jobs/' },
       to: { path: '^src/', pathNot: '^src/(jobs|apiframe|shared|types)/' },
+    },
+    {
+      name: 'models-on-the-client',
+      severity: 'error',
+      comment:
+        'src/models (catalog cache, costs, candidates, per-model parameters) works on plain values over the client\'s ' +
+        'types: it may use src/apiframe and src/shared, nothing from jobs, commands, the gallery or the editor — the ' +
+        'UI asks it questions, never the other way round.',
+      from: { path: '^src/models/' },
+      to: { path: '^src/', pathNot: '^src/(models|apiframe|shared|types)/' },
     },
     {
       name: 'workspace-takes-plain-values',

@@ -22,7 +22,7 @@ import { downloadImage, type DownloadedImage } from './download';
 import { ApiframeError } from './errors';
 import { isUnparsableAnswer } from './errorMapping';
 import { serverTextForDisplay } from './redact';
-import { requestJson, type Connection } from './request';
+import { requestJson, type Connection, type PublicConnection } from './request';
 import { createRetrier, type Retrier } from './retry';
 import {
   buildGenerateBody,
@@ -33,7 +33,8 @@ import {
   parseModelCatalog,
   validatePrompt,
 } from './shapes';
-import type { GenerateImageRequest, Job, JobAccepted, JobList, JobListQuery, Me, ModelCatalog } from './types';
+import { IMAGE_MODELS, isImageModelId, type ImageGenerationRequest } from './imageModels';
+import type { Job, JobAccepted, JobList, JobListQuery, Me, ModelCatalog } from './types';
 import { checkBaseUrl } from './urls';
 
 export { ApiframeError } from './errors';
@@ -74,15 +75,19 @@ export interface CallOptions {
 }
 
 export interface ApiframeClient {
-  /** Validates the prompt locally, then submits. The key is UUID v4 unless given; retries reuse it. */
+  /**
+   * Validates the prompt locally, then submits (any image model; only the model's own parameter block is sent).
+   * The key is UUID v4 unless given; retries reuse it.
+   */
   submitImage(
-    request: GenerateImageRequest,
+    request: ImageGenerationRequest,
     options?: CallOptions & { idempotencyKey?: string },
   ): Promise<JobAccepted & { idempotencyKey: string }>;
   getJob(jobId: string, options?: CallOptions): Promise<Job>;
   listJobs(query?: JobListQuery, options?: CallOptions): Promise<JobList>;
   me(options?: CallOptions): Promise<Me>;
-  listModels(query?: { modality?: 'image' | 'video' | 'music' }, options?: CallOptions): Promise<ModelCatalog>;
+  /** The public model catalog; sent without the key (the endpoint needs none). */
+  listModels(query?: ModelCatalogQuery, options?: CallOptions): Promise<ModelCatalog>;
   /**
    * Streams a result image: URL rules checked first and on every redirect (followed manually, at most 5),
    * byte cap enforced while streaming (and up front from Content-Length), gzip/deflate/br decoded with the
@@ -90,6 +95,16 @@ export interface ApiframeClient {
    */
   downloadImage(url: string, options: CallOptions & { maxBytes: number }): Promise<DownloadedImage>;
   /** Closes the undici dispatcher (open sockets and the proxy connection). */
+  close(): Promise<void>;
+}
+
+export interface ModelCatalogQuery {
+  modality?: 'image' | 'video' | 'music';
+}
+
+/** A client for the public endpoints only: it never holds a key, so it works before one is set. */
+export interface ApiframeCatalogClient {
+  listModels(query?: ModelCatalogQuery, options?: CallOptions): Promise<ModelCatalog>;
   close(): Promise<void>;
 }
 
@@ -128,17 +143,7 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
     timeoutMs: options.timeoutMs ?? CLIENT_RETRY_DEFAULTS.timeoutMs,
     secrets: [apiKey, ...proxySecrets],
   };
-  const withRetries = createRetrier(
-    {
-      maxRetries: options.maxRetries ?? CLIENT_RETRY_DEFAULTS.maxRetries,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? CLIENT_RETRY_DEFAULTS.retryBaseDelayMs,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? CLIENT_RETRY_DEFAULTS.retryMaxDelayMs,
-      maxRetryAfterMs: options.maxRetryAfterMs ?? CLIENT_RETRY_DEFAULTS.maxRetryAfterMs,
-      random: options.random ?? Math.random,
-    },
-    connection,
-    options.log,
-  );
+  const withRetries = retrierFor(options, connection);
   const getJson: GetJson = (path, what, signal) =>
     withRetries({ what, retrySafe: true, signal }, () => requestJson(connection, { method: 'GET', path, what, signal }));
 
@@ -149,15 +154,65 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
     async me(callOptions = {}) {
       return parseMe(await getJson('/v2/me', 'the account query', callOptions.signal));
     },
-    async listModels(query = {}, callOptions = {}) {
-      const search = query.modality ? `?modality=${encodeURIComponent(query.modality)}` : '';
-      return parseModelCatalog(await getJson(`/v2/models${search}`, 'the model list', callOptions.signal));
-    },
+    listModels: (query = {}, callOptions = {}) => listModels(connection, withRetries, query, callOptions.signal),
     downloadImage: (url, callOptions) => downloadImage(connection, withRetries, url, callOptions),
     async close() {
       await dispatcher.close();
     },
   };
+}
+
+/**
+ * A client for the public model catalog (`GET /v2/models`), with the same base URL rules, proxy, timeout and
+ * retry policy as the keyed client but no key at all: the catalog can be read before a key is set, and a key
+ * can never leak to it.
+ */
+export function createCatalogClient(options: Omit<ApiframeClientOptions, 'apiKey'>): ApiframeCatalogClient {
+  const base = checkBaseUrl(options.baseUrl);
+  const { dispatcher, secrets } = buildDispatcher(options.proxy, options.env ?? process.env);
+  const connection: PublicConnection = {
+    base,
+    userAgent: options.userAgent.replace(/[^\x20-\x7e]/g, ''),
+    dispatcher,
+    timeoutMs: options.timeoutMs ?? CLIENT_RETRY_DEFAULTS.timeoutMs,
+    secrets: [...secrets],
+  };
+  const withRetries = retrierFor(options, connection);
+  return {
+    listModels: (query = {}, callOptions = {}) => listModels(connection, withRetries, query, callOptions.signal),
+    async close() {
+      await dispatcher.close();
+    },
+  };
+}
+
+async function listModels(
+  connection: Connection | PublicConnection,
+  withRetries: Retrier,
+  query: ModelCatalogQuery,
+  signal: AbortSignal | undefined,
+): Promise<ModelCatalog> {
+  const path = `/v2/models${query.modality ? `?modality=${encodeURIComponent(query.modality)}` : ''}`;
+  const what = 'the model list';
+  const answer = await withRetries({ what, retrySafe: true, signal }, () =>
+    requestJson(connection, { method: 'GET', path, what, signal, withoutKey: true }),
+  );
+  return parseModelCatalog(answer);
+}
+
+/** The retry loop of a client, under its options or the shipped policy. */
+function retrierFor(options: Omit<ApiframeClientOptions, 'apiKey'>, connection: PublicConnection): Retrier {
+  return createRetrier(
+    {
+      maxRetries: options.maxRetries ?? CLIENT_RETRY_DEFAULTS.maxRetries,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? CLIENT_RETRY_DEFAULTS.retryBaseDelayMs,
+      retryMaxDelayMs: options.retryMaxDelayMs ?? CLIENT_RETRY_DEFAULTS.retryMaxDelayMs,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? CLIENT_RETRY_DEFAULTS.maxRetryAfterMs,
+      random: options.random ?? Math.random,
+    },
+    connection,
+    options.log,
+  );
 }
 
 /** The key, trimmed, or a refusal that never echoes it (the value is, or is almost, the secret itself). */
@@ -179,10 +234,13 @@ function checkedApiKey(raw: string): string {
 async function submitImage(
   connection: Connection,
   withRetries: Retrier,
-  generateRequest: GenerateImageRequest,
+  generateRequest: ImageGenerationRequest,
   callOptions: CallOptions & { idempotencyKey?: string },
 ): Promise<JobAccepted & { idempotencyKey: string }> {
-  const problem = validatePrompt(generateRequest.prompt);
+  const problem = validatePrompt(
+    generateRequest.prompt,
+    isImageModelId(generateRequest.model) ? IMAGE_MODELS[generateRequest.model].promptMaxLength : undefined,
+  );
   if (problem) throw new ApiframeError('invalidInput', problem, { retryable: false });
   const idempotencyKey = callOptions.idempotencyKey ?? randomUUID();
   if (idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH || !HEADER_SAFE.test(idempotencyKey)) {

@@ -16,6 +16,9 @@ export interface Connection extends ErrorContext {
   readonly dispatcher: Dispatcher;
 }
 
+/** A connection for the public endpoints (the model catalog): it holds no key, so it cannot send one. */
+export type PublicConnection = Omit<Connection, 'apiKey'>;
+
 export interface JsonRequest {
   readonly method: 'GET' | 'POST';
   /** Path below the base URL, starting `/v2/`, with its query string if any. */
@@ -26,13 +29,15 @@ export interface JsonRequest {
   readonly headers?: Record<string, string>;
   /** A JSON text (sent with its content type). */
   readonly body?: string;
+  /** A public endpoint: the key is not sent even when the connection has one (it has no business there). */
+  readonly withoutKey?: boolean;
 }
 
 /** API answers are small; anything bigger is not an Apiframe answer. */
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
 /** Sends one request and returns its parsed 2xx body; every failure is an ApiframeError. */
-export async function requestJson(connection: Connection, call: JsonRequest): Promise<unknown> {
+export async function requestJson(connection: Connection | PublicConnection, call: JsonRequest): Promise<unknown> {
   const { what, signal: user } = call;
   const timer = new AbortController();
   const timeout = setTimeout(() => timer.abort(), connection.timeoutMs);
@@ -42,7 +47,7 @@ export async function requestJson(connection: Connection, call: JsonRequest): Pr
       dispatcher: connection.dispatcher,
       signal: combineSignals([user, timer.signal]),
       headers: {
-        'x-api-key': connection.apiKey,
+        ...('apiKey' in connection && call.withoutKey !== true ? { 'x-api-key': connection.apiKey } : {}),
         'user-agent': connection.userAgent,
         accept: 'application/json',
         ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),

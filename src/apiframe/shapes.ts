@@ -7,8 +7,8 @@ import { ApiframeError } from './errors';
 import { serverTextForDisplay } from './redact';
 import { isPlainObject } from '../shared/guards';
 import { hasVisibleText, truncateGraphemes } from '../shared/text';
+import { IMAGE_MODELS, isImageModelId, paramsSchemaOf, type ImageGenerationRequest } from './imageModels';
 import type {
-  GenerateImageRequest,
   Job,
   JobAccepted,
   JobList,
@@ -51,11 +51,11 @@ function optionalNumber(value: unknown): number | null {
 }
 
 /**
- * Checks a prompt before it is sent. The API requires 1–2000 characters; we count after trimming
- * surrounding whitespace (the client sends the trimmed prompt), in UTF-16 code units like the server's
- * validator. Returns a message for the user, or undefined when the prompt is fine.
+ * Checks a prompt before it is sent. The API requires 1–2000 characters (`maxLength`: Wan 2.7 takes 5000); we
+ * count after trimming surrounding whitespace (the client sends the trimmed prompt), in UTF-16 code units like the
+ * server's validator. Returns a message for the user, or undefined when the prompt is fine.
  */
-export function validatePrompt(prompt: string): string | undefined {
+export function validatePrompt(prompt: string, maxLength = PROMPT_MAX_LENGTH): string | undefined {
   const trimmed = prompt.trim();
   if (trimmed.length === 0) return 'The prompt is empty: select some text describing the image you want.';
   // `trim()` keeps control, format and other invisible characters (NUL, bidi marks, zero-width spaces, Hangul
@@ -64,27 +64,35 @@ export function validatePrompt(prompt: string): string | undefined {
   if (!hasVisibleText(trimmed)) {
     return 'The prompt has no visible text: select some words describing the image you want.';
   }
-  if (trimmed.length > PROMPT_MAX_LENGTH) {
-    return `The prompt is ${trimmed.length} characters long; Apiframe accepts at most ${PROMPT_MAX_LENGTH}. Select a shorter passage.`;
+  if (trimmed.length > maxLength) {
+    return `The prompt is ${trimmed.length} characters long; Apiframe accepts at most ${maxLength}. Select a shorter passage.`;
   }
   return undefined;
 }
 
 /**
- * The request body exactly as the API's schema allows it (`additionalProperties: false` at both levels):
- * only known fields are copied, so an object with extra properties cannot trigger a 400.
+ * The request body exactly as the API's schema allows it (`additionalProperties: false` at both levels): only
+ * known fields are copied — the model's own parameter block, and in it only the properties that model takes —
+ * so an object with extra properties (or another model's block) cannot trigger a 400.
  */
-export function buildGenerateBody(request: GenerateImageRequest): GenerateImageRequest {
-  const body: GenerateImageRequest = { prompt: request.prompt.trim(), model: request.model };
-  if (request.dalleParams) {
-    const params: NonNullable<GenerateImageRequest['dalleParams']> = {};
-    if (request.dalleParams.aspect_ratio !== undefined) params.aspect_ratio = request.dalleParams.aspect_ratio;
-    if (request.dalleParams.style !== undefined) params.style = request.dalleParams.style;
-    body.dalleParams = params;
+export function buildGenerateBody<R extends ImageGenerationRequest>(request: R): R;
+export function buildGenerateBody(request: ImageGenerationRequest): ImageGenerationRequest {
+  const body: Record<string, unknown> = { prompt: request.prompt.trim(), model: request.model };
+  if (isImageModelId(request.model)) {
+    const { paramsKey } = IMAGE_MODELS[request.model];
+    const given: unknown = (request as unknown as Record<string, unknown>)[paramsKey];
+    if (isPlainObject(given)) {
+      const known = paramsSchemaOf(request.model).properties;
+      const params: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(given)) {
+        if (value !== undefined && Object.prototype.hasOwnProperty.call(known, name)) params[name] = Array.isArray(value) ? (value as unknown[]).slice() : value;
+      }
+      body[paramsKey] = params;
+    }
   }
   if (request.webhookUrl !== undefined) body.webhookUrl = request.webhookUrl;
   if (request.webhookEvents !== undefined) body.webhookEvents = [...request.webhookEvents];
-  return body;
+  return body as ImageGenerationRequest;
 }
 
 /** Result URLs of an image job: `{ images: [...] }` (strings, or `{ url }` entries) or a bare URL string; else []. */

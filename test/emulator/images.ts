@@ -5,20 +5,26 @@ import { SeededRandom } from './random';
 /**
  * The pictures the emulator "generates": real PNGs (pngjs), deterministic from the prompt, the emulator's
  * seed and the image's index — a soft diagonal gradient with a few translucent discs, muted for the
- * `natural` style — at the DALL-E size of the aspect ratio times `imageScale`. Encoding a full-size image
- * takes a few hundred milliseconds, so bytes are cached by everything that determines them.
+ * `natural` style — at the model's full size (the DALL-E size of the aspect ratio, FLUX's width and height, …)
+ * times `imageScale`. Encoding a full-size image takes a few hundred milliseconds, so bytes are cached by
+ * everything that determines them.
  */
 export interface ImageSpec {
   prompt: string;
   seed: number;
   index: number;
-  aspectRatio: AspectRatio;
+  /** Full size in pixels, before `imageScale`. */
+  size: { readonly width: number; readonly height: number };
   style: DalleStyle;
   imageScale: number;
 }
 
+/** The size of a DALL-E image of this aspect ratio, times `imageScale`. */
 export function imageSize(aspectRatio: AspectRatio, imageScale: number): { width: number; height: number } {
-  const full = ASPECT_RATIO_SIZES[aspectRatio];
+  return scaledSize(ASPECT_RATIO_SIZES[aspectRatio], imageScale);
+}
+
+export function scaledSize(full: { readonly width: number; readonly height: number }, imageScale: number): { width: number; height: number } {
   return {
     width: Math.max(1, Math.round(full.width * imageScale)),
     height: Math.max(1, Math.round(full.height * imageScale)),
@@ -32,7 +38,7 @@ const CACHE_LIMIT_BYTES = 32 * 1024 * 1024;
 let cachedBytes = 0;
 
 export function renderImage(spec: ImageSpec): Buffer {
-  const cacheKey = JSON.stringify([spec.prompt, spec.seed, spec.index, spec.aspectRatio, spec.style, spec.imageScale]);
+  const cacheKey = JSON.stringify([spec.prompt, spec.seed, spec.index, spec.size.width, spec.size.height, spec.style, spec.imageScale]);
   const cached = cache.get(cacheKey);
   if (cached) {
     cache.delete(cacheKey);
@@ -51,7 +57,7 @@ export function renderImage(spec: ImageSpec): Buffer {
 }
 
 function encode(spec: ImageSpec): Buffer {
-  const { width, height } = imageSize(spec.aspectRatio, spec.imageScale);
+  const { width, height } = scaledSize(spec.size, spec.imageScale);
   const random = new SeededRandom(spec.seed, `image:${spec.index}:${spec.prompt}`);
   const saturation = spec.style === 'vivid' ? 0.75 : 0.35;
   const hueA = random.next();

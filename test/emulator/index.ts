@@ -1,16 +1,13 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ImageGenerationRequest } from '../../src/apiframe/imageModels';
 import type {
-  AspectRatio,
-  DalleStyle,
-  GenerateImageRequest,
   Job,
   JobAccepted,
   JobList,
   JobStatus,
   Me,
   ModelCatalog,
-  ModelCatalogEntry,
 } from '../../src/apiframe/types';
 import { NOT_AN_IMAGE, accessDeniedXml, gzipBombBytes, writeLyingLength, writeOversized, writeTruncated } from './cdn';
 import { Faults, pathMatches, type Fault, type FaultController, type JobOutcome } from './faults';
@@ -29,6 +26,7 @@ import {
   type ResultShape,
 } from './profiles';
 import { SeededRandom } from './random';
+import { emulatorCatalog, fullSizeOf, imagesPerJob, jobCost, styleOf } from './models';
 import { SUPPORTED_IMAGE_MODELS, validators, type SupportedImageModel, type ValidationDetails } from './schemas';
 
 export type { Fault, FaultController, FaultRule, JobOutcome, RandomFaultOptions } from './faults';
@@ -72,7 +70,7 @@ export interface EmulatorOptions {
   retentionMs?: number;
   /** starting credits of the demo team (default 1000) */
   credits?: number;
-  /** default 8 */
+  /** DALL-E 3's price per image (default 8; DALL-E 2 costs half); other models charge within their catalog range. */
   creditCostPerImage?: number;
   /** share of jobs (without a queued outcome) that end FAILED with the content-policy error; default 0 */
   failureRate?: number;
@@ -207,7 +205,7 @@ interface EmulatedJob {
   readonly team: Team;
   readonly userId: string;
   readonly idempotencyKey: string | undefined;
-  readonly request: GenerateImageRequest & { model: SupportedImageModel };
+  readonly request: ImageGenerationRequest;
   readonly createdAt: number;
   readonly startsAt: number;
   readonly endsAt: number;
@@ -501,8 +499,8 @@ class ApiframeEmulator implements Emulator {
       prompt: job.request.prompt,
       seed: this.seed,
       index,
-      aspectRatio: job.request.dalleParams?.aspect_ratio ?? ('1:1' satisfies AspectRatio),
-      style: job.request.dalleParams?.style ?? ('vivid' satisfies DalleStyle),
+      size: fullSizeOf(job.request),
+      style: styleOf(job.request),
       imageScale: this.imageScale,
     });
   }
@@ -709,7 +707,7 @@ class ApiframeEmulator implements Emulator {
     const validate = validators.generate[isSupportedModel(model) ? model : 'dall-e-3'];
     const details = validate(body);
     if (details) return validationError('Validation failed', details);
-    const request = body as GenerateImageRequest & { model: SupportedImageModel };
+    const request = body as ImageGenerationRequest;
 
     const now = this.clock.now();
     const fingerprint = canonicalJson(request);
@@ -730,8 +728,9 @@ class ApiframeEmulator implements Emulator {
     }
 
     const outcome = this.faults.peekOutcome() ?? this.defaultOutcome();
-    const imageCount = outcome.kind === 'completed' ? Math.max(1, outcome.images ?? 1) : 1;
-    const cost = this.creditCostPerImage * imageCount;
+    // A forced image count (a test's outcome) wins; otherwise the model decides (its `n`, Midjourney's grid).
+    const imageCount = outcome.kind === 'completed' && outcome.images !== undefined ? Math.max(1, outcome.images) : imagesPerJob(request);
+    const cost = jobCost(request, imageCount, this.creditCostPerImage);
     const available = caller.team.credits - this.reserved(caller.team);
     if (available < cost) {
       return json(402, { error: 'Insufficient credits', creditsRequired: cost, creditsAvailable: Math.max(0, available) });
@@ -831,7 +830,7 @@ class ApiframeEmulator implements Emulator {
     const details = validators.modelCatalogQuery(query);
     if (details) return validationError('Invalid query parameters', details);
     const catalog: ModelCatalog = {
-      models: modelCatalog(this.creditCostPerImage).filter((m) => query.modality === undefined || m.modality === query.modality),
+      models: emulatorCatalog(this.creditCostPerImage).filter((m) => query.modality === undefined || m.modality === query.modality),
     };
     return json(200, catalog);
   }
@@ -970,31 +969,4 @@ function decodeCursor(cursor: string): [number, string] | undefined {
 
 function statusText(status: number): string {
   return http.STATUS_CODES[status] ?? 'Error';
-}
-
-function modelCatalog(costPerImage: number): ModelCatalogEntry[] {
-  return [
-    {
-      id: 'dall-e-3',
-      label: 'DALL·E 3',
-      modality: 'image',
-      description: "OpenAI's DALL·E 3: follows long prompts closely; 1:1, 3:2 and 2:3, vivid or natural.",
-      costMin: costPerImage,
-      costMax: costPerImage,
-      pricingMode: 'per-output',
-    },
-    {
-      id: 'dall-e-2',
-      label: 'DALL·E 2',
-      modality: 'image',
-      description: 'The earlier DALL·E model; same parameters as DALL·E 3.',
-      costMin: Math.max(1, Math.round(costPerImage / 2)),
-      costMax: Math.max(1, Math.round(costPerImage / 2)),
-      pricingMode: 'per-output',
-    },
-    { id: 'midjourney', label: 'Midjourney', modality: 'image', costMin: 10, costMax: 40, pricingMode: 'per-output' },
-    { id: 'flux-pro', label: 'FLUX Pro', modality: 'image', costMin: 5, costMax: 5, pricingMode: 'flat' },
-    { id: 'kling-video', label: 'Kling Video', modality: 'video', costMin: 40, costMax: 160, pricingMode: 'per-second' },
-    { id: 'suno', label: 'Suno', modality: 'music', costMin: 10, costMax: 10, pricingMode: 'flat' },
-  ];
 }

@@ -1,45 +1,38 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
+import { IMAGE_MODELS, IMAGE_MODEL_IDS, PARAMS_BLOCKS, type ImageModelId } from '../../src/apiframe/imageModels';
+
 /**
- * The emulator's own JSON schemas for what it accepts, written from the official spec
- * (`GenerateImageRequest`, DALL-E branches; the `/v2/jobs` and `/v2/models` query parameters). The spec is
- * never copied into the repo; a contract test checks that these accept and reject the same samples as the
- * official schemas.
+ * The emulator's own JSON schemas for what it accepts: `GenerateImageRequest` for every image model, built from
+ * the project's parameter blocks (src/apiframe/imageModels.ts — the same objects the extension checks values
+ * with), and the `/v2/jobs` and `/v2/models` query parameters. The spec is never copied into the repo; a contract
+ * test checks that these equal the official schemas and accept and reject the same samples.
  */
 
-const dalleRequest = (model: string): object => ({
-  type: 'object',
-  additionalProperties: false,
-  required: ['prompt', 'model'],
-  properties: {
-    prompt: { type: 'string', minLength: 1, maxLength: 2000 },
-    model: { type: 'string', enum: [model] },
-    dalleParams: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        aspect_ratio: { type: 'string', enum: ['1:1', '3:2', '2:3'] },
-        style: { type: 'string', enum: ['vivid', 'natural'] },
-      },
-    },
-    webhookUrl: { type: 'string', format: 'uri' },
-    webhookEvents: {
-      type: 'array',
-      minItems: 1,
-      items: { type: 'string', enum: ['progress', 'completed', 'failed'] },
-    },
-  },
-});
+const WEBHOOK_URL_SCHEMA = { type: 'string', format: 'uri' } as const;
+const WEBHOOK_EVENTS_SCHEMA = { type: 'array', minItems: 1, items: { type: 'string', enum: ['progress', 'completed', 'failed'] } } as const;
 
-/** Image models the emulator generates for (both share `dalleParams`). */
-export const SUPPORTED_IMAGE_MODELS = ['dall-e-3', 'dall-e-2'] as const;
-export type SupportedImageModel = (typeof SUPPORTED_IMAGE_MODELS)[number];
+/** The body of `POST /v2/images/generate` for one model: prompt, model, its own parameter block, webhooks. */
+export function generateImageRequestSchema(model: ImageModelId): object {
+  const { paramsKey, block, paramsRequired, promptMaxLength } = IMAGE_MODELS[model];
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: paramsRequired ? ['prompt', 'model', paramsKey] : ['prompt', 'model'],
+    properties: {
+      prompt: { type: 'string', minLength: 1, maxLength: promptMaxLength },
+      model: { type: 'string', enum: [model] },
+      [paramsKey]: PARAMS_BLOCKS[block],
+      webhookUrl: WEBHOOK_URL_SCHEMA,
+      webhookEvents: WEBHOOK_EVENTS_SCHEMA,
+    },
+  };
+}
 
-export const GENERATE_IMAGE_REQUEST_SCHEMAS: Readonly<Record<SupportedImageModel, object>> = {
-  'dall-e-3': dalleRequest('dall-e-3'),
-  'dall-e-2': dalleRequest('dall-e-2'),
-};
+/** Image models the emulator generates for: every image model of the spec. */
+export const SUPPORTED_IMAGE_MODELS: readonly ImageModelId[] = IMAGE_MODEL_IDS;
+export type SupportedImageModel = ImageModelId;
 
 export const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 
@@ -76,18 +69,30 @@ export interface Validator {
   (value: unknown): ValidationDetails | undefined;
 }
 
-const strictAjv = addFormats(new Ajv({ allErrors: true, strict: true, verbose: true }));
+// allowUnionTypes: GPT Image's `input_images` is `type: [array, null]`, as in the spec.
+const strictAjv = addFormats(new Ajv({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true }));
 const coercingAjv = addFormats(new Ajv({ allErrors: true, strict: true, verbose: true, coerceTypes: true }));
 
 function toValidator(validate: ValidateFunction, rootName: string): Validator {
   return (value: unknown) => (validate(value) ? undefined : errorsToDetails(validate.errors ?? [], rootName));
 }
 
+/** Compiled on first use: most runs submit to one or two models, and 51 compilations slow every start. */
+const compiledGenerate = new Map<ImageModelId, Validator>();
+
+function generateValidator(model: ImageModelId): Validator {
+  let validator = compiledGenerate.get(model);
+  if (!validator) {
+    validator = toValidator(strictAjv.compile(generateImageRequestSchema(model)), 'body');
+    compiledGenerate.set(model, validator);
+  }
+  return validator;
+}
+
 export const validators = {
-  generate: {
-    'dall-e-3': toValidator(strictAjv.compile(GENERATE_IMAGE_REQUEST_SCHEMAS['dall-e-3']), 'body'),
-    'dall-e-2': toValidator(strictAjv.compile(GENERATE_IMAGE_REQUEST_SCHEMAS['dall-e-2']), 'body'),
-  } satisfies Record<SupportedImageModel, Validator>,
+  generate: Object.fromEntries(
+    IMAGE_MODEL_IDS.map((model): [ImageModelId, Validator] => [model, (value) => generateValidator(model)(value)]),
+  ) as Readonly<Record<ImageModelId, Validator>>,
   jobListQuery: toValidator(coercingAjv.compile(JOB_LIST_QUERY_SCHEMA), 'query'),
   modelCatalogQuery: toValidator(coercingAjv.compile(MODEL_CATALOG_QUERY_SCHEMA), 'query'),
   jobId: toValidator(strictAjv.compile(JOB_ID_SCHEMA), 'id'),
@@ -128,6 +133,12 @@ export function errorsToDetails(errors: readonly ErrorObject[], rootName: string
         break;
       case 'minItems':
         add(segments, `Array must contain at least ${String(params.limit)} element(s)`);
+        break;
+      case 'maxItems':
+        add(segments, `Array must contain at most ${String(params.limit)} element(s)`);
+        break;
+      case 'pattern':
+        add(segments, 'Invalid');
         break;
       case 'minimum':
         add(segments, `Number must be greater than or equal to ${String(params.limit)}`);

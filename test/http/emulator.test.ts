@@ -198,7 +198,7 @@ describe('Apiframe emulator', function () {
       assert.deepEqual(Object.keys((empty.json as { details: object }).details), ['prompt']);
       const missing = await submit(emulator, {});
       assert.deepEqual(Object.keys((missing.json as { details: object }).details).sort(), ['model', 'prompt']);
-      const otherModel = await submit(emulator, { prompt: 'x', model: 'midjourney' });
+      const otherModel = await submit(emulator, { prompt: 'x', model: 'dall-e-4' });
       assert.deepEqual(Object.keys((otherModel.json as { details: object }).details), ['model']);
       const malformed = await submit(emulator, '{"prompt": "x", ');
       assert.equal(malformed.status, 400);
