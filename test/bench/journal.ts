@@ -263,10 +263,10 @@ export async function runJournalBench(): Promise<BenchLine[]> {
       // 10,000 records), after the write that triggered it was acknowledged: no one waits for it, but the
       // thread does. Absolute: 100 ms, the longest hitch that still reads as instant (RAIL's response budget).
       { name: 'journal-10k-compaction-stall', value: round(big.compactionStallMs), unit: 'ms', budget: 100, baseline: round(base.compactionStallMs) },
-      // The gallery's first message: opening the gallery must show the first card within 300 ms (the gallery's
-      // budget), and the page still has to receive, parse and lay out what the host sends — the host may take
-      // half of it to build and serialise the state. Ratio: linear in the records.
-      { name: 'journal-10k-gallery-state', value: round(big.galleryStateMs), unit: 'ms', budget: 150, baseline: round(base.galleryStateMs), ratioBudget: 20 },
+      // The gallery's first message (a first screen of items; the rest follows in later messages, built one
+      // at a time): it is built on the host's one thread like a write, so it gets a frame (16 ms). Ratio 3×:
+      // the first message does not grow with the history — only finding the first records may.
+      { name: 'journal-10k-gallery-state', value: round(big.galleryStateMs), unit: 'ms', budget: 16, baseline: round(base.galleryStateMs), ratioBudget: 3 },
     ];
   } finally {
     await fs.rm(root, { recursive: true, force: true });
