@@ -264,9 +264,9 @@ export async function runJournalBench(): Promise<BenchLine[]> {
       // thread does. Absolute: 100 ms, the longest hitch that still reads as instant (RAIL's response budget).
       { name: 'journal-10k-compaction-stall', value: round(big.compactionStallMs), unit: 'ms', budget: 100, baseline: round(base.compactionStallMs) },
       // The gallery's first message (a first screen of items; the rest follows in later messages, built one
-      // at a time): it is built on the host's one thread like a write, so it gets a frame (16 ms). Ratio 3×:
+      // at a time): it is built on the host's one thread like a write, so it gets a frame (16 ms). Ratio 5× (sub-millisecond figures are noisy):
       // the first message does not grow with the history — only finding the first records may.
-      { name: 'journal-10k-gallery-state', value: round(big.galleryStateMs), unit: 'ms', budget: 16, baseline: round(base.galleryStateMs), ratioBudget: 3 },
+      { name: 'journal-10k-gallery-state', value: round(big.galleryStateMs), unit: 'ms', budget: 16, baseline: round(base.galleryStateMs), ratioBudget: 5 },
     ];
   } finally {
     await fs.rm(root, { recursive: true, force: true });
