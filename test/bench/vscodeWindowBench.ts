@@ -256,7 +256,8 @@ export async function measureWindow(options: WindowOptions): Promise<BenchWindow
       workspaceTemplate: path.join(PROJECT_ROOT, 'test', 'fixtures', 'demo-workspace'),
       extensionDevelopmentPath: PROJECT_ROOT,
       smokeTestDriver: true,
-      userSettings: { 'apiframe.historyLimit': Math.max(500, options.historyRecords + 10) },
+      // The setting's range is 1–10,000: a full 10,000-record history drops its oldest records as jobs are added.
+      userSettings: { 'apiframe.historyLimit': Math.min(10_000, Math.max(500, options.historyRecords + 10)) },
     });
     seedHistory(path.join(server.tempDir, 'user-data', 'User', 'globalStorage', EXTENSION_ID), options.historyRecords);
     const url = server.workbenchUrl({
