@@ -1,5 +1,6 @@
 import { startUpBundleEvaluationStarted } from './activationClock';
 import * as vscode from 'vscode';
+import { API_KEY_SECRET } from './apiKey';
 import { COMMAND_IDS, PENDING_JOBS_STATE_KEY, type CommandId } from './commandIds';
 import type { Core } from './core';
 import type { TestCore, TestHooks } from './container/testHooks';
@@ -22,6 +23,11 @@ export interface ExtensionTestApi {
   readonly hooks: TestHooks;
   /** Milliseconds spent evaluating the start-up bundle plus running activate() (see activationClock.ts). */
   readonly activationMs: number;
+  /**
+   * Stores the API key in SecretStorage without loading the core, so a benchmark can time a command's first
+   * use (core bundle, undici, key read) in a window where nothing else has loaded them yet.
+   */
+  storeApiKey(key: string): Thenable<void>;
 }
 
 /**
@@ -97,7 +103,12 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!forTests) throw new Error('The core was created without test hooks.');
       return forTests;
     };
-    publishTestApi(context, { core: coreForTests, hooks: testHooks, activationMs: startUpBundleEvaluationMs + (performance.now() - activateStarted) });
+    publishTestApi(context, {
+      core: coreForTests,
+      hooks: testHooks,
+      activationMs: startUpBundleEvaluationMs + (performance.now() - activateStarted),
+      storeApiKey: (key) => context.secrets.store(API_KEY_SECRET, key),
+    });
   }
 }
 

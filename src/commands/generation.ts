@@ -26,6 +26,11 @@ export async function generateImages(
   requests: readonly GenerationRequest[],
   options: ImageOptions,
 ): Promise<JobRecord[]> {
+  // Reading the key (a round trip to the workbench's secret storage) and starting the job manager (reading the
+  // journal) are independent, so the first use pays for the slower of the two, not their sum. The key still
+  // decides first: without one the user is told so, and nothing is journaled.
+  const starting = services.jobs();
+  void starting.catch(() => undefined); // awaited below; a failure is reported there, once
   await services.apiKey.require();
   // A base URL the client would refuse: say so now, before a record is journaled for nothing.
   checkBaseUrl(settings.baseUrl());
@@ -33,7 +38,7 @@ export async function generateImages(
     const problem = promptProblem(request.prompt);
     if (problem) throw new UserFacingError(problem);
   }
-  const manager = await services.jobs();
+  const manager = await starting;
   const settled = await Promise.all(
     requests.map(async (request) => {
       try {

@@ -27,9 +27,13 @@ function rememberedChoices(state: vscode.Memento): Partial<ImageOptions> {
   };
 }
 
-async function rememberChoices(state: vscode.Memento, options: ImageOptions): Promise<void> {
-  await state.update(LAST_ASPECT_KEY, options.aspectRatio);
-  await state.update(LAST_STYLE_KEY, options.style);
+/**
+ * Not awaited by the command: a Memento holds the new value at once (the next pick reads it), and persisting
+ * it is a round trip to the workbench that the submit has no reason to wait for. A choice not persisted is
+ * only a preference lost, so a failure is not reported.
+ */
+function rememberChoices(state: vscode.Memento, options: ImageOptions): void {
+  void Promise.all([state.update(LAST_ASPECT_KEY, options.aspectRatio), state.update(LAST_STYLE_KEY, options.style)]).catch(() => undefined);
 }
 
 interface OptionItem<T extends string> extends vscode.QuickPickItem {
@@ -93,6 +97,6 @@ export async function pickImageOptions(ui: UserInterface, request: PickImageOpti
     ));
   if (!style) return undefined;
   const options = { aspectRatio, style };
-  if (remember) await rememberChoices(remember, options);
+  if (remember) rememberChoices(remember, options);
   return options;
 }

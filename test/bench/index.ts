@@ -5,7 +5,7 @@
  * Timings live here, never in the unit or integration tests.
  *   npm run bench                 all modules
  *   npm run bench -- polling size only the named modules (size, activation, activation-vscode, gallery,
- *                                 downloads, polling, journal)
+ *                                 first-use-vscode, gallery-vscode, downloads, polling, journal)
  * The size module rebuilds dist/ for production first, so the later modules measure the shipped bundles.
  */
 import * as os from 'node:os';
@@ -17,6 +17,7 @@ import { runGalleryBench } from './gallery';
 import { runJournalBench } from './journal';
 import { runPollingBench } from './polling';
 import { measureSize } from './size';
+import { runFirstUseInVscode, runGalleryInVscode } from './vscodeFigures';
 
 const KB = 1024;
 const MB = 1024 * 1024;
@@ -71,6 +72,11 @@ const BENCHMARKS: readonly Benchmark[] = [
     },
   },
   { name: 'gallery', repeatOnMiss: true, run: () => runGalleryBench() },
+  // Fresh VS Code windows with a 1,000-record history: command → submit on the wire (cold), first gallery
+  // open, and the gallery measured inside the webview.
+  { name: 'first-use-vscode', repeatOnMiss: true, run: () => runFirstUseInVscode() },
+  // The gallery inside the webview with 10,000 records (the history setting's maximum).
+  { name: 'gallery-vscode', repeatOnMiss: true, run: () => runGalleryInVscode() },
   {
     name: 'downloads',
     async run() {

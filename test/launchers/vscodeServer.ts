@@ -522,6 +522,8 @@ export interface DriverOptions {
   readonly onExit?: (code: number) => void;
   /** Browser viewport; a wide one makes readable README pictures. */
   readonly viewport?: { readonly width: number; readonly height: number };
+  /** Runs in every frame (webviews' too) before its own scripts, from the first page load on (benchmarks' observers). */
+  readonly initScript?: string;
 }
 
 export interface WorkbenchDriver {
@@ -581,6 +583,7 @@ export async function openWorkbench(tools: InstalledTools, server: VsCodeServer,
   onCleanup(() => undefined, close);
 
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+  if (options.initScript !== undefined) await page.addInitScript(options.initScript);
   await page.exposeFunction('codeAutomationLog', (type: unknown, args: unknown) => {
     options.onLog?.(String(type), formatLogArguments(args));
   });
