@@ -148,7 +148,7 @@ export const scrollToEnd = (maxFrames: number): string => `(async () => {
 })()`;
 
 const RENDER_REPORTS = `window.__posted.filter((m) => m.type === 'rendered').length`;
-const DOM_NODES = 'document.getElementsByTagName("*").length';
+export const DOM_NODES = 'document.getElementsByTagName("*").length';
 
 /** The JS heap in use after a full garbage collection (bytes). */
 export async function heapAfterGc(cdp: CDPSession): Promise<number> {

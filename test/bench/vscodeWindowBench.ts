@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CDPSession, Frame, Page } from 'playwright-core';
 import { renderImage } from '../emulator/images';
+import { DOM_NODES, scrollToEnd } from './gallery';
 import {
   BENCH_FILE_ENV,
   BENCH_REQUEST_PREFIX,
@@ -72,29 +73,6 @@ const WEBVIEW_PAINT_OBSERVERS = `(() => {
     }
   }).observe(document, { childList: true, subtree: true });
 })()`;
-
-/** Scrolls to the end one viewport per frame and returns every frame's duration (rAF to rAF); as in gallery.ts. */
-const SCROLL_TO_END = `(async () => {
-  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-  const frames = [];
-  let last = await frame();
-  const end = () => document.documentElement.scrollHeight - window.innerHeight;
-  for (let y = 0; y < end(); ) {
-    y = Math.min(end(), y + window.innerHeight);
-    window.scrollTo(0, y);
-    const now = await frame();
-    frames.push(now - last);
-    last = now;
-  }
-  for (let i = 0; i < 2; i++) {
-    const now = await frame();
-    frames.push(now - last);
-    last = now;
-  }
-  return frames;
-})()`;
-
-const DOM_NODES = 'document.getElementsByTagName("*").length';
 
 interface PaintState {
   timeOrigin: number;
@@ -212,7 +190,7 @@ async function answerScroll(page: Page): Promise<GalleryScrollAnswer> {
   await sleep(1500);
   const nodesAtTop = await frame.evaluate<number>(DOM_NODES);
   const heapAtFirstPaint = await heapUsedBytes(page, frame);
-  const frames = await frame.evaluate<number[]>(SCROLL_TO_END);
+  const frames = await frame.evaluate<number[]>(scrollToEnd(SCROLL_FRAMES));
   await sleep(1500);
   const nodesAtEnd = await frame.evaluate<number>(DOM_NODES);
   const cards = await frame.evaluate<number>('document.querySelectorAll(".card").length');
