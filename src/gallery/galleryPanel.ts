@@ -124,6 +124,8 @@ export class GalleryPanel implements vscode.Disposable {
   private disposed = false;
   /** The last message handed to the webview (posts are chained on it). */
   private outbox: Promise<boolean> = Promise.resolve(true);
+  /** Counts full states; a stream whose number is no longer the latest stops. */
+  private stateGeneration = 0;
 
   /** Fires on every `rendered` report the page posts (test hook). */
   readonly onDidReport = this.reportEmitter.event;
@@ -289,18 +291,27 @@ export class GalleryPanel implements vscode.Disposable {
   }
 
   /**
-   * The whole history: a first screen's worth in `state`, the rest in `append` messages queued right behind
-   * it. Each message's items are made when it is posted, and the host's thread is let go between messages,
-   * so a 10,000-record history neither delays the first screen nor holds up other extensions.
+   * The whole history: a first screen's worth in `state`, the rest in `append` messages right behind it.
+   * Each message's items are made when it is sent and the host's thread is let go between messages, so a
+   * 10,000-record history neither delays the first screen nor holds up other extensions. The stream takes
+   * one place in the outbox: an update posted meanwhile goes out after the last `append` (the page applies it
+   * to an item it already has), and a newer state cuts an older stream short (its rest would be stale).
    */
-  private async postState(): Promise<boolean> {
-    const sent: Promise<boolean>[] = [];
-    for (const message of stateMessagesOf(this.deps.manager.history(), (record) => this.item(record), galleryStrings(), vscode.env.language)) {
-      if (sent.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.disposed) break;
-      sent.push(this.post(message));
-    }
-    return (await Promise.all(sent)).every(Boolean);
+  private postState(): Promise<boolean> {
+    const generation = ++this.stateGeneration;
+    const streamed = this.outbox.then(async () => {
+      let delivered = true;
+      let first = true;
+      for (const message of stateMessagesOf(this.deps.manager.history(), (record) => this.item(record), galleryStrings(), vscode.env.language)) {
+        if (!first) await new Promise<void>((resolve) => setImmediate(resolve));
+        first = false;
+        if (this.disposed || generation !== this.stateGeneration) return false;
+        delivered = (await this.send(message)) && delivered;
+      }
+      return delivered;
+    });
+    this.outbox = streamed;
+    return streamed;
   }
 
   private item(record: JobRecord): ReturnType<typeof toGalleryItem> {
