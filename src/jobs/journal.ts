@@ -589,7 +589,7 @@ export class Journal {
     }
     this.disk = { identity: written.identity, generation, snapshotBytes: written.bytes, logOffset: 0, logBytes: 0 };
     if (previous?.generation !== undefined) {
-      // Lines appended to the old log after this window read it: theirs writers checked the snapshot before
+      // Lines appended to the old log after this window read it: their writers checked the snapshot before
       // the rename, so they count on them — they go into the new log with the next line.
       const carried = new Set<string>();
       const oldView: DiskView = { ...previous };
