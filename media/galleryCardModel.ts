@@ -224,7 +224,7 @@ export function shortPrompt(prompt: string, max = 60): string {
 
 /** The card's second line: model, aspect ratio and style. */
 export function metaText(item: GalleryItem): string {
-  return [item.model, item.aspectRatio, item.style].join(' · ');
+  return [item.model, item.aspectRatio, item.style].filter((part) => part !== undefined).join(' · ');
 }
 
 /** Fills a host template's `{0}` (and `{1}`) arguments. */

@@ -425,3 +425,14 @@ export type ImageGenerationRequest = { [M in ImageModelId]: ImageRequestFor<M> }
 
 /** Parameters of any model as plain data (what a setting or a form holds before it is checked). */
 export type ModelParamValues = Record<string, unknown>;
+
+/**
+ * One request body from checked values: the model's parameter block only when there is something in it (or the
+ * model requires it). The caller has checked `params` against the model's schema; the cast names the union member.
+ */
+export function imageRequestOf(model: ImageModelId, prompt: string, params: Readonly<ModelParamValues>): ImageGenerationRequest {
+  const { paramsKey, paramsRequired } = IMAGE_MODELS[model];
+  const body: Record<string, unknown> = { prompt, model };
+  if (paramsRequired || Object.keys(params).length > 0) body[paramsKey] = { ...params };
+  return body as ImageGenerationRequest;
+}

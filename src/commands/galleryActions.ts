@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ASPECT_RATIOS } from '../apiframe/types';
 import type { CoreServices } from '../container/services';
 import { columnBesideGallery } from '../editor/editorGroups';
 import { GalleryPanel, type GalleryActions } from '../gallery/galleryPanel';
@@ -74,7 +75,8 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
     }),
     rerun: withRecord('Re-run', async (id) => {
       const { prompt, aspectRatio, style, origin } = await record(id);
-      return generateImages(services, [{ prompt, origin }], defaultImageOptions({ aspectRatio, style }));
+      const ratio = ASPECT_RATIOS.find((known) => known === aspectRatio);
+      return generateImages(services, [{ prompt, origin }], defaultImageOptions({ aspectRatio: ratio, style }));
     }),
     delete: withRecord('Delete', async (id) => {
       const found = await record(id);

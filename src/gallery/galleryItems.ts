@@ -1,4 +1,5 @@
-import { ASPECT_RATIO_SIZES } from '../apiframe/types';
+import { ASPECT_RATIO_SIZES, ASPECT_RATIOS } from '../apiframe/types';
+import { isOneOf } from '../shared/guards';
 import type { JobRecord } from '../jobs/types';
 import { jobStageOf } from '../jobs/jobStage';
 import type { GalleryImage, GalleryItem, GalleryStage } from './protocol';
@@ -40,7 +41,7 @@ export function toGalleryItem(record: JobRecord, context: GalleryItemContext): G
   let image: GalleryImage | undefined;
   if (src !== undefined) {
     // Known pixel size first (from the cached file), else the size DALL-E returns for the aspect ratio.
-    const fallback = ASPECT_RATIO_SIZES[record.aspectRatio] ?? { width: 1024, height: 1024 };
+    const fallback = (isOneOf(record.aspectRatio, ASPECT_RATIOS) ? ASPECT_RATIO_SIZES[record.aspectRatio] : undefined) ?? { width: 1024, height: 1024 };
     image = { src, width: firstFile?.width ?? fallback.width, height: firstFile?.height ?? fallback.height };
   }
   return {
@@ -49,7 +50,7 @@ export function toGalleryItem(record: JobRecord, context: GalleryItemContext): G
     alt: cardAltText(record.prompt),
     model: record.model,
     aspectRatio: record.aspectRatio,
-    style: record.style,
+    ...(record.style ? { style: record.style } : {}),
     createdAt: record.createdAt,
     phase: record.phase,
     ...(record.status !== undefined ? { status: record.status } : {}),

@@ -25,7 +25,8 @@ export interface GalleryItem {
   readonly alt: string;
   readonly model: string;
   readonly aspectRatio: string;
-  readonly style: string;
+  /** DALL-E's style, for models that have one. */
+  readonly style?: string;
   /** ISO time the record was created. */
   readonly createdAt: string;
   readonly phase: JobPhase;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
-import { ASPECT_RATIOS, DALLE_STYLES, JOB_STATUSES } from '../apiframe/types';
-import type { CachedImage, JobDecision, JobOrigin, JobRecord, SavedCopy } from './types';
+import { isImageModelId } from '../apiframe/imageModels';
+import { DALLE_STYLES, JOB_STATUSES } from '../apiframe/types';
+import type { CachedImage, JobDecision, JobGroup, JobOrigin, JobRecord, SavedCopy } from './types';
 import type { Logger } from '../shared/logger';
 import { errorText } from '../shared/errorText';
 import { isOneOf, isPlainObject } from '../shared/guards';
@@ -873,6 +874,17 @@ export function parseJournal(text: string): ParsedJournal {
   return { kind: 'ok', records, stamps, tombstones, durationModel: data.durationModel, droppedRecords, generation };
 }
 
+const GROUP_KINDS: readonly JobGroup['kind'][] = ['candidates', 'compare'];
+
+function parseGroup(value: unknown): JobGroup | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const { id, kind, index, size } = value;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 64 || !isOneOf(kind, GROUP_KINDS)) return undefined;
+  if (!Number.isInteger(index) || !Number.isInteger(size)) return undefined;
+  const [at, of] = [index as number, size as number];
+  return at >= 0 && at < of && of <= 16 ? { id, kind, index: at, size: of } : undefined;
+}
+
 const DECISIONS: readonly JobDecision[] = ['unknown-submit', 'unreadable-result'];
 const MIMES: readonly CachedImage['mime'][] = ['image/png', 'image/jpeg', 'image/webp'];
 /** Local ids become folder names: only this shape is accepted, so a tampered journal cannot escape the cache. */
@@ -884,19 +896,26 @@ export function parseRecord(value: unknown): JobRecord | undefined {
   const { localId, idempotencyKey, prompt, model, aspectRatio, style, createdAt, phase } = value;
   if (typeof localId !== 'string' || !LOCAL_ID_PATTERN.test(localId)) return undefined;
   if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > 255) return undefined;
-  if (typeof prompt !== 'string' || model !== 'dall-e-3' || typeof createdAt !== 'string') return undefined;
-  if (!isOneOf(aspectRatio, ASPECT_RATIOS) || !isOneOf(style, DALLE_STYLES) || !isOneOf(phase, JOB_PHASES)) return undefined;
+  if (typeof prompt !== 'string' || !isImageModelId(model) || typeof createdAt !== 'string') return undefined;
+  if (typeof aspectRatio !== 'string' || aspectRatio.length > 16 || !isOneOf(phase, JOB_PHASES)) return undefined;
+  if (style !== undefined && !isOneOf(style, DALLE_STYLES)) return undefined;
+  // Records of older versions (DALL-E 3 only) have no parameter block: theirs is built from aspect ratio and style.
+  const params = isPlainObject(value.params) ? value.params : undefined;
+  if (params === undefined && (model !== 'dall-e-3' || style === undefined)) return undefined;
   const origin = parseOrigin(value.origin);
+  const group = parseGroup(value.group);
   const record: JobRecord = {
     localId,
     idempotencyKey,
     prompt,
     model,
+    ...(params ? { params } : {}),
     aspectRatio,
-    style,
+    ...(style ? { style } : {}),
     createdAt,
     phase,
     ...(origin ? { origin } : {}),
+    ...(group ? { group } : {}),
   };
   if (typeof value.jobId === 'string') record.jobId = value.jobId;
   if (isOneOf(value.status, JOB_STATUSES)) record.status = value.status;

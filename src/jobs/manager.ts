@@ -21,7 +21,7 @@ import { advanceStatus, isStepBack, jobStageOf, type JobStageView } from './jobS
 import { abortableSleep, waitForJob } from './waitForJob';
 import { ACTIVE_PHASES, TERMINAL_PHASES } from '../shared/jobPhases';
 import { describeError, describeRecord, describeShape, serverReason } from './jobTexts';
-import { activePhaseOf, freezeRecord, submittedAtOf } from './records';
+import { activePhaseOf, freezeRecord, requestOf, submittedAtOf } from './records';
 import { reconcileWithJobList, type ReconcileResult } from './reconcile';
 import { downloadResults, refreshLinks, type ResultDownloadContext } from './resultDownload';
 import { settlementAfter } from './settlement';
@@ -109,9 +109,11 @@ class JobManagerImpl implements JobManager {
       localId,
       idempotencyKey: localId,
       prompt: input.prompt,
-      model: 'dall-e-3',
+      model: input.model ?? 'dall-e-3',
+      params: { ...(input.params ?? { aspect_ratio: input.aspectRatio, style: input.style ?? 'vivid' }) },
       aspectRatio: input.aspectRatio,
-      style: input.style,
+      ...(input.style ? { style: input.style } : {}),
+      ...(input.group ? { group: input.group } : {}),
       createdAt: new Date(this.now()).toISOString(),
       ...(input.origin ? { origin: input.origin } : {}),
       phase: 'pending-submit',
@@ -376,10 +378,7 @@ class JobManagerImpl implements JobManager {
       accepted = await this.withRetries(task, 'submit', async () => {
         const client = await this.client(task);
         try {
-          return await client.submitImage(
-            { prompt: record.prompt, model: record.model, dalleParams: { aspect_ratio: record.aspectRatio, style: record.style } },
-            { idempotencyKey: record.idempotencyKey, signal },
-          );
+          return await client.submitImage(requestOf(record), { idempotencyKey: record.idempotencyKey, signal });
         } catch (error) {
           if (!isDefinitiveRefusal(error) || (error instanceof ApiframeError && error.afterUnansweredAttempt)) unanswered = true;
           throw error;

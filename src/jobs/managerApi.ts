@@ -1,7 +1,8 @@
 import type { ApiframeClient } from '../apiframe/client';
-import type { AspectRatio, DalleStyle } from '../apiframe/types';
+import type { ImageModelId, ModelParamValues } from '../apiframe/imageModels';
+import type { DalleStyle } from '../apiframe/types';
 import type { JobStageView } from './jobStage';
-import type { JobOrigin, JobRecord, JobStage, SavedCopy } from './types';
+import type { JobGroup, JobOrigin, JobRecord, JobStage, SavedCopy } from './types';
 import type { Logger } from '../shared/logger';
 
 /**
@@ -73,9 +74,17 @@ export class JobStoppedError extends Error {
 
 export interface GenerateInput {
   readonly prompt: string;
-  readonly aspectRatio: AspectRatio;
-  readonly style: DalleStyle;
+  /** Default `dall-e-3`. */
+  readonly model?: ImageModelId;
+  /**
+   * The model's own parameter block, already checked against its schema (see `src/models/requests.ts`).
+   * Without it (DALL-E 3 only) the block is built from `aspectRatio` and `style`.
+   */
+  readonly params?: ModelParamValues;
+  readonly aspectRatio: string;
+  readonly style?: DalleStyle;
   readonly origin?: JobOrigin;
+  readonly group?: JobGroup;
 }
 
 export interface FollowOptions {

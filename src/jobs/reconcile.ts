@@ -6,9 +6,10 @@
  * reconciliation at a time so two records of one prompt cannot adopt the same job.
  */
 import type { ApiframeClient } from '../apiframe/client';
+import { imageModelSpec } from '../apiframe/imageModels';
 import type { Job } from '../apiframe/types';
 import { isPlainObject } from '../shared/guards';
-import { submittedAtOf } from './records';
+import { paramsOf, submittedAtOf } from './records';
 import type { JobRecord } from './types';
 
 export interface ReconcileLimits {
@@ -83,18 +84,37 @@ export async function reconcileWithJobList(
 }
 
 /**
- * Whether a listed job's `input` is this record's request: same prompt (as sent: trimmed) and parameters,
- * with the API's documented defaults for absent ones. `unknown` when the server did not include the input.
+ * Whether a listed job's `input` is this record's request: same prompt (as sent: trimmed), model and parameters.
+ * Every parameter the record sent must be in the input with the same value (DALL-E's two documented defaults
+ * stand in for absent ones); parameters the server added beyond those (its own defaults) do not count against a
+ * match — the spec does not say what `input` echoes. `unknown` when the server did not include the input.
  */
 export function inputMatches(input: Record<string, unknown> | null | undefined, record: JobRecord): 'yes' | 'no' | 'unknown' {
   if (input === null || input === undefined || typeof input !== 'object') return 'unknown';
   if (typeof input.prompt !== 'string') return 'unknown';
   if (input.prompt.trim() !== record.prompt.trim()) return 'no';
   if (input.model !== undefined && input.model !== record.model) return 'no';
-  const params = isPlainObject(input.dalleParams) ? input.dalleParams : {};
-  const aspectRatio = params.aspect_ratio ?? '1:1';
-  const style = params.style ?? 'vivid';
-  return aspectRatio === record.aspectRatio && style === record.style ? 'yes' : 'no';
+  const { paramsKey } = imageModelSpec(record.model);
+  const block = input[paramsKey];
+  const sent: Record<string, unknown> = isPlainObject(block) ? block : {};
+  const defaults: Record<string, unknown> = record.model.startsWith('dall-e') ? DALLE_DEFAULTS : {};
+  for (const [name, value] of Object.entries(paramsOf(record))) {
+    if (!sameValue(sent[name] ?? defaults[name], value)) return 'no';
+  }
+  return 'yes';
+}
+
+/** The defaults the spec documents for DALL-E's block (what a server applies to a request without them). */
+const DALLE_DEFAULTS: Record<string, unknown> = { aspect_ratio: '1:1', style: 'vivid' };
+
+/** Structural equality of JSON values (parameters are strings, numbers, booleans and arrays of them). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => sameValue(a[key], b[key]));
+  }
+  return a === b;
 }
 
 interface ListSearch {

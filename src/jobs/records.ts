@@ -1,4 +1,5 @@
 /** What a job record says about itself: its snapshot form, its age, where following it resumes. */
+import { imageRequestOf, type ImageGenerationRequest, type ModelParamValues } from '../apiframe/imageModels';
 import type { JobPhase, JobRecord } from './types';
 
 /**
@@ -21,4 +22,14 @@ export function activePhaseOf(record: JobRecord): JobPhase {
   if (!record.jobId) return 'pending-submit';
   if (record.status === 'COMPLETED' && record.remoteUrls && record.remoteUrls.length > 0) return 'downloading';
   return 'running';
+}
+
+/** The model's parameter block a record was (or will be) submitted with; older records carry DALL-E's two fields. */
+export function paramsOf(record: JobRecord): Readonly<ModelParamValues> {
+  return record.params ?? { aspect_ratio: record.aspectRatio, style: record.style ?? 'vivid' };
+}
+
+/** The body a record is submitted with — the same on every resubmit, so the idempotency key names one request. */
+export function requestOf(record: JobRecord): ImageGenerationRequest {
+  return imageRequestOf(record.model, record.prompt, paramsOf(record));
 }

@@ -1,4 +1,5 @@
-import type { AspectRatio, DalleStyle, ImageModel, JobStatus } from '../apiframe/types';
+import type { ImageModelId, ModelParamValues } from '../apiframe/imageModels';
+import type { DalleStyle, JobStatus } from '../apiframe/types';
 import type { JobPhase } from '../shared/jobPhases';
 
 /**
@@ -11,9 +12,19 @@ export interface JobRecord {
   readonly localId: string;
   readonly idempotencyKey: string;
   readonly prompt: string;
-  readonly model: ImageModel;
-  readonly aspectRatio: AspectRatio;
-  readonly style: DalleStyle;
+  readonly model: ImageModelId;
+  /**
+   * The model's own parameter block exactly as submitted (`dalleParams`, `fluxParams`, …), checked against the
+   * model's schema before the record was written. Absent on records of older versions (DALL-E 3 only): their
+   * block is `{ aspect_ratio, style }`.
+   */
+  readonly params?: Readonly<ModelParamValues>;
+  /** The aspect ratio the user chose (one concept for every model; each family maps it to its own field). */
+  readonly aspectRatio: string;
+  /** DALL-E's style, when the model has one (kept for records of older versions). */
+  readonly style?: DalleStyle;
+  /** Several candidates of one prompt sent as separate jobs (or one prompt sent to several models) form a group. */
+  readonly group?: JobGroup;
   /** ISO time the record was created locally. */
   readonly createdAt: string;
   /** Where the job came from, for "save into that folder" and "insert after the selection". */
@@ -57,6 +68,17 @@ export interface JobRecord {
    * instead of writing another, and the card says where it was saved.
    */
   savedCopies?: SavedCopy[];
+}
+
+/** Where a record stands in a group of jobs the user asked for at once. */
+export interface JobGroup {
+  /** Shared by every record of the group (a UUID). */
+  readonly id: string;
+  /** `candidates`: one prompt and model, several jobs; `compare`: one prompt sent to several models. */
+  readonly kind: 'candidates' | 'compare';
+  /** 0-based position in the group, and the group's size. */
+  readonly index: number;
+  readonly size: number;
 }
 
 /** One copy of a record's image in the workspace. */

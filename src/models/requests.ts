@@ -3,7 +3,7 @@
  * bodies to submit — checked against the model's own schema before anything is sent or charged.
  */
 import {
-  IMAGE_MODELS,
+  imageRequestOf,
   paramsSchemaOf,
   type ImageGenerationRequest,
   type ImageModelId,
@@ -57,7 +57,7 @@ export function planImageRequests(input: RequestInput): PlannedRequests {
   const seed = params.seed;
   const requests = Array.from({ length: plan.jobs }, (_, index) => {
     const jobParams = typeof seed === 'number' && index > 0 ? { ...params, seed: nextSeed(seed, index, schema.properties.seed) } : params;
-    return requestFor(input.model, input.prompt, jobParams);
+    return imageRequestOf(input.model, input.prompt, jobParams);
   });
   return { ok: true, plan, requests };
 }
@@ -68,13 +68,4 @@ function nextSeed(seed: number, offset: number, schema: ParamSchema | undefined)
   const min = (schema?.type === 'integer' ? schema.minimum : undefined) ?? 0;
   const next = seed + offset;
   return next > max ? min + (next - max - 1) : next;
-}
-
-/** One request body: the model's parameter block only when there is something in it (or the model requires it). */
-function requestFor(model: ImageModelId, prompt: string, params: ModelParamValues): ImageGenerationRequest {
-  const { paramsKey, paramsRequired } = IMAGE_MODELS[model];
-  const body: Record<string, unknown> = { prompt, model };
-  if (paramsRequired || Object.keys(params).length > 0) body[paramsKey] = { ...params };
-  // The parameters were checked against this model's schema (planImageRequests); the cast names the union member.
-  return body as ImageGenerationRequest;
 }

@@ -109,6 +109,32 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     await assertCachedExactly(second, record);
   });
 
+  it('journals any model with its own parameter block and sends exactly that block, again after a restart', async () => {
+    harness = await createHarness();
+    const flux: GenerateInput = {
+      prompt: 'a lighthouse, wide',
+      model: 'flux-1.1-pro',
+      params: { width: 1344, height: 768, seed: 7 },
+      aspectRatio: '16:9',
+      group: { id: 'group-1', kind: 'candidates', index: 0, size: 2 },
+    };
+    const first = harness.newManager({ hooks: { journalWritten: () => void first.dispose() } });
+    await assert.rejects(first.generate(flux), (e: unknown) => e instanceof JobStoppedError && e.reason === 'disposed');
+    await first.dispose();
+    const [onDisk] = (await harness.journalOnDisk()).records as unknown as JobRecord[];
+    assert.deepEqual([onDisk?.model, onDisk?.params, onDisk?.group], [flux.model, flux.params, flux.group]);
+
+    const second = harness.newManager();
+    await second.start();
+    await second.whenIdle();
+    const record = firstInHistory(second);
+    assert.equal(record.phase, 'done');
+    const submits = harness.emulator.log.where({ method: 'POST', path: '/v2/images/generate' });
+    assert.equal(submits.length, 1);
+    assert.deepEqual(submits[0]?.body, { prompt: flux.prompt, model: 'flux-1.1-pro', fluxParams: { width: 1344, height: 768, seed: 7 } });
+    assert.equal(serverJobsFor(record)[0]?.model, 'flux-1.1-pro');
+  });
+
   it('restarted after the job was created but before the answer was journaled: same job, charged once', async () => {
     harness = await createHarness();
     const first = harness.newManager({ hooks: { submitAnswered: () => void first.dispose() } });

@@ -59,6 +59,19 @@ describe('reconciliation with the job list', () => {
       assert.equal(inputMatches({ prompt: PROMPT }, record), 'no');
     });
 
+    it('for any model: every parameter sent must be echoed alike in its own block; extra server defaults do not count', () => {
+      const flux = { ...recordOf(0), model: 'flux-1.1-pro' as const, params: { width: 1344, height: 768, seed: 7 }, aspectRatio: '16:9' };
+      const sent = { width: 1344, height: 768, seed: 7 };
+      assert.equal(inputMatches({ prompt: PROMPT, model: 'flux-1.1-pro', fluxParams: sent }, flux), 'yes');
+      assert.equal(inputMatches({ prompt: PROMPT, model: 'flux-1.1-pro', fluxParams: { ...sent, steps: 28 } }, flux), 'yes');
+      assert.equal(inputMatches({ prompt: PROMPT, model: 'flux-1.1-pro', fluxParams: { ...sent, seed: 8 } }, flux), 'no');
+      assert.equal(inputMatches({ prompt: PROMPT, model: 'flux-1.1-pro', dalleParams: sent }, flux), 'no', 'another model’s block');
+      assert.equal(inputMatches({ prompt: PROMPT, model: 'flux-2-pro', fluxParams: sent }, flux), 'no');
+      const gpt = { ...recordOf(0), model: 'gpt-image-2' as const, params: { input_images: ['https://a/1.png'], number_of_images: 2 } };
+      assert.equal(inputMatches({ prompt: PROMPT, gptImage2Params: { number_of_images: 2, input_images: ['https://a/1.png'] } }, gpt), 'yes');
+      assert.equal(inputMatches({ prompt: PROMPT, gptImage2Params: { number_of_images: 2, input_images: ['https://a/2.png'] } }, gpt), 'no');
+    });
+
     it('unknown when the input or its prompt is missing', () => {
       assert.equal(inputMatches(undefined, record), 'unknown');
       assert.equal(inputMatches(null, record), 'unknown');

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JOURNAL_FILE, Journal, JournalClosedError, parseRecord } from '../../src/jobs/journal';
+import { requestOf } from '../../src/jobs/records';
 import type { JobRecord } from '../../src/jobs/types';
 import type { Logger } from '../../src/shared/logger';
 
@@ -189,6 +190,30 @@ describe('journal', () => {
       });
       const parsed = parseRecord({ ...record, extra: 'ignored' });
       assert.deepEqual(parsed, record);
+    });
+
+    it('keeps any image model with its own parameter block and its group', () => {
+      const flux = sampleRecord('flux-1', {
+        model: 'flux-1.1-pro',
+        params: { width: 1344, height: 768, seed: 7 },
+        aspectRatio: '16:9',
+        style: undefined,
+        group: { id: 'g-1', kind: 'candidates', index: 1, size: 3 },
+      });
+      delete (flux as { style?: unknown }).style;
+      assert.deepEqual(parseRecord(flux), flux);
+      assert.equal(parseRecord({ ...flux, model: 'flux-9000' }), undefined, 'a model this version does not know');
+      assert.equal(parseRecord({ ...flux, params: undefined }), undefined, 'only DALL-E 3 records may lack a block');
+      assert.equal(parseRecord({ ...flux, group: { id: 'g', kind: 'candidates', index: 3, size: 3 } })?.group, undefined);
+      assert.equal(parseRecord({ ...flux, group: { id: 'g', kind: 'other', index: 0, size: 2 } })?.group, undefined);
+    });
+
+    it('reads a DALL-E 3 record of an older version (no block) and submits what it did', () => {
+      const old = sampleRecord('old-1', { aspectRatio: '3:2', style: 'natural' });
+      delete (old as { params?: unknown }).params;
+      const parsed = parseRecord(old);
+      assert.ok(parsed);
+      assert.deepEqual(requestOf(parsed), { prompt: old.prompt, model: 'dall-e-3', dalleParams: { aspect_ratio: '3:2', style: 'natural' } });
     });
 
     it('refuses local ids and cached file paths that could escape the cache folder', () => {
