@@ -15,7 +15,8 @@
  * - galleryShell.ts, galleryTimes.ts, galleryDom.ts: the header, empty state and live region, times, DOM helpers.
  *
  * Performance (measured by test/bench/gallery.ts): the toolbar shows the host's localized page title before
- * any data arrives; the first `state` holds a screen's worth of items and renders only the rows on screen
+ * any data arrives; the first `state` — embedded in the page's HTML by the host, so it needs no round trip —
+ * holds a screen's worth of items and renders only the rows on screen
  * (overscan follows a frame later), the rest of the history follows in `append` messages; the scroll path
  * reads no layout and recycles the cards that leave the window for the ones that enter it, rebinding their
  * parts in place.
@@ -135,7 +136,8 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
   feed.listen();
   setInterval(() => cards.refreshTimes(), TIME_REFRESH_MS);
   setInterval(() => cards.refreshClocks(Date.now()), CLOCK_REFRESH_MS);
-  listenToHost(hostMessageHandlers({ state, shell, times, cards, feed, menu }));
+  const handlers = hostMessageHandlers({ state, shell, times, cards, feed, menu });
+  listenToHost(handlers);
 
   const savedFilter = host.savedFilter();
   if (savedFilter) {
@@ -143,7 +145,11 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     state.setFilter(savedFilter);
   }
   feed.readMetrics();
-  host.ready();
+  // The host's answer to `ready` is on its way while the embedded first screen renders: the first cards are
+  // painted in the page's first frame, not after a round trip through the extension host.
+  const embedded = host.embeddedState();
+  host.ready(embedded?.snapshot);
+  if (embedded) handlers.state(embedded.message);
 }
 
 /** Presses a card button for `localId` (from its menu): Show Log is the page's, the rest are record actions. */

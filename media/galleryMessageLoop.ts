@@ -8,6 +8,7 @@
  */
 import {
   GALLERY_ITEM_ACTIONS,
+  INITIAL_STATE_ELEMENT_ID,
   MAX_REPORTED_IDS,
   type GalleryItemAction,
   type GalleryRenderReport,
@@ -27,6 +28,9 @@ export type HostMessageHandlers = {
   readonly [K in HostToWebview['type']]: (message: Extract<HostToWebview, { readonly type: K }>) => void;
 };
 
+/** The host's `state` message. */
+export type StateMessage = Extract<HostToWebview, { readonly type: 'state' }>;
+
 /** What the `rendered` report says besides its type. */
 export type RenderedContent = Omit<GalleryRenderReport, 'type'>;
 
@@ -43,9 +47,32 @@ const REPORT_DELAY_MS = 100;
 export class HostChannel {
   constructor(private readonly vscode: VsCodeApi) {}
 
-  /** The page is listening: the host answers with `state`. */
-  ready(): void {
-    this.vscode.postMessage({ type: 'ready' });
+  /**
+   * The page is listening: the host answers with `state` and `append` messages — only the `append` messages
+   * when `shown` names the embedded first screen the page already shows and the history has not changed since.
+   */
+  ready(shown?: number): void {
+    this.vscode.postMessage(shown === undefined ? { type: 'ready' } : { type: 'ready', shown });
+  }
+
+  /**
+   * The first `state` the host embedded in the page's HTML (a JSON data block), with its snapshot number;
+   * `undefined` when there is none or it cannot be read (the host then sends everything after `ready`).
+   */
+  embeddedState(): { readonly snapshot: number; readonly message: StateMessage } | undefined {
+    const element = document.getElementById(INITIAL_STATE_ELEMENT_ID);
+    const snapshot = Number(element?.dataset.snapshot);
+    if (!element || !Number.isSafeInteger(snapshot) || snapshot <= 0) return undefined;
+    try {
+      const message: unknown = JSON.parse(element.textContent ?? '');
+      const isState = typeof message === 'object' && message !== null && 'type' in message && message.type === 'state' && 'items' in message && Array.isArray(message.items);
+      return isState ? { snapshot, message: message as StateMessage } : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      // Read once: the element's text (up to a screen of items) is not kept in the DOM.
+      element.remove();
+    }
   }
 
   action(action: GalleryItemAction, localId: string): void {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 // The one HTML escaper of the project (also used for inserted <img> references); valid in text and attributes.
 import { escapeAttribute } from '../workspace/snippet';
+import { INITIAL_STATE_ELEMENT_ID } from './protocol';
 
 /** Everything the page needs from the host; the URIs are webview URIs (`webview.asWebviewUri(...)`). */
 export interface GalleryHtmlOptions {
@@ -13,6 +14,21 @@ export interface GalleryHtmlOptions {
   readonly lang: string;
   /** Already localized page title. */
   readonly title: string;
+  /**
+   * The history's first `state` message, rendered by the page's script as it starts: the first cards are
+   * painted in the page's first frame instead of after a round trip to the host. `snapshot` names it: the
+   * page's `ready` says it shows it, and the host then sends only the rest (or everything, if it changed).
+   */
+  readonly initialState?: { readonly snapshot: number; readonly message: unknown };
+}
+
+/**
+ * JSON that is safe as the text of a `<script type="application/json">` element: `<`, `>` and `&` are
+ * escaped (JSON.parse reads `\u003c` back as `<`), so no prompt can end the element or open another, and
+ * U+2028/U+2029 are escaped for any reader that treats the text as JavaScript.
+ */
+export function jsonForScriptElement(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A fresh script nonce: 128 random bits, base64 (the CSP `nonce-` grammar allows base64 characters). */
@@ -39,7 +55,8 @@ export function galleryCsp(cspSource: string, nonce: string): string {
 /**
  * Builds the gallery page. Pure apart from the nonce, which is fresh on every call (each render of the
  * webview gets its own). The page has no inline styles, scripts or handlers: the one script is the bundled
- * `dist/webview/gallery.js`, which renders everything from the host's `state` message.
+ * `dist/webview/gallery.js`, which renders everything from the host's `state` messages (the first one may be
+ * embedded as JSON data, see `initialState`).
  */
 export function buildGalleryHtml(options: GalleryHtmlOptions, nonce: string = createNonce()): string {
   const attr = escapeAttribute;
@@ -55,8 +72,14 @@ export function buildGalleryHtml(options: GalleryHtmlOptions, nonce: string = cr
 </head>
 <body>
 <main id="gallery" aria-busy="true"></main>
-<script defer nonce="${attr(nonce)}" src="${attr(options.scriptUri)}"></script>
+${initialStateElement(options.initialState)}<script defer nonce="${attr(nonce)}" src="${attr(options.scriptUri)}"></script>
 </body>
 </html>
 `;
+}
+
+function initialStateElement(initial: GalleryHtmlOptions['initialState']): string {
+  if (initial === undefined || !Number.isSafeInteger(initial.snapshot)) return '';
+  // A data block: CSP does not apply to it because it never runs; the page reads its text with JSON.parse.
+  return `<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}" data-snapshot="${initial.snapshot}">${jsonForScriptElement(initial.message)}</script>\n`;
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { JobManager } from '../jobs/managerApi';
 import type { JobPhase, JobRecord } from '../jobs/types';
 import type { Logger } from '../shared/logger';
-import { buildGalleryHtml } from './galleryHtml';
+import { buildGalleryHtml, type GalleryHtmlOptions } from './galleryHtml';
 import {
   GALLERY_VIEW_TYPE,
   type GalleryItemAction,
@@ -70,7 +70,10 @@ export interface GalleryShowOptions {
  * integration suite's key-leak scan, through {@link GalleryPanelDeps.observeTraffic}: what the page shows is
  * recorded by no log or notification, so the scan needs this copy to search it.
  */
-export type GalleryTraffic = { readonly kind: 'html'; readonly html: string } | { readonly kind: 'message'; readonly message: HostToWebview };
+export type GalleryTraffic =
+  /** The page's HTML, with the first `state` it embeds (as the page reads it). */
+  | { readonly kind: 'html'; readonly html: string; readonly embedded?: HostToWebview }
+  | { readonly kind: 'message'; readonly message: HostToWebview };
 
 /** Changes are batched for this long before they are posted (progress ticks can be frequent). */
 const UPDATE_THROTTLE_MS = 100;
@@ -126,6 +129,10 @@ export class GalleryPanel implements vscode.Disposable {
   private outbox: Promise<boolean> = Promise.resolve(true);
   /** Counts full states; a stream whose number is no longer the latest stops. */
   private stateGeneration = 0;
+  /** Counts the history's changes: the embedded first screen is current while this has not moved. */
+  private historyVersion = 0;
+  /** The first `state` embedded in the page's HTML, and the history version it showed. */
+  private embedded: { readonly snapshot: number; readonly historyVersion: number } | undefined;
 
   /** Fires on every `rendered` report the page posts (test hook). */
   readonly onDidReport = this.reportEmitter.event;
@@ -144,11 +151,15 @@ export class GalleryPanel implements vscode.Disposable {
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.pageReady = false;
       }),
-      deps.manager.onDidChange((localId) => this.queueChange(localId)),
+      deps.manager.onDidChange((localId) => {
+        this.historyVersion += 1;
+        this.queueChange(localId);
+      }),
     );
-    const html = this.html();
+    const initialState = this.initialState();
+    const html = this.html(initialState);
     panel.webview.html = html;
-    deps.observeTraffic?.({ kind: 'html', html });
+    deps.observeTraffic?.({ kind: 'html', html, ...(initialState ? { embedded: initialState.message } : {}) });
   }
 
   /** The last report of what the page shows (card ids, loaded images) — lets tests assert from the webview's side. */
@@ -188,7 +199,7 @@ export class GalleryPanel implements vscode.Disposable {
     this.panel.dispose();
   }
 
-  private html(): string {
+  private html(initialState: GalleryHtmlOptions['initialState']): string {
     const { webview } = this.panel;
     const asUri = (...segments: string[]): string =>
       webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...segments)).toString();
@@ -199,7 +210,17 @@ export class GalleryPanel implements vscode.Disposable {
       codiconsUri: asUri('dist', 'codicons', 'codicon.css'),
       lang: vscode.env.language,
       title: vscode.l10n.t('Apiframe Images'),
+      initialState,
     });
+  }
+
+  /** The history's first screen for the HTML (see `GalleryHtmlOptions.initialState`), remembered for `ready`. */
+  private initialState(): { readonly snapshot: number; readonly message: HostToWebview } | undefined {
+    const first = this.stateMessages().next();
+    if (first.done) return undefined;
+    const snapshot = (this.embedded?.snapshot ?? 0) + 1;
+    this.embedded = { snapshot, historyVersion: this.historyVersion };
+    return { snapshot, message: first.value };
   }
 
   /**
@@ -218,16 +239,19 @@ export class GalleryPanel implements vscode.Disposable {
 
   private handle(message: WebviewToHost): void {
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
         this.pageReady = true;
         this.pendingChanges.clear();
-        void this.postState().then(() => {
+        // A page that already shows the embedded first screen, still current, needs only the rest of the history.
+        const shown = message.shown !== undefined && this.embedded?.snapshot === message.shown && this.embedded.historyVersion === this.historyVersion;
+        void this.postState({ skipFirst: shown }).then(() => {
           if (this.pendingReveal) {
             void this.post({ type: 'reveal', localId: this.pendingReveal });
             this.pendingReveal = undefined;
           }
         });
         return;
+      }
       case 'showLog':
         this.runAction('showLog', () => this.deps.actions.showLog());
         return;
@@ -297,14 +321,16 @@ export class GalleryPanel implements vscode.Disposable {
    * one place in the outbox: an update posted meanwhile goes out after the last `append` (the page applies it
    * to an item it already has), and a newer state cuts an older stream short (its rest would be stale).
    */
-  private postState(): Promise<boolean> {
+  private postState(options: { readonly skipFirst?: boolean } = {}): Promise<boolean> {
     const generation = ++this.stateGeneration;
     const streamed = this.outbox.then(async () => {
       let delivered = true;
       let first = true;
-      for (const message of stateMessagesOf(this.deps.manager.history(), (record) => this.item(record), galleryStrings(), vscode.env.language)) {
+      for (const message of this.stateMessages()) {
+        const wasFirst = first;
         if (!first) await new Promise<void>((resolve) => setImmediate(resolve));
         first = false;
+        if (wasFirst && options.skipFirst) continue;
         if (this.disposed || generation !== this.stateGeneration) return false;
         delivered = (await this.send(message)) && delivered;
       }
@@ -312,6 +338,11 @@ export class GalleryPanel implements vscode.Disposable {
     });
     this.outbox = streamed;
     return streamed;
+  }
+
+  /** The history as the page receives it: a first screen's `state`, then `append` messages (built lazily). */
+  private stateMessages(): Generator<HostToWebview> {
+    return stateMessagesOf(this.deps.manager.history(), (record) => this.item(record), galleryStrings(), vscode.env.language);
   }
 
   private item(record: JobRecord): ReturnType<typeof toGalleryItem> {

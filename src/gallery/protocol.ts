@@ -160,9 +160,13 @@ export type HostToWebview =
   /** Scroll to and focus one card (e.g. the job that just completed). */
   | { readonly type: 'reveal'; readonly localId: string };
 
+/** The id of the element that carries the embedded first `state` (a JSON data block, never executed). */
+export const INITIAL_STATE_ELEMENT_ID = 'gallery-initial-state';
+
 /** Webview → host. */
 export type WebviewToHost =
-  | { readonly type: 'ready' }
+  /** The page is listening; `shown` names the embedded first `state` it already shows (see galleryHtml.ts). */
+  | { readonly type: 'ready'; readonly shown?: number }
   | { readonly type: 'action'; readonly action: GalleryItemAction; readonly localId: string }
   | { readonly type: 'showLog' }
   /** The header's Generate button: asks for a prompt (the Generate Image… command). */
@@ -241,7 +245,11 @@ function isButtonLists(value: unknown, cards: number): value is CardButton[][] {
 export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
   if (!isPlainObject(value) || typeof value.type !== 'string') return undefined;
   switch (value.type) {
-    case 'ready':
+    case 'ready': {
+      if (hasExactKeys(value, ['type'])) return { type: 'ready' };
+      const { shown } = value;
+      return hasExactKeys(value, ['type', 'shown']) && typeof shown === 'number' && Number.isSafeInteger(shown) && shown > 0 ? { type: 'ready', shown } : undefined;
+    }
     case 'showLog':
     case 'generate':
       return hasExactKeys(value, ['type']) ? { type: value.type } : undefined;

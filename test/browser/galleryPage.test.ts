@@ -224,14 +224,35 @@ describe('gallery page (headless Chromium)', function () {
       { ...first, prompt: '<img src=x onerror=alert(1)>', alt: '<img src=x onerror=alert(1)>', savedPath: '<b>images/x.png</b>' },
       { ...second, phase: 'failed', image: undefined, error: '<script>alert(2)</script><b>bold</b>' },
     ];
-    const { page, dialogs } = await open({ items: hostile });
-    await waitForReport(page, 'r.loadedImages.length === 1');
-    assert.equal(await page.locator('.card-prompt').first().textContent(), '<img src=x onerror=alert(1)>');
+    // The first screen travels inside the page's HTML too: a prompt must not be able to end its data block.
+    const breakout = { ...first, localId: '00000000-0000-4000-8000-00000000b00b', prompt: '</script><script>alert(3)</script>\u2028<!--' };
+    const { page, dialogs } = await open({ items: [breakout, ...hostile] });
+    await waitForReport(page, 'r.loadedImages.length === 2');
+    assert.equal(await page.locator('.card-prompt').first().textContent(), breakout.prompt);
+    assert.equal(await page.locator('.card-prompt').nth(1).textContent(), '<img src=x onerror=alert(1)>');
     assert.equal(await page.locator('.error-text').textContent(), '<script>alert(2)</script><b>bold</b>');
     assert.equal(await page.locator('.saved-text').textContent(), 'Saved to <b>images/x.png</b>');
-    assert.equal(await page.locator('img').count(), 1, 'only the one cached image is an <img>');
+    assert.equal(await page.locator('img').count(), 2, 'only the cached images are <img> elements');
+    assert.equal(await page.locator('script').count(), 5, 'the harness’s four and the page’s own: the data block was read and removed, no script was added');
     assert.equal(await page.locator('img[src="x"], .card script, .card b').count(), 0);
     assert.deepEqual(dialogs, []);
+  });
+
+  it('paints the first screen from the HTML before the host answers, and then asks only for the rest', async () => {
+    assert.ok(harness && browser);
+    const list = items(200);
+    const embedded = await open({ items: list });
+    await waitFor(embedded.page, `document.querySelectorAll('.card').length > 0`);
+    assert.deepEqual(await evalIn(embedded.page, 'window.__posted[0]'), { type: 'ready', shown: 1 });
+    assert.equal(await evalIn<number>(embedded.page, `document.querySelectorAll('#gallery-initial-state').length`), 0, 'read once, then removed');
+    // The rest arrives in `append` messages: the whole history is there, in order, without a second `state`.
+    await evalIn(embedded.page, 'window.scrollTo(0, document.documentElement.scrollHeight)');
+    await waitFor(embedded.page, `document.querySelector('.card[data-id="${list.at(-1)?.localId ?? ''}"]')`);
+
+    // Without an embedded first screen the page waits for the host's `state` and says it shows nothing yet.
+    const plain = await open({ items: list, embedFirstScreen: false });
+    assert.deepEqual(await evalIn(plain.page, 'window.__posted[0]'), { type: 'ready' });
+    assert.equal(await evalIn<string>(plain.page, `document.querySelector('.card-prompt').textContent`), list[0]?.prompt);
   });
 
   it('posts the right message for every button, shown or in the overflow menu', async () => {

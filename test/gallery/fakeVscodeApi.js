@@ -42,6 +42,9 @@
       posted.push(message);
       if (message && message.type === 'ready' && !answering) {
         answering = true;
+        // A page that shows the embedded first screen (the harness's pages are never changed before `ready`)
+        // gets the rest only, as GalleryPanel answers it.
+        if (message.shown !== undefined) part = 1;
         setTimeout(deliverNext, 0);
       }
     },

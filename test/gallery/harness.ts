@@ -16,9 +16,9 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
-import { buildGalleryHtml, createNonce } from '../../src/gallery/galleryHtml';
+import { buildGalleryHtml, createNonce, type GalleryHtmlOptions } from '../../src/gallery/galleryHtml';
 import { FIRST_STATE_ITEMS, stateMessages } from '../../src/gallery/galleryStateMessages';
-import type { GalleryItem, GalleryStrings } from '../../src/gallery/protocol';
+import type { GalleryItem, GalleryStrings, HostToWebview } from '../../src/gallery/protocol';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
@@ -41,8 +41,12 @@ export interface HarnessPage {
    * How the host hands over the history: `'host'` (default) as GalleryPanel does (`stateMessages`: a first
    * screen, then `append` messages); `'single'` as one `state` message with every item — the benchmark's
    * eager baseline, the naive page that gets everything at once and renders everything.
+   * With `'host'` the first screen's `state` is embedded in the HTML as GalleryPanel embeds it (unless
+   * `embedFirstScreen` is false: the page then waits for the host's answer to `ready`, as a host that could
+   * not embed it would make it).
    */
   readonly delivery?: 'host' | 'single';
+  readonly embedFirstScreen?: boolean;
 }
 
 export interface GalleryHarness {
@@ -198,11 +202,23 @@ function savedStateScript(page: HarnessPage): string {
  * registered, so the server's own work is not part of the page's load.
  */
 function dataScripts(page: HarnessPage): { first: string; rest: string } {
-  const firstItems = page.delivery === 'single' ? Number.POSITIVE_INFINITY : FIRST_STATE_ITEMS;
-  const messages = stateMessages(page.items, HARNESS_STRINGS, page.locale ?? 'en', firstItems).map((message) => JSON.stringify(message));
+  const messages = harnessMessages(page).map((message) => JSON.stringify(message));
   const part = (index: number, json: string[]): string =>
     `(window.__harnessMessages = window.__harnessMessages || [])[${index}] = ${JSON.stringify(json)};\nif (window.__onHarnessMessages) window.__onHarnessMessages();\n`;
-  return { first: part(0, messages.slice(0, 1)), rest: part(1, messages.slice(1)) };
+  // An embedded first screen is in the HTML: the page never asks for it again.
+  return { first: part(0, embeddedFirstScreen(page) ? [] : messages.slice(0, 1)), rest: part(1, messages.slice(1)) };
+}
+
+function harnessMessages(page: HarnessPage): HostToWebview[] {
+  const firstItems = page.delivery === 'single' ? Number.POSITIVE_INFINITY : FIRST_STATE_ITEMS;
+  return stateMessages(page.items, HARNESS_STRINGS, page.locale ?? 'en', firstItems);
+}
+
+/** The first screen GalleryPanel embeds in the page's HTML (snapshot 1), for pages delivered as the host does. */
+function embeddedFirstScreen(page: HarnessPage): GalleryHtmlOptions['initialState'] {
+  if (page.delivery === 'single' || page.embedFirstScreen === false) return undefined;
+  const [first] = harnessMessages({ ...page, items: page.items.slice(0, FIRST_STATE_ITEMS) });
+  return first && first.type === 'state' ? { snapshot: 1, message: { ...first, total: page.items.length } } : undefined;
 }
 
 export async function startGalleryHarness(): Promise<GalleryHarness> {
@@ -267,6 +283,7 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
         codiconsUri: `${origin}/dist/codicons/codicon.css`,
         lang: page.locale ?? 'en',
         title: 'Apiframe Images',
+        initialState: embeddedFirstScreen(page),
       },
       nonce,
     );

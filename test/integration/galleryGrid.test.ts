@@ -9,7 +9,7 @@ import type { GalleryPanel, GalleryTraffic } from '../../src/gallery/galleryPane
 import type { JobRecord } from '../../src/jobs/types';
 import { runGenerate, setUpGalleryHarness, tearDownGalleryHarness, waitForRecord, type Harness } from './coreFlowHelpers';
 import { screenshotsEnabled, takeScreenshot } from './screenshots';
-import { onGalleryTraffic } from './testApi';
+import { hostMessageOf, onGalleryTraffic } from './testApi';
 import { waitFor } from './waitFor';
 
 const IMAGES = [
@@ -73,7 +73,10 @@ describe('gallery grid: cards for several images, and Generate from the header',
       subscription.dispose();
     }
     // The page was handed the header's and the cards' words.
-    const state = traffic.flatMap((t) => (t.kind === 'message' && t.message.type === 'state' ? [t.message] : [])).at(-1);
+    const state = traffic.flatMap((t) => {
+      const message = hostMessageOf(t);
+      return message?.type === 'state' ? [message] : [];
+    }).at(-1);
     assert.ok(state, 'the page received the history');
     assert.equal(state.strings.generate, 'Generate Image…');
     assert.equal(state.strings.filterLabel, 'Filter by prompt');
@@ -83,6 +86,43 @@ describe('gallery grid: cards for several images, and Generate from the header',
     assert.ok(item?.image, 'a card has its image with its pixel size');
     assert.ok(item.image.width > item.image.height, 'the 3:2 image is landscape: its card reserves a landscape box');
     if (screenshotsEnabled()) await screenshotInDarkTheme('gallery-grid');
+  });
+
+  it('paints its first screen from the HTML; a page shown again after the history changed gets the whole history', async () => {
+    // A gallery opened from scratch (the extension's own panel: the test's copy of the module is another one).
+    (await vscode.commands.executeCommand<GalleryPanel | undefined>('apiframe.showImages'))?.panel.dispose();
+    const traffic: GalleryTraffic[] = [];
+    const subscription = onGalleryTraffic((sent) => traffic.push(sent));
+    try {
+      const gallery = await vscode.commands.executeCommand<GalleryPanel>('apiframe.showImages');
+      assert.ok(gallery);
+      const history = (await harness.core.jobs()).history();
+      await gallery.waitForReport((r) => r.localIds[0] === history[0]?.localId && r.total === history.length, 30_000);
+      const [html] = traffic;
+      assert.equal(html?.kind, 'html');
+      assert.equal(hostMessageOf(html)?.type, 'state', 'the first screen is in the HTML');
+      assert.deepEqual(
+        traffic.flatMap((t) => (t.kind === 'message' && t.message.type === 'state' ? [t] : [])),
+        [],
+        'the page showed the embedded screen: the host did not send it again',
+      );
+
+      // Hidden, the page is destroyed; shown again it reloads the same HTML, whose first screen is now stale.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'hide the gallery' }), { viewColumn: gallery.panel.viewColumn });
+      await waitFor(() => !gallery.panel.visible, 'the gallery is hidden');
+      const [record] = await runGenerate('apiframe.generate', { prompt: 'A paper boat on a rain puddle, seen from above', aspectRatio: '1:1', style: 'vivid' });
+      assert.equal(record?.phase, 'done');
+      traffic.length = 0;
+      gallery.panel.reveal();
+      const report = await gallery.waitForReport((r) => r.localIds[0] === record.localId, 30_000);
+      assert.equal(report.total, history.length + 1);
+      assert.ok(
+        traffic.some((t) => t.kind === 'message' && t.message.type === 'state' && t.message.items[0]?.localId === record.localId),
+        'the host sent the whole, current history',
+      );
+    } finally {
+      subscription.dispose();
+    }
   });
 
   it('runs Generate Image… from the header’s Generate button, and the new card joins the grid first', async () => {

@@ -13,7 +13,7 @@ import type { Logger } from '../../src/shared/logger';
 import type { GalleryItem, GalleryStrings } from '../../src/gallery/protocol';
 import { emulatorJob, messagesFrom, setUpGalleryHarness, tearDownGalleryHarness, waitForRecord, type Harness } from './coreFlowHelpers';
 import { takeScreenshot } from './screenshots';
-import { onGalleryTraffic } from './testApi';
+import { hostMessageOf, onGalleryTraffic } from './testApi';
 
 const UNKNOWN_SUBMIT_REASON = 'Apiframe’s job list did not answer, so it is not known whether the earlier submit created a job.';
 const UNREADABLE_REASON = 'Apiframe reports the job as completed, but its result is in a shape this version cannot read.';
@@ -96,7 +96,10 @@ describe('needs-decision: the gallery card, the notification and Submit Anew', (
     } finally {
       subscription.dispose();
     }
-    const state = traffic.flatMap((t) => (t.kind === 'message' && t.message.type === 'state' ? [t.message] : [])).at(-1);
+    const state = traffic.flatMap((t) => {
+      const message = hostMessageOf(t);
+      return message?.type === 'state' ? [message] : [];
+    }).at(-1);
     assert.ok(state, 'the page received the history');
     const item: GalleryItem | undefined = state.items.find((i) => i.localId === record.localId);
     assert.ok(item, 'the page received the card');

@@ -12,7 +12,7 @@ import type { Emulator } from '../emulator/index';
 import type { EmulatorProfile } from '../emulator/profiles';
 import { apiframeConfig, messagesFrom, runGenerate, setAfterCompletion, setUpHarness, tearDownHarness, waitForRecord, type Harness } from './coreFlowHelpers';
 import { startTrackedEmulator } from './leakRegistry';
-import { onGalleryTraffic } from './testApi';
+import { hostMessageOf, onGalleryTraffic } from './testApi';
 import { waitFor } from './waitFor';
 
 /** Stage and percent, the part every surface must agree on. */
@@ -82,8 +82,8 @@ async function observeGeneration(core: TestCore, prompt: string): Promise<Observ
     moments.push({ notification: now, statusBar: core.services.statusBar.stages.map((s) => (s ? shown(s) : { stage: 'done', percent: null })), manager: stage && shown(stage) });
   });
   const traffic = onGalleryTraffic((t) => {
-    if (t.kind !== 'message') return;
-    const items = t.message.type === 'update' ? [t.message.item] : t.message.type === 'state' ? t.message.items : [];
+    const message = hostMessageOf(t);
+    const items = message?.type === 'update' ? [message.item] : message?.type === 'state' ? message.items : [];
     for (const item of items) if (item.prompt === prompt && item.stage) gallery.push(shown(item.stage));
   });
   try {

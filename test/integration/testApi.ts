@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { TestHooks } from '../../src/container/testHooks';
 import type { ExtensionTestApi } from '../../src/extension';
 import type { GalleryTraffic } from '../../src/gallery/galleryPanel';
+import type { HostToWebview } from '../../src/gallery/protocol';
 import { ScriptedUi } from './scriptedUi';
 import { readTestApi } from './testApiSlot';
 
@@ -20,6 +21,14 @@ const galleryTrafficListeners = new Set<(traffic: GalleryTraffic) => void>();
 export function onGalleryTraffic(listener: (traffic: GalleryTraffic) => void): vscode.Disposable {
   galleryTrafficListeners.add(listener);
   return new vscode.Disposable(() => galleryTrafficListeners.delete(listener));
+}
+
+/**
+ * The host message a piece of traffic carries: a posted message, or the first `state` embedded in the page's
+ * HTML (which the page shows without it ever being posted).
+ */
+export function hostMessageOf(traffic: GalleryTraffic): HostToWebview | undefined {
+  return traffic.kind === 'message' ? traffic.message : traffic.embedded;
 }
 
 /** Fills the extension's test hooks with the suite's stand-ins (once; the hooks object lives as long as the window). */

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { buildGalleryHtml, createNonce, galleryCsp, type GalleryHtmlOptions } from '../../src/gallery/galleryHtml';
+import { buildGalleryHtml, createNonce, galleryCsp, jsonForScriptElement, type GalleryHtmlOptions } from '../../src/gallery/galleryHtml';
+import { INITIAL_STATE_ELEMENT_ID, parseWebviewMessage } from '../../src/gallery/protocol';
 
 const OPTIONS: GalleryHtmlOptions = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
@@ -40,6 +41,29 @@ describe('gallery page HTML', () => {
     assert.match(attributes, /nonce="N0nce\+\/="/);
     assert.match(attributes, new RegExp(`src="${OPTIONS.scriptUri.replace(/[.+]/g, '\\$&')}"`));
     assert.equal(body.trim(), '', 'the script must have no inline body');
+  });
+
+  it('embeds the first screen as an inert JSON data block that no prompt can end', () => {
+    const prompt = '</script><script>alert(1)</script><!-- & \u2028\u2029 </SCRIPT >';
+    const message = { type: 'state', items: [{ prompt }], total: 1 };
+    const html = buildGalleryHtml({ ...OPTIONS, initialState: { snapshot: 3, message } }, 'n0');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+    assert.equal(scripts.length, 2, 'the data block and the page script, nothing a prompt opened');
+    const [data, page] = scripts;
+    assert.ok(data && page);
+    assert.equal(data[1], ` type="application/json" id="${INITIAL_STATE_ELEMENT_ID}" data-snapshot="3"`);
+    assert.doesNotMatch(data[2] ?? '', /[<>&\u2028\u2029]/);
+    assert.deepEqual(JSON.parse(data[2] ?? ''), message);
+    assert.match(page[1] ?? '', /nonce="n0"/);
+    assert.equal(JSON.parse(jsonForScriptElement(prompt)), prompt);
+    assert.doesNotMatch(buildGalleryHtml({ ...OPTIONS, initialState: { snapshot: Number.NaN, message } }, 'n0'), /application\/json/);
+  });
+
+  it('accepts `ready` with the snapshot the page shows, and nothing else beside it', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', shown: 2 }), { type: 'ready', shown: 2 });
+    for (const shown of [0, -1, 1.5, '2', null, Number.MAX_VALUE]) assert.equal(parseWebviewMessage({ type: 'ready', shown }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'ready', shown: 1, extra: true }), undefined);
   });
 
   it('uses a fresh random nonce on every render', () => {
