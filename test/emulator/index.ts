@@ -728,25 +728,15 @@ class ApiframeEmulator implements Emulator {
   }
 
   private generate(caller: KeyRecord, idempotencyKey: string | undefined, raw: Buffer, entry: MutableLogEntry): Reply {
-    let body: unknown;
-    const text = raw.toString('utf8');
-    try {
-      body = text.trim() === '' ? undefined : JSON.parse(text);
-      entry.body = body;
-    } catch {
-      entry.body = text;
-      return validationError('Invalid JSON body', { body: ['Malformed JSON'] });
-    }
-    if (idempotencyKey !== undefined) {
-      const details = validators.idempotencyKey(idempotencyKey);
-      if (details) return validationError('Invalid Idempotency-Key header', details);
-    }
+    const parsed = this.parseSubmitBody(raw, idempotencyKey, entry);
+    if (parsed.kind !== 'body') return parsed.reply;
+    const body = parsed.body;
     const model = isRecord(body) && typeof body.model === 'string' ? body.model : undefined;
     const validate = validators.generate[isSupportedModel(model) ? model : 'dall-e-3'];
     const details = validate(body);
     if (details) return validationError('Validation failed', details);
     const request = body as ImageGenerationRequest;
-    return this.submit(caller, idempotencyKey, '/v2/images/generate', request as unknown as Record<string, unknown>, entry, (outcome) => {
+    return this.submit(caller, idempotencyKey, '/v2/images/generate', body as Record<string, unknown>, entry, (outcome) => {
       // A forced image count (a test's outcome) wins; otherwise the model decides (its `n`, Midjourney's grid).
       const imageCount = outcome.kind === 'completed' && outcome.images !== undefined ? Math.max(1, outcome.images) : imagesPerJob(request);
       return {

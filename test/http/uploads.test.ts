@@ -212,6 +212,57 @@ describe('client: image uploads (POST /v2/uploads)', function () {
     });
   });
 
+  /**
+   * The resume rule for a journaled operation whose upload may have expired: resubmit the journaled body under
+   * its journaled key first; only a refusal of the expired input means "upload again", and the new body goes
+   * out under the SAME key. Every profile then ends with exactly one job.
+   */
+  for (const profile of ['friendly', 'spec-strict'] as const) {
+    describe(`resume after the upload expired (${profile})`, () => {
+      let server: Emulator;
+      let resumer: ApiframeClient;
+      before(async () => {
+        server = await startEmulator({ seed: 6, timeScale: 0.005, imageScale: 1 / 16, profile });
+        resumer = clientFor(server);
+      });
+      after(async () => {
+        await resumer.close();
+        await server.stop();
+      });
+
+      async function resume(key: string, journaledUrl: string): Promise<string> {
+        try {
+          return (await resumer.removeBackground({ model: 'bria-bg-remove', briaBgRemoveParams: { image: journaledUrl } }, { idempotencyKey: key })).jobId;
+        } catch (error) {
+          assert.ok(error instanceof Error && 'code' in error && error.code === 'validation', String(error));
+          const fresh = await resumer.uploadImage(sourceOf(png, 'resume.png'));
+          return (await resumer.removeBackground({ model: 'bria-bg-remove', briaBgRemoveParams: { image: fresh.url } }, { idempotencyKey: key })).jobId;
+        }
+      }
+
+      it('a job that was created is found again, never submitted twice', async () => {
+        const upload = await resumer.uploadImage(sourceOf(png, 'resume.png'));
+        const first = await resumer.removeBackground({ model: 'bria-bg-remove', briaBgRemoveParams: { image: upload.url } }, { idempotencyKey: `created-${profile}` });
+        server.clock.advance(61 * MINUTE);
+        assert.equal(await resume(`created-${profile}`, upload.url), first.jobId);
+        assert.equal(server.jobs().filter((job) => job.idempotencyKey === `created-${profile}`).length, 1);
+        // friendly answers the replay before it fetches the input; spec-strict refuses the expired input first.
+        assert.equal(server.log.where({ path: UPLOADS }).length, profile === 'friendly' ? 1 : 2);
+        server.log.clear();
+      });
+
+      it('a submit that never arrived is made once, with a fresh upload', async () => {
+        const upload = await resumer.uploadImage(sourceOf(png, 'resume.png'));
+        server.faults.inject({ fault: { kind: 'reset' }, path: '/v2/images/background-remove', times: 10 });
+        await rejection(resumer.removeBackground({ model: 'bria-bg-remove', briaBgRemoveParams: { image: upload.url } }, { idempotencyKey: `lost-${profile}` }));
+        server.faults.clear();
+        server.clock.advance(61 * MINUTE);
+        const jobId = await resume(`lost-${profile}`, upload.url);
+        assert.deepEqual(server.jobs().filter((job) => job.idempotencyKey === `lost-${profile}`).map((job) => job.id), [jobId]);
+      });
+    });
+  }
+
   describe('parseUpload', () => {
     const now = Date.parse('2026-01-01T10:00:00Z');
     it('without expiresAt (or one in the past) assumes the low end of the lifetime', () => {
