@@ -8,7 +8,7 @@
  * The TypeScript types are derived from the schemas. No runtime dependencies besides the parameter check.
  */
 import { isPlainObject } from '../shared/guards';
-import type { ParamSchema } from './imageModels';
+import { FLAG, INTEGER, URI, enumOf, limitedText, range, type ParamSchema, type RequiredKeys } from './imageModels';
 import { checkParam, type ParamProblem } from './paramsCheck';
 import type { WebhookEvent } from './types';
 
@@ -45,8 +45,6 @@ type ValueOf<S> = S extends { readonly anyOf: readonly { readonly enum: readonly
           ? boolean
           : never;
 
-type RequiredKeys<B> = B extends { readonly required: readonly (infer K)[] } ? K & string : never;
-
 /** The TypeScript type of the values an operation block accepts. */
 export type OperationParamsOf<B extends OperationBlockSchema> = {
   -readonly [K in Exclude<keyof B['properties'], RequiredKeys<B>>]?: ValueOf<B['properties'][K]>;
@@ -61,14 +59,7 @@ function block<const P extends Readonly<Record<string, OperationParamSchema>>, c
   return { type: 'object', additionalProperties: false, properties, required };
 }
 
-const URI = { type: 'string', format: 'uri' } as const;
 const UUID = { type: 'string', format: 'uuid' } as const;
-const FLAG = { type: 'boolean' } as const;
-const INTEGER = { type: 'integer' } as const;
-const enumOf = <const E extends readonly string[]>(values: E) => ({ type: 'string', enum: values }) as const;
-const range = <const T extends 'integer' | 'number', const Min extends number, const Max extends number>(type: T, minimum: Min, maximum: Max) =>
-  ({ type, minimum, maximum }) as const;
-const limitedText = <const M extends number>(maxLength: M) => ({ type: 'string', maxLength }) as const;
 const boundedText = <const Min extends number, const Max extends number>(minLength: Min, maxLength: Max) =>
   ({ type: 'string', minLength, maxLength }) as const;
 const choice = <const V extends readonly number[]>(values: V) =>
