@@ -109,7 +109,7 @@ export interface ApiframeClient {
    * `source.open()`; size and format are checked before a byte is sent, and a retry opens the file again.
    * A duplicate upload is harmless (the server reaps it), so transient failures are retried like a GET.
    */
-  uploadImage(source: UploadSource, options?: CallOptions): Promise<UploadedImage>;
+  uploadImage(source: UploadSource, options?: UploadOptions): Promise<UploadedImage>;
   /** Background removal (`/v2/images/background-remove`): checked locally, keyed like `submitImage`. */
   removeBackground(request: BackgroundRemoveRequest, options?: SubmitOptions): Promise<SubmittedJob>;
   /** Upscale (`/v2/images/upscale`). */
@@ -136,6 +136,11 @@ export interface ApiframeClient {
 }
 
 export type SubmitOptions = CallOptions & { idempotencyKey?: string };
+/**
+ * `timeoutMs` per attempt; by default the client's timeout plus the time the file takes at 64 KB/s, so a
+ * 25 MB file on a slow uplink is not cut off by a timeout meant for JSON answers.
+ */
+export type UploadOptions = CallOptions & { timeoutMs?: number };
 /** A submit's answer with the idempotency key it was sent under (to journal before and reuse on resume). */
 export type SubmittedJob = JobAccepted & { idempotencyKey: string };
 
@@ -168,6 +173,8 @@ const HEADER_SAFE = /^[\x21-\x7e]+$/;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 const MAX_JOB_ID_LENGTH = 200;
 const MAX_JOB_LIST_LIMIT = 100;
+/** The slowest uplink an upload's default timeout allows for. */
+const UPLOAD_SLOWEST_BYTES_PER_SECOND = 64 * 1024;
 
 /** A GET of the API through the retry loop, returning the parsed body. */
 type GetJson = (path: string, what: string, signal: AbortSignal | undefined) => Promise<unknown>;
@@ -190,7 +197,13 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
 
   return {
     submitImage: (generateRequest, callOptions = {}) => submitImage(connection, withRetries, generateRequest, callOptions),
-    uploadImage: (source, callOptions = {}) => uploadImage(connection, withRetries, source, callOptions.signal),
+    uploadImage: (source, callOptions = {}) =>
+      uploadImage(
+        { ...connection, timeoutMs: callOptions.timeoutMs ?? connection.timeoutMs + Math.ceil((Math.max(0, source.size) / UPLOAD_SLOWEST_BYTES_PER_SECOND) * 1000) },
+        withRetries,
+        source,
+        callOptions.signal,
+      ),
     removeBackground: (request, callOptions = {}) => submitOperation(connection, withRetries, { kind: 'backgroundRemove', request }, callOptions),
     upscaleImage: (request, callOptions = {}) => submitOperation(connection, withRetries, { kind: 'upscale', request }, callOptions),
     editImage: (request, callOptions = {}) => submitOperation(connection, withRetries, { kind: 'edit', request }, callOptions),

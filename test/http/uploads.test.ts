@@ -113,6 +113,13 @@ describe('client: image uploads (POST /v2/uploads)', function () {
     assert.ok((await download(upload.url)).bytes.equals(png));
   });
 
+  it('an upload takes its own timeout, longer than the one for JSON answers', async () => {
+    emulator.faults.inject({ fault: { kind: 'delay', ms: 2_300 }, path: UPLOADS });
+    // The client's 2 s JSON timeout plus the file's time at 64 KB/s would cut this attempt off; 4 s does not.
+    await client.uploadImage(sourceOf(png, 'slow.png'), { timeoutMs: 4_000 });
+    assert.equal(emulator.log.where({ path: UPLOADS }).length, 1, 'one attempt, not timed out');
+  });
+
   it('a file that grows while it is read ends the upload with a clear error, not a retry loop', async () => {
     const source = sourceOf(png, 'growing.png', { size: png.length - 10 });
     const error = await rejection(client.uploadImage(source));

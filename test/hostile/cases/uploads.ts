@@ -4,6 +4,7 @@
  * and a file name can never break out of its multipart header.
  */
 import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { createApiframeClient, type ApiframeClient, type UploadSource } from '../../../src/apiframe/client';
 import { ApiframeError } from '../../../src/apiframe/errors';
 import { startEmulator, type Emulator, type Fault } from '../../emulator/index';
@@ -17,11 +18,8 @@ function source(fileName: string): UploadSource {
   return {
     fileName,
     size: PNG.length,
-    open: () =>
-      (async function* bytes(): AsyncGenerator<Uint8Array> {
-        yield PNG.subarray(0, 10);
-        yield PNG.subarray(10);
-      })(),
+    // Two chunks, so the client's look at the first bytes and the rest of the stream both take part.
+    open: () => Readable.from([PNG.subarray(0, 10), PNG.subarray(10)]),
   };
 }
 
