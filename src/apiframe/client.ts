@@ -21,7 +21,8 @@ import { buildDispatcher, type ApiframeProxyOptions } from './dispatcher';
 import { downloadImage, type DownloadedImage } from './download';
 import { ApiframeError } from './errors';
 import { isUnparsableAnswer } from './errorMapping';
-import { serverTextForDisplay } from './redact';
+import { errorText } from '../shared/errorText';
+import { redactSecrets, serverTextForDisplay } from './redact';
 import { requestJson, type Connection, type PublicConnection } from './request';
 import { createRetrier, type Retrier } from './retry';
 import {
@@ -34,6 +35,17 @@ import {
   validatePrompt,
 } from './shapes';
 import { IMAGE_MODELS, isImageModelId, type ImageGenerationRequest } from './imageModels';
+import {
+  OPERATION_PATHS,
+  buildOperationBody,
+  checkOperationRequest,
+  type BackgroundRemoveRequest,
+  type ImageEditRequest,
+  type ImageOperationRequest,
+  type MidjourneyActionRequest,
+  type UpscaleRequest,
+} from './imageOperations';
+import { checkUploadSource, openMultipartBody, parseUpload, uploadRefusal, type UploadSource, type UploadedImage } from './uploads';
 import type { Job, JobAccepted, JobList, JobListQuery, Me, ModelCatalog } from './types';
 import { checkBaseUrl } from './urls';
 
@@ -45,6 +57,15 @@ export { imageUrlsOf, validatePrompt } from './shapes';
 export { checkBaseUrl, checkResultUrl, isLoopbackHost } from './urls';
 export type { ApiframeProxyOptions } from './dispatcher';
 export type { DownloadedImage } from './download';
+export type { UploadSource, UploadedImage } from './uploads';
+export { isUploadReusable, UPLOAD_MAX_BYTES } from './uploads';
+export type {
+  BackgroundRemoveRequest,
+  ImageEditRequest,
+  ImageOperationRequest,
+  MidjourneyActionRequest,
+  UpscaleRequest,
+} from './imageOperations';
 
 export interface ApiframeClientOptions {
   /** https: required; http: only for loopback hosts (127.0.0.0/8, ::1, localhost). */
@@ -81,8 +102,24 @@ export interface ApiframeClient {
    */
   submitImage(
     request: ImageGenerationRequest,
-    options?: CallOptions & { idempotencyKey?: string },
-  ): Promise<JobAccepted & { idempotencyKey: string }>;
+    options?: SubmitOptions,
+  ): Promise<SubmittedJob>;
+  /**
+   * Uploads one local image (PNG, JPEG, WebP or GIF, at most 25 MB) as multipart/form-data, streamed from
+   * `source.open()`; size and format are checked before a byte is sent, and a retry opens the file again.
+   * A duplicate upload is harmless (the server reaps it), so transient failures are retried like a GET.
+   */
+  uploadImage(source: UploadSource, options?: UploadOptions): Promise<UploadedImage>;
+  /** Background removal (`/v2/images/background-remove`): checked locally, keyed like `submitImage`. */
+  removeBackground(request: BackgroundRemoveRequest, options?: SubmitOptions): Promise<SubmittedJob>;
+  /** Upscale (`/v2/images/upscale`). */
+  upscaleImage(request: UpscaleRequest, options?: SubmitOptions): Promise<SubmittedJob>;
+  /** Inpaint or outpaint (`/v2/images/edit`). */
+  editImage(request: ImageEditRequest, options?: SubmitOptions): Promise<SubmittedJob>;
+  /** A Midjourney follow-up action on a completed job (`/v2/images/midjourney/action`); 409 → `conflict`. */
+  midjourneyAction(request: MidjourneyActionRequest, options?: SubmitOptions): Promise<SubmittedJob>;
+  /** Any of the four above, by its kind. */
+  submitOperation(operation: ImageOperationRequest, options?: SubmitOptions): Promise<SubmittedJob>;
   getJob(jobId: string, options?: CallOptions): Promise<Job>;
   listJobs(query?: JobListQuery, options?: CallOptions): Promise<JobList>;
   me(options?: CallOptions): Promise<Me>;
@@ -97,6 +134,15 @@ export interface ApiframeClient {
   /** Closes the undici dispatcher (open sockets and the proxy connection). */
   close(): Promise<void>;
 }
+
+export type SubmitOptions = CallOptions & { idempotencyKey?: string };
+/**
+ * `timeoutMs` per attempt; by default the client's timeout plus the time the file takes at 64 KB/s, so a
+ * 25 MB file on a slow uplink is not cut off by a timeout meant for JSON answers.
+ */
+export type UploadOptions = CallOptions & { timeoutMs?: number };
+/** A submit's answer with the idempotency key it was sent under (to journal before and reuse on resume). */
+export type SubmittedJob = JobAccepted & { idempotencyKey: string };
 
 export interface ModelCatalogQuery {
   modality?: 'image' | 'video' | 'music';
@@ -127,6 +173,8 @@ const HEADER_SAFE = /^[\x21-\x7e]+$/;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 const MAX_JOB_ID_LENGTH = 200;
 const MAX_JOB_LIST_LIMIT = 100;
+/** The slowest uplink an upload's default timeout allows for. */
+const UPLOAD_SLOWEST_BYTES_PER_SECOND = 64 * 1024;
 
 /** A GET of the API through the retry loop, returning the parsed body. */
 type GetJson = (path: string, what: string, signal: AbortSignal | undefined) => Promise<unknown>;
@@ -149,6 +197,18 @@ export function createApiframeClient(options: ApiframeClientOptions): ApiframeCl
 
   return {
     submitImage: (generateRequest, callOptions = {}) => submitImage(connection, withRetries, generateRequest, callOptions),
+    uploadImage: (source, callOptions = {}) =>
+      uploadImage(
+        { ...connection, timeoutMs: callOptions.timeoutMs ?? connection.timeoutMs + Math.ceil((Math.max(0, source.size) / UPLOAD_SLOWEST_BYTES_PER_SECOND) * 1000) },
+        withRetries,
+        source,
+        callOptions.signal,
+      ),
+    removeBackground: (request, callOptions = {}) => submitOperation(connection, withRetries, { kind: 'backgroundRemove', request }, callOptions),
+    upscaleImage: (request, callOptions = {}) => submitOperation(connection, withRetries, { kind: 'upscale', request }, callOptions),
+    editImage: (request, callOptions = {}) => submitOperation(connection, withRetries, { kind: 'edit', request }, callOptions),
+    midjourneyAction: (request, callOptions = {}) => submitOperation(connection, withRetries, { kind: 'midjourneyAction', request }, callOptions),
+    submitOperation: (operation, callOptions = {}) => submitOperation(connection, withRetries, operation, callOptions),
     getJob: (jobId, callOptions = {}) => getJob(getJson, jobId, callOptions.signal),
     listJobs: (query = {}, callOptions = {}) => listJobs(getJson, query, callOptions.signal),
     async me(callOptions = {}) {
@@ -227,29 +287,77 @@ function checkedApiKey(raw: string): string {
   return apiKey;
 }
 
-/**
- * Submits with the idempotency key (retries reuse it). When an attempt went unanswered (lost, timed out, 5xx,
- * garbled), a later refusal is marked `afterUnansweredAttempt`: the first attempt may have created the job.
- */
+/** Validates the prompt locally, then submits a generation under its idempotency key. */
 async function submitImage(
   connection: Connection,
   withRetries: Retrier,
   generateRequest: ImageGenerationRequest,
-  callOptions: CallOptions & { idempotencyKey?: string },
-): Promise<JobAccepted & { idempotencyKey: string }> {
+  callOptions: SubmitOptions,
+): Promise<SubmittedJob> {
   const problem = validatePrompt(
     generateRequest.prompt,
     isImageModelId(generateRequest.model) ? IMAGE_MODELS[generateRequest.model].promptMaxLength : undefined,
   );
   if (problem) throw new ApiframeError('invalidInput', problem, { retryable: false });
+  return submitJob(connection, withRetries, '/v2/images/generate', JSON.stringify(buildGenerateBody(generateRequest)), 'the image submission', callOptions);
+}
+
+/** Checks an operation against our schema of it (the message names every problem), then submits it keyed. */
+async function submitOperation(
+  connection: Connection,
+  withRetries: Retrier,
+  operation: ImageOperationRequest,
+  callOptions: SubmitOptions,
+): Promise<SubmittedJob> {
+  const problems = checkOperationRequest(operation);
+  if (problems.length > 0) {
+    const text = problems.map((p) => `${p.path.join('.') || 'the request'} ${p.message}`).join('; ');
+    throw new ApiframeError('invalidInput', serverTextForDisplay(`The ${OPERATION_NAMES[operation.kind]} request is not valid: ${text}.`, 1000), {
+      retryable: false,
+    });
+  }
+  const body = JSON.stringify(buildOperationBody(operation));
+  try {
+    return await submitJob(connection, withRetries, OPERATION_PATHS[operation.kind], body, `the ${OPERATION_NAMES[operation.kind]} submission`, callOptions);
+  } catch (error) {
+    // For an action, 409 is first of all the route's own refusal: the action does not apply to that parent job.
+    if (operation.kind === 'midjourneyAction' && error instanceof ApiframeError && error.status === 409) {
+      const said = error.serverMessage ? ` (${error.serverMessage})` : '';
+      throw new ApiframeError(
+        'conflict',
+        `Apiframe refused the Midjourney ${operation.request.action} action: it is not available for job ${operation.request.parentJobId}${said}. Upscale and Vary act on a finished grid; Zoom Out, Pan and Vary Region on a finished upscale.`,
+        { ...error },
+      );
+    }
+    throw error;
+  }
+}
+
+const OPERATION_NAMES: Readonly<Record<ImageOperationRequest['kind'], string>> = {
+  backgroundRemove: 'background removal',
+  upscale: 'upscale',
+  edit: 'image edit',
+  midjourneyAction: 'Midjourney action',
+};
+
+/**
+ * Submits a job with the idempotency key (retries reuse it). When an attempt went unanswered (lost, timed out,
+ * 5xx, garbled), a later refusal is marked `afterUnansweredAttempt`: the first attempt may have created the job.
+ */
+async function submitJob(
+  connection: Connection,
+  withRetries: Retrier,
+  path: string,
+  body: string,
+  what: string,
+  callOptions: SubmitOptions,
+): Promise<SubmittedJob> {
   const idempotencyKey = callOptions.idempotencyKey ?? randomUUID();
   if (idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH || !HEADER_SAFE.test(idempotencyKey)) {
     throw new ApiframeError('invalidInput', 'The idempotency key must be 1–255 visible ASCII characters.', {
       retryable: false,
     });
   }
-  const body = JSON.stringify(buildGenerateBody(generateRequest));
-  const what = 'the image submission';
   const { signal } = callOptions;
   // Whether an attempt went unanswered: a refusal of a later retry then proves nothing about the first.
   let unanswered = false;
@@ -258,7 +366,7 @@ async function submitImage(
       try {
         return await requestJson(connection, {
           method: 'POST',
-          path: '/v2/images/generate',
+          path,
           what,
           signal,
           headers: { 'idempotency-key': idempotencyKey },
@@ -275,6 +383,36 @@ async function submitImage(
       throw new ApiframeError(error.code, error.message, { ...error, afterUnansweredAttempt: true });
     }
     throw error;
+  }
+}
+
+/**
+ * Checks the file, then uploads it: every attempt opens the file anew (its first bytes are checked before the
+ * request starts). Refusals are reworded to say what to do; a size or content problem found while streaming is
+ * reported as itself, not as the network error the HTTP layer made of it.
+ */
+async function uploadImage(connection: Connection, withRetries: Retrier, source: UploadSource, signal: AbortSignal | undefined): Promise<UploadedImage> {
+  const declaredType = checkUploadSource(source);
+  const what = `the upload of ${serverTextForDisplay(source.fileName, 120)}`;
+  try {
+    const answer = await withRetries({ what, retrySafe: true, signal }, async () => {
+      const failure: { error?: ApiframeError } = {};
+      const body = await openMultipartBody(source, declaredType, failure).catch((thrown: unknown) => {
+        if (thrown instanceof ApiframeError) throw thrown;
+        // The caller's file could not be read: nothing was sent, and another attempt would read it no better.
+        throw new ApiframeError('invalidInput', redactSecrets(`Could not read ${serverTextForDisplay(source.fileName, 120)}: ${errorText(thrown)}`, connection.secrets), {
+          retryable: false,
+        });
+      });
+      try {
+        return await requestJson(connection, { method: 'POST', path: '/v2/uploads', what, signal, body });
+      } catch (error) {
+        throw failure.error ?? error;
+      }
+    });
+    return parseUpload(answer, Date.now());
+  } catch (error) {
+    throw error instanceof ApiframeError ? uploadRefusal(error, source.fileName) : error;
   }
 }
 

@@ -56,7 +56,8 @@ type ValueOf<S> = S extends { readonly enum: readonly (infer E)[] }
             ? string[]
             : never;
 
-type RequiredKeys<B> = B extends { readonly required: readonly (infer K)[] } ? K & string : never;
+/** The names a block schema lists as required. */
+export type RequiredKeys<B> = B extends { readonly required: readonly (infer K)[] } ? K & string : never;
 
 /** The TypeScript type of the values a parameter block accepts. */
 export type ParamsOf<B extends ParamsBlockSchema> = {
@@ -76,16 +77,17 @@ function block(properties: Readonly<Record<string, ParamSchema>>, required?: rea
   return required ? { type: 'object', additionalProperties: false, properties, required } : { type: 'object', additionalProperties: false, properties };
 }
 
-const URI = { type: 'string', format: 'uri' } as const;
+// Schema builders, shared with the image operations' blocks (imageOperations.ts).
+export const URI = { type: 'string', format: 'uri' } as const;
 const urls = <const M extends number>(maxItems: M) => ({ type: 'array', items: URI, maxItems }) as const;
 const RATIO = { type: 'string', pattern: '^\\d+:\\d+$' } as const;
 const TEXT = { type: 'string' } as const;
-const INTEGER = { type: 'integer' } as const;
-const FLAG = { type: 'boolean' } as const;
-const enumOf = <const E extends readonly string[]>(values: E) => ({ type: 'string', enum: values }) as const;
-const range = <const T extends 'integer' | 'number', const Min extends number, const Max extends number>(type: T, minimum: Min, maximum: Max) =>
+export const INTEGER = { type: 'integer' } as const;
+export const FLAG = { type: 'boolean' } as const;
+export const enumOf = <const E extends readonly string[]>(values: E) => ({ type: 'string', enum: values }) as const;
+export const range = <const T extends 'integer' | 'number', const Min extends number, const Max extends number>(type: T, minimum: Min, maximum: Max) =>
   ({ type, minimum, maximum }) as const;
-const limitedText = <const M extends number>(maxLength: M) => ({ type: 'string', maxLength }) as const;
+export const limitedText = <const M extends number>(maxLength: M) => ({ type: 'string', maxLength }) as const;
 const SEED_0_TO_INT32 = range('integer', 0, 2147483647);
 
 // ---- the parameter blocks (one per distinct shape in the spec) ----------------------------------------------

@@ -2,7 +2,7 @@
  * One JSON request to the Apiframe API: its own timer, the body read with a cap, the status mapped to a
  * typed error. One attempt only — the retry loop (`retry.ts`) decides whether there is another.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ApiframeError } from './errors';
 import { errorFromStatus, errorFromThrown, unparsableAnswerError, type ErrorContext } from './errorMapping';
@@ -27,10 +27,17 @@ export interface JsonRequest {
   readonly what: string;
   readonly signal?: AbortSignal;
   readonly headers?: Record<string, string>;
-  /** A JSON text (sent with its content type). */
-  readonly body?: string;
+  /** A JSON text (sent with its content type), or a streamed body of a known length (an upload). */
+  readonly body?: string | StreamedBody;
   /** A public endpoint: the key is not sent even when the connection has one (it has no business there). */
   readonly withoutKey?: boolean;
+}
+
+/** A body sent as it is produced (a multipart upload): made anew for every attempt, its length known up front. */
+export interface StreamedBody {
+  readonly stream: AsyncIterable<Uint8Array>;
+  readonly contentType: string;
+  readonly contentLength: number;
 }
 
 /** API answers are small; anything bigger is not an Apiframe answer. */
@@ -50,10 +57,10 @@ export async function requestJson(connection: Connection | PublicConnection, cal
         ...('apiKey' in connection && call.withoutKey !== true ? { 'x-api-key': connection.apiKey } : {}),
         'user-agent': connection.userAgent,
         accept: 'application/json',
-        ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...bodyHeaders(call.body),
         ...call.headers,
       },
-      body: call.body,
+      body: typeof call.body === 'object' ? Readable.from(call.body.stream, { objectMode: false }) : call.body,
     });
     const headers = response.headers;
     const text = await readCapped(response.body, MAX_JSON_BYTES);
@@ -75,6 +82,12 @@ export async function requestJson(connection: Connection | PublicConnection, cal
   } finally {
     clearTimeout(timeout);
   }
+}
+
+function bodyHeaders(body: JsonRequest['body']): Record<string, string> {
+  if (body === undefined) return {};
+  if (typeof body === 'string') return { 'content-type': 'application/json' };
+  return { 'content-type': body.contentType, 'content-length': String(body.contentLength) };
 }
 
 /** One signal that fires when any of the given ones does. */

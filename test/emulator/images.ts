@@ -107,3 +107,100 @@ function hslToRgb(h: number, s: number, l: number): [number, number, number] {
   };
   return [channel(0), channel(8), channel(4)];
 }
+
+// ---- results derived from an input image (uploads, earlier results) ----------------------------------------
+
+/** Decoded RGBA pixels. */
+export interface Pixels {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Buffer;
+}
+
+/** A PNG's pixels as RGBA, or undefined for anything pngjs cannot read (JPEG, WebP, GIF, broken bytes). */
+export function decodePng(bytes: Buffer): Pixels | undefined {
+  try {
+    const png = PNG.sync.read(bytes);
+    return { width: png.width, height: png.height, data: png.data };
+  } catch {
+    return undefined;
+  }
+}
+
+export function encodeRgba(pixels: Pixels): Buffer {
+  const png = new PNG({ width: pixels.width, height: pixels.height });
+  pixels.data.copy(png.data);
+  return PNG.sync.write(png, { colorType: 6 });
+}
+
+/**
+ * "Background removal" a test can check: everything outside the ellipse inscribed in the image becomes the
+ * background — fully transparent (alpha 0), or the given opaque colour — so the four corners always are.
+ */
+export function removeBackground(source: Pixels, fill?: readonly [number, number, number]): Buffer {
+  const data = Buffer.from(source.data);
+  const cx = (source.width - 1) / 2;
+  const cy = (source.height - 1) / 2;
+  const rx = Math.max(0.5, source.width / 2);
+  const ry = Math.max(0.5, source.height / 2);
+  for (let y = 0; y < source.height; y++) {
+    for (let x = 0; x < source.width; x++) {
+      const dx = (x - cx) / rx;
+      const dy = (y - cy) / ry;
+      if (dx * dx + dy * dy <= 1) continue;
+      const offset = (y * source.width + x) * 4;
+      if (fill) {
+        data[offset] = fill[0];
+        data[offset + 1] = fill[1];
+        data[offset + 2] = fill[2];
+        data[offset + 3] = 255;
+      } else {
+        data.fill(0, offset, offset + 4);
+      }
+    }
+  }
+  return encodeRgba({ width: source.width, height: source.height, data });
+}
+
+/** Nearest-neighbour resize (an "upscale" whose every output pixel comes from the input). */
+export function resizeNearest(source: Pixels, width: number, height: number): Buffer {
+  const data = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(source.height - 1, Math.floor((y * source.height) / height));
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(source.width - 1, Math.floor((x * source.width) / width));
+      source.data.copy(data, (y * width + x) * 4, (sy * source.width + sx) * 4, (sy * source.width + sx) * 4 + 4);
+    }
+  }
+  return encodeRgba({ width, height, data });
+}
+
+/**
+ * An "outpaint": a canvas of the new size in an opaque fill colour, with the source copied in unchanged at
+ * (left, top) — so a test can find the original pixels where the preset puts them.
+ */
+export function extendCanvas(
+  source: Pixels,
+  width: number,
+  height: number,
+  at: { left: number; top: number },
+  fill: readonly [number, number, number],
+): Buffer {
+  const data = Buffer.alloc(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    data[i * 4] = fill[0];
+    data[i * 4 + 1] = fill[1];
+    data[i * 4 + 2] = fill[2];
+    data[i * 4 + 3] = 255;
+  }
+  for (let y = 0; y < source.height; y++) {
+    const ty = y + at.top;
+    if (ty < 0 || ty >= height) continue;
+    for (let x = 0; x < source.width; x++) {
+      const tx = x + at.left;
+      if (tx < 0 || tx >= width) continue;
+      source.data.copy(data, (ty * width + tx) * 4, (y * source.width + x) * 4, (y * source.width + x) * 4 + 4);
+    }
+  }
+  return encodeRgba({ width, height, data });
+}

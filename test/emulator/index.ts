@@ -11,7 +11,20 @@ import type {
 } from '../../src/apiframe/types';
 import { NOT_AN_IMAGE, accessDeniedXml, gzipBombBytes, writeLyingLength, writeOversized, writeTruncated } from './cdn';
 import { Faults, pathMatches, type Fault, type FaultController, type JobOutcome } from './faults';
-import { renderImage } from './images';
+import { decodePng, extendCanvas, removeBackground, renderImage, resizeNearest, scaledSize, type Pixels } from './images';
+import {
+  MIDJOURNEY_ACTION_COST,
+  OUTPAINT_FILL,
+  backgroundFill,
+  isMidjourneyAction,
+  modelForKind,
+  operationCost,
+  outpaintLayout,
+  upscaleFactorOf,
+  validateMidjourneyAction,
+  validateOperation,
+} from './operations';
+import { OPERATION_MODELS, OPERATION_PATHS, type OperationKind, type OperationModelId, type OutpaintPreset } from '../../src/apiframe/imageOperations';
 import {
   COARSE_PROGRESS,
   DEFAULT_PROFILE,
@@ -177,6 +190,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const MEDIAN_JOB_MS = 20_000;
 const JOB_SIGMA = 0.35;
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/** The upload route's limit for an image, and the body it reads (the file plus its multipart framing). */
+const UPLOAD_LIMIT_BYTES = 25 * 1024 * 1024;
+const UPLOAD_BODY_LIMIT_BYTES = UPLOAD_LIMIT_BYTES + 64 * 1024;
 const CONTENT_POLICY_ERROR = 'Provider returned an error: content policy violation';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -205,7 +221,14 @@ interface EmulatedJob {
   readonly team: Team;
   readonly userId: string;
   readonly idempotencyKey: string | undefined;
-  readonly request: ImageGenerationRequest;
+  /** The model (or `midjourney` for an action), the prompt ('' when there is none) and the body as sent. */
+  readonly model: string;
+  readonly prompt: string;
+  readonly input: Record<string, unknown>;
+  /** The PNG of image n (1-based) once COMPLETED; an operation's is derived from its input image. */
+  readonly render: (index: number) => Buffer;
+  /** What a Midjourney action may follow this job with: a grid (U/V), a single upscaled image, or nothing. */
+  readonly midjourney?: 'grid' | 'upsampled';
   readonly createdAt: number;
   readonly startsAt: number;
   readonly endsAt: number;
@@ -300,6 +323,7 @@ class ApiframeEmulator implements Emulator {
   private readonly jobList: EmulatedJob[] = [];
   private readonly jobsById = new Map<string, EmulatedJob>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
+  private readonly uploads = new Map<string, UploadRecord>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server: http.Server;
 
@@ -405,8 +429,8 @@ class ApiframeEmulator implements Emulator {
         id: job.id,
         idempotencyKey: job.idempotencyKey,
         teamId: job.team.handle,
-        prompt: job.request.prompt,
-        model: job.request.model,
+        prompt: job.prompt,
+        model: job.model,
         status,
         outcome: job.outcome,
         charged: job.charged,
@@ -495,14 +519,7 @@ class ApiframeEmulator implements Emulator {
   }
 
   private imageBytes(job: EmulatedJob, index: number): Buffer {
-    return renderImage({
-      prompt: job.request.prompt,
-      seed: this.seed,
-      index,
-      size: fullSizeOf(job.request),
-      style: styleOf(job.request),
-      imageScale: this.imageScale,
-    });
+    return job.render(index);
   }
 
   private jobView(job: EmulatedJob, now: number): Job & { expired: boolean } {
@@ -510,14 +527,14 @@ class ApiframeEmulator implements Emulator {
     const view: Job & { expired: boolean } = {
       id: job.id,
       status,
-      model: job.request.model,
+      model: job.model,
       progress: this.progressAt(job, status, now),
       error: status === 'FAILED' ? (job.outcome.kind === 'failed' ? (job.outcome.error ?? CONTENT_POLICY_ERROR) : CONTENT_POLICY_ERROR) : null,
       creditCost: this.creditCostAt(job, status),
-      webhookStatus: job.request.webhookUrl === undefined ? null : status === 'QUEUED' || status === 'PROCESSING' ? 'pending' : 'failed',
+      webhookStatus: job.input.webhookUrl === undefined ? null : status === 'QUEUED' || status === 'PROCESSING' ? 'pending' : 'failed',
       createdAt: new Date(job.createdAt).toISOString(),
       completedAt: status === 'QUEUED' || status === 'PROCESSING' ? null : new Date(job.endsAt).toISOString(),
-      input: { ...job.request },
+      input: { ...job.input },
       expired: this.isExpired(job, status, now),
     };
     if (status === 'CANCELLED') view.error = 'Job was cancelled';
@@ -597,14 +614,22 @@ class ApiframeEmulator implements Emulator {
       return;
     }
 
-    const body = await readBody(req);
+    const isUpload = url.pathname === '/v2/uploads' && method === 'POST';
+    const body = await readBody(req, isUpload ? UPLOAD_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES);
+    if (body === 'aborted') return;
+    if (body === 'too-large' && isUpload) {
+      const reply = this.oversizedUpload();
+      entry.status = reply.status;
+      this.deliver(req, res, reply, fault, requestId);
+      return;
+    }
     if (body === 'too-large') {
       entry.status = 413;
       res.setHeader('connection', 'close');
       this.sendReply(res, error(413, 'Request body too large'));
       return;
     }
-    const reply = this.route(method, url, apiKey, idempotencyKey, body, entry);
+    const reply = await this.route(method, url, apiKey, idempotencyKey, body, entry, headerValue(req, 'content-type'));
     entry.status = reply.status;
     this.deliver(req, res, reply, fault, requestId);
   }
@@ -654,23 +679,33 @@ class ApiframeEmulator implements Emulator {
     res.end(bytes);
   }
 
-  private route(
+  private async route(
     method: string,
     url: URL,
     apiKey: string | undefined,
     idempotencyKey: string | undefined,
     body: Buffer,
     entry: MutableLogEntry,
-  ): Reply {
+    contentType: string | undefined,
+  ): Promise<Reply> {
     this.settle();
     const path = url.pathname;
     if (path.startsWith('/cdn/')) {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed('GET');
       return this.serveImage(path, entry);
     }
+    if (path.startsWith('/uploads/')) {
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed('GET');
+      return this.serveUpload(path, entry);
+    }
     const jobMatch = /^\/v2\/jobs\/([^/]+)$/.exec(path);
+    const operation = operationKindOf(path);
     const allowed =
-      path === '/v2/images/generate' ? 'POST' : path === '/v2/jobs' || path === '/v2/me' || path === '/v2/models' || jobMatch ? 'GET' : undefined;
+      path === '/v2/images/generate' || path === '/v2/uploads' || operation !== undefined
+        ? 'POST'
+        : path === '/v2/jobs' || path === '/v2/me' || path === '/v2/models' || jobMatch
+          ? 'GET'
+          : undefined;
     if (allowed === undefined) return error(404, 'Not found');
     if (method !== allowed) return methodNotAllowed(allowed);
 
@@ -682,6 +717,9 @@ class ApiframeEmulator implements Emulator {
     if (!caller.active) return error(403, 'API key is inactive');
 
     if (path === '/v2/images/generate') return this.generate(caller, idempotencyKey, body, entry);
+    if (path === '/v2/uploads') return this.upload(caller, body, contentType, entry);
+    if (operation === 'midjourneyAction') return this.midjourneyAction(caller, idempotencyKey, body, entry);
+    if (operation !== undefined) return this.operation(operation, caller, idempotencyKey, body, entry);
     if (path === '/v2/me') return this.me(caller);
     if (path === '/v2/jobs') return this.listJobs(caller, url);
     const id = decodeURIComponent(jobMatch?.[1] ?? '');
@@ -690,27 +728,44 @@ class ApiframeEmulator implements Emulator {
   }
 
   private generate(caller: KeyRecord, idempotencyKey: string | undefined, raw: Buffer, entry: MutableLogEntry): Reply {
-    let body: unknown;
-    const text = raw.toString('utf8');
-    try {
-      body = text.trim() === '' ? undefined : JSON.parse(text);
-      entry.body = body;
-    } catch {
-      entry.body = text;
-      return validationError('Invalid JSON body', { body: ['Malformed JSON'] });
-    }
-    if (idempotencyKey !== undefined) {
-      const details = validators.idempotencyKey(idempotencyKey);
-      if (details) return validationError('Invalid Idempotency-Key header', details);
-    }
+    const parsed = this.parseSubmitBody(raw, idempotencyKey, entry);
+    if (parsed.kind !== 'body') return parsed.reply;
+    const body = parsed.body;
     const model = isRecord(body) && typeof body.model === 'string' ? body.model : undefined;
     const validate = validators.generate[isSupportedModel(model) ? model : 'dall-e-3'];
     const details = validate(body);
     if (details) return validationError('Validation failed', details);
     const request = body as ImageGenerationRequest;
+    return this.submit(caller, idempotencyKey, '/v2/images/generate', body as Record<string, unknown>, entry, (outcome) => {
+      // A forced image count (a test's outcome) wins; otherwise the model decides (its `n`, Midjourney's grid).
+      const imageCount = outcome.kind === 'completed' && outcome.images !== undefined ? Math.max(1, outcome.images) : imagesPerJob(request);
+      return {
+        model: request.model,
+        prompt: request.prompt,
+        imageCount,
+        cost: jobCost(request, imageCount, this.creditCostPerImage),
+        render: (index) =>
+          renderImage({ prompt: request.prompt, seed: this.seed, index, size: fullSizeOf(request), style: styleOf(request), imageScale: this.imageScale }),
+        ...(request.model === 'midjourney' ? { midjourney: 'grid' as const } : {}),
+      };
+    });
+  }
 
+  /**
+   * The job lifecycle every submit shares: the idempotency store (per the profile), the credit check, the
+   * outcome queue. `plan` says what the job is, or refuses it (a Reply) — in `body-checked` after the key lookup,
+   * in `key-only` before it, like validation.
+   */
+  private submit(
+    caller: KeyRecord,
+    idempotencyKey: string | undefined,
+    path: string,
+    body: Record<string, unknown>,
+    entry: MutableLogEntry,
+    plan: (outcome: JobOutcome) => JobPlan | Reply,
+  ): Reply {
     const now = this.clock.now();
-    const fingerprint = canonicalJson(request);
+    const fingerprint = `${path}\n${canonicalJson(body)}`;
     const storeKey = idempotencyKey === undefined ? undefined : `${caller.team.id}\n${idempotencyKey}`;
     const previous = storeKey === undefined ? undefined : this.idempotency.get(storeKey);
     // The emulated clock decides the 24-h window, so a test can jump past it with clock.advance().
@@ -728,9 +783,9 @@ class ApiframeEmulator implements Emulator {
     }
 
     const outcome = this.faults.peekOutcome() ?? this.defaultOutcome();
-    // A forced image count (a test's outcome) wins; otherwise the model decides (its `n`, Midjourney's grid).
-    const imageCount = outcome.kind === 'completed' && outcome.images !== undefined ? Math.max(1, outcome.images) : imagesPerJob(request);
-    const cost = jobCost(request, imageCount, this.creditCostPerImage);
+    const planned = plan(outcome);
+    if ('kind' in planned) return planned;
+    const { cost, imageCount } = planned;
     const available = caller.team.credits - this.reserved(caller.team);
     if (available < cost) {
       return json(402, { error: 'Insufficient credits', creditsRequired: cost, creditsAvailable: Math.max(0, available) });
@@ -747,7 +802,11 @@ class ApiframeEmulator implements Emulator {
       team: caller.team,
       userId: caller.userId,
       idempotencyKey,
-      request,
+      model: planned.model,
+      prompt: planned.prompt,
+      input: body,
+      render: planned.render,
+      ...(planned.midjourney !== undefined ? { midjourney: planned.midjourney } : {}),
       createdAt: now,
       startsAt: now + queued,
       endsAt: now + total,
@@ -763,6 +822,181 @@ class ApiframeEmulator implements Emulator {
     if (storeKey !== undefined) this.idempotency.set(storeKey, { bodyFingerprint: fingerprint, jobId: job.id, at: now });
     entry.jobId = job.id;
     return json(202, { jobId: job.id, status: 'QUEUED' } satisfies JobAccepted);
+  }
+
+  // ---- uploads and image operations ------------------------------------------------------------------
+
+  private oversizedUpload(): Reply {
+    if (this.behaviour.uploads.oversize === 413) return error(413, 'File too large: uploads take images up to 25 MB');
+    return validationError('File too large', { file: ['File exceeds the 25 MB limit for images'] });
+  }
+
+  private async upload(caller: KeyRecord, raw: Buffer, contentType: string | undefined, entry: MutableLogEntry): Promise<Reply> {
+    if (!contentType || !/^multipart\/form-data\s*;/i.test(contentType)) {
+      return validationError('Expected multipart/form-data', { file: ['Required'] });
+    }
+    let file: File | undefined;
+    try {
+      // The multipart parser of Node's own fetch (undici): a well-kept one, without a new dependency.
+      const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+      const part = form.get('file');
+      file = typeof part === 'object' && part !== null ? part : undefined;
+    } catch {
+      return validationError('Malformed multipart body', { file: ['Required'] });
+    }
+    if (!file) return validationError('No file', { file: ['Required'] });
+    const bytes = Buffer.from(await file.arrayBuffer());
+    entry.body = { file: { name: file.name, type: file.type, size: bytes.length } };
+    if (bytes.length > UPLOAD_LIMIT_BYTES) return this.oversizedUpload();
+    const sniffed = sniffUpload(bytes);
+    if (!sniffed) return validationError('Unsupported file type', { file: ['Unsupported file type: expected PNG, JPEG, WebP or GIF'] });
+    const now = this.clock.now();
+    const id = this.ids.uuid();
+    const { reportedLifetimeMs, goneAfterMs } = this.behaviour.uploads;
+    const record: UploadRecord = { id, userId: caller.userId, bytes, contentType: sniffed.type, extension: sniffed.extension, goneAt: now + goneAfterMs };
+    this.uploads.set(id, record);
+    return json(201, {
+      id,
+      url: this.uploadUrl(record),
+      kind: 'image',
+      contentType: sniffed.type,
+      byteSize: bytes.length,
+      expiresAt: new Date(now + reportedLifetimeMs).toISOString(),
+    });
+  }
+
+  private uploadUrl(record: UploadRecord): string {
+    return `${this.baseUrl}/uploads/${record.id}.${record.extension}`;
+  }
+
+  private serveUpload(path: string, entry: MutableLogEntry): Reply {
+    const record = this.uploadAt(path);
+    if (!record) return this.noImage(entry);
+    return { kind: 'bytes', status: 200, body: record.bytes, headers: { 'content-type': record.contentType } };
+  }
+
+  /** The live upload at this path, or undefined (unknown, or reaped on the emulated clock). */
+  private uploadAt(path: string): UploadRecord | undefined {
+    const [, id] = /^\/uploads\/([0-9a-f-]{36})\.[a-z]+$/.exec(path) ?? [];
+    const record = id === undefined ? undefined : this.uploads.get(id);
+    return record && this.clock.now() < record.goneAt ? record : undefined;
+  }
+
+  /**
+   * The pixels behind an input image URL, as the real route fetches it: a live upload or a completed job's
+   * image on this emulator; `gone` for one of ours that is not there (expired, purged, unknown). An image on any
+   * other host cannot be fetched from a test, so it stands in as a generated picture (seeded by its URL).
+   */
+  private inputImage(url: string): Pixels | 'gone' {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return 'gone';
+    }
+    if (parsed.origin === this.baseUrl) {
+      const bytes = parsed.pathname.startsWith('/uploads/') ? this.uploadAt(parsed.pathname)?.bytes : this.completedImage(parsed.pathname);
+      if (!bytes) return 'gone';
+      return decodePng(bytes) ?? this.standIn(url);
+    }
+    return this.standIn(url);
+  }
+
+  private completedImage(path: string): Buffer | undefined {
+    const [, jobId, imageNumber] = /^\/cdn\/([0-9a-f-]{36})-(\d+)\.png$/.exec(path) ?? [];
+    const job = jobId !== undefined ? this.jobsById.get(jobId) : undefined;
+    if (!job) return undefined;
+    const index = Number(imageNumber);
+    const now = this.clock.now();
+    const status = this.statusAt(job, now);
+    if (status !== 'COMPLETED' || index < 1 || index > job.imageCount || this.isExpired(job, status, now)) return undefined;
+    return job.render(index);
+  }
+
+  /** A picture for an input the emulator cannot read (a JPEG/WebP/GIF upload, another host): 1024² × imageScale. */
+  private standIn(url: string): Pixels {
+    const bytes = renderImage({ prompt: `input ${url}`, seed: this.seed, index: 1, size: { width: 1024, height: 1024 }, style: 'vivid', imageScale: this.imageScale });
+    const pixels = decodePng(bytes);
+    if (!pixels) throw new Error('the emulator could not read its own PNG');
+    return pixels;
+  }
+
+  private operation(kind: Exclude<OperationKind, 'midjourneyAction'>, caller: KeyRecord, idempotencyKey: string | undefined, raw: Buffer, entry: MutableLogEntry): Reply {
+    const parsed = this.parseSubmitBody(raw, idempotencyKey, entry);
+    if (parsed.kind !== 'body') return parsed.reply;
+    const model = modelForKind(kind, parsed.body);
+    const details = validateOperation(model, parsed.body);
+    if (details) return validationError('Validation failed', details);
+    const body = parsed.body as Record<string, unknown>;
+    const { paramsKey } = OPERATION_MODELS[model];
+    const params = body[paramsKey] as Record<string, unknown>;
+    return this.submit(caller, idempotencyKey, OPERATION_PATHS[kind], body, entry, () => {
+      // The route fetches its input before pricing: a URL that has expired is refused before any credit is taken.
+      const source = this.inputImage(String(params.image));
+      if (source === 'gone') {
+        return validationError('Could not fetch the input image', { [`${paramsKey}.image`]: ['Image URL could not be fetched: it has expired or does not exist'] });
+      }
+      const derived = deriveOperation(model, params, source);
+      return {
+        model,
+        prompt: typeof params.prompt === 'string' ? params.prompt : '',
+        imageCount: 1,
+        cost: operationCost(model, derived.size),
+        render: derived.render,
+      };
+    });
+  }
+
+  private midjourneyAction(caller: KeyRecord, idempotencyKey: string | undefined, raw: Buffer, entry: MutableLogEntry): Reply {
+    const parsed = this.parseSubmitBody(raw, idempotencyKey, entry);
+    if (parsed.kind !== 'body') return parsed.reply;
+    const named = isRecord(parsed.body) ? parsed.body.action : undefined;
+    const action = isMidjourneyAction(named) ? named : 'upsample';
+    const details = validateMidjourneyAction(action, parsed.body);
+    if (details) return validationError('Validation failed', details);
+    const body = parsed.body as Record<string, unknown>;
+    return this.submit(caller, idempotencyKey, OPERATION_PATHS.midjourneyAction, body, entry, () => {
+      const parent = this.jobsById.get(String(body.parentJobId));
+      if (!parent || parent.userId !== caller.userId) return validationError('Parent job not found', { parentJobId: ['Job not found'] });
+      const now = this.clock.now();
+      const status = this.statusAt(parent, now);
+      const onGrid = action === 'upsample' || action === 'variation';
+      const ready = status === 'COMPLETED' && !this.isExpired(parent, status, now) && parent.midjourney === (onGrid ? 'grid' : 'upsampled');
+      if (!ready) return error(409, `Action ${action} is not available for this job`);
+      const index = typeof body.index === 'number' ? body.index : 1;
+      if (action === 'upsample') {
+        return { model: 'midjourney', prompt: parent.prompt, imageCount: 1, cost: MIDJOURNEY_ACTION_COST.upsample, render: () => parent.render(index), midjourney: 'upsampled' };
+      }
+      const size = decodePng(parent.render(onGrid ? index : 1));
+      const full = size ? { width: size.width, height: size.height } : scaledSize({ width: 1024, height: 1024 }, this.imageScale);
+      const prompt = `${parent.prompt} (${action}${onGrid ? ` ${index}` : ''})`;
+      return {
+        model: 'midjourney',
+        prompt: parent.prompt,
+        imageCount: 4,
+        cost: MIDJOURNEY_ACTION_COST[action],
+        render: (n) => renderImage({ prompt, seed: this.seed, index: n, size: full, style: 'vivid', imageScale: 1 }),
+        midjourney: 'grid',
+      };
+    });
+  }
+
+  /** A submit's JSON body and Idempotency-Key header, checked as every job-creating route does. */
+  private parseSubmitBody(raw: Buffer, idempotencyKey: string | undefined, entry: MutableLogEntry): { kind: 'body'; body: unknown } | { kind: 'reply'; reply: Reply } {
+    const text = raw.toString('utf8');
+    let body: unknown;
+    try {
+      body = text.trim() === '' ? undefined : JSON.parse(text);
+      entry.body = body;
+    } catch {
+      entry.body = text;
+      return { kind: 'reply', reply: validationError('Invalid JSON body', { body: ['Malformed JSON'] }) };
+    }
+    if (idempotencyKey !== undefined) {
+      const details = validators.idempotencyKey(idempotencyKey);
+      if (details) return { kind: 'reply', reply: validationError('Invalid Idempotency-Key header', details) };
+    }
+    return { kind: 'body', body };
   }
 
   private resultShapeFor(outcome: JobOutcome, jobNumber: number, imageCount: number): ResultShape | 'override' {
@@ -798,7 +1032,7 @@ class ApiframeEmulator implements Emulator {
     const visible = this.jobList.filter((job) => (scopeTeam ? job.team === caller.team : job.userId === caller.userId));
     // Cursor pagination keyed on (createdAt desc, id desc), as the spec describes.
     const ordered = visible
-      .filter((job) => query.model === undefined || job.request.model === query.model)
+      .filter((job) => query.model === undefined || job.model === query.model)
       .filter((job) => query.search === undefined || job.id === query.search)
       .filter((job) => query.status === undefined || this.statusAt(job, now) === query.status)
       .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
@@ -812,7 +1046,7 @@ class ApiframeEmulator implements Emulator {
       nextCursor: hasMore && last ? encodeCursor(last.createdAt, last.id) : null,
       hasMore,
     };
-    if (query.include_models === 'true') list.models = [...new Set(visible.map((job) => job.request.model))].sort();
+    if (query.include_models === 'true') list.models = [...new Set(visible.map((job) => job.model))].sort();
     return json(200, list);
   }
 
@@ -885,23 +1119,92 @@ class ApiframeEmulator implements Emulator {
 
 // ---- helpers -----------------------------------------------------------------------------------------
 
+/** What a submit route knows about the job it is creating. */
+interface JobPlan {
+  readonly model: string;
+  readonly prompt: string;
+  readonly imageCount: number;
+  readonly cost: number;
+  readonly render: (index: number) => Buffer;
+  readonly midjourney?: 'grid' | 'upsampled';
+}
+
+interface UploadRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly bytes: Buffer;
+  readonly contentType: string;
+  readonly extension: string;
+  /** Emulated ms from which the file is no longer served. */
+  readonly goneAt: number;
+}
+
+function operationKindOf(path: string): OperationKind | undefined {
+  const entry = Object.entries(OPERATION_PATHS).find(([, route]) => route === path);
+  return entry?.[0] as OperationKind | undefined;
+}
+
+/** The image formats the emulated upload route takes, by their magic bytes (the declared type is ignored). */
+function sniffUpload(bytes: Buffer): { type: string; extension: string } | undefined {
+  const at = (offset: number, text: string): boolean => bytes.subarray(offset, offset + text.length).toString('latin1') === text;
+  if (at(0, '\x89PNG\r\n\x1a\n')) return { type: 'image/png', extension: 'png' };
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { type: 'image/jpeg', extension: 'jpg' };
+  if (at(0, 'GIF87a') || at(0, 'GIF89a')) return { type: 'image/gif', extension: 'gif' };
+  if (at(0, 'RIFF') && at(8, 'WEBP')) return { type: 'image/webp', extension: 'webp' };
+  return undefined;
+}
+
+/** The result of an operation model on these pixels: its size and its PNG (one image). */
+function deriveOperation(model: OperationModelId, params: Record<string, unknown>, source: Pixels): { size: { width: number; height: number }; render: () => Buffer } {
+  const kind = OPERATION_MODELS[model].kind;
+  if (kind === 'backgroundRemove') {
+    const fill = backgroundFill(params);
+    return { size: { width: source.width, height: source.height }, render: () => removeBackground(source, fill) };
+  }
+  if (kind === 'upscale') {
+    const factor = upscaleFactorOf(model, params);
+    const width = Math.round(source.width * factor);
+    const height = Math.round(source.height * factor);
+    return { size: { width, height }, render: () => resizeNearest(source, width, height) };
+  }
+  if (params.mode === 'outpaint') {
+    const layout = outpaintLayout(params.outpaint as OutpaintPreset, source.width, source.height);
+    return { size: layout, render: () => extendCanvas(source, layout.width, layout.height, layout, OUTPAINT_FILL) };
+  }
+  // Inpaint keeps the size; the "edit" is the picture mirrored left to right, so a test can tell it changed.
+  return {
+    size: { width: source.width, height: source.height },
+    render: () => {
+      const data = Buffer.alloc(source.data.length);
+      for (let y = 0; y < source.height; y++) {
+        for (let x = 0; x < source.width; x++) {
+          const from = (y * source.width + (source.width - 1 - x)) * 4;
+          source.data.copy(data, (y * source.width + x) * 4, from, from + 4);
+        }
+      }
+      return extendCanvas({ width: source.width, height: source.height, data }, source.width, source.height, { left: 0, top: 0 }, OUTPAINT_FILL);
+    },
+  };
+}
+
 function headerValue(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on('data', (part: Buffer) => {
       size += part.length;
-      if (size > BODY_LIMIT_BYTES) tooLarge = true;
+      if (size > limit) tooLarge = true;
       else parts.push(part);
     });
     req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(parts)));
-    req.on('error', reject);
+    // A client that gives up mid-body (an upload whose file changed) is no emulator failure: nobody is left to answer.
+    req.on('error', (cause: NodeJS.ErrnoException) => (cause.code === 'ECONNRESET' ? resolve('aborted') : reject(cause)));
   });
 }
 

@@ -29,7 +29,8 @@ export function isEmulatorProfile(name: string): name is EmulatorProfile {
 /** One line per profile, for `--help` and error messages. */
 export const PROFILE_SUMMARIES: Readonly<Record<EmulatorProfile, string>> = {
   friendly: 'replays check the body (409 on a different one) before credits; linear progress; 404 for purged images',
-  'spec-strict': 'a replay is matched by key only (never 409), after validation and the credit check (so it can get 400/402)',
+  'spec-strict':
+    'a replay is matched by key only (never 409), after validation and the credit check (so it can get 400/402); uploads say they expire after 2 h but go after 1 h; an oversized upload is a 400',
   'no-progress': 'progress is null in every job answer',
   'coarse-progress': 'progress 0 while queued, 5 for most of processing, 90 near the end, 100 when completed',
   'cdn-403': 'purged, unknown and not-yet-ready image URLs answer 403 AccessDenied (XML) instead of 404',
@@ -49,13 +50,27 @@ export interface ProfileBehaviour {
   readonly missingImage: 'not-found' | 'access-denied';
   /** `images`: always `{ images: [url, …] }`; `rotating`: see `rotatingResultShape`. */
   readonly resultShapes: 'images' | 'rotating';
+  /**
+   * `POST /v2/uploads`: `reportedLifetimeMs` is the `expiresAt` it answers (from the upload), `goneAfterMs` when
+   * the file actually stops being served; `oversize` is the status of a file over 25 MB (413 from a body limit in
+   * front of the route, or the route's own 400 ValidationError as the spec lists it).
+   */
+  readonly uploads: { readonly reportedLifetimeMs: number; readonly goneAfterMs: number; readonly oversize: 400 | 413 };
 }
 
-const FRIENDLY: ProfileBehaviour = { idempotency: 'body-checked', progress: 'linear', missingImage: 'not-found', resultShapes: 'images' };
+const HOUR_MS = 60 * 60 * 1000;
+
+const FRIENDLY: ProfileBehaviour = {
+  idempotency: 'body-checked',
+  progress: 'linear',
+  missingImage: 'not-found',
+  resultShapes: 'images',
+  uploads: { reportedLifetimeMs: HOUR_MS, goneAfterMs: HOUR_MS, oversize: 413 },
+};
 
 export const PROFILE_BEHAVIOUR: Readonly<Record<EmulatorProfile, ProfileBehaviour>> = {
   friendly: FRIENDLY,
-  'spec-strict': { ...FRIENDLY, idempotency: 'key-only' },
+  'spec-strict': { ...FRIENDLY, idempotency: 'key-only', uploads: { reportedLifetimeMs: 2 * HOUR_MS, goneAfterMs: HOUR_MS, oversize: 400 } },
   'no-progress': { ...FRIENDLY, progress: 'none' },
   'coarse-progress': { ...FRIENDLY, progress: 'coarse' },
   'cdn-403': { ...FRIENDLY, missingImage: 'access-denied' },

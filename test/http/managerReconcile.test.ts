@@ -270,6 +270,12 @@ describe('reconciliation with the job list', () => {
           return Promise.resolve(job ?? assert.fail(`unexpected lookup of ${jobId}`));
         },
         submitImage: unused,
+        uploadImage: unused,
+        removeBackground: unused,
+        upscaleImage: unused,
+        editImage: unused,
+        midjourneyAction: unused,
+        submitOperation: unused,
         me: unused,
         listModels: unused,
         downloadImage: unused,
