@@ -114,7 +114,7 @@ describe('core flow: selection → job → gallery → save → insert → undo'
 
     // The gallery (opened by the default after-completion action) reports the card and its loaded image.
     const gallery = await core.services.showGallery({ preserveFocus: true });
-    const report = await gallery.waitForReport((r) => r.localIds.includes(record.localId) && r.loadedImages.includes(record.localId));
+    const report = await gallery.waitForReport((r) => r.localIds.includes(record.localId) && r.loadedImages.includes(record.localId), 30_000);
     assert.equal(report.failedImages.includes(record.localId), false);
 
     // Save: a file under images/ with exactly the server's bytes.
