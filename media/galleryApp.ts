@@ -174,6 +174,7 @@ function hostMessageHandlers(parts: GalleryParts): HostMessageHandlers {
       // Strings may have changed (display language): every card is built anew.
       cards.clear();
       shell.applyStrings(message.strings);
+      shell.accountCredits.useStrings(message.strings, message.locale);
       feed.showNewList();
     },
     append(message) {
@@ -208,6 +209,9 @@ function hostMessageHandlers(parts: GalleryParts): HostMessageHandlers {
         index = state.indexOf(message.localId);
       }
       if (index !== undefined) feed.focusCard(index);
+    },
+    account(message) {
+      shell.accountCredits.showAccount(message);
     },
   };
 }
