@@ -71,6 +71,8 @@ export class JobsStatusBar implements vscode.Disposable {
       this.item.text = `$(sync~spin) ${vscode.l10n.t('{0} images', running.length)}`;
       this.item.tooltip = [vscode.l10n.t('Apiframe: {0} images are being generated. Click to show the images.', running.length), ...lines].join('\n');
     }
+    const credits = this.creditsLine;
+    if (credits) this.item.tooltip = `${this.item.tooltip}\n${credits}`;
     this.item.accessibilityInformation = { label: this.item.tooltip, role: 'button' };
     this.item.show();
     this.visible = true;
