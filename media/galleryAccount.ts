@@ -13,7 +13,6 @@ export class AccountCreditsHeader {
   readonly element: HTMLElement;
   private message: AccountMessage | undefined;
   private strings: GalleryStrings | undefined;
-  private locale: string | undefined;
 
   constructor() {
     this.element = el('span', 'toolbar-credits');
@@ -22,10 +21,9 @@ export class AccountCreditsHeader {
     this.element.hidden = true;
   }
 
-  /** The host's strings and display language (from `state`). */
-  useStrings(strings: GalleryStrings, locale: string): void {
+  /** The host's strings (applied with the rest of the page's). */
+  useStrings(strings: GalleryStrings): void {
     this.strings = strings;
-    this.locale = locale;
     this.render();
   }
 
@@ -40,11 +38,13 @@ export class AccountCreditsHeader {
       this.element.hidden = true;
       return;
     }
-    const figure = formatNumber(message.credits, this.locale);
+    // The host writes its display language into <html lang> (a checked BCP 47 tag).
+    const locale = document.documentElement.lang || undefined;
+    const figure = formatNumber(message.credits, locale);
     const text = formatTemplate(message.stale ? strings.accountCredits.leftStale : strings.accountCredits.left, figure);
     if (this.element.textContent !== text) this.element.textContent = text;
     this.element.classList.toggle('stale', message.stale === true);
-    const updated = message.updatedAt !== undefined ? formatTime(message.updatedAt, this.locale) : undefined;
+    const updated = message.updatedAt !== undefined ? formatTime(message.updatedAt, locale) : undefined;
     setAttr(this.element, 'title', updated ? formatTemplate(strings.accountCredits.updated, updated) : '');
     this.element.hidden = false;
   }

@@ -174,7 +174,6 @@ function hostMessageHandlers(parts: GalleryParts): HostMessageHandlers {
       // Strings may have changed (display language): every card is built anew.
       cards.clear();
       shell.applyStrings(message.strings);
-      shell.accountCredits.useStrings(message.strings, message.locale);
       feed.showNewList();
     },
     append(message) {

@@ -119,6 +119,7 @@ export function buildShell(root: HTMLElement, actions: ShellActions): GalleryShe
       log.button.title = strings.showLog;
       emptyTitle.textContent = strings.emptyTitle;
       emptySteps.replaceChildren(...strings.emptySteps.map((step) => el('li', '', step)));
+      accountCredits.useStrings(strings);
     },
     showCount(shown, total, filter, strings) {
       const filtering = filter.trim() !== '';
