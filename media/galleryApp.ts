@@ -215,5 +215,8 @@ function hostMessageHandlers(parts: GalleryParts): HostMessageHandlers {
       }
       if (index !== undefined) feed.focusCard(index);
     },
+    account(message) {
+      shell.accountCredits.showAccount(message);
+    },
   };
 }

@@ -144,6 +144,9 @@ export function listenToHost(handlers: HostMessageHandlers): void {
       case 'reveal':
         handlers.reveal(message);
         return;
+      case 'account':
+        handlers.account(message);
+        return;
     }
   });
 }

@@ -1,9 +1,10 @@
 /**
- * The page's fixed parts, built once: the header (title, count, filter box, Generate, Show Log), the feed
+ * The page's fixed parts, built once: the header (title, count, credits left, filter box, Generate, Show Log), the feed
  * (sized to the whole list, `role="list"`) with the window of rendered cards inside it, the empty state with
  * the first steps, the "nothing matches" line, and a polite live region for announcements.
  */
 import type { GalleryStrings } from '../src/gallery/protocol';
+import { AccountCreditsHeader } from './galleryAccount';
 import { formatTemplate } from './galleryCardModel';
 import { el, icon } from './galleryDom';
 
@@ -16,6 +17,8 @@ export interface ShellActions {
 
 export interface GalleryShell {
   readonly toolbar: HTMLElement;
+  /** The team's credits left, beside the count (galleryAccount.ts fills it in). */
+  readonly accountCredits: AccountCreditsHeader;
   /** Sized to the whole list, so the scroll bar covers it. */
   readonly feed: HTMLElement;
   /** Holds the rendered cards, moved down to the first rendered row; `role="list"`. */
@@ -66,7 +69,8 @@ export function buildShell(root: HTMLElement, actions: ShellActions): GalleryShe
   filterBox.append(icon('search', 'filter-icon'), filterInput);
   const generate = textButton('generate-button primary', 'sparkle', () => actions.generate());
   const log = textButton('log-button', 'output', () => actions.showLog());
-  toolbar.append(heading, count, filterBox, generate.button, log.button);
+  const accountCredits = new AccountCreditsHeader();
+  toolbar.append(heading, count, accountCredits.element, filterBox, generate.button, log.button);
 
   const feed = el('div', 'feed');
   const windowEl = el('div', 'feed-window');
@@ -96,6 +100,7 @@ export function buildShell(root: HTMLElement, actions: ShellActions): GalleryShe
 
   return {
     toolbar,
+    accountCredits,
     feed,
     window: windowEl,
     filterInput,
@@ -114,6 +119,7 @@ export function buildShell(root: HTMLElement, actions: ShellActions): GalleryShe
       log.button.title = strings.showLog;
       emptyTitle.textContent = strings.emptyTitle;
       emptySteps.replaceChildren(...strings.emptySteps.map((step) => el('li', '', step)));
+      accountCredits.useStrings(strings);
     },
     showCount(shown, total, filter, strings) {
       const filtering = filter.trim() !== '';

@@ -9,6 +9,7 @@ import { ApiKeyStore, demoKeyFor } from './apiKey';
 import type { CommandId } from './commandIds';
 import { createGalleryActions } from './commands/galleryActions';
 import { COMMAND_TABLE } from './commands/commandTable';
+import { AccountCredits } from './container/accountCredits';
 import { ApiClients, userAgentFor } from './container/apiClients';
 import { GalleryHost } from './container/galleryHost';
 import { JobManagerHost } from './container/jobManagerHost';
@@ -118,9 +119,11 @@ function createServices(host: CoreHost, testHooks: TestHooks | undefined, own: <
   const jobHost = own(
     new JobManagerHost({ storageDir: context.globalStorageUri.fsPath, client: () => clients.current(), logger, statusBar, globalState: context.globalState }),
   );
-  // Every way to the manager passes here, so the walkthrough follows whichever manager is current.
+  const credits = own(new AccountCredits({ apiKey, client: () => clients.current(), logger, statusBar }));
+  // Every way to the manager passes here, so the walkthrough and the credits follow whichever manager is current.
   const watched = (manager: JobManager): JobManager => {
     walkthrough.watchJobs(manager);
+    credits.watchJobs(manager);
     return manager;
   };
   const jobs = {
@@ -137,6 +140,7 @@ function createServices(host: CoreHost, testHooks: TestHooks | undefined, own: <
       jobs: () => jobs.get(),
       actions: galleryActions,
       logger,
+      account: credits,
       ...(testHooks ? { observeTraffic: (traffic) => testHooks.galleryTraffic?.(traffic) } : {}),
     }),
   );
@@ -149,6 +153,7 @@ function createServices(host: CoreHost, testHooks: TestHooks | undefined, own: <
     editors,
     logger,
     errors,
+    credits,
     jobs: () => jobs.get(),
     clientForKey: (key) => clients.forKey(key),
     showGallery: (options) => gallery.show(options),

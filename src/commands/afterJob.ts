@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CoreServices } from '../container/services';
 import { describeRecord } from '../jobs/jobTexts';
-import type { JobRecord } from '../jobs/types';
+import type { CreditsShortfall, JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
 import { saveRecord } from '../save/saveRecord';
 import * as settings from '../settings';
@@ -29,12 +29,27 @@ export async function afterJob(services: CoreServices, record: JobRecord): Promi
     case 'failed': {
       const reason = services.redact(record.error ?? vscode.l10n.t('unknown error'));
       services.logger.warn(`Job ${describeRecord(record)} failed: ${reason}`);
+      if (record.creditsShort) {
+        services.errors.notify(creditsShortText(record.creditsShort), { setApiKey: false, showLog: true, openBilling: true });
+        return;
+      }
       services.errors.notify(vscode.l10n.t('Image generation failed: {0}', reason), { setApiKey: record.keyProblem === true, showLog: true });
       return;
     }
     default:
       return;
   }
+}
+
+/** A submit refused for lack of credits: what the image needs and what the team has, when Apiframe said. */
+function creditsShortText(short: CreditsShortfall): string {
+  const { required, available } = short;
+  if (required !== undefined && available !== undefined) {
+    return vscode.l10n.t('Not enough Apiframe credits: this image needs {0}, the team has {1} left.', required, available);
+  }
+  if (required !== undefined) return vscode.l10n.t('Not enough Apiframe credits: this image needs {0}.', required);
+  if (available !== undefined) return vscode.l10n.t('Not enough Apiframe credits: the team has {0} left.', available);
+  return vscode.l10n.t('Not enough Apiframe credits for this image.');
 }
 
 async function afterDone(services: CoreServices, record: JobRecord): Promise<void> {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { GalleryPanel, type GalleryActions, type GalleryPanelDeps, type GalleryShowOptions, type GalleryTraffic } from '../gallery/galleryPanel';
+import { GalleryPanel, type GalleryAccountSource, type GalleryActions, type GalleryPanelDeps, type GalleryShowOptions, type GalleryTraffic } from '../gallery/galleryPanel';
 import { IMAGES_FOLDER } from '../jobs/imageCache';
 import type { JobManager } from '../jobs/managerApi';
 import type { Logger } from '../shared/logger';
@@ -14,6 +14,8 @@ export interface GalleryHostOptions {
   readonly logger: Logger;
   /** The test hook for the gallery's traffic; undefined outside ExtensionMode.Test. */
   readonly observeTraffic?: (traffic: GalleryTraffic) => void;
+  /** The credits left the header shows. */
+  readonly account?: GalleryAccountSource;
 }
 
 /** Opens, reveals and restores the one gallery panel with what it needs (its records come from the job manager). */
@@ -34,7 +36,7 @@ export class GalleryHost implements vscode.Disposable {
   }
 
   private async deps(): Promise<GalleryPanelDeps> {
-    const { extensionUri, storageUri, logger, observeTraffic } = this.options;
+    const { extensionUri, storageUri, logger, observeTraffic, account } = this.options;
     return {
       extensionUri,
       manager: await this.options.jobs(),
@@ -42,6 +44,7 @@ export class GalleryHost implements vscode.Disposable {
       log: logger,
       cacheRoot: vscode.Uri.joinPath(storageUri, IMAGES_FOLDER),
       ...(observeTraffic ? { observeTraffic } : {}),
+      ...(account ? { account } : {}),
     };
   }
 }

@@ -61,5 +61,6 @@ export function userInterfaceThroughHooks(hooks: TestHooks, windowUi: UserInterf
     openDialog: (options) => current().openDialog(options),
     statusMessage: (text, timeoutMs) => current().statusMessage(text, timeoutMs),
     revealInExplorer: (uri) => current().revealInExplorer(uri),
+    openExternal: (uri) => current().openExternal(uri),
   };
 }

@@ -25,6 +25,8 @@ export interface UserInterface {
   statusMessage(text: string, timeoutMs: number): void;
   /** Shows a file in the Explorer (selects it and opens the view). */
   revealInExplorer(uri: vscode.Uri): Promise<void>;
+  /** Opens a web page in the user's browser (VS Code asks first for a site not trusted yet). */
+  openExternal(uri: vscode.Uri): Promise<boolean>;
 }
 
 /** The port as the user meets it: VS Code's own input boxes, quick picks, notifications and dialogs. */
@@ -60,5 +62,8 @@ export const windowUi: UserInterface = {
   },
   async revealInExplorer(uri) {
     await vscode.commands.executeCommand('revealInExplorer', uri);
+  },
+  async openExternal(uri) {
+    return vscode.env.openExternal(uri);
   },
 };

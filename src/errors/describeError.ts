@@ -9,6 +9,8 @@ export interface DescribedError {
   readonly text: string;
   /** The failure is about the key (none, invalid, inactive): offer "Set API Key". */
   readonly offerSetKey: boolean;
+  /** Apiframe refused for lack of credits: offer the page where credits are bought. */
+  readonly offerBilling?: boolean;
 }
 
 function serverText(serverMessage: string | undefined): string {
@@ -41,9 +43,10 @@ export function describeError(error: unknown, secrets: readonly string[]): Descr
               error.creditsAvailable,
             ),
             offerSetKey: false,
+            offerBilling: true,
           };
         }
-        return { text: vscode.l10n.t('Not enough Apiframe credits{0}.', server), offerSetKey: false };
+        return { text: vscode.l10n.t('Not enough Apiframe credits{0}.', server), offerSetKey: false, offerBilling: true };
       case 'validation': {
         const details = Object.entries(error.details ?? {})
           .map(([field, messages]) => `${field}: ${messages.join(', ')}`)

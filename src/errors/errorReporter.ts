@@ -21,7 +21,15 @@ export interface FailureActions {
   readonly setApiKey: boolean;
   /** "Show Log": the log has more than the sentence shown. */
   readonly showLog: boolean;
+  /** "Buy Credits": Apiframe refused for lack of credits; opens Apiframe's site, where the team's plan is managed. */
+  readonly openBilling?: boolean;
 }
+
+/**
+ * Where the team buys credits. The API's description names no billing or dashboard address; this is the
+ * contact URL its `info` gives, the site whose account pages hold the plan and the credits.
+ */
+export const APIFRAME_BILLING_URL = 'https://apiframe.ai';
 
 /**
  * The one place that turns a failure into what the user sees: a redacted, localized sentence in an error
@@ -46,7 +54,7 @@ export class ErrorReporter {
     // The class name helps to find an unexpected failure in the code; our own sentences need none.
     const detail = error instanceof Error && !(error instanceof UserFacingError) ? ` (${error.name})` : '';
     this.options.logger.error(`${context}: ${described.text}${detail}`);
-    this.notify(described.text, { setApiKey: described.offerSetKey, showLog: true });
+    this.notify(described.text, { setApiKey: described.offerSetKey, showLog: true, openBilling: described.offerBilling });
   }
 
   /** The sentence for `error`, redacted with every known key and `alsoMask` (a key not stored yet). */
@@ -58,8 +66,10 @@ export class ErrorReporter {
   notify(text: string, actions: FailureActions): void {
     const setKey = vscode.l10n.t('Set API Key');
     const showLog = vscode.l10n.t('Show Log');
-    const titles = [...(actions.setApiKey ? [setKey] : []), ...(actions.showLog ? [showLog] : [])];
+    const buyCredits = vscode.l10n.t('Buy Credits');
+    const titles = [...(actions.openBilling ? [buyCredits] : []), ...(actions.setApiKey ? [setKey] : []), ...(actions.showLog ? [showLog] : [])];
     void this.options.ui.message('error', text, titles).then((choice) => {
+      if (choice === buyCredits) void this.options.ui.openExternal(vscode.Uri.parse(APIFRAME_BILLING_URL));
       if (choice === setKey) void vscode.commands.executeCommand('apiframe.setApiKey');
       if (choice === showLog) this.options.showLog();
     });

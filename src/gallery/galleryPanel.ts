@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { CreditsReading } from '../jobs/creditsTracker';
 import type { JobManager } from '../jobs/managerApi';
 import type { JobPhase, JobRecord } from '../jobs/types';
 import type { Logger } from '../shared/logger';
@@ -41,6 +42,14 @@ export interface GalleryActions {
   generate(): unknown;
 }
 
+/** The credits left, as the header shows them (src/container/accountCredits.ts). */
+export interface GalleryAccountSource {
+  readonly reading: CreditsReading;
+  onDidChange(listener: (reading: CreditsReading) => void): vscode.Disposable;
+  /** A panel opened: the credits are read once. */
+  galleryOpened(): Promise<void>;
+}
+
 /** The part of the job manager the gallery reads. */
 export type GalleryJobSource = Pick<JobManager, 'history' | 'get' | 'cachedFilePath' | 'onDidChange' | 'stageOf'>;
 
@@ -56,6 +65,8 @@ export interface GalleryPanelDeps {
    * sets it (through the core's test hooks); left unset, nothing is copied or kept.
    */
   readonly observeTraffic?: (traffic: GalleryTraffic) => void;
+  /** The credits left for the header; without it the header shows none. */
+  readonly account?: GalleryAccountSource;
 }
 
 export interface GalleryShowOptions {
@@ -156,6 +167,15 @@ export class GalleryPanel implements vscode.Disposable {
         this.queueChange(localId);
       }),
     );
+    const { account } = deps;
+    if (account) {
+      this.disposables.push(
+        account.onDidChange((reading) => {
+          if (this.pageReady) void this.post(accountMessageOf(reading));
+        }),
+      );
+      void account.galleryOpened();
+    }
     const initialState = this.initialState();
     const html = this.html(initialState);
     panel.webview.html = html;
@@ -245,6 +265,7 @@ export class GalleryPanel implements vscode.Disposable {
         // A page that already shows the embedded first screen, still current, needs only the rest of the history.
         const shown = message.shown !== undefined && this.embedded?.snapshot === message.shown && this.embedded.historyVersion === this.historyVersion;
         void this.postState({ skipFirst: shown }).then(() => {
+          if (this.deps.account) void this.post(accountMessageOf(this.deps.account.reading));
           if (this.pendingReveal) {
             void this.post({ type: 'reveal', localId: this.pendingReveal });
             this.pendingReveal = undefined;
@@ -448,6 +469,21 @@ function galleryStrings(): GalleryStrings {
     savedTo: vscode.l10n.t('Saved to {0}'),
     announceReady: vscode.l10n.t('Image ready: {0}'),
     announceFailed: vscode.l10n.t('Image failed: {0}'),
+    accountCredits: {
+      left: vscode.l10n.t('Credits left: {0}'),
+      leftStale: vscode.l10n.t('Credits left: {0} (could not refresh)'),
+      updated: vscode.l10n.t('Updated {0}'),
+    },
+  };
+}
+
+/** The header's credits message for `reading`. */
+function accountMessageOf(reading: CreditsReading): HostToWebview {
+  return {
+    type: 'account',
+    credits: reading.credits,
+    ...(reading.updatedAt !== undefined ? { updatedAt: new Date(reading.updatedAt).toISOString() } : {}),
+    ...(reading.stale ? { stale: true } : {}),
   };
 }
 

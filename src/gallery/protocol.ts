@@ -134,6 +134,8 @@ export interface GalleryStrings {
   /** Live-region announcements, e.g. "Image ready: {0}" / "Image failed: {0}" with the short prompt. */
   readonly announceReady: string;
   readonly announceFailed: string;
+  /** The header's credits: "Credits left: {0}", and the same when the last read failed; "Updated {0}" (its tooltip). */
+  readonly accountCredits: { readonly left: string; readonly leftStale: string; readonly updated: string };
 }
 
 /** Host → webview. */
@@ -158,7 +160,19 @@ export type HostToWebview =
   | { readonly type: 'update'; readonly item: GalleryItem }
   | { readonly type: 'remove'; readonly localId: string }
   /** Scroll to and focus one card (e.g. the job that just completed). */
-  | { readonly type: 'reveal'; readonly localId: string };
+  | { readonly type: 'reveal'; readonly localId: string }
+  /**
+   * The team's credits left, for the header: sent after every `state` and whenever they are read again.
+   * `credits` null: unknown (no key, not read yet, or no team), the header shows nothing.
+   */
+  | {
+      readonly type: 'account';
+      readonly credits: number | null;
+      /** ISO time of the read that gave `credits`. */
+      readonly updatedAt?: string;
+      /** The last read failed: `credits` is from an earlier one. */
+      readonly stale?: boolean;
+    };
 
 /** The id of the element that carries the embedded first `state` (a JSON data block, never executed). */
 export const INITIAL_STATE_ELEMENT_ID = 'gallery-initial-state';

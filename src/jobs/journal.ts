@@ -3,7 +3,7 @@ import { promises as fs, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import { isImageModelId } from '../apiframe/imageModels';
 import { DALLE_STYLES, JOB_STATUSES } from '../apiframe/types';
-import type { CachedImage, JobDecision, JobGroup, JobOrigin, JobRecord, SavedCopy } from './types';
+import type { CachedImage, CreditsShortfall, JobDecision, JobGroup, JobOrigin, JobRecord, SavedCopy } from './types';
 import type { Logger } from '../shared/logger';
 import { errorText } from '../shared/errorText';
 import { isOneOf, isPlainObject } from '../shared/guards';
@@ -885,6 +885,15 @@ function parseGroup(value: unknown): JobGroup | undefined {
   return at >= 0 && at < of && of <= 16 ? { id, kind, index: at, size: of } : undefined;
 }
 
+/** A 402's figures; a figure that is not a non-negative safe integer is dropped (the record keeps the rest). */
+function parseCreditsShortfall(value: unknown): CreditsShortfall | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const figure = (n: unknown): number | undefined => (Number.isSafeInteger(n) && (n as number) >= 0 ? (n as number) : undefined);
+  const required = figure(value.required);
+  const available = figure(value.available);
+  return { ...(required !== undefined ? { required } : {}), ...(available !== undefined ? { available } : {}) };
+}
+
 const DECISIONS: readonly JobDecision[] = ['unknown-submit', 'unreadable-result'];
 const MIMES: readonly CachedImage['mime'][] = ['image/png', 'image/jpeg', 'image/webp'];
 /** Local ids become folder names: only this shape is accepted, so a tampered journal cannot escape the cache. */
@@ -922,6 +931,8 @@ export function parseRecord(value: unknown): JobRecord | undefined {
   if (typeof value.progress === 'number' || value.progress === null) record.progress = value.progress;
   if (typeof value.error === 'string') record.error = value.error;
   if (value.keyProblem === true) record.keyProblem = true;
+  const creditsShort = parseCreditsShortfall(value.creditsShort);
+  if (creditsShort) record.creditsShort = creditsShort;
   if (typeof value.interruption === 'string') record.interruption = value.interruption;
   if (isOneOf(value.decision, DECISIONS)) record.decision = value.decision;
   if (value.reconciled === true) record.reconciled = true;

@@ -5,6 +5,7 @@
  */
 import { describeError, describeRecord } from './jobTexts';
 import {
+  creditsShortfallOf,
   isDefinitiveRefusal,
   isKeyProblem,
   isPermanentDownloadFailure,
@@ -32,7 +33,8 @@ export function settlementAfter(error: unknown, record: JobRecord): Settlement {
   }
   // `submit` turns every refusal that could hide a created job into a reconciliation: what arrives here is final.
   if (record.phase === 'pending-submit' && isDefinitiveRefusal(error)) {
-    return { patch: { phase: 'failed', error: text, ...(isKeyProblem(error) ? { keyProblem: true } : {}) } };
+    const creditsShort = creditsShortfallOf(error);
+    return { patch: { phase: 'failed', error: text, ...(isKeyProblem(error) ? { keyProblem: true } : {}), ...(creditsShort ? { creditsShort } : {}) } };
   }
   if (record.phase === 'downloading' && isPermanentDownloadFailure(error)) {
     return {

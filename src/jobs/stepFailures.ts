@@ -4,7 +4,7 @@
  */
 import { ApiframeError, type ApiframeErrorCode } from '../apiframe/errors';
 import { ImageRefusedError } from './imageCache';
-import type { JobDecision, JobRecord } from './types';
+import type { CreditsShortfall, JobDecision, JobRecord } from './types';
 
 /** Server refusals that prove the submit created nothing (so the record can be `failed` without losing a job). */
 export const DEFINITIVE_SUBMIT_REFUSALS: ReadonlySet<ApiframeErrorCode> = new Set<ApiframeErrorCode>([
@@ -50,6 +50,15 @@ export function isDefinitiveRefusal(error: unknown): error is ApiframeError {
 /** Apiframe refused the key itself (401/403): the UI offers to set another one. */
 export function isKeyProblem(error: unknown): boolean {
   return error instanceof ApiframeError && (error.code === 'unauthorized' || error.code === 'forbidden');
+}
+
+/** A 402's figures, or undefined when `error` is not a refusal for lack of credits. */
+export function creditsShortfallOf(error: unknown): CreditsShortfall | undefined {
+  if (!(error instanceof ApiframeError) || error.code !== 'insufficientCredits') return undefined;
+  return {
+    ...(error.creditsRequired !== undefined ? { required: error.creditsRequired } : {}),
+    ...(error.creditsAvailable !== undefined ? { available: error.creditsAvailable } : {}),
+  };
 }
 
 /** The image will not be saved however often it is fetched again from this link (see PERMANENT_DOWNLOAD_FAILURES). */

@@ -40,6 +40,11 @@ export interface JobRecord {
   /** The failure was the API key's (Apiframe answered 401 or 403): the UI offers "Set API Key". */
   keyProblem?: boolean;
   /**
+   * The submit was refused for lack of credits (402), with the figures the server sent: the UI names them and
+   * offers the page where credits are bought.
+   */
+  creditsShort?: CreditsShortfall;
+  /**
    * Why following stopped for a record that is still resumable (`detached` after a network failure or the
    * wait timeout, say) — shown next to Resume; cleared when the record is followed again. Never the key.
    */
@@ -68,6 +73,12 @@ export interface JobRecord {
    * instead of writing another, and the card says where it was saved.
    */
   savedCopies?: SavedCopy[];
+}
+
+/** What a 402 said: credits the job needs and credits the team has, each when the server sent it. */
+export interface CreditsShortfall {
+  readonly required?: number;
+  readonly available?: number;
 }
 
 /** Where a record stands in a group of jobs the user asked for at once. */

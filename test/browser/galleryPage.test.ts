@@ -603,6 +603,23 @@ describe('gallery page (headless Chromium)', function () {
     assert.match((await live.textContent()) ?? '', /^Image ready: /);
   });
 
+  it('shows the credits left in the header as polite text, hidden while unknown, marked when stale', async () => {
+    const { page } = await open({ items: items(2) });
+    const credits = page.locator('.toolbar .toolbar-credits');
+    assert.equal(await credits.getAttribute('aria-live'), 'polite');
+    assert.equal(await credits.isVisible(), false, 'nothing before the host says what the credits are');
+    await hostPost(page, { type: 'account', credits: 1234, updatedAt: '2026-01-01T10:30:00.000Z' });
+    await waitFor(page, `document.querySelector('.toolbar-credits').textContent === 'Credits left: 1,234'`);
+    assert.ok(await credits.isVisible());
+    assert.match((await credits.getAttribute('title')) ?? '', /^Updated \d/);
+    await hostPost(page, { type: 'account', credits: 1226, updatedAt: '2026-01-01T10:31:00.000Z', stale: true });
+    await waitFor(page, `document.querySelector('.toolbar-credits').textContent === 'Credits left: 1,226 (could not refresh)'`);
+    assert.match((await credits.getAttribute('class')) ?? '', /\bstale\b/);
+    await hostPost(page, { type: 'account', credits: null });
+    await waitFor(page, `document.querySelector('.toolbar-credits').hidden`);
+    assert.equal(await credits.isVisible(), false, 'unknown credits (the key was removed) are not shown');
+  });
+
   it('keeps the DOM bounded with 10,000 items and renders the end after scrolling', async () => {
     const list = items(10_000);
     const { page } = await open({ items: list });

@@ -109,6 +109,7 @@ export const HARNESS_STRINGS: GalleryStrings = {
   savedTo: 'Saved to {0}',
   announceReady: 'Image ready: {0}',
   announceFailed: 'Image failed: {0}',
+  accountCredits: { left: 'Credits left: {0}', leftStale: 'Credits left: {0} (could not refresh)', updated: 'Updated {0}' },
 };
 
 /** A deterministic UUID v4-shaped id for synthetic item `n`. */

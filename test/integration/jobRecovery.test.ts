@@ -137,8 +137,9 @@ describe('core flow: every server error shows its message', () => {
     try {
       const error = await failureOf('A blue bicycle');
       assert.match(error.text, /Not enough Apiframe credits/);
-      assert.match(error.text, /needs 8 credits, the team has 0/);
+      assert.match(error.text, /needs 8, the team has 0 left/);
       assert.ok(!error.actions.includes('Set API Key'), 'a new key does not fix missing credits');
+      assert.ok(error.actions.includes('Buy Credits'));
     } finally {
       emulator.setCredits(emulator.demoKey, credits);
     }

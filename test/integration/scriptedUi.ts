@@ -31,6 +31,8 @@ export class ScriptedUi implements UserInterface {
   readonly statusMessages: string[] = [];
   /** Files revealed in the Explorer so far (bounded), oldest first. */
   readonly revealed: vscode.Uri[] = [];
+  /** Web pages the extension asked to open (bounded), oldest first; never opened for real during the suite. */
+  readonly openedExternally: vscode.Uri[] = [];
   private readonly listeners = new Set<(message: ShownMessage) => void>();
   private script: ScriptedAnswers = {};
 
@@ -110,6 +112,12 @@ export class ScriptedUi implements UserInterface {
   async revealInExplorer(uri: vscode.Uri): Promise<void> {
     remember(this.revealed, uri);
     await this.inner.revealInExplorer(uri);
+  }
+
+  /** Records the page instead of opening a browser (code-server would open a tab in the suite's Chromium). */
+  async openExternal(uri: vscode.Uri): Promise<boolean> {
+    remember(this.openedExternally, uri);
+    return Promise.resolve(true);
   }
 }
 

@@ -208,6 +208,14 @@ describe('journal', () => {
       assert.equal(parseRecord({ ...flux, group: { id: 'g', kind: 'other', index: 0, size: 2 } })?.group, undefined);
     });
 
+    it('keeps a 402’s figures, dropping a figure that is not a count', () => {
+      const refused = sampleRecord('poor-1', { phase: 'failed', error: 'Not enough Apiframe credits.', creditsShort: { required: 8, available: 3 } });
+      assert.deepEqual(parseRecord(refused), refused);
+      assert.deepEqual(parseRecord({ ...refused, creditsShort: { required: -1, available: '3' } })?.creditsShort, {});
+      assert.deepEqual(parseRecord({ ...refused, creditsShort: { required: 8.5, available: 0 } })?.creditsShort, { available: 0 });
+      assert.equal(parseRecord({ ...refused, creditsShort: 'lots' })?.creditsShort, undefined);
+    });
+
     it('reads a DALL-E 3 record of an older version (no block) and submits what it did', () => {
       const old = sampleRecord('old-1', { aspectRatio: '3:2', style: 'natural' });
       delete (old as { params?: unknown }).params;

@@ -122,9 +122,12 @@ describe('job manager step rules', () => {
     });
 
     it('a definitive refusal of a submit → failed; the key’s own refusal says so', () => {
+      // A 402 keeps its figures (as many as the server sent) for the message that offers to buy credits.
       assert.deepEqual(settlementAfter(apiError('insufficientCredits', 'Not enough credits.'), recordIn('pending-submit')), {
-        patch: { phase: 'failed', error: 'Not enough credits.' },
+        patch: { phase: 'failed', error: 'Not enough credits.', creditsShort: {} },
       });
+      const withFigures = new ApiframeError('insufficientCredits', 'Not enough credits.', { creditsRequired: 8, creditsAvailable: 3 });
+      assert.deepEqual(settlementAfter(withFigures, recordIn('pending-submit')).patch.creditsShort, { required: 8, available: 3 });
       for (const code of ['unauthorized', 'forbidden'] as const) {
         assert.deepEqual(settlementAfter(apiError(code, 'No.'), recordIn('pending-submit')).patch, { phase: 'failed', error: 'No.', keyProblem: true });
       }
