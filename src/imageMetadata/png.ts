@@ -1,8 +1,8 @@
 /**
  * The payload in a PNG: one `iTXt` chunk (UTF-8, so Korean prompts survive; uncompressed, so any tool shows it)
  * under the keyword `apiframe`, placed before the image data, plus a `tEXt` `Software` chunk when the file names
- * no software yet. Chunks are split and joined by `png-chunks-extract` / `png-chunks-encode` (which check and
- * write the CRCs); every other chunk is kept as it was, in its order.
+ * no software yet. `png-chunks-extract` reads and checks the chunks (CRCs), `png-chunks-encode` writes ours with
+ * their CRCs; every other chunk is copied as it was, in its order.
  */
 import extractChunks from 'png-chunks-extract';
 import encodeChunks from 'png-chunks-encode';
@@ -20,34 +20,68 @@ interface Chunk {
   data: Uint8Array;
 }
 
+/** A chunk as the library read it, and where it lies in the file (length field to CRC, inclusive). */
+interface PlacedChunk extends Chunk {
+  readonly start: number;
+  readonly end: number;
+}
+
 export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= SIGNATURE.length && SIGNATURE.every((byte, i) => bytes[i] === byte);
 }
 
 /**
- * The file's chunks. The library trusts each chunk's length field and allocates that much before it looks
- * further, so the lengths are walked here first: a crafted length cannot make it allocate gigabytes, and a
- * truncated file is refused instead of read as zeros.
+ * The file's chunks (checked by the library: CRCs, IHDR first, IEND present) with their places in the file. The
+ * library trusts each chunk's length field and allocates that much before it looks further, so the lengths are
+ * walked here first: a crafted length cannot make it allocate gigabytes, and a truncated file is refused instead
+ * of read as zeros.
  */
-function chunksOf(bytes: Uint8Array): Chunk[] {
+function chunksOf(bytes: Uint8Array): PlacedChunk[] {
   if (!isPng(bytes)) throw new MetadataFormatError('not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = SIGNATURE.length;
-  for (;;) {
+  const places: { start: number; end: number }[] = [];
+  for (let offset = SIGNATURE.length; ; ) {
     if (offset + 12 > bytes.length) throw new MetadataFormatError('the PNG file ends in the middle of a chunk');
     const length = view.getUint32(offset);
     const end = offset + 12 + length;
     if (length > 0x7fffffff || end > bytes.length) throw new MetadataFormatError('a PNG chunk is longer than the file');
-    const name = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
-    if (name === 'IEND') break;
+    places.push({ start: offset, end });
+    if (String.fromCharCode(...bytes.subarray(offset + 4, offset + 8)) === 'IEND') break;
     offset = end;
   }
+  let chunks: Chunk[];
   try {
-    return extractChunks(bytes);
+    chunks = extractChunks(bytes);
   } catch (error) {
     // A CRC that does not match, IHDR not first: the library's own words say which.
     throw new MetadataFormatError(error instanceof Error ? error.message : String(error));
   }
+  if (chunks.length !== places.length) throw new MetadataFormatError('the PNG chunks could not be told apart');
+  return chunks.map((chunk, i) => ({ ...chunk, start: places[i]?.start ?? 0, end: places[i]?.end ?? 0 }));
+}
+
+/**
+ * The file rebuilt from `kept` chunks, each copied as it was (no chunk we did not write is re-encoded: the image data is
+ * the server's byte for byte, and copying is fast), with `added` encoded by the library (its CRCs) before `insertAt`.
+ * Anything after IEND stays where it was.
+ */
+function rebuild(bytes: Uint8Array, kept: readonly PlacedChunk[], added: readonly Chunk[] = [], insertAt = kept.length): Uint8Array {
+  const last = kept.at(-1);
+  const encoded = added.length > 0 ? encodeChunks([...added]).subarray(SIGNATURE.length) : new Uint8Array();
+  const parts = [bytes.subarray(0, SIGNATURE.length)];
+  kept.forEach((chunk, i) => {
+    if (i === insertAt) parts.push(encoded);
+    parts.push(bytes.subarray(chunk.start, chunk.end));
+  });
+  if (insertAt >= kept.length) parts.push(encoded);
+  if (last) parts.push(bytes.subarray(last.end));
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** An uncompressed `iTXt` chunk without language tag: keyword, NUL, flag 0, method 0, NUL, NUL, UTF-8 text. */
@@ -108,8 +142,7 @@ export function embedInPng(bytes: Uint8Array, payload: string): Uint8Array {
   if (!chunks.some(namesSoftware)) ours.push(textChunk.encode('Software', METADATA_SOFTWARE));
   // Before the image data, where readers that stop early still find it (after IHDR, PLTE and the like).
   const at = chunks.findIndex((chunk) => chunk.name === 'IDAT' || chunk.name === 'IEND');
-  chunks.splice(at === -1 ? chunks.length : at, 0, ...ours);
-  return encodeChunks(chunks);
+  return rebuild(bytes, chunks, ours, at === -1 ? chunks.length : at);
 }
 
 /** Our payload's text, if the PNG has one chunk of it in a form we write. */
@@ -128,5 +161,5 @@ export function payloadFromPng(bytes: Uint8Array): PayloadSearch {
 
 /** The PNG without what `embedInPng` added: the original file, byte for byte, when it had no Software chunk of ours. */
 export function stripFromPng(bytes: Uint8Array): Uint8Array {
-  return encodeChunks(chunksOf(bytes).filter((chunk) => !isOurs(chunk) && !isOurSoftware(chunk)));
+  return rebuild(bytes, chunksOf(bytes).filter((chunk) => !isOurs(chunk) && !isOurSoftware(chunk)));
 }

@@ -171,6 +171,14 @@ describe('image metadata', () => {
       assertPngCrcs(twice);
     });
 
+    it('copies every chunk it did not write as it was, and bytes after IEND too', () => {
+      const original = new Uint8Array([...pngImage(), ...Buffer.from('trailing bytes some tools leave')]);
+      const saved = embedded(original);
+      assert.deepEqual(saved.subarray(saved.length - 31), original.subarray(original.length - 31));
+      assert.deepEqual(readImageMetadata(saved), { kind: 'found', format: 'png', metadata: FLUX });
+      assert.deepEqual(stripImageMetadata(saved), original);
+    });
+
     it('reads a PNG without our chunk as "none", and bytes of no image format as "notImage"', () => {
       assert.deepEqual(readImageMetadata(pngImage()), { kind: 'none', format: 'png' });
       const withOtherText = encodeChunks([...extractChunks(pngImage()).slice(0, 1), iTXt('Description', 'a cat'), ...extractChunks(pngImage()).slice(1)]);
