@@ -7,7 +7,7 @@
 
 /** Modules that need the editor's API; the pure layers are tested in plain Node and must never load it. */
 const VSCODE = '^vscode$';
-const PURE_LAYERS = '^src/(apiframe|jobs|workspace|shared|models)/';
+const PURE_LAYERS = '^src/(apiframe|jobs|workspace|shared|models|imageMetadata)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -25,7 +25,7 @@ module.exports = {
       name: 'pure-layers-without-vscode',
       severity: 'error',
       comment:
-        'src/apiframe, src/jobs, src/workspace, src/models and src/shared are tested in plain Node and reused by tools: they ' +
+        'src/apiframe, src/jobs, src/workspace, src/models, src/imageMetadata and src/shared are tested in plain Node and reused by tools: they ' +
         'take plain values and never import `vscode`. Keep editor calls in src/commands, src/gallery or the ' +
         'services that wrap them.',
       from: { path: PURE_LAYERS },
@@ -58,6 +58,16 @@ module.exports = {
         'UI asks it questions, never the other way round.',
       from: { path: '^src/models/' },
       to: { path: '^src/', pathNot: '^src/(models|apiframe|shared|types)/' },
+    },
+    {
+      name: 'image-metadata-on-bytes',
+      severity: 'error',
+      comment:
+        'src/imageMetadata writes and reads the request inside image bytes (PNG chunks, XMP): it checks what it reads ' +
+        'against the client\'s model schemas, so it may use src/apiframe and src/shared — never jobs, commands, the ' +
+        'gallery or the editor, so a crafted file is tested against it in plain Node.',
+      from: { path: '^src/imageMetadata/' },
+      to: { path: '^src/', pathNot: '^src/(imageMetadata|apiframe|shared|types)/' },
     },
     {
       name: 'workspace-takes-plain-values',

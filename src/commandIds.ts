@@ -18,6 +18,8 @@ export const COMMAND_IDS = [
   'apiframe.insertImage',
   'apiframe.resumeJob',
   'apiframe.submitAnew',
+  // On an image in the Explorer or the image preview, and in the palette.
+  'apiframe.rerunFromImage',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

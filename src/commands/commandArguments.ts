@@ -52,6 +52,11 @@ export interface GenerateHereArguments extends GenerateArguments {
   readonly folder?: vscode.Uri;
 }
 
+export interface RerunFromImageArguments {
+  /** The image the Explorer or the image preview was opened on; undefined from the palette (the command asks). */
+  readonly file?: vscode.Uri;
+}
+
 export interface SetApiKeyArguments {
   /** A key to check and store instead of asking for one (tests, scripts). */
   readonly key?: string;
@@ -74,6 +79,12 @@ export const parseGenerateArguments: ArgumentParser<GenerateArguments> = (args) 
 export const parseGenerateHereArguments: ArgumentParser<GenerateHereArguments> = (args) => {
   const { uris, options } = sortArguments(args);
   return { ...generateOptions(options), ...(uris[0] ? { folder: uris[0] } : {}) };
+};
+
+/** `apiframe.rerunFromImage`: the image (first URI); the explorer's list of selected files is ignored. */
+export const parseRerunFromImageArguments: ArgumentParser<RerunFromImageArguments> = (args) => {
+  const { uris } = sortArguments(args);
+  return uris[0] ? { file: uris[0] } : {};
 };
 
 /** `apiframe.setApiKey`: an optional `{ key }`. */

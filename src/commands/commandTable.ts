@@ -6,6 +6,7 @@ import {
   parseGenerateArguments,
   parseGenerateHereArguments,
   parseRecordArguments,
+  parseRerunFromImageArguments,
   parseSetApiKeyArguments,
   parseShowImagesArguments,
   type ArgumentParser,
@@ -15,6 +16,7 @@ import { generateFromSelection } from './generateFromSelection';
 import { generateHere } from './generateHere';
 import { insertImage } from './insertImage';
 import { removeApiKey } from './removeApiKey';
+import { rerunFromImage } from './rerunFromImage';
 import { resumeJob } from './resumeJob';
 import { saveImage } from './saveImage';
 import { setApiKey } from './setApiKey';
@@ -50,4 +52,5 @@ export const COMMAND_TABLE: Readonly<Record<CommandId, CommandDefinition>> = {
   'apiframe.insertImage': command(parseRecordArguments, insertImage),
   'apiframe.resumeJob': command(parseRecordArguments, resumeJob),
   'apiframe.submitAnew': command(parseRecordArguments, submitAnew),
+  'apiframe.rerunFromImage': command(parseRerunFromImageArguments, rerunFromImage),
 };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ImageModelId, ModelParamValues } from '../apiframe/imageModels';
 import { checkBaseUrl } from '../apiframe/urls';
 import type { CoreServices } from '../container/services';
 import { UserFacingError } from '../errors/userFacingError';
@@ -14,6 +15,11 @@ import { promptProblem } from './promptInput';
 export interface GenerationRequest {
   readonly prompt: string;
   readonly origin?: JobOrigin;
+  /**
+   * The exact request to send again (Re-run from Image), already checked against the model's schema and its own
+   * prompt limit: used instead of the options' aspect ratio and style.
+   */
+  readonly exact?: { readonly model: ImageModelId; readonly params: ModelParamValues; readonly aspectRatio: string };
 }
 
 /**
@@ -35,7 +41,7 @@ export async function generateImages(
   // A base URL the client would refuse: say so now, before a record is journaled for nothing.
   checkBaseUrl(settings.baseUrl());
   for (const request of requests) {
-    const problem = promptProblem(request.prompt);
+    const problem = request.exact ? undefined : promptProblem(request.prompt);
     if (problem) throw new UserFacingError(problem);
   }
   const manager = await starting;
@@ -43,7 +49,10 @@ export async function generateImages(
     requests.map(async (request) => {
       try {
         const record = await services.progress.follow(request.prompt, (signal, onStage) =>
-          manager.generate({ prompt: request.prompt, ...options, origin: request.origin }, { signal, onStage }),
+          manager.generate(
+            request.exact ? { prompt: request.prompt, ...request.exact, origin: request.origin } : { prompt: request.prompt, ...options, origin: request.origin },
+            { signal, onStage },
+          ),
         );
         await afterJob(services, record);
         return record;

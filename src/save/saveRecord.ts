@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import type { CoreServices } from '../container/services';
 import { columnBesideGallery } from '../editor/editorGroups';
 import { insertionAfterOrigin, insertionAtEditor, originDocument, type InsertionPoint } from '../editor/insertionPoint';
+import { imageMetadataOf } from '../imageMetadata';
 import { imageSize } from '../jobs/imageCache';
 import { describeRecord } from '../jobs/jobTexts';
+import { paramsOf } from '../jobs/records';
 import type { JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
 import { savedImageName } from '../workspace/imageSavePlan';
@@ -81,10 +83,14 @@ async function saveRecordNow(services: CoreServices, given: JobRecord, options: 
     document: insertAt?.document ?? originDocument(record) ?? editor?.document,
     insertAt,
     imageSize: size,
+    metadata: imageMetadataOf({ prompt: record.prompt, model: record.model, params: paramsOf(record), aspectRatio: record.aspectRatio, jobId: record.jobId, createdAt: record.createdAt }),
   });
   if (!result) return undefined;
   await rememberSavedCopy(services, record, result.uri);
   services.logger.info(`Saved ${describeRecord(record)} to ${displayPath(result.uri)}.`);
+  if (result.metadataNotEmbedded !== undefined) {
+    services.logger.warn(`Saved ${displayPath(result.uri)} without its request inside (Re-run from Image cannot read it): ${result.metadataNotEmbedded}.`);
+  }
   if (insertAt && result.inserted) {
     afterInsert(services, record, insertAt, result.inserted, result.uri, options.insert);
   } else {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { UserInterface } from '../container/userInterface';
 import type { InsertionPoint } from '../editor/insertionPoint';
 import { UserFacingError } from '../errors/userFacingError';
+import { embedImageMetadata, type ImageMetadata } from '../imageMetadata';
 import { destinationTemplate, linkTemplates, savingAsksForFileName, sitePaths } from '../settings';
 import { isInside, resolveDestination } from '../workspace/destination';
 import { usesSitePaths } from '../workspace/sitePaths';
@@ -28,6 +29,8 @@ export interface SaveToWorkspaceRequest {
   readonly insertAt?: InsertionPoint;
   /** The image's pixel size, for a link template's `${width}` and `${height}`. */
   readonly imageSize?: ImageSize;
+  /** The request that made the image, written into the saved file (the cached original stays as it was). */
+  readonly metadata?: ImageMetadata;
 }
 
 export interface ImageSize {
@@ -39,6 +42,8 @@ export interface SaveToWorkspaceResult {
   readonly uri: vscode.Uri;
   /** The reference inserted, when an insertion was requested. */
   readonly inserted?: InsertedReference;
+  /** Why the metadata asked for is not in the saved file (the image was saved as it came); for the log. */
+  readonly metadataNotEmbedded?: string;
 }
 
 /** A reference as it landed in the document. */
@@ -58,7 +63,9 @@ export interface InsertedReference {
  * the plan as ONE WorkspaceEdit.
  */
 export async function saveToWorkspace(ui: UserInterface, request: SaveToWorkspaceRequest): Promise<SaveToWorkspaceResult | undefined> {
-  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(request.cachedFile));
+  const original = await vscode.workspace.fs.readFile(vscode.Uri.file(request.cachedFile));
+  const embedded = request.metadata ? embedImageMetadata(original, request.metadata) : undefined;
+  const bytes = embedded?.ok ? embedded.bytes : original;
   const target = await targetFile(ui, request);
   if (!target) return undefined;
   const plan = refusingUnwritableReferences((reason) => vscode.l10n.t('Cannot save the image: {0}', reason), () =>
@@ -74,7 +81,7 @@ export async function saveToWorkspace(ui: UserInterface, request: SaveToWorkspac
   // The selection stays what it was: the reference goes after it, not into it.
   for (const { editor, selections } of editorsBefore) editor.selections = selections;
   const inserted = request.insertAt && plan.insert ? landed(request.insertAt.document, plan.insert) : undefined;
-  return { uri: target.uri, ...(inserted ? { inserted } : {}) };
+  return { uri: target.uri, ...(inserted ? { inserted } : {}), ...(embedded && !embedded.ok ? { metadataNotEmbedded: embedded.reason } : {}) };
 }
 
 export interface InsertReferenceRequest {

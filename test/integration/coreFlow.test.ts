@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { readImageMetadata, stripImageMetadata } from '../../src/imageMetadata';
 import {
   emulatorJob,
   exists,
@@ -117,12 +118,19 @@ describe('core flow: selection → job → gallery → save → insert → undo'
     const report = await gallery.waitForReport((r) => r.localIds.includes(record.localId) && r.loadedImages.includes(record.localId), 30_000);
     assert.equal(report.failedImages.includes(record.localId), false);
 
-    // Save: a file under images/ with exactly the server's bytes.
+    // Save: a file under images/ holding the server's image exactly, plus the request that made it (and nothing else).
     const job = emulatorJob(emulator, record);
     const saved = await vscode.commands.executeCommand<vscode.Uri>('apiframe.saveImage', record.localId);
     assert.ok(saved);
     assert.match(vscode.workspace.asRelativePath(saved), /^images\/a-lighthouse-at-dusk-watercolor-[0-9a-f]{8}\.png$/);
-    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(saved)), job.imageBytes[0]);
+    const savedBytes = await vscode.workspace.fs.readFile(saved);
+    assert.deepEqual(Buffer.from(stripImageMetadata(savedBytes)), job.imageBytes[0]);
+    const inside = readImageMetadata(savedBytes);
+    assert.ok(inside.kind === 'found', inside.kind);
+    assert.deepEqual(
+      { prompt: inside.metadata.prompt, model: inside.metadata.model, params: inside.metadata.params, jobId: inside.metadata.jobId },
+      { prompt: sentence, model: 'dall-e-3', params: record.params, jobId: record.jobId },
+    );
 
     // Insert: back in the editor with the same selection; the saved copy is linked (no second file) in a paragraph after the selection.
     const back = await vscode.window.showTextDocument(editor.document, { viewColumn: vscode.ViewColumn.One, selection });
