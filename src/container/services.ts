@@ -8,6 +8,7 @@ import type { JobManager } from '../jobs/managerApi';
 import type { JobProgress } from '../progress/jobProgress';
 import type { Logger } from '../shared/logger';
 import type { JobsStatusBar } from '../statusBar';
+import type { ModelCatalogService } from './modelCatalog';
 import type { UserInterface } from './userInterface';
 
 /** What the start-up bundle hands to the core when it is first needed. */
@@ -33,6 +34,8 @@ export interface CoreServices {
   readonly logger: Logger;
   /** Shows failures with the actions that help ("Set API Key", "Show Log") and logs them, redacted. */
   readonly errors: ErrorReporter;
+  /** The image model catalog (cached, fetched on first use without the key) and the model settings. */
+  readonly models: ModelCatalogService;
   /** The started job manager (created and started on first use). */
   jobs(): Promise<JobManager>;
   /** A throw-away client for a key that is not stored yet (Set API Key verifies with it); the caller closes it. */
