@@ -175,7 +175,7 @@ async function confirmCost(services: CoreServices, summary: CostSummary): Promis
   if (!needsCostConfirmation(summary.total, threshold)) return true;
   const lines = summary.lines.map((line) =>
     line.unit && line.total
-      ? vscode.l10n.t('{0}: {1} × {2} = {3} credits ({4} images)', line.label, priceText(line.unit, line.pricingMode), line.units, formatCostRange(line.total), line.images)
+      ? vscode.l10n.t('{0}: {1} × {2} = {3} credits (images: {4})', line.label, priceText(line.unit, line.pricingMode), line.units, formatCostRange(line.total), line.images)
       : vscode.l10n.t('{0}: {1} images, price unknown', line.label, line.images),
   );
   const why =

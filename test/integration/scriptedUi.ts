@@ -70,9 +70,12 @@ export class ScriptedUi implements UserInterface {
 
   /** The items of every single-select pick shown so far (bounded), oldest first. */
   readonly picks: (readonly vscode.QuickPickItem[])[] = [];
+  /** The title of every single-select pick shown so far (bounded), oldest first. */
+  readonly pickTitles: (string | undefined)[] = [];
 
   async quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
     remember(this.picks, [...items]);
+    remember(this.pickTitles, options.title);
     const queue = this.script.quickPick;
     if (queue && queue.length > 0) {
       const label = queue.shift();
