@@ -18,6 +18,7 @@ interface ConfigurationProperty {
   scope?: string;
   markdownDescription?: string;
   description?: string;
+  enum?: string[];
   enumDescriptions?: string[];
   default?: unknown;
 }
@@ -140,7 +141,7 @@ describe('settings in the manifest', () => {
   });
 
   it('declares the model settings: DALL-E 3 by default, one candidate, and a cost question only the user can switch off', () => {
-    const model = properties['apiframe.model'] as (ConfigurationProperty & { enum?: string[] }) | undefined;
+    const model = properties['apiframe.model'];
     assert.equal(model?.default, 'dall-e-3');
     assert.deepEqual(model.enum, [...IMAGE_MODEL_IDS], 'the manifest offers exactly the models the extension speaks');
     assert.deepEqual(properties['apiframe.modelParams']?.default, {});
