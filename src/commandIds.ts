@@ -13,6 +13,8 @@ export const COMMAND_IDS = [
   'apiframe.removeApiKey',
   'apiframe.showImages',
   'apiframe.showLog',
+  'apiframe.chooseModel',
+  'apiframe.compareModels',
   // Internal: called by the gallery, by notification buttons and by the tests with a record id.
   'apiframe.saveImage',
   'apiframe.insertImage',

@@ -13,6 +13,7 @@ import { AccountCredits } from './container/accountCredits';
 import { ApiClients, userAgentFor } from './container/apiClients';
 import { GalleryHost } from './container/galleryHost';
 import { JobManagerHost } from './container/jobManagerHost';
+import { ModelCatalogService } from './container/modelCatalog';
 import { SecretRedactor } from './container/secretRedactor';
 import type { CoreHost, CoreServices } from './container/services';
 import { userInterfaceThroughHooks, type TestCore, type TestHooks } from './container/testHooks';
@@ -116,6 +117,7 @@ function createServices(host: CoreHost, testHooks: TestHooks | undefined, own: <
   const editors = own(new EditorTracker());
   const errors = new ErrorReporter({ ui, logger, knownKeys: () => redactor.knownKeys, showLog: () => log.show(true) });
   const clients = own(new ApiClients({ apiKey, redactor, logger, userAgent: userAgentFor(context) }));
+  const models = own(new ModelCatalogService({ globalState: context.globalState, userAgent: userAgentFor(context), logger, ui, statusBar }));
   const jobHost = own(
     new JobManagerHost({ storageDir: context.globalStorageUri.fsPath, client: () => clients.current(), logger, statusBar, globalState: context.globalState }),
   );
@@ -154,6 +156,7 @@ function createServices(host: CoreHost, testHooks: TestHooks | undefined, own: <
     logger,
     errors,
     credits,
+    models,
     jobs: () => jobs.get(),
     clientForKey: (key) => clients.forKey(key),
     showGallery: (options) => gallery.show(options),

@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
 import { ASPECT_RATIOS, DALLE_STYLES, type AspectRatio, type DalleStyle } from './apiframe/types';
+import { isImageModelId, type ImageModelId } from './apiframe/imageModels';
+import { DEFAULT_CONFIRM_ABOVE_CREDITS, parseConfirmAboveCredits } from './models/cost';
+import { parseCandidateCount } from './models/candidates';
+import { readModelParamsSetting, type ModelParamsSetting } from './models/modelParamsSetting';
 import { isOneOf } from './shared/guards';
 import { parseLinkTemplates, type LinkTemplatesResult } from './workspace/linkTemplates';
 import { parseSitePaths, type SitePathsResult } from './workspace/sitePaths';
@@ -90,6 +94,70 @@ export function savingAsksForFileName(scope?: vscode.ConfigurationScope): boolea
  */
 export function linkTemplates(scope?: vscode.ConfigurationScope): LinkTemplatesResult {
   return parseLinkTemplates(section(scope).get<unknown>('linkTemplates'));
+}
+
+/** The model today's users had before there was a choice: a missing or unknown `apiframe.model` means this one. */
+export const DEFAULT_MODEL: ImageModelId = 'dall-e-3';
+
+/** A setting's value that cannot be used, with the setting's path (`apiframe.model`) and what is wrong. */
+export interface SettingValueProblem {
+  readonly setting: string;
+  readonly message: string;
+}
+
+export interface Checked<T> {
+  readonly value: T;
+  /** Set when the setting holds a value that cannot be used and `value` is the default instead. */
+  readonly problem?: SettingValueProblem;
+}
+
+/** `apiframe.model`: the image model generate commands use (an unknown id falls back to DALL-E 3, with the reason). */
+export function imageModel(): Checked<ImageModelId> {
+  const value = section().get<unknown>('model');
+  if (value === undefined || isImageModelId(value)) return { value: value ?? DEFAULT_MODEL };
+  return { value: DEFAULT_MODEL, problem: { setting: `${SETTINGS_SECTION}.model`, message: `${JSON.stringify(value)} is not an image model Apiframe serves` } };
+}
+
+/**
+ * Writes `apiframe.model` where it takes effect: into the workspace when the workspace already sets it (a user
+ * value would stay hidden behind it), else into the user settings.
+ */
+export async function setImageModel(model: ImageModelId): Promise<void> {
+  const configuration = section();
+  const inWorkspace = configuration.inspect<unknown>('model')?.workspaceValue !== undefined;
+  await configuration.update('model', model, inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+}
+
+/** `apiframe.modelParams`: default parameters per model, every valid value kept and every bad one named by its path. */
+export function modelParams(): ModelParamsSetting {
+  return readModelParamsSetting(section().get<unknown>('modelParams'), `${SETTINGS_SECTION}.modelParams`);
+}
+
+/** `apiframe.candidates`: images per prompt, 1–4 (1 when the value cannot be used). */
+export function candidateCount(): Checked<number> {
+  const value = section().get<unknown>('candidates');
+  const count = value === undefined ? 1 : parseCandidateCount(value);
+  if (count !== undefined) return { value: count };
+  return { value: 1, problem: { setting: `${SETTINGS_SECTION}.candidates`, message: 'must be a whole number from 1 to 4' } };
+}
+
+/**
+ * `apiframe.confirmAboveCredits`, from user settings only: a workspace must not be able to switch off the
+ * question that stands between a command and the user's credits.
+ */
+export function confirmAboveCredits(): Checked<number> {
+  const value = userOrDefault('confirmAboveCredits');
+  const threshold = value === undefined ? DEFAULT_CONFIRM_ABOVE_CREDITS : parseConfirmAboveCredits(value);
+  if (threshold !== undefined) return { value: threshold };
+  return {
+    value: DEFAULT_CONFIRM_ABOVE_CREDITS,
+    problem: { setting: `${SETTINGS_SECTION}.confirmAboveCredits`, message: 'must be a whole number: 0 always asks, -1 never asks' },
+  };
+}
+
+/** True when a configuration change touches which model is used (the status bar shows it). */
+export function affectsModel(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${SETTINGS_SECTION}.model`);
 }
 
 export function afterCompletion(): AfterCompletion {

@@ -21,6 +21,7 @@ export class JobsStatusBar implements vscode.Disposable {
   private shownStages: readonly (JobStageView | undefined)[] = [];
   private running: readonly RunningJob[] = [];
   private credits: CreditsReading | undefined;
+  private model: string | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('apiframe.jobs', vscode.StatusBarAlignment.Left, 50);
@@ -54,6 +55,21 @@ export class JobsStatusBar implements vscode.Disposable {
     if (this.visible) this.update(this.running);
   }
 
+  /** The model new images are made with, as the tooltip names it (for the tests; set even while hidden). */
+  get shownModel(): string | undefined {
+    return this.model;
+  }
+
+  /**
+   * The model new images are made with (its catalog label): a line of the tooltip, so the choice is in view
+   * while jobs run without widening the item.
+   */
+  setModel(label: string): void {
+    if (label === this.model) return;
+    this.model = label;
+    if (this.visible) this.update(this.running);
+  }
+
   update(running: readonly RunningJob[]): void {
     this.running = running;
     this.shownStages = running.map((job) => job.stage);
@@ -64,12 +80,13 @@ export class JobsStatusBar implements vscode.Disposable {
     }
     const lines = running.map((job) => `${shortPrompt(job.prompt)} — ${job.stage ? stageLabel(job.stage) : vscode.l10n.t('Starting')}`);
     const [only] = running;
+    const modelLine = this.model === undefined ? [] : [vscode.l10n.t('Model for new images: {0}', this.model)];
     if (running.length === 1 && only) {
       this.item.text = `$(sync~spin) ${only.stage ? stageLabel(only.stage) : vscode.l10n.t('Starting')}`;
-      this.item.tooltip = vscode.l10n.t('Apiframe: {0}. Click to show the images.', lines.join(''));
+      this.item.tooltip = [vscode.l10n.t('Apiframe: {0}. Click to show the images.', lines.join('')), ...modelLine].join('\n');
     } else {
       this.item.text = `$(sync~spin) ${vscode.l10n.t('{0} images', running.length)}`;
-      this.item.tooltip = [vscode.l10n.t('Apiframe: {0} images are being generated. Click to show the images.', running.length), ...lines].join('\n');
+      this.item.tooltip = [vscode.l10n.t('Apiframe: {0} images are being generated. Click to show the images.', running.length), ...lines, ...modelLine].join('\n');
     }
     const credits = this.creditsLine;
     if (credits) this.item.tooltip = `${this.item.tooltip}\n${credits}`;

@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
-import { ASPECT_RATIOS, DALLE_STYLES, type AspectRatio, type DalleStyle } from '../apiframe/types';
+import { IMAGE_MODEL_IDS, isImageModelId, type ImageModelId } from '../apiframe/imageModels';
+import { DALLE_STYLES, type DalleStyle } from '../apiframe/types';
 import type { CommandId } from '../commandIds';
 import { UserFacingError } from '../errors/userFacingError';
+import { applyAspectRatio } from '../models/aspectRatio';
+import { MAX_CANDIDATES, MIN_CANDIDATES, parseCandidateCount } from '../models/candidates';
+import * as settings from '../settings';
 import { isOneOf, isPlainObject } from '../shared/guards';
 
 /**
@@ -43,8 +47,30 @@ export function parseCommandArguments<T>(id: CommandId, parse: ArgumentParser<T>
 /** Optional arguments of every generate command, so nothing has to be typed into an input box. */
 export interface GenerateArguments {
   readonly prompt?: string;
-  readonly aspectRatio?: AspectRatio;
+  /** The model to use instead of `apiframe.model`. */
+  readonly model?: ImageModelId;
+  /** An aspect ratio the model takes ("16:9"; DALL-E: 1:1, 3:2, 2:3). */
+  readonly aspectRatio?: string;
+  /** DALL-E's style (only for a model that has one). */
   readonly style?: DalleStyle;
+  /** Candidates, 1–4, instead of `apiframe.candidates`. */
+  readonly count?: number;
+}
+
+export interface ChooseModelArguments {
+  /** The model to choose without the picker (scripts, keybindings). */
+  readonly model?: ImageModelId;
+}
+
+/** At most this many models are compared at once (side by side in one group). */
+export const MAX_COMPARED_MODELS = 3;
+export const MIN_COMPARED_MODELS = 2;
+
+export interface CompareModelsArguments {
+  readonly prompt?: string;
+  /** 2–3 different models, instead of the picker. */
+  readonly models?: readonly ImageModelId[];
+  readonly aspectRatio?: string;
 }
 
 export interface GenerateHereArguments extends GenerateArguments {
@@ -72,7 +98,7 @@ export interface RecordArguments {
   readonly recordId: string;
 }
 
-/** `apiframe.generateFromSelection` and `apiframe.generate`: an optional `{ prompt, aspectRatio, style }`. */
+/** `apiframe.generateFromSelection` and `apiframe.generate`: an optional `{ prompt, model, aspectRatio, style, count }`. */
 export const parseGenerateArguments: ArgumentParser<GenerateArguments> = (args) => generateOptions(sortArguments(args).options);
 
 /** `apiframe.generateHere`: the folder (first URI), then the same options as the other generate commands. */
@@ -110,6 +136,39 @@ export const parseRecordArguments: ArgumentParser<RecordArguments> = (args) => {
   return { recordId };
 };
 
+/** `apiframe.chooseModel`: an optional `{ model }`. */
+export const parseChooseModelArguments: ArgumentParser<ChooseModelArguments> = (args) => {
+  const model = optionalModel(sortArguments(args).options, 'model');
+  return model ? { model } : {};
+};
+
+/** `apiframe.compareModels`: an optional `{ prompt, models, aspectRatio }`. */
+export const parseCompareModelsArguments: ArgumentParser<CompareModelsArguments> = (args) => {
+  const { options } = sortArguments(args);
+  const prompt = optionalText(options, 'prompt');
+  const models = options.models;
+  let chosen: ImageModelId[] | undefined;
+  if (models !== undefined) {
+    const unique = Array.isArray(models) ? [...new Set(models)] : [];
+    if (
+      !Array.isArray(models) ||
+      !unique.every((model): model is ImageModelId => isImageModelId(model)) ||
+      unique.length !== models.length ||
+      unique.length < MIN_COMPARED_MODELS ||
+      unique.length > MAX_COMPARED_MODELS
+    ) {
+      throw new ArgumentProblem(vscode.l10n.t('"models" must list {0} to {1} different image model ids.', MIN_COMPARED_MODELS, MAX_COMPARED_MODELS));
+    }
+    chosen = unique;
+  }
+  const aspectRatio = optionalText(options, 'aspectRatio');
+  return {
+    ...(prompt !== undefined ? { prompt } : {}),
+    ...(chosen ? { models: chosen } : {}),
+    ...(aspectRatio !== undefined ? { aspectRatio } : {}),
+  };
+};
+
 /** Commands that take nothing (Remove API Key, Show Log): whatever a menu or keybinding passes changes nothing. */
 export const ignoreArguments: ArgumentParser<void> = () => undefined;
 
@@ -133,13 +192,45 @@ function sortArguments(args: readonly unknown[]): SortedArguments {
 
 function generateOptions(options: Readonly<Record<string, unknown>>): GenerateArguments {
   const prompt = optionalText(options, 'prompt');
-  const aspectRatio = optionalOneOf(options, 'aspectRatio', ASPECT_RATIOS);
+  const model = optionalModel(options, 'model');
+  // The ratio and the style are checked against the model they will be sent to.
+  const target = model ?? settings.imageModel().value;
+  const aspectRatio = optionalAspectRatio(options, 'aspectRatio', target);
   const style = optionalOneOf(options, 'style', DALLE_STYLES);
+  if (style !== undefined && !target.startsWith('dall-e')) {
+    throw new ArgumentProblem(vscode.l10n.t('"style" is a DALL-E parameter; {0} has none.', target));
+  }
+  const count = options.count;
+  if (count !== undefined && parseCandidateCount(count) === undefined) {
+    throw new ArgumentProblem(vscode.l10n.t('"count" must be a whole number from {0} to {1}.', MIN_CANDIDATES, MAX_CANDIDATES));
+  }
   return {
     ...(prompt !== undefined ? { prompt } : {}),
+    ...(model ? { model } : {}),
     ...(aspectRatio ? { aspectRatio } : {}),
     ...(style ? { style } : {}),
+    ...(typeof count === 'number' ? { count } : {}),
   };
+}
+
+function optionalModel(options: Readonly<Record<string, unknown>>, field: string): ImageModelId | undefined {
+  const value = options[field];
+  if (value === undefined) return undefined;
+  if (!isImageModelId(value)) throw new ArgumentProblem(vscode.l10n.t('"{0}" must be an image model id, e.g. {1}.', field, IMAGE_MODEL_IDS.slice(0, 3).join(', ')));
+  return value;
+}
+
+/** A ratio the model takes; refused with the model's own choices (DALL-E 3: "must be one of 1:1, 3:2, 2:3"). */
+function optionalAspectRatio(options: Readonly<Record<string, unknown>>, field: string, model: ImageModelId): string | undefined {
+  const value = options[field];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && applyAspectRatio(model, value).ok) return value.trim();
+  throw new ArgumentProblem(vscode.l10n.t('"{0}" must be one of {1}.', field, aspectChoicesOf(model).join(', ')));
+}
+
+function aspectChoicesOf(model: ImageModelId): readonly string[] {
+  const refused = applyAspectRatio(model, '');
+  return refused.ok ? [] : refused.choices;
 }
 
 function optionalText(options: Readonly<Record<string, unknown>>, field: string): string | undefined {

@@ -2,7 +2,9 @@ import type { CommandId } from '../commandIds';
 import type { CoreServices } from '../container/services';
 import {
   ignoreArguments,
+  parseChooseModelArguments,
   parseCommandArguments,
+  parseCompareModelsArguments,
   parseGenerateArguments,
   parseGenerateHereArguments,
   parseRecordArguments,
@@ -11,6 +13,8 @@ import {
   parseShowImagesArguments,
   type ArgumentParser,
 } from './commandArguments';
+import { chooseModel } from './chooseModel';
+import { compareModels } from './compareModels';
 import { generate } from './generate';
 import { generateFromSelection } from './generateFromSelection';
 import { generateHere } from './generateHere';
@@ -48,6 +52,8 @@ export const COMMAND_TABLE: Readonly<Record<CommandId, CommandDefinition>> = {
   'apiframe.removeApiKey': command(ignoreArguments, removeApiKey),
   'apiframe.showImages': command(parseShowImagesArguments, showImages),
   'apiframe.showLog': command(ignoreArguments, showLog),
+  'apiframe.chooseModel': command(parseChooseModelArguments, chooseModel),
+  'apiframe.compareModels': command(parseCompareModelsArguments, compareModels),
   'apiframe.saveImage': command(parseRecordArguments, saveImage),
   'apiframe.insertImage': command(parseRecordArguments, insertImage),
   'apiframe.resumeJob': command(parseRecordArguments, resumeJob),

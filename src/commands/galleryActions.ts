@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { ASPECT_RATIOS } from '../apiframe/types';
 import type { CoreServices } from '../container/services';
 import { columnBesideGallery } from '../editor/editorGroups';
 import { GalleryPanel, type GalleryActions } from '../gallery/galleryPanel';
@@ -8,8 +7,7 @@ import type { JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
 import { liveSavedCopy, watchSavedCopies } from '../save/savedCopies';
 import { saveRecord } from '../save/saveRecord';
-import { generateImages, resumeRecord, submitAnewRecord } from './generation';
-import { defaultImageOptions } from './imageOptions';
+import { rerunRecord, resumeRecord, submitAnewRecord } from './generation';
 
 /**
  * What the gallery's buttons do. Every action looks the record up by id (the webview only ever sends ids)
@@ -73,11 +71,8 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
       await vscode.env.clipboard.writeText((await record(id)).prompt);
       services.ui.statusMessage(vscode.l10n.t('$(check) Copied the prompt'), STATUS_MESSAGE_MS);
     }),
-    rerun: withRecord('Re-run', async (id) => {
-      const { prompt, aspectRatio, style, origin } = await record(id);
-      const ratio = ASPECT_RATIOS.find((known) => known === aspectRatio);
-      return generateImages(services, [{ prompt, origin }], defaultImageOptions({ aspectRatio: ratio, style }));
-    }),
+    // The record's own model and parameter block (seed included), not today's settings.
+    rerun: withRecord('Re-run', async (id) => rerunRecord(services, await record(id))),
     delete: withRecord('Delete', async (id) => {
       const found = await record(id);
       const remove = vscode.l10n.t('Delete');

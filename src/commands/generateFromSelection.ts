@@ -23,7 +23,7 @@ export async function generateFromSelection(services: CoreServices, given: Gener
     if (!prompt) return [];
     requests.push({ prompt, origin: editor ? { documentUri: editor.document.uri.toString() } : undefined });
   }
-  const options = settings.selectionAsksForOptions() ? await pickImageOptions(services.ui, { given }) : defaultImageOptions(given);
+  const options = settings.selectionAsksForOptions() ? await pickImageOptions(services, { given }) : defaultImageOptions(services, given);
   if (!options) return [];
   return generateImages(services, requests, options);
 }

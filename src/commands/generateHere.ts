@@ -15,7 +15,7 @@ export async function generateHere(services: CoreServices, given: GenerateHereAr
   if (!folder) return [];
   const prompt = given.prompt?.trim() || (await askForPrompt(services.ui));
   if (!prompt) return [];
-  const options = await pickImageOptions(services.ui, { given, remember: services.host.context.globalState });
+  const options = await pickImageOptions(services, { given, remember: services.host.context.globalState });
   if (!options) return [];
   return generateImages(services, [{ prompt, origin: { targetFolderUri: folder.toString() } }], options);
 }

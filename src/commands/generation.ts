@@ -1,37 +1,58 @@
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ImageModelId, ModelParamValues } from '../apiframe/imageModels';
+import { IMAGE_MODELS, type ImageGenerationRequest, type ImageModelId, type ModelParamValues } from '../apiframe/imageModels';
+import { DALLE_STYLES } from '../apiframe/types';
 import { checkBaseUrl } from '../apiframe/urls';
 import type { CoreServices } from '../container/services';
 import { UserFacingError } from '../errors/userFacingError';
 import { describeRecord } from '../jobs/jobTexts';
-import { JobStoppedError } from '../jobs/managerApi';
-import type { JobOrigin, JobRecord } from '../jobs/types';
+import { JobStoppedError, type GenerateInput } from '../jobs/managerApi';
+import { paramsOf } from '../jobs/records';
+import type { JobGroup, JobOrigin, JobRecord } from '../jobs/types';
+import { applyAspectRatio, aspectRatioOf } from '../models/aspectRatio';
+import { imageCountSupport, type CandidatePlan } from '../models/candidates';
+import { ALWAYS_CONFIRM, formatCostRange, needsCostConfirmation, type CostRange } from '../models/cost';
+import { planImageRequests } from '../models/requests';
 import { shortPrompt } from '../progress/jobProgress';
 import * as settings from '../settings';
 import { afterJob } from './afterJob';
+import { summarizeCost, type CostLine, type CostSummary } from './costSummary';
 import type { ImageOptions } from './imageOptions';
 import { promptProblem } from './promptInput';
 
 export interface GenerationRequest {
   readonly prompt: string;
   readonly origin?: JobOrigin;
-  /**
-   * The exact request to send again (Re-run from Image), already checked against the model's schema and its own
-   * prompt limit: used instead of the options' aspect ratio and style.
-   */
-  readonly exact?: { readonly model: ImageModelId; readonly params: ModelParamValues; readonly aspectRatio: string };
+}
+
+/** One prompt for one model with its options: planned into one job or several. */
+export interface ModelRequest extends GenerationRequest {
+  readonly options: ImageOptions;
+}
+
+/** A prompt's plan: the candidate plan and the request body of each job. */
+interface PlannedPrompt {
+  readonly request: ModelRequest;
+  readonly plan: CandidatePlan;
+  readonly bodies: readonly ImageGenerationRequest[];
 }
 
 /**
- * Starts one job per request, each with its own cancellable notification, and resolves when all have
- * settled (done, failed, detached or expired) and their follow-up ran. Without a key it says so and
- * offers "Set API Key" before anything is journaled.
+ * Starts the jobs for every request (each prompt with the same options), each job with its own cancellable
+ * notification, and resolves when all have settled (done, failed, detached or expired) and their follow-up ran.
+ * Without a key it says so and offers "Set API Key" before anything is journaled.
  */
-export async function generateImages(
-  services: CoreServices,
-  requests: readonly GenerationRequest[],
-  options: ImageOptions,
-): Promise<JobRecord[]> {
+export async function generateImages(services: CoreServices, requests: readonly GenerationRequest[], options: ImageOptions): Promise<JobRecord[]> {
+  return generateForModels(services, requests.map((request) => ({ ...request, options })), 'candidates');
+}
+
+/**
+ * Plans every request (ratio mapped to the model's field, parameters checked, candidates as the model makes them),
+ * asks before paying when the highest cost is above `apiframe.confirmAboveCredits`, then journals and submits
+ * each job. `compare` puts every job in one group (one prompt, several models); `candidates` gives each prompt
+ * whose candidates are separate jobs a group of its own. Declining the cost submits and journals nothing.
+ */
+export async function generateForModels(services: CoreServices, requests: readonly ModelRequest[], kind: JobGroup['kind']): Promise<JobRecord[]> {
   // Reading the key (a round trip to the workbench's secret storage) and starting the job manager (reading the
   // journal) are independent, so the first use pays for the slower of the two, not their sum. The key still
   // decides first: without one the user is told so, and nothing is journaled.
@@ -41,33 +62,148 @@ export async function generateImages(
   // A base URL the client would refuse: say so now, before a record is journaled for nothing.
   checkBaseUrl(settings.baseUrl());
   for (const request of requests) {
-    const problem = request.exact ? undefined : promptProblem(request.prompt);
+    const problem = promptProblem(request.prompt, IMAGE_MODELS[request.options.model].promptMaxLength);
     if (problem) throw new UserFacingError(problem);
   }
+  const planned = requests.map((request) => planPrompt(services, request));
+  if (!(await confirmCost(services, summarizeCost(planned.map((p) => p.plan), (model) => services.models.entryFor(model))))) return [];
+  const inputs = inputsOf(planned, kind);
   const manager = await starting;
   const settled = await Promise.all(
-    requests.map(async (request) => {
+    inputs.map(async (input) => {
       try {
-        const record = await services.progress.follow(request.prompt, (signal, onStage) =>
-          manager.generate(
-            request.exact ? { prompt: request.prompt, ...request.exact, origin: request.origin } : { prompt: request.prompt, ...options, origin: request.origin },
-            { signal, onStage },
-          ),
-        );
+        const record = await services.progress.follow(input.prompt, (signal, onStage) => manager.generate(input, { signal, onStage }));
         await afterJob(services, record);
         return record;
       } catch (error) {
         if (error instanceof JobStoppedError) {
           // The window is closing or the record was deleted: nothing the user needs to be told about.
-          services.logger.info(`Stopped following "${shortPrompt(request.prompt)}": ${error.message}`);
+          services.logger.info(`Stopped following "${shortPrompt(input.prompt)}": ${error.message}`);
           return undefined;
         }
-        services.errors.report(error, vscode.l10n.t('Generating "{0}"', shortPrompt(request.prompt)));
+        services.errors.report(error, vscode.l10n.t('Generating "{0}"', shortPrompt(input.prompt)));
         return undefined;
       }
     }),
   );
   return settled.filter((record): record is JobRecord => record !== undefined);
+}
+
+/** Re-runs a record as it was: its model, its parameter block (seed included) and its image count. */
+export function rerunRecord(services: CoreServices, record: JobRecord): Promise<JobRecord[]> {
+  return rerunRequest(services, { prompt: record.prompt, model: record.model, params: paramsOf(record), aspectRatio: record.aspectRatio, origin: record.origin });
+}
+
+/** A request sent again as it was (from a record, or read back from a saved image): same model, block and count. */
+export interface RepeatedRequest {
+  readonly prompt: string;
+  readonly model: ImageModelId;
+  readonly params: Readonly<ModelParamValues>;
+  readonly aspectRatio: string;
+  readonly origin?: JobOrigin;
+}
+
+export async function rerunRequest(services: CoreServices, request: RepeatedRequest): Promise<JobRecord[]> {
+  const params: ModelParamValues = { ...request.params };
+  const support = imageCountSupport(request.model);
+  const counted = support.kind === 'parameter' ? params[support.name] : undefined;
+  const options: ImageOptions = {
+    model: request.model,
+    aspectRatio: request.aspectRatio,
+    params,
+    count: typeof counted === 'number' ? counted : 1,
+  };
+  return generateForModels(services, [{ prompt: request.prompt, origin: request.origin, options }], 'candidates');
+}
+
+/** The ratio in the model's field (parameters that already give it, like FLUX's own width and height, kept) and the plan. */
+function planPrompt(services: CoreServices, request: ModelRequest): PlannedPrompt {
+  const { model, aspectRatio, params, count } = request.options;
+  const label = services.models.entryFor(model).label;
+  const withRatio = aspectRatioOf(model, params) === aspectRatio ? { ok: true as const, params } : applyAspectRatio(model, aspectRatio, params);
+  if (!withRatio.ok) {
+    throw new UserFacingError(vscode.l10n.t('{0} does not take the aspect ratio {1}. It takes {2}.', label, aspectRatio, withRatio.choices.join(', ')));
+  }
+  const planned = planImageRequests({ model, prompt: request.prompt, params: withRatio.params, count });
+  if (!planned.ok) {
+    const { paramsKey } = IMAGE_MODELS[model];
+    const problems = planned.problems.map((problem) => `${[paramsKey, ...problem.path].join('.')} ${problem.message}`);
+    throw new UserFacingError(vscode.l10n.t('{0} cannot take these parameters, nothing was sent: {1}', label, problems.join('; ')));
+  }
+  return { request, plan: planned.plan, bodies: planned.requests };
+}
+
+/** One manager input per job; jobs that belong together share a group. */
+function inputsOf(planned: readonly PlannedPrompt[], kind: JobGroup['kind']): GenerateInput[] {
+  const jobs = planned.flatMap(({ request, bodies }) => bodies.map((body) => ({ request, body })));
+  const compareGroup = kind === 'compare' && jobs.length > 1 ? randomUUID() : undefined;
+  const inputs: GenerateInput[] = [];
+  let compareIndex = 0;
+  for (const { request, bodies } of planned) {
+    const candidatesGroup = kind === 'candidates' && bodies.length > 1 ? randomUUID() : undefined;
+    bodies.forEach((body, index) => {
+      const { model } = request.options;
+      const block = (body as unknown as Record<string, unknown>)[IMAGE_MODELS[model].paramsKey];
+      const params: ModelParamValues = block && typeof block === 'object' ? { ...(block as ModelParamValues) } : {};
+      const style = DALLE_STYLES.find((known) => known === params.style && model.startsWith('dall-e'));
+      const group: JobGroup | undefined = compareGroup
+        ? { id: compareGroup, kind: 'compare', index: compareIndex++, size: jobs.length }
+        : candidatesGroup
+          ? { id: candidatesGroup, kind: 'candidates', index, size: bodies.length }
+          : undefined;
+      inputs.push({
+        prompt: request.prompt,
+        model,
+        params,
+        aspectRatio: request.options.aspectRatio,
+        ...(style ? { style } : {}),
+        ...(request.origin ? { origin: request.origin } : {}),
+        ...(group ? { group } : {}),
+      });
+    });
+  }
+  return inputs;
+}
+
+/** "8–16 credits per image" / "20–40 credits per job" / "price unknown": a model's price as the picker and the dialog say it. */
+export function priceText(unit: CostRange | undefined, pricingMode: CostLine['pricingMode']): string {
+  if (!unit) return vscode.l10n.t('price unknown');
+  const range = formatCostRange(unit);
+  switch (pricingMode) {
+    case 'per-output':
+      return vscode.l10n.t('{0} credits per image', range);
+    case 'per-second':
+      return vscode.l10n.t('{0} credits per second', range);
+    default:
+      return vscode.l10n.t('{0} credits per job', range);
+  }
+}
+
+/**
+ * The modal question before paying, when `apiframe.confirmAboveCredits` asks for it: each model with its price,
+ * how many it buys and what that may cost, and the total. Resolves true to go ahead.
+ */
+async function confirmCost(services: CoreServices, summary: CostSummary): Promise<boolean> {
+  const threshold = services.models.confirmAboveCredits();
+  if (!needsCostConfirmation(summary.total, threshold)) return true;
+  const lines = summary.lines.map((line) =>
+    line.unit && line.total
+      ? vscode.l10n.t('{0}: {1} × {2} = {3} credits (images: {4})', line.label, priceText(line.unit, line.pricingMode), line.units, formatCostRange(line.total), line.images)
+      : vscode.l10n.t('{0}: {1} images, price unknown', line.label, line.images),
+  );
+  const why =
+    summary.total === undefined
+      ? vscode.l10n.t('The catalog gives no price for this model, so the cost cannot be said in advance.')
+      : threshold === ALWAYS_CONFIRM
+        ? vscode.l10n.t('You asked to confirm every request (apiframe.confirmAboveCredits is 0).')
+        : vscode.l10n.t('You are asked because it may cost more than {0} credits (apiframe.confirmAboveCredits).', threshold);
+  const confirm = vscode.l10n.t('Generate');
+  const text = summary.total
+    ? vscode.l10n.t('This may cost {0} credits. Generate?', formatCostRange(summary.total))
+    : vscode.l10n.t('The cost of this request is unknown. Generate?');
+  const choice = await services.ui.message('warning', text, [confirm], { modal: true, detail: [...lines, '', why].join('\n') });
+  if (choice !== confirm) services.logger.info('The user declined the cost: nothing was submitted.');
+  return choice === confirm;
 }
 
 /**

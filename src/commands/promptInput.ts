@@ -5,18 +5,18 @@ import type { UserInterface } from '../container/userInterface';
 import { hasVisibleText } from '../shared/text';
 
 /** Input box validation: the same rule the client applies, said before anything is sent. */
-export function promptProblem(value: string): string | undefined {
+export function promptProblem(value: string, maxLength = PROMPT_MAX_LENGTH): string | undefined {
   const trimmed = value.trim();
   if (trimmed === '') return vscode.l10n.t('Describe the image to generate.');
   // Only invisible characters: the API would accept it and charge for an image of nothing.
   if (!hasVisibleText(trimmed)) {
     return vscode.l10n.t('The prompt has no visible text: describe the image in words.');
   }
-  if (trimmed.length > PROMPT_MAX_LENGTH) {
-    return vscode.l10n.t('The prompt is {0} characters long; Apiframe accepts at most {1}.', trimmed.length, PROMPT_MAX_LENGTH);
+  if (trimmed.length > maxLength) {
+    return vscode.l10n.t('The prompt is {0} characters long; Apiframe accepts at most {1}.', trimmed.length, maxLength);
   }
   // The client's own rule last, so the two can never disagree (its text is English).
-  return validatePrompt(value);
+  return validatePrompt(value, maxLength);
 }
 
 /** Asks for the prompt (pre-filled with `value`); undefined when the user cancels. */

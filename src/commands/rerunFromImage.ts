@@ -6,8 +6,7 @@ import type { JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
 import { displayPath } from '../save/saveToWorkspace';
 import type { RerunFromImageArguments } from './commandArguments';
-import { generateImages } from './generation';
-import { defaultImageOptions } from './imageOptions';
+import { rerunRequest } from './generation';
 
 const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'];
 /** VS Code's built-in image preview: from the palette, the image it shows is the one meant. */
@@ -32,17 +31,13 @@ export async function rerunFromImage(services: CoreServices, given: RerunFromIma
   if (choice !== rerun) return [];
   services.logger.info(`Re-run from ${displayPath(file)}: model ${metadata.model}${metadata.jobId ? `, first made by job ${metadata.jobId}` : ''}.`);
   const folder = vscode.Uri.joinPath(file, '..');
-  return generateImages(
-    services,
-    [
-      {
-        prompt: metadata.prompt,
-        origin: { targetFolderUri: folder.toString() },
-        exact: { model: metadata.model, params: metadata.params, aspectRatio: metadata.aspectRatio },
-      },
-    ],
-    defaultImageOptions({}),
-  );
+  return rerunRequest(services, {
+    prompt: metadata.prompt,
+    model: metadata.model,
+    params: metadata.params,
+    aspectRatio: metadata.aspectRatio,
+    origin: { targetFolderUri: folder.toString() },
+  });
 }
 
 function imageInPreview(): vscode.Uri | undefined {

@@ -9,6 +9,7 @@ import type { JobProgress } from '../progress/jobProgress';
 import type { Logger } from '../shared/logger';
 import type { JobsStatusBar } from '../statusBar';
 import type { AccountCredits } from './accountCredits';
+import type { ModelCatalogService } from './modelCatalog';
 import type { UserInterface } from './userInterface';
 
 /** What the start-up bundle hands to the core when it is first needed. */
@@ -36,6 +37,8 @@ export interface CoreServices {
   readonly errors: ErrorReporter;
   /** The team's credits left, read after jobs settle, on focus and when the gallery opens (never on a timer). */
   readonly credits: AccountCredits;
+  /** The image model catalog (cached, fetched on first use without the key) and the model settings. */
+  readonly models: ModelCatalogService;
   /** The started job manager (created and started on first use). */
   jobs(): Promise<JobManager>;
   /** A throw-away client for a key that is not stored yet (Set API Key verifies with it); the caller closes it. */

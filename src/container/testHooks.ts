@@ -55,6 +55,7 @@ export function userInterfaceThroughHooks(hooks: TestHooks, windowUi: UserInterf
   return {
     inputBox: (options) => current().inputBox(options),
     quickPick: (items, options) => current().quickPick(items, options),
+    quickPickMany: (items, options) => current().quickPickMany(items, options),
     message: (severity, text, actions, options) => current().message(severity, text, actions, options),
     pickWorkspaceFolder: (options) => current().pickWorkspaceFolder(options),
     saveDialog: (options) => current().saveDialog(options),

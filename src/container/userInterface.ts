@@ -16,6 +16,8 @@ export interface MessageOptions {
 export interface UserInterface {
   inputBox(options: vscode.InputBoxOptions): Promise<string | undefined>;
   quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined>;
+  /** A quick pick with check boxes (items with `picked` start checked); undefined when dismissed. */
+  quickPickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[] | undefined>;
   /** Shows a message; resolves with the chosen action title, or undefined when dismissed. */
   message(severity: MessageSeverity, text: string, actions: readonly string[], options?: MessageOptions): Promise<string | undefined>;
   pickWorkspaceFolder(options: vscode.WorkspaceFolderPickOptions): Promise<vscode.WorkspaceFolder | undefined>;
@@ -36,6 +38,9 @@ export const windowUi: UserInterface = {
   },
   async quickPick(items, options) {
     return vscode.window.showQuickPick([...items], options);
+  },
+  async quickPickMany(items, options) {
+    return vscode.window.showQuickPick([...items], { ...options, canPickMany: true });
   },
   async message(severity, text, actions, options) {
     const messageOptions: vscode.MessageOptions = { modal: options?.modal === true, detail: options?.detail };

@@ -22,6 +22,7 @@ function recordingQuickPicks(inner: UserInterface): { ui: UserInterface; shown: 
       statusMessage: (text, timeoutMs) => inner.statusMessage(text, timeoutMs),
       revealInExplorer: (uri) => inner.revealInExplorer(uri),
       openExternal: (uri) => inner.openExternal(uri),
+      quickPickMany: (items, options) => inner.quickPickMany(items, options),
       quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions) {
         shown.push(items.map((item) => item.label));
         return inner.quickPick(items, options);

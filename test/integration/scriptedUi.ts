@@ -15,6 +15,8 @@ export interface ScriptedAnswers {
   inputBox?: (string | undefined)[];
   /** Label (or description) of the item to choose. */
   quickPick?: (string | undefined)[];
+  /** Labels (or descriptions) of the items to check in the next multi-select pick (undefined = dismiss). */
+  quickPickMany?: (readonly string[] | undefined)[];
   /** Action title to choose for the next message (undefined = dismiss). */
   message?: (string | undefined)[];
   workspaceFolder?: (vscode.WorkspaceFolder | undefined)[];
@@ -54,6 +56,7 @@ export class ScriptedUi implements UserInterface {
     this.script = {
       inputBox: [...(script.inputBox ?? [])],
       quickPick: [...(script.quickPick ?? [])],
+      quickPickMany: [...(script.quickPickMany ?? [])],
       message: [...(script.message ?? [])],
       workspaceFolder: [...(script.workspaceFolder ?? [])],
       saveDialog: [...(script.saveDialog ?? [])],
@@ -67,13 +70,33 @@ export class ScriptedUi implements UserInterface {
     return this.inner.inputBox(options);
   }
 
+  /** The items of every single-select pick shown so far (bounded), oldest first. */
+  readonly picks: (readonly vscode.QuickPickItem[])[] = [];
+  /** The title of every single-select pick shown so far (bounded), oldest first. */
+  readonly pickTitles: (string | undefined)[] = [];
+
   async quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
+    remember(this.picks, [...items]);
+    remember(this.pickTitles, options.title);
     const queue = this.script.quickPick;
     if (queue && queue.length > 0) {
       const label = queue.shift();
       return label === undefined ? undefined : items.find((item) => item.label === label || item.description === label);
     }
     return this.inner.quickPick(items, options);
+  }
+
+  /** Every multi-select pick shown so far, as its items' labels (bounded), oldest first. */
+  readonly multiPicks: string[][] = [];
+
+  async quickPickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[] | undefined> {
+    remember(this.multiPicks, items.map((item) => item.label));
+    const queue = this.script.quickPickMany;
+    if (queue && queue.length > 0) {
+      const labels = queue.shift();
+      return labels === undefined ? undefined : items.filter((item) => labels.includes(item.label) || (item.description !== undefined && labels.includes(item.description)));
+    }
+    return this.inner.quickPickMany(items, options);
   }
 
   async message(severity: MessageSeverity, text: string, actions: readonly string[], options?: MessageOptions): Promise<string | undefined> {

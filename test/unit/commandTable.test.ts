@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { IMAGE_MODEL_IDS } from '../../src/apiframe/imageModels';
 import { COMMAND_IDS, INTERNAL_COMMAND_IDS } from '../../src/commandIds';
+import { DEFAULT_CONFIRM_ABOVE_CREDITS } from '../../src/models/cost';
 
 interface ManifestCommand {
   command: string;
@@ -16,6 +18,7 @@ interface ConfigurationProperty {
   scope?: string;
   markdownDescription?: string;
   description?: string;
+  enum?: string[];
   enumDescriptions?: string[];
   default?: unknown;
 }
@@ -137,14 +140,33 @@ describe('settings in the manifest', () => {
     for (const key of ['apiframe.sitePaths', 'apiframe.askForFileName', 'apiframe.linkTemplates']) assert.equal(properties[key]?.scope, 'resource', key);
   });
 
+  it('declares the model settings: DALL-E 3 by default, one candidate, and a cost question only the user can switch off', () => {
+    const model = properties['apiframe.model'];
+    assert.equal(model?.default, 'dall-e-3');
+    assert.deepEqual(model.enum, [...IMAGE_MODEL_IDS], 'the manifest offers exactly the models the extension speaks');
+    assert.deepEqual(properties['apiframe.modelParams']?.default, {});
+    assert.equal(properties['apiframe.candidates']?.default, 1);
+    assert.equal(properties['apiframe.confirmAboveCredits']?.default, DEFAULT_CONFIRM_ABOVE_CREDITS);
+    // A workspace must not be able to turn the question off: user settings only.
+    assert.equal(properties['apiframe.confirmAboveCredits']?.scope, 'application');
+  });
+
   it('never declares a setting for the API key', () => {
     for (const key of Object.keys(properties)) assert.doesNotMatch(key, /key|secret|token/i, key);
   });
 
-  it('declares limited support for untrusted and virtual workspaces, restricting the destination, site paths and templates', () => {
+  it('declares limited support for untrusted and virtual workspaces, restricting the destination, site paths, templates and what a job costs', () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
-    // What a workspace could use to write into the user's documents: where files go, and what text is inserted.
-    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['apiframe.destination', 'apiframe.sitePaths', 'apiframe.linkTemplates']);
+    // What a workspace could use to write into the user's documents (where files go, what text is inserted), and
+    // to spend the user's credits (the model, its parameters, the number of candidates).
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, [
+      'apiframe.destination',
+      'apiframe.sitePaths',
+      'apiframe.linkTemplates',
+      'apiframe.model',
+      'apiframe.modelParams',
+      'apiframe.candidates',
+    ]);
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
   });
 
