@@ -105,6 +105,13 @@ export const HARNESS_STRINGS: GalleryStrings = {
   savedTo: 'Saved to {0}',
   announceReady: 'Image ready: {0}',
   announceFailed: 'Image failed: {0}',
+  credits: '{0} credits',
+  creditOne: '{0} credit',
+  candidates: '{0} candidates',
+  compared: 'Compared: {0}',
+  candidateLabel: 'Candidate {0} of {1}, {2}',
+  imageLabel: 'Image {0} of {1}, {2}',
+  chooseImage: 'Choose the image to save or insert',
 };
 
 /** A deterministic UUID v4-shaped id for synthetic item `n`. */
