@@ -247,7 +247,7 @@ export function creditsText(strings: GalleryStrings | undefined, credits: number
 
 /**
  * The card's second line: model (for a group, its kind and models: "3 candidates · flux-1.1-pro",
- * "Compared: flux-1.1-pro · midjourney"), aspect ratio, style and what the finished job cost.
+ * "Compared: flux-1.1-pro · midjourney"), what the finished job cost, aspect ratio and style.
  */
 export function metaText(item: GalleryItem, strings?: GalleryStrings): string {
   const group = item.group;
@@ -256,7 +256,8 @@ export function metaText(item: GalleryItem, strings?: GalleryStrings): string {
   if (group?.kind === 'compare') head = [strings ? formatTemplate(strings.compared, models) : models];
   else if (group) head = [strings ? formatTemplate(strings.candidates, group.size) : String(group.size), models];
   const cost = item.creditCost !== undefined ? creditsText(strings, item.creditCost) : undefined;
-  return [...head, item.aspectRatio, item.style, cost].filter((part) => part !== undefined).join(' · ');
+  // The cost right after the models: a narrow card cuts the line's end, and the cost matters more than the ratio.
+  return [...head, cost, item.aspectRatio, item.style].filter((part) => part !== undefined).join(' · ');
 }
 
 /**

@@ -342,7 +342,11 @@ export class CardSet {
     if (parts.prompt.textContent !== item.prompt) parts.prompt.textContent = item.prompt;
     if (parts.prompt.title !== item.prompt) parts.prompt.title = item.prompt;
     const meta = metaText(item, this.context.strings());
-    if (parts.meta.textContent !== meta) parts.meta.textContent = meta;
+    if (parts.meta.textContent !== meta) {
+      parts.meta.textContent = meta;
+      // A group's line can be longer than a card is wide: the whole of it on hover.
+      parts.meta.title = meta;
+    }
   }
 
   /**

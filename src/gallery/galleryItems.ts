@@ -38,8 +38,12 @@ export interface GalleryItemContext {
 export function toGalleryItem(record: JobRecord, context: GalleryItemContext): GalleryItem {
   // Most jobs make one image: they need no tiles (and each image's URI is made once).
   const tiles = imageCountOf(record) > 1 ? tilesOf(record, context) : [];
+  const item = recordItem(record, context, tiles[0]);
+  // The card says where one of its images was saved, whichever it was.
+  const savedPath = item.savedPath ?? tiles.find((tile) => tile.savedPath !== undefined)?.savedPath;
   return {
-    ...recordItem(record, context, tiles[0]),
+    ...item,
+    ...optional('savedPath', savedPath),
     ...optional('creditCost', finishedCost(record)),
     ...(tiles.length > 1 ? { tiles } : {}),
   };

@@ -546,8 +546,8 @@ describe('gallery page (headless Chromium)', function () {
     const { page, pageErrors, cspViolations } = await open({ items: [group, { ...other, creditCost: 12 }] });
     assert.equal(await page.locator('.card').count(), 2, 'the group is one card');
     const card = page.locator(`.card[data-id="${group.localId}"]`);
-    assert.equal(await card.locator('.card-meta').textContent(), '3 candidates · flux-1.1-pro · 1:1 · 24 credits');
-    assert.equal(await page.locator(`.card[data-id="${other.localId}"] .card-meta`).textContent(), [other.model, other.aspectRatio, other.style, '12 credits'].filter(Boolean).join(' · '));
+    assert.equal(await card.locator('.card-meta').textContent(), '3 candidates · flux-1.1-pro · 24 credits · 1:1');
+    assert.equal(await page.locator(`.card[data-id="${other.localId}"] .card-meta`).textContent(), [other.model, '12 credits', other.aspectRatio, other.style].filter(Boolean).join(' · '));
     assert.equal(await card.locator('.tile-strip').getAttribute('aria-label'), 'Choose the image to save or insert');
     const tiles = await card.locator('.tile').evaluateAll((list: PageElement[]) =>
       list.map((t) => ({
@@ -573,7 +573,7 @@ describe('gallery page (headless Chromium)', function () {
     // A compare group names its models.
     await hostPost(page, { type: 'update', item: { ...group, group: { kind: 'compare', size: 3, models: ['flux-1.1-pro', 'midjourney', 'ideogram-v3'] } } });
     await waitFor(page, `document.querySelector('.card[data-id="${group.localId}"] .card-meta').textContent.startsWith('Compared:')`);
-    assert.equal(await card.locator('.card-meta').textContent(), 'Compared: flux-1.1-pro · midjourney · ideogram-v3 · 1:1 · 24 credits');
+    assert.equal(await card.locator('.card-meta').textContent(), 'Compared: flux-1.1-pro · midjourney · ideogram-v3 · 24 credits · 1:1');
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(cspViolations, []);
   });

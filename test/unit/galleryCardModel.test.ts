@@ -217,11 +217,11 @@ describe('gallery card model', () => {
     };
 
     it('writes the group\'s kind, models and cost in the meta line, localized', () => {
-      assert.equal(metaText(GROUPED, HARNESS_STRINGS), '3 candidates · flux-1.1-pro · 1:1 · 24 credits');
+      assert.equal(metaText(GROUPED, HARNESS_STRINGS), '3 candidates · flux-1.1-pro · 24 credits · 1:1');
       const compared: GalleryItem = { ...GROUPED, group: { kind: 'compare', size: 2, models: ['flux-1.1-pro', 'midjourney'] }, creditCost: 1 };
-      assert.equal(metaText(compared, HARNESS_STRINGS), 'Compared: flux-1.1-pro · midjourney · 1:1 · 1 credit');
-      assert.equal(metaText({ ...DONE, creditCost: 12 }, HARNESS_STRINGS), 'dall-e-3 · 3:2 · natural · 12 credits');
-      assert.equal(metaText({ ...DONE, creditCost: 12 }), 'dall-e-3 · 3:2 · natural · 12', 'a bare number before the strings arrive');
+      assert.equal(metaText(compared, HARNESS_STRINGS), 'Compared: flux-1.1-pro · midjourney · 1 credit · 1:1');
+      assert.equal(metaText({ ...DONE, creditCost: 12 }, HARNESS_STRINGS), 'dall-e-3 · 12 credits · 3:2 · natural');
+      assert.equal(metaText({ ...DONE, creditCost: 12 }), 'dall-e-3 · 12 · 3:2 · natural', 'a bare number before the strings arrive');
     });
 
     it('names each image for screen readers: its place, the model and its cost', () => {

@@ -110,6 +110,7 @@ describe('gallery items', () => {
       { localId: BASE.localId, index: 2, model: 'gpt-image-1.5', phase: 'done', image: { src: 'src-2', width: 300, height: 100 } },
     ]);
     assert.equal(item.imageCount, 3);
+    assert.equal(item.savedPath, 'images/two.png', 'the card says where its saved image went, whichever it is');
     assert.equal(item.creditCost, 12, 'the job cost once, for all its images');
   });
 
