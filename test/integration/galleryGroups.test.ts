@@ -22,6 +22,8 @@ describe('gallery groups: several images on one card, and the one picked is save
   let harness: Harness;
   let candidates: JobRecord[] = [];
   let job: JobRecord;
+  /** Every record the suite made (deleted again at the end). */
+  const created: JobRecord[] = [];
   let gallery: GalleryPanel | undefined;
   const traffic: GalleryTraffic[] = [];
   let subscription: vscode.Disposable | undefined;
@@ -57,6 +59,7 @@ describe('gallery groups: several images on one card, and the one picked is save
       ),
     );
     job = await manager.generate({ prompt: GRID_PROMPT, model: 'gpt-image-1.5', params: { number_of_images: 3 }, aspectRatio: '1:1' });
+    created.push(...candidates, job);
     for (const record of [...candidates, job]) assert.equal(record.phase, 'done', record.error ?? record.interruption);
     assert.equal(job.files?.length, 3, 'the job made three images');
     subscription = onGalleryTraffic((sent) => traffic.push(sent));
@@ -66,6 +69,9 @@ describe('gallery groups: several images on one card, and the one picked is save
 
   after(async () => {
     subscription?.dispose();
+    // Other suites of the run count the history's records as cards (one card per record without groups).
+    const manager = await harness.core.jobs();
+    for (const record of created) if (manager.get(record.localId)) await manager.delete(record.localId);
     await tearDownGalleryHarness(harness);
   });
 
