@@ -28,7 +28,7 @@
 import type { CardButton, GalleryItem } from '../src/gallery/protocol';
 import { ACTIVE_PHASES } from '../src/gallery/protocol';
 import { actionLabel, buttonIcon, formatTemplate, shortPrompt } from './galleryCardModel';
-import { CardSet, type CardBox } from './galleryCards';
+import { CardSet, actionTarget, type CardBox } from './galleryCards';
 import { GalleryFeed } from './galleryFeed';
 import { listenForCardKeys } from './galleryKeyboard';
 import { CardMenu } from './galleryMenu';
@@ -105,12 +105,13 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
     const card = button.closest<HTMLElement>('.card');
     const localId = card?.dataset.id;
     const item = localId !== undefined ? cards.itemOf(localId) : undefined;
-    if (!localId || !item) return;
+    const target = card ? actionTarget(card) : undefined;
+    if (!localId || !item || !target) return;
     const entries = (button.dataset.menu ?? '')
       .split(',')
       .filter((name): name is CardButton => name !== '')
       .map((name) => ({ button: name, label: actionLabel(state.strings, item, name), icon: buttonIcon(name) }));
-    menu.open(button, entries, state.strings?.moreActions ?? '', (picked) => pressButton(host, picked, localId), focusLast);
+    menu.open(button, entries, state.strings?.moreActions ?? '', (picked) => pressButton(host, picked, target), focusLast);
   };
 
   forwardCardButtons(shell.window, host);
@@ -123,8 +124,11 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
   // A double click on a thumbnail opens the image (the keyboard has Open among the card's buttons).
   shell.window.addEventListener('dblclick', (event) => {
     const media = (event.target as Element | null)?.closest<HTMLElement>('.card-media');
-    const localId = media?.closest<HTMLElement>('.card')?.dataset.id;
-    if (localId && cards.itemOf(localId)?.image) host.action('open', localId);
+    const card = media?.closest<HTMLElement>('.card');
+    const localId = card?.dataset.id;
+    // On a card of several images the first click chose the tile: the double click opens that one.
+    const target = card ? actionTarget(card) : undefined;
+    if (localId && target && cards.itemOf(localId)?.image) host.action('open', target.localId, target.index);
   });
   listenForCardKeys(shell.window, {
     indexOf: (localId) => state.indexOf(localId),
@@ -152,10 +156,10 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
   if (embedded) handlers.state(embedded.message);
 }
 
-/** Presses a card button for `localId` (from its menu): Show Log is the page's, the rest are record actions. */
-function pressButton(host: HostChannel, button: CardButton, localId: string): void {
+/** Presses a card button for its target (from its menu): Show Log is the page's, the rest are record actions. */
+function pressButton(host: HostChannel, button: CardButton, target: { readonly localId: string; readonly index?: number }): void {
   if (button === 'showLog') host.showLog();
-  else host.action(button, localId);
+  else host.action(button, target.localId, target.index);
 }
 
 /** What a changed item is worth announcing: a result that just arrived, or a job that just failed. */

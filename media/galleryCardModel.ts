@@ -12,6 +12,7 @@ import {
   type GalleryItemAction,
   type GalleryStage,
   type GalleryStrings,
+  type GalleryTile,
   WAITING_PHASES,
 } from '../src/gallery/protocol';
 import type { CardShape } from './galleryVirtualWindow';
@@ -82,7 +83,9 @@ export const MAX_PRIMARY_BUTTONS = 3;
 export function primaryButtons(item: GalleryItem): CardButton[] {
   const offered = new Set<CardButton>(actionsFor(item));
   if (offersLog(item)) offered.add('showLog');
-  const preference: CardButton[] = ['resume', 'submitAnew', 'insert', item.savedPath ? 'revealSaved' : 'save', 'open', 'rerun', 'showLog'];
+  // A card of several images keeps Save at hand: one saved image says nothing about the one chosen next.
+  const saved = item.savedPath !== undefined && item.tiles === undefined;
+  const preference: CardButton[] = ['resume', 'submitAnew', 'insert', saved ? 'revealSaved' : 'save', 'open', 'rerun', 'showLog'];
   const primary = preference.filter((button) => offered.has(button));
   // A job still on its way has nothing worth a button of its own: its card keeps the menu only.
   if (!item.image && ACTIVE_PHASES.has(item.phase)) return [];
@@ -192,8 +195,22 @@ export function detailKind(item: GalleryItem): DetailKind {
   return 'none';
 }
 
-/** The thumbnail's aspect for the layout: the image's pixel size, or the size its aspect ratio yields until it has one. */
+/**
+ * The thumbnail's aspect for the layout: the image's pixel size, or the size its aspect ratio yields until it
+ * has one. Several images stand side by side: their widths at one common height.
+ */
 export function mediaAspect(item: GalleryItem): { readonly width: number; readonly height: number } {
+  if (item.tiles && item.tiles.length > 1) {
+    const width = item.tiles.reduce((sum, tile) => {
+      const size = singleAspect({ ...item, ...(tile.image ? { image: tile.image } : { image: undefined }) });
+      return sum + size.width / size.height;
+    }, 0);
+    return { width, height: 1 };
+  }
+  return singleAspect(item);
+}
+
+function singleAspect(item: Pick<GalleryItem, 'image' | 'aspectRatio'>): { readonly width: number; readonly height: number } {
   if (item.image && item.image.width > 0 && item.image.height > 0) return { width: item.image.width, height: item.image.height };
   // The size the image will have (a "3:2" image is 1792×1024), so the box does not change when it arrives.
   const known: Partial<Record<string, { readonly width: number; readonly height: number }>> = ASPECT_RATIO_SIZES;
@@ -222,9 +239,53 @@ export function shortPrompt(prompt: string, max = 60): string {
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
 }
 
-/** The card's second line: model, aspect ratio and style. */
-export function metaText(item: GalleryItem): string {
-  return [item.model, item.aspectRatio, item.style].filter((part) => part !== undefined).join(' · ');
+/** A cost in credits ("12 credits", "1 credit"); the bare number before the host's strings arrive. */
+export function creditsText(strings: GalleryStrings | undefined, credits: number): string {
+  if (!strings) return String(credits);
+  return formatTemplate(credits === 1 ? strings.creditOne : strings.credits, credits);
+}
+
+/**
+ * The card's second line: model (for a group, its kind and models: "3 candidates · flux-1.1-pro",
+ * "Compared: flux-1.1-pro · midjourney"), what the finished job cost, aspect ratio and style.
+ */
+export function metaText(item: GalleryItem, strings?: GalleryStrings): string {
+  const group = item.group;
+  const models = group?.models.join(' · ') ?? item.model;
+  let head: string[] = [item.model];
+  if (group?.kind === 'compare') head = [strings ? formatTemplate(strings.compared, models) : models];
+  else if (group) head = [strings ? formatTemplate(strings.candidates, group.size) : String(group.size), models];
+  const cost = item.creditCost !== undefined ? creditsText(strings, item.creditCost) : undefined;
+  // The cost right after the models: a narrow card cuts the line's end, and the cost matters more than the ratio.
+  return [...head, cost, item.aspectRatio, item.style].filter((part) => part !== undefined).join(' · ');
+}
+
+/**
+ * A tile's name for screen readers and its tooltip: "Candidate 2 of 3, flux-1.1-pro" in a candidates group,
+ * "Image 2 of 4, midjourney" otherwise, with the job's cost when the tile has its own.
+ */
+export function tileLabel(item: GalleryItem, tile: GalleryTile, position: number, strings: GalleryStrings | undefined): string {
+  const count = item.tiles?.length ?? 1;
+  const template = item.group?.kind === 'candidates' ? strings?.candidateLabel : strings?.imageLabel;
+  const label = template ? formatTemplate(template, position + 1, count, tile.model) : `${position + 1}/${count}, ${tile.model}`;
+  return tile.creditCost !== undefined ? `${label}, ${creditsText(strings, tile.creditCost)}` : label;
+}
+
+/** The short caption over a tile: its model when the group compares models, else its number. */
+export function tileCaption(item: GalleryItem, tile: GalleryTile, position: number): string {
+  return item.group?.kind === 'compare' ? tile.model : String(position + 1);
+}
+
+/** Identifies what an item's tiles show: equal keys need no new image area. */
+export function tilesKey(item: GalleryItem): string {
+  return (item.tiles ?? [])
+    .map((tile) => `${tile.localId}:${tile.index}:${tile.phase}:${tile.image?.src ?? ''}:${tile.savedPath ?? ''}:${tile.creditCost ?? ''}`)
+    .join('|');
+}
+
+/** The tile chosen first on a card: the first with an image (the one Save and Insert take until the user picks). */
+export function defaultTile(item: GalleryItem): number {
+  return Math.max(0, item.tiles?.findIndex((tile) => tile.image !== undefined) ?? 0);
 }
 
 /** Fills a host template's `{0}` (and `{1}`) arguments. */

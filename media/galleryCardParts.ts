@@ -6,7 +6,7 @@
  * Every button inside a card is out of the Tab order (`tabindex=-1`): the card is the grid's one Tab stop,
  * and the keyboard reaches its buttons with Enter and the arrow keys (galleryKeyboard.ts).
  */
-import type { CardButton, GalleryItem, GalleryStrings } from '../src/gallery/protocol';
+import { ACTIVE_PHASES, type CardButton, type GalleryItem, type GalleryStrings } from '../src/gallery/protocol';
 import {
   PHASE_ICONS,
   PLACEHOLDER_PHASES,
@@ -21,6 +21,8 @@ import {
   primaryButtons,
   stageOf,
   stageText,
+  tileCaption,
+  tileLabel,
 } from './galleryCardModel';
 import { el, icon } from './galleryDom';
 import type { TimeLabels } from './galleryTimes';
@@ -57,13 +59,22 @@ export function buildMedia(
   onImageSettled: (img: HTMLImageElement, loaded: boolean) => void,
 ): HTMLElement {
   const media = el('div', 'card-media');
-  if (item.image) {
+  const newImage = (): HTMLImageElement => {
     const img = el('img');
     img.decoding = 'async';
     img.loading = 'lazy';
     img.draggable = false;
     img.addEventListener('load', () => onImageSettled(img, true));
     img.addEventListener('error', () => onImageSettled(img, false));
+    return img;
+  };
+  if (item.tiles && item.tiles.length > 1) {
+    media.classList.add('has-tiles');
+    media.append(buildTiles(item, strings, newImage));
+    return media;
+  }
+  if (item.image) {
+    const img = newImage();
     setImage(img, { ...item, image: item.image });
     media.append(img);
   } else {
@@ -87,6 +98,41 @@ export function buildMedia(
     media.append(badge);
   }
   return media;
+}
+
+/**
+ * The images of a card that has several, side by side in order: each a button (reached with the arrow keys
+ * inside the card, like the card's actions) that chooses the image the card's Save, Insert and Open take.
+ * `data-tile` is its position; the chosen one is `aria-pressed` (galleryCards.ts keeps that).
+ */
+function buildTiles(item: GalleryItem, strings: GalleryStrings | undefined, newImage: () => HTMLImageElement): HTMLElement {
+  const strip = el('div', 'tile-strip');
+  strip.setAttribute('role', 'group');
+  strip.setAttribute('aria-label', strings?.chooseImage ?? '');
+  (item.tiles ?? []).forEach((tile, position) => {
+    const label = tileLabel(item, tile, position, strings);
+    const button = el('button', 'tile');
+    button.type = 'button';
+    button.tabIndex = -1;
+    button.dataset.tile = String(position);
+    button.setAttribute('aria-label', label);
+    button.setAttribute('aria-pressed', 'false');
+    button.title = label;
+    if (tile.image) {
+      const img = newImage();
+      // The button carries the image's name; the prompt is the card's.
+      setImage(img, { ...item, alt: '', image: tile.image });
+      button.append(img);
+    } else {
+      const working = PLACEHOLDER_PHASES.has(tile.phase);
+      button.append(icon(working ? PHASE_ICONS[tile.phase] : 'file-media', ACTIVE_PHASES.has(tile.phase) ? 'codicon-modifier-spin' : ''));
+    }
+    const caption = el('span', 'tile-caption', tileCaption(item, tile, position));
+    if (tile.savedPath !== undefined) caption.append(icon('check'));
+    button.append(caption);
+    strip.append(button);
+  });
+  return strip;
 }
 
 /** One card button: labelled for screen readers and tooltips alike, out of the Tab order. */

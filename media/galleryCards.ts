@@ -11,7 +11,7 @@
  * update that rebuilds a card's buttons puts the focus back on the same button.
  */
 import { CARD_BUTTONS, type CardButton, type GalleryItem, type GalleryStage, type GalleryStrings } from '../src/gallery/protocol';
-import { PLACEHOLDER_PHASES, actionsKey, domId, metaText, stageText, waitsForUser } from './galleryCardModel';
+import { PLACEHOLDER_PHASES, actionsKey, defaultTile, domId, formatTemplate, metaText, stageText, tilesKey, waitsForUser } from './galleryCardModel';
 import { MORE_BUTTON_CLASS, buildMedia, buildStatus, buildToolbar, rebindStatus, setImage } from './galleryCardParts';
 import { el, setAttr } from './galleryDom';
 import type { TimeLabels } from './galleryTimes';
@@ -73,7 +73,21 @@ interface CardEntry {
  * arrow keys move through this list (galleryKeyboard.ts).
  */
 export function buttonsInCard(card: HTMLElement): HTMLButtonElement[] {
-  return [...card.querySelectorAll<HTMLButtonElement>('.card-choices button'), ...card.querySelectorAll<HTMLButtonElement>('.card-toolbar button')];
+  return [
+    ...card.querySelectorAll<HTMLButtonElement>('.card-media .tile'),
+    ...card.querySelectorAll<HTMLButtonElement>('.card-choices button'),
+    ...card.querySelectorAll<HTMLButtonElement>('.card-toolbar button'),
+  ];
+}
+
+/**
+ * The image a card's actions are about: the record and which of its images. On a card of several images that
+ * is the chosen tile (galleryCards.ts writes it on the card); otherwise the card's record, no index.
+ */
+export function actionTarget(card: HTMLElement): { readonly localId: string; readonly index?: number } | undefined {
+  const { id, targetId, targetIndex } = card.dataset;
+  if (targetId !== undefined && targetIndex !== undefined) return { localId: targetId, index: Number(targetIndex) };
+  return id !== undefined ? { localId: id } : undefined;
 }
 
 /** Every button a card offers, as the page reports them: the buttons there are, then the entries of its menu. */
@@ -94,6 +108,8 @@ export class CardSet {
   private readonly failedImages = new Set<string>();
   /** The card that is the grid's Tab stop (the last one focused), when known. */
   private activeId: string | undefined;
+  /** The tile the user chose on a card of several images, by card id (kept while the card scrolls away). */
+  private readonly chosenTiles = new Map<string, number>();
 
   /** `container` is the feed's window element, which holds nothing but the cards. */
   constructor(
@@ -105,6 +121,22 @@ export class CardSet {
       const card = (event.target as Element | null)?.closest<HTMLElement>('.card');
       if (card?.dataset.id) this.setActive(card.dataset.id);
     });
+    // A tile pressed (click, or Enter/Space on it) becomes the image the card's actions take.
+    container.addEventListener('click', (event) => {
+      const tile = (event.target as Element | null)?.closest<HTMLElement>('.tile');
+      const id = tile?.closest<HTMLElement>('.card')?.dataset.id;
+      const entry = id !== undefined ? this.cards.get(id) : undefined;
+      if (!tile || !entry) return;
+      this.chosenTiles.set(entry.item.localId, Number(tile.dataset.tile));
+      this.showChoice(entry.parts, entry.item);
+    });
+  }
+
+  /** The tile position chosen on the card of `localId` (its default when the user has not chosen). */
+  chosenTile(localId: string): number | undefined {
+    const item = this.cards.get(localId)?.item;
+    if (!item?.tiles) return undefined;
+    return this.chosenTiles.get(localId) ?? defaultTile(item);
   }
 
   /**
@@ -281,6 +313,7 @@ export class CardSet {
     card.append(parts.media, body, parts.toolbar);
     this.bindIdentity(parts, item);
     this.bindPosition(parts, item, index);
+    this.showChoice(parts, item);
     return { parts, item };
   }
 
@@ -308,8 +341,12 @@ export class CardSet {
     parts.prompt.id = promptId;
     if (parts.prompt.textContent !== item.prompt) parts.prompt.textContent = item.prompt;
     if (parts.prompt.title !== item.prompt) parts.prompt.title = item.prompt;
-    const meta = metaText(item);
-    if (parts.meta.textContent !== meta) parts.meta.textContent = meta;
+    const meta = metaText(item, this.context.strings());
+    if (parts.meta.textContent !== meta) {
+      parts.meta.textContent = meta;
+      // A group's line can be longer than a card is wide: the whole of it on hover.
+      parts.meta.title = meta;
+    }
   }
 
   /**
@@ -330,6 +367,8 @@ export class CardSet {
       sameRecord && active instanceof HTMLButtonElement && active.closest('.card') === parts.card
         ? (active.dataset.action ?? (active.classList.contains(MORE_BUTTON_CLASS) ? MORE_BUTTON_CLASS : undefined))
         : undefined;
+    // A focused tile whose image area is built anew: the focus goes to the tile at the same place.
+    const focusedTile = sameRecord && active?.classList.contains('tile') && active.closest('.card') === parts.card ? active.dataset.tile : undefined;
     this.bindIdentity(parts, item);
     if (!sameRecord || previous.image?.src !== item.image?.src) {
       this.loadedImages.delete(item.localId);
@@ -349,15 +388,65 @@ export class CardSet {
       parts.toolbar.replaceWith(fresh);
       parts.toolbar = fresh;
     }
+    this.showChoice(parts, item);
+    if (focusedTile !== undefined && !parts.card.contains(document.activeElement)) {
+      (parts.card.querySelector<HTMLElement>(`.tile[data-tile="${focusedTile}"]`) ?? parts.card).focus({ preventScroll: true });
+    }
     if (focusedButton && !parts.card.contains(document.activeElement)) {
       const selector = focusedButton === MORE_BUTTON_CLASS ? `.${MORE_BUTTON_CLASS}` : `[data-action="${focusedButton}"]`;
       (parts.card.querySelector<HTMLElement>(selector) ?? parts.card).focus({ preventScroll: true });
     }
   }
 
+  /**
+   * Marks the chosen tile of a card of several images (`aria-pressed`) and writes on the card which record and
+   * image its actions take; the detail line says where that image was saved when it was. Other cards carry
+   * no target (their actions are about their record).
+   */
+  private showChoice(parts: CardParts, item: GalleryItem): void {
+    const { card } = parts;
+    const tiles = item.tiles;
+    if (!tiles || tiles.length < 2) {
+      if (card.dataset.targetId !== undefined) {
+        delete card.dataset.targetId;
+        delete card.dataset.targetIndex;
+      }
+      return;
+    }
+    const chosen = Math.min(tiles.length - 1, this.chosenTiles.get(item.localId) ?? defaultTile(item));
+    parts.media.querySelectorAll<HTMLElement>('.tile').forEach((tile, position) => {
+      setAttr(tile, 'aria-pressed', String(position === chosen));
+      tile.classList.toggle('chosen', position === chosen);
+    });
+    const tile = tiles[chosen];
+    if (!tile) return;
+    card.dataset.targetId = tile.localId;
+    card.dataset.targetIndex = String(tile.index);
+    const savedText = parts.state.querySelector<HTMLElement>('.saved-text');
+    const strings = this.context.strings();
+    const path = tile.savedPath ?? item.savedPath;
+    if (savedText && path !== undefined) {
+      const text = strings ? formatTemplate(strings.savedTo, path) : path;
+      if (savedText.textContent !== text) savedText.textContent = text;
+      if (savedText.parentElement) savedText.parentElement.title = path;
+    }
+  }
+
   /** Updates the card's image area: the same `<img>` for another image when it can, a new area when it must. */
   private bindMedia(parts: CardParts, previous: GalleryItem, item: GalleryItem, sameRecord: boolean): void {
     const img = parts.media.firstElementChild;
+    if (item.tiles !== undefined || previous.tiles !== undefined) {
+      // A card of several images: its tiles are built anew when what they show changed (rare: a job of the
+      // group finished, an image was saved), and never while only the card's place changes.
+      if (!sameRecord || tilesKey(previous) !== tilesKey(item)) {
+        this.loadedImages.delete(item.localId);
+        this.failedImages.delete(item.localId);
+        const media = this.buildMedia(item);
+        parts.media.replaceWith(media);
+        parts.media = media;
+      }
+      return;
+    }
     if (item.image && previous.image && item.imageCount === previous.imageCount && img instanceof HTMLImageElement) {
       // The common case while scrolling: one image for another in the same frame, no new nodes.
       if (!sameRecord || previous.image.src !== item.image.src) {
@@ -393,14 +482,17 @@ export class CardSet {
 
   /** Marks a card's image loaded or failed. One listener per <img>, which may show several items over time. */
   private onImageSettled(img: HTMLImageElement, loaded: boolean): void {
-    const media = img.parentElement;
+    const media = img.closest<HTMLElement>('.card-media');
     const card = media?.parentElement;
     const localId = card?.dataset.id;
     // A late event from a card that was recycled or dropped meanwhile says nothing about the current one.
     if (!media || !card || !localId || this.cards.get(localId)?.parts.card !== card) return;
     (loaded ? this.loadedImages : this.failedImages).add(localId);
     (loaded ? this.failedImages : this.loadedImages).delete(localId);
-    media.classList.add(loaded ? 'loaded' : 'failed');
+    // One of several images that fails hides only itself.
+    const tile = img.parentElement?.classList.contains('tile') ? img.parentElement : undefined;
+    if (tile) tile.classList.add(loaded ? 'loaded' : 'failed');
+    else media.classList.add(loaded ? 'loaded' : 'failed');
     this.context.onImageSettled();
   }
 

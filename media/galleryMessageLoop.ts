@@ -15,6 +15,7 @@ import {
   type HostToWebview,
   type WebviewToHost,
 } from '../src/gallery/protocol';
+import { actionTarget } from './galleryCards';
 
 /** VS Code's webview bridge (`acquireVsCodeApi()`), typed with the page's own messages. */
 export interface VsCodeApi {
@@ -75,8 +76,9 @@ export class HostChannel {
     }
   }
 
-  action(action: GalleryItemAction, localId: string): void {
-    this.vscode.postMessage({ type: 'action', action, localId });
+  /** A card's action on record `localId`; `index` names one of its images when the card shows several. */
+  action(action: GalleryItemAction, localId: string, index?: number): void {
+    this.vscode.postMessage({ type: 'action', action, localId, ...(index !== undefined ? { index } : {}) });
   }
 
   showLog(): void {
@@ -156,13 +158,13 @@ export function forwardCardButtons(container: HTMLElement, channel: HostChannel)
   container.addEventListener('click', (event) => {
     const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button[data-action]');
     const card = button?.closest<HTMLElement>('.card');
-    const localId = card?.dataset.id;
+    const target = card ? actionTarget(card) : undefined;
     const action = button?.dataset.action;
-    if (!button || !localId || !action) return;
+    if (!button || !target || !action) return;
     if (action === 'showLog') {
       channel.showLog();
     } else if ((GALLERY_ITEM_ACTIONS as readonly string[]).includes(action)) {
-      channel.action(action as GalleryItemAction, localId);
+      channel.action(action as GalleryItemAction, target.localId, target.index);
     }
   });
 }

@@ -14,11 +14,11 @@ import { rerunRecord, resumeRecord, submitAnewRecord } from './generation';
  * and reports its own failures.
  */
 export function createGalleryActions(services: CoreServices): GalleryActions {
-  const withRecord = (name: string, run: (localId: string) => Promise<unknown>) => async (localId: string) => {
+  const withRecord = (name: string, run: (localId: string, index: number) => Promise<unknown>) => async (localId: string, index = 0) => {
     try {
       const manager = await services.jobs();
       if (!manager.get(localId)) return undefined;
-      return await run(localId);
+      return await run(localId, index);
     } catch (error) {
       services.errors.report(error, name);
       return undefined;
@@ -33,38 +33,40 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
   watchSavedCopies(services);
   const galleryColumn = (): vscode.ViewColumn | undefined => GalleryPanel.current?.panel.viewColumn;
   return {
-    save: withRecord('Save to Workspace', async (id) => saveRecord(services, await record(id), {})),
-    insert: withRecord('Insert into Editor', async (id) => saveRecord(services, await record(id), { insert: 'editor', galleryColumn: galleryColumn() })),
-    insertAtCursor: withRecord('Insert at Cursor', async (id) => saveRecord(services, await record(id), { insert: 'cursor' })),
-    revealSaved: withRecord('Reveal in Explorer', async (id) => {
+    save: withRecord('Save to Workspace', async (id, index) => saveRecord(services, await record(id), { index })),
+    insert: withRecord('Insert into Editor', async (id, index) =>
+      saveRecord(services, await record(id), { insert: 'editor', galleryColumn: galleryColumn(), index }),
+    ),
+    insertAtCursor: withRecord('Insert at Cursor', async (id, index) => saveRecord(services, await record(id), { insert: 'cursor', index })),
+    revealSaved: withRecord('Reveal in Explorer', async (id, index) => {
       const found = await record(id);
-      const copy = await liveSavedCopy(services, found);
+      const copy = await liveSavedCopy(services, found, index);
       if (copy) {
         await services.ui.revealInExplorer(copy);
         return copy;
       }
       const save = vscode.l10n.t('Save to Workspace');
       const choice = await services.ui.message('info', vscode.l10n.t('"{0}" has no saved copy in the workspace any more.', shortPrompt(found.prompt)), [save]);
-      return choice === save ? saveRecord(services, found, {}) : undefined;
+      return choice === save ? saveRecord(services, found, { index }) : undefined;
     }),
-    open: withRecord('Open', async (id) => {
+    open: withRecord('Open', async (id, index) => {
       const found = await record(id);
       // The saved copy is the file the user works with; the cached image only stands in until there is one.
-      const cached = (await services.jobs()).cachedFilePath(found, 0);
-      const file = (await liveSavedCopy(services, found)) ?? (cached === undefined ? undefined : vscode.Uri.file(cached));
+      const cached = (await services.jobs()).cachedFilePath(found, index);
+      const file = (await liveSavedCopy(services, found, index)) ?? (cached === undefined ? undefined : vscode.Uri.file(cached));
       if (!file) return undefined;
       const viewColumn = columnBesideGallery(galleryColumn(), services.editors.current());
       await vscode.commands.executeCommand('vscode.open', file, { preview: true, viewColumn });
       return file;
     }),
-    copyPath: withRecord('Copy Path', async (id) => {
+    copyPath: withRecord('Copy Path', async (id, index) => {
       const found = await record(id);
-      const copy = await liveSavedCopy(services, found);
+      const copy = await liveSavedCopy(services, found, index);
       if (copy) return copySavedPath(services, found, copy);
       const saveAndCopy = vscode.l10n.t('Save and Copy Path');
       const choice = await services.ui.message('info', vscode.l10n.t('"{0}" is not saved in the workspace yet.', shortPrompt(found.prompt)), [saveAndCopy]);
       if (choice !== saveAndCopy) return undefined;
-      const saved = await saveRecord(services, found, {});
+      const saved = await saveRecord(services, found, { index });
       return saved && copySavedPath(services, found, saved);
     }),
     copyPrompt: withRecord('Copy Prompt', async (id) => {

@@ -13,7 +13,7 @@ export type GalleryMessageDecision =
   /** `ready`, `showLog` or `rendered`: handled by the panel itself. */
   | { readonly kind: 'handle'; readonly message: Exclude<WebviewToHost, { type: 'action' }> }
   /** A card action on a record the history holds, in a state that allows it. */
-  | { readonly kind: 'action'; readonly action: GalleryItemAction; readonly localId: string }
+  | { readonly kind: 'action'; readonly action: GalleryItemAction; readonly localId: string; readonly index?: number }
   /** Malformed, about an unknown record, or not allowed in its state: log `debug` at debug level and do nothing else. */
   | { readonly kind: 'ignore'; readonly debug: string };
 
@@ -45,7 +45,7 @@ export function decideGalleryMessage(raw: unknown, lookUp: (localId: string) => 
   if (!actionAllowed(message.action, record)) {
     return { kind: 'ignore', debug: `Gallery: ignored "${message.action}" for record ${message.localId} in phase ${record.phase}` };
   }
-  return { kind: 'action', action: message.action, localId: message.localId };
+  return { kind: 'action', action: message.action, localId: message.localId, ...(message.index !== undefined ? { index: message.index } : {}) };
 }
 
 /**

@@ -6,33 +6,37 @@ import type { Logger } from '../shared/logger';
 import { buildGalleryHtml, type GalleryHtmlOptions } from './galleryHtml';
 import {
   GALLERY_VIEW_TYPE,
+  type GalleryItem,
   type GalleryItemAction,
   type GalleryRenderReport,
   type GalleryStrings,
   type HostToWebview,
   type WebviewToHost,
 } from './protocol';
-import { toGalleryItem } from './galleryItems';
+import { galleryUnits, groupUnit, toUnitItem, type GalleryUnit } from './galleryItems';
 import { actionAllowed, decideGalleryMessage } from './galleryMessages';
 import { stateMessagesOf } from './galleryStateMessages';
 import { errorText } from '../shared/errorText';
 
 export { registerGallerySerializer } from './serializer';
 
-/** What the gallery's buttons do; implemented by the command layer. Each receives the record's local id. */
+/**
+ * What the gallery's buttons do; implemented by the command layer. Each receives the record's local id and,
+ * for the actions about one image, which of the record's images the user chose (`index`, 0 when not given).
+ */
 export interface GalleryActions {
-  save(localId: string): unknown;
-  insert(localId: string): unknown;
-  open(localId: string): unknown;
-  copyPath(localId: string): unknown;
+  save(localId: string, index?: number): unknown;
+  insert(localId: string, index?: number): unknown;
+  open(localId: string, index?: number): unknown;
+  copyPath(localId: string, index?: number): unknown;
   copyPrompt(localId: string): unknown;
   rerun(localId: string): unknown;
   /** Asks for confirmation before deleting. */
   delete(localId: string): unknown;
   /** Inserts a reference at the current editor's cursor (not after the prompt's origin). */
-  insertAtCursor(localId: string): unknown;
+  insertAtCursor(localId: string, index?: number): unknown;
   /** Reveals the saved copy in the Explorer. */
-  revealSaved(localId: string): unknown;
+  revealSaved(localId: string, index?: number): unknown;
   /** Follows a detached record again; for a `needs-decision` record, asks Apiframe again (Look Again). */
   resume(localId: string): unknown;
   /** Asks for confirmation, then submits an `unknown-submit` record again (may create and charge a second job). */
@@ -144,6 +148,14 @@ export class GalleryPanel implements vscode.Disposable {
   private historyVersion = 0;
   /** The first `state` embedded in the page's HTML, and the history version it showed. */
   private embedded: { readonly snapshot: number; readonly historyVersion: number } | undefined;
+  /**
+   * Each group's card as last sent to the page: the group, keyed by its id, and the id of the record naming
+   * its card. A record of a group that changes (or goes) changes that card; when its naming record goes, the
+   * card goes under the old id and comes back under the next one.
+   */
+  private readonly groupCards = new Map<string, string>();
+  /** The group of each record sent as part of a group's card (a deleted record no longer says its group). */
+  private readonly groupOfRecord = new Map<string, string>();
 
   /** Fires on every `rendered` report the page posts (test hook). */
   readonly onDidReport = this.reportEmitter.event;
@@ -205,7 +217,10 @@ export class GalleryPanel implements vscode.Disposable {
   }
 
   /** Scrolls the page to one card and focuses it (now, or as soon as the page is ready). */
-  revealItem(localId: string): void {
+  revealItem(given: string): void {
+    // A record of a group is shown on its group's card, which goes by the group's naming record.
+    const group = this.deps.manager.get(given)?.group;
+    const localId = (group && groupUnit(this.deps.manager.history(), group.id)?.lead.localId) ?? given;
     if (this.pageReady) void this.post({ type: 'reveal', localId });
     else this.pendingReveal = localId;
   }
@@ -253,7 +268,7 @@ export class GalleryPanel implements vscode.Disposable {
     // ignored (decided in galleryMessages.ts).
     const decision = decideGalleryMessage(raw, (localId) => this.deps.manager.get(localId));
     if (decision.kind === 'ignore') this.deps.log.debug(decision.debug);
-    else if (decision.kind === 'action') this.dispatch(decision.action, decision.localId);
+    else if (decision.kind === 'action') this.dispatch(decision.action, decision.localId, decision.index);
     else this.handle(decision.message);
   }
 
@@ -284,12 +299,12 @@ export class GalleryPanel implements vscode.Disposable {
         this.reportEmitter.fire(message);
         return;
       case 'action':
-        this.dispatch(message.action, message.localId);
+        this.dispatch(message.action, message.localId, message.index);
         return;
     }
   }
 
-  private dispatch(action: GalleryItemAction, localId: string): void {
+  private dispatch(action: GalleryItemAction, localId: string, index?: number): void {
     const record = this.deps.manager.get(localId);
     if (!record) {
       this.deps.log.debug(`Gallery: ignored "${action}" for an unknown record ${localId}`);
@@ -300,7 +315,7 @@ export class GalleryPanel implements vscode.Disposable {
       return;
     }
     const actions = this.deps.actions;
-    this.runAction(action, () => actions[action](record.localId));
+    this.runAction(action, () => actions[action](record.localId, index));
   }
 
   private runAction(name: string, run: () => unknown): void {
@@ -329,10 +344,30 @@ export class GalleryPanel implements vscode.Disposable {
       await this.postState();
       return;
     }
+    const groups = new Set<string>();
     for (const localId of ids) {
       const record = this.deps.manager.get(localId);
-      await this.post(record ? { type: 'update', item: this.item(record) } : { type: 'remove', localId });
+      const groupId = record?.group?.id ?? this.groupOfRecord.get(localId);
+      if (groupId !== undefined) {
+        // A record of a group changes the group's card: once per flush, however many of its jobs changed.
+        if (!record) this.groupOfRecord.delete(localId);
+        groups.add(groupId);
+        continue;
+      }
+      await this.post(record ? { type: 'update', item: this.item({ lead: record, members: [record] }) } : { type: 'remove', localId });
     }
+    for (const groupId of groups) await this.postGroup(groupId);
+  }
+
+  /** Posts the card of one group as it is now (under a new id when its naming record went; removed when all did). */
+  private async postGroup(groupId: string): Promise<void> {
+    const unit = groupUnit(this.deps.manager.history(), groupId);
+    const shownAs = this.groupCards.get(groupId);
+    if (shownAs !== undefined && shownAs !== unit?.lead.localId) {
+      this.groupCards.delete(groupId);
+      await this.post({ type: 'remove', localId: shownAs });
+    }
+    if (unit) await this.post({ type: 'update', item: this.item(unit) });
   }
 
   /**
@@ -347,6 +382,8 @@ export class GalleryPanel implements vscode.Disposable {
     const streamed = this.outbox.then(async () => {
       let delivered = true;
       let first = true;
+      this.groupCards.clear();
+      this.groupOfRecord.clear();
       for (const message of this.stateMessages()) {
         const wasFirst = first;
         if (!first) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -363,16 +400,22 @@ export class GalleryPanel implements vscode.Disposable {
 
   /** The history as the page receives it: a first screen's `state`, then `append` messages (built lazily). */
   private stateMessages(): Generator<HostToWebview> {
-    return stateMessagesOf(this.deps.manager.history(), (record) => this.item(record), galleryStrings(), vscode.env.language);
+    return stateMessagesOf(galleryUnits(this.deps.manager.history()), (unit) => this.item(unit), galleryStrings(), vscode.env.language);
   }
 
-  private item(record: JobRecord): ReturnType<typeof toGalleryItem> {
-    return toGalleryItem(record, {
+  /** A card's item; a group's card is remembered, so that later changes of its records reach it. */
+  private item(unit: GalleryUnit): GalleryItem {
+    const groupId = unit.lead.group?.id;
+    if (groupId !== undefined) {
+      this.groupCards.set(groupId, unit.lead.localId);
+      for (const member of unit.members) this.groupOfRecord.set(member.localId, groupId);
+    }
+    return toUnitItem(unit, {
       imageSrc: (r, index) => {
         const file = this.deps.manager.cachedFilePath(r, index);
         return file === undefined ? undefined : this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
       },
-      savedPath: (r) => savedCopyPath(r),
+      savedPath: (r, index) => savedCopyPath(r, index),
       stageOf: (r) => this.deps.manager.stageOf(r),
     });
   }
@@ -474,6 +517,13 @@ function galleryStrings(): GalleryStrings {
       leftStale: vscode.l10n.t('Credits left: {0} (could not refresh)'),
       updated: vscode.l10n.t('Updated {0}'),
     },
+    credits: vscode.l10n.t('{0} credits'),
+    creditOne: vscode.l10n.t('{0} credit'),
+    candidates: vscode.l10n.t('{0} candidates'),
+    compared: vscode.l10n.t('Compared: {0}'),
+    candidateLabel: vscode.l10n.t('Candidate {0} of {1}, {2}'),
+    imageLabel: vscode.l10n.t('Image {0} of {1}, {2}'),
+    chooseImage: vscode.l10n.t('Choose the image to save or insert'),
   };
 }
 
@@ -487,8 +537,8 @@ function accountMessageOf(reading: CreditsReading): HostToWebview {
   };
 }
 
-/** Workspace-relative path of the newest saved copy of the (first) image not known to be missing. */
-function savedCopyPath(record: JobRecord): string | undefined {
-  const copy = [...(record.savedCopies ?? [])].reverse().find((c) => c.index === 0 && c.missing !== true);
+/** Workspace-relative path of the newest saved copy of image `index` (the first by default) not known to be missing. */
+function savedCopyPath(record: JobRecord, index = 0): string | undefined {
+  const copy = [...(record.savedCopies ?? [])].reverse().find((c) => c.index === index && c.missing !== true);
   return copy ? vscode.workspace.asRelativePath(vscode.Uri.parse(copy.uri), (vscode.workspace.workspaceFolders?.length ?? 0) > 1) : undefined;
 }

@@ -51,7 +51,48 @@ export interface GalleryItem {
   readonly stage?: GalleryStage;
   /** Workspace-relative path of the saved copy of the image that still exists (the one Insert links). */
   readonly savedPath?: string;
+  /**
+   * What the finished job actually cost (Apiframe's `creditCost`); for a group, what its finished jobs cost
+   * together. Absent until a job has finished with a known cost.
+   */
+  readonly creditCost?: number;
+  /** The item stands for a group of jobs started together (several candidates, or one prompt for several models). */
+  readonly group?: GalleryGroup;
+  /**
+   * Every image the item shows, in order, each one selectable, when there are several: the images of a job
+   * that made several, or the jobs of a group (one entry per image; a job still on its way has one entry
+   * without an image). Absent for an item with a single image — the common case keeps its message small.
+   */
+  readonly tiles?: readonly GalleryTile[];
 }
+
+/** The group an item stands for: the header's words come from these. */
+export interface GalleryGroup {
+  readonly kind: 'candidates' | 'compare';
+  /** How many jobs the user asked for at once. */
+  readonly size: number;
+  /** The models of the group's jobs, in group order, each once. */
+  readonly models: readonly string[];
+}
+
+/** One selectable image of an item: the record it belongs to and which of that record's images it is. */
+export interface GalleryTile {
+  /** The record's local id: the image's actions are about this record. */
+  readonly localId: string;
+  /** Which of the record's images (0-based): the `index` of the image's actions. */
+  readonly index: number;
+  readonly model: string;
+  readonly phase: JobPhase;
+  /** The cached image, when there is one (a job still on its way has none yet). */
+  readonly image?: GalleryImage;
+  /** What the tile's job cost, in a group of jobs (a job's several images share one cost: the item's). */
+  readonly creditCost?: number;
+  /** Workspace-relative path of this image's saved copy that still exists. */
+  readonly savedPath?: string;
+}
+
+/** The most images one item shows side by side (a group of 4 jobs, or a Midjourney grid); more are not shown. */
+export const MAX_TILES = 16;
 
 /** A job in progress, as every surface shows it (one source of truth: `jobStageOf` in src/jobs/jobStage.ts). */
 export interface GalleryStage {
@@ -136,6 +177,19 @@ export interface GalleryStrings {
   readonly announceFailed: string;
   /** The header's credits: "Credits left: {0}", and the same when the last read failed; "Updated {0}" (its tooltip). */
   readonly accountCredits: { readonly left: string; readonly leftStale: string; readonly updated: string };
+  /** A finished job's cost: "{0} credits", and the singular for exactly one. */
+  readonly credits: string;
+  readonly creditOne: string;
+  /** A candidates group's header, e.g. "{0} candidates". */
+  readonly candidates: string;
+  /** A compare group's header, e.g. "Compared: {0}" with the models joined by " · ". */
+  readonly compared: string;
+  /** One image of a candidates group for screen readers, e.g. "Candidate {0} of {1}, {2}" (position, count, model). */
+  readonly candidateLabel: string;
+  /** One image of several otherwise, e.g. "Image {0} of {1}, {2}" (position, count, model). */
+  readonly imageLabel: string;
+  /** The label of an item's row of images (the image chosen there is the one its actions save or insert). */
+  readonly chooseImage: string;
 }
 
 /** Host → webview. */
@@ -181,7 +235,11 @@ export const INITIAL_STATE_ELEMENT_ID = 'gallery-initial-state';
 export type WebviewToHost =
   /** The page is listening; `shown` names the embedded first `state` it already shows (see galleryHtml.ts). */
   | { readonly type: 'ready'; readonly shown?: number }
-  | { readonly type: 'action'; readonly action: GalleryItemAction; readonly localId: string }
+  /**
+   * A card's action on record `localId`. `index` is the image it is about when the card shows several
+   * (which of the record's images: Save, Insert, Open, Copy Path and Reveal take that one); absent, the first.
+   */
+  | { readonly type: 'action'; readonly action: GalleryItemAction; readonly localId: string; readonly index?: number }
   | { readonly type: 'showLog' }
   /** The header's Generate button: asks for a prompt (the Generate Image… command). */
   | { readonly type: 'generate' }
@@ -235,6 +293,11 @@ function isGalleryItemAction(value: unknown): value is GalleryItemAction {
   return typeof value === 'string' && (GALLERY_ITEM_ACTIONS as readonly string[]).includes(value);
 }
 
+/** An image's position in a job's result: a small whole number (no job has more images than an item shows). */
+function isImageIndex(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < MAX_TILES;
+}
+
 function isCardButton(value: unknown): value is CardButton {
   return typeof value === 'string' && (CARD_BUTTONS as readonly string[]).includes(value);
 }
@@ -268,10 +331,12 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     case 'generate':
       return hasExactKeys(value, ['type']) ? { type: value.type } : undefined;
     case 'action': {
-      if (!hasExactKeys(value, ['type', 'action', 'localId'])) return undefined;
-      const { action, localId } = value;
+      const withIndex = Object.prototype.hasOwnProperty.call(value, 'index');
+      if (!hasExactKeys(value, withIndex ? ['type', 'action', 'localId', 'index'] : ['type', 'action', 'localId'])) return undefined;
+      const { action, localId, index } = value;
       if (!isGalleryItemAction(action) || !isUuid(localId)) return undefined;
-      return { type: 'action', action, localId };
+      if (!withIndex) return { type: 'action', action, localId };
+      return isImageIndex(index) ? { type: 'action', action, localId, index } : undefined;
     }
     case 'rendered': {
       if (!hasExactKeys(value, ['type', 'total', 'localIds', 'buttons', 'loadedImages', 'failedImages'])) return undefined;

@@ -30,6 +30,8 @@ export interface SaveRecordOptions {
   readonly insert?: InsertTarget;
   /** The gallery's column: a document opened to insert into goes next to it, not over it. */
   readonly galleryColumn?: vscode.ViewColumn;
+  /** Which of the job's images (0-based; the first when not given): a job may have made several. */
+  readonly index?: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface SaveRecordOptions {
 let saveQueue: Promise<unknown> = Promise.resolve();
 
 /**
- * Saves a record's first image and/or inserts a reference to it, telling the user where it went. An insert
+ * Saves one of a record's images (the first unless `options.index` says otherwise) and/or inserts a reference to it, telling the user where it went. An insert
  * links the copy already saved when it still exists (no second file); otherwise the image is saved and linked
  * in ONE edit, so one Undo removes both. Resolves with the file linked or saved.
  */
@@ -54,7 +56,8 @@ async function saveRecordNow(services: CoreServices, given: JobRecord, options: 
   const manager = await services.jobs();
   // The record may have changed since the caller read it (a copy saved by the previous turn of the queue).
   const record = manager.get(given.localId) ?? given;
-  const cachedFile = manager.cachedFilePath(record, 0);
+  const index = options.index ?? 0;
+  const cachedFile = manager.cachedFilePath(record, index);
   if (!cachedFile) {
     void services.ui.message('warning', vscode.l10n.t('"{0}" has no downloaded image to save.', shortPrompt(record.prompt)), []);
     return undefined;
@@ -65,14 +68,14 @@ async function saveRecordNow(services: CoreServices, given: JobRecord, options: 
     return undefined;
   }
   const altText = altTextFromPrompt(record.prompt);
-  const size = insertAt ? await sizeOfImage(record, cachedFile) : undefined;
-  const existing = insertAt ? await liveSavedCopy(services, record) : undefined;
+  const size = insertAt ? await sizeOfImage(record, index, cachedFile) : undefined;
+  const existing = insertAt ? await liveSavedCopy(services, record, index) : undefined;
   if (insertAt && existing) {
     const inserted = await insertReference({ file: existing, altText, insertAt, imageSize: size });
     afterInsert(services, record, insertAt, inserted, existing, options.insert);
     return existing;
   }
-  const { name, extension } = savedImageName({ prompt: record.prompt, jobId: record.jobId ?? record.localId, mime: record.files?.[0]?.mime, index: 0 });
+  const { name, extension } = savedImageName({ prompt: record.prompt, jobId: record.jobId ?? record.localId, mime: record.files?.[index]?.mime, index });
   const editor = services.editors.current();
   const result = await saveToWorkspace(services.ui, {
     cachedFile,
@@ -86,7 +89,7 @@ async function saveRecordNow(services: CoreServices, given: JobRecord, options: 
     metadata: imageMetadataOf({ prompt: record.prompt, model: record.model, params: paramsOf(record), aspectRatio: record.aspectRatio, jobId: record.jobId, createdAt: record.createdAt }),
   });
   if (!result) return undefined;
-  await rememberSavedCopy(services, record, result.uri);
+  await rememberSavedCopy(services, record, result.uri, index);
   services.logger.info(`Saved ${describeRecord(record)} to ${displayPath(result.uri)}.`);
   if (result.metadataNotEmbedded !== undefined) {
     services.logger.warn(`Saved ${displayPath(result.uri)} without its request inside (Re-run from Image cannot read it): ${result.metadataNotEmbedded}.`);
@@ -102,9 +105,9 @@ async function saveRecordNow(services: CoreServices, given: JobRecord, options: 
   return result.uri;
 }
 
-/** The first image's pixel size, as the cache recorded it or else from the cached file's header. */
-async function sizeOfImage(record: JobRecord, cachedFile: string): Promise<ImageSize> {
-  const file = record.files?.[0];
+/** Image `index`'s pixel size, as the cache recorded it or else from the cached file's header. */
+async function sizeOfImage(record: JobRecord, index: number, cachedFile: string): Promise<ImageSize> {
+  const file = record.files?.[index];
   if (!file || (file.width !== undefined && file.height !== undefined)) return { width: file?.width, height: file?.height };
   try {
     return imageSize(file.mime, await vscode.workspace.fs.readFile(vscode.Uri.file(cachedFile)));

@@ -521,6 +521,153 @@ describe('gallery page (headless Chromium)', function () {
     assert.deepEqual(await lastPosted(page), { type: 'action', action: 'save', localId: done });
   });
 
+  /** A finished 3-candidate group as the host sends it: one item named by the first job, one tile per job. */
+  function candidatesGroup(): GalleryItem {
+    assert.ok(harness);
+    const image = harness.imageUrl;
+    const ids = [20, 21, 22].map(syntheticId);
+    return {
+      ...nth(items(1), 0),
+      localId: nth(ids, 0),
+      prompt: 'A lighthouse at dawn, three ways',
+      alt: 'A lighthouse at dawn, three ways',
+      model: 'flux-1.1-pro',
+      aspectRatio: '1:1',
+      style: undefined,
+      image: { src: image(0), width: 1024, height: 1024 },
+      imageCount: 3,
+      creditCost: 24,
+      group: { kind: 'candidates', size: 3, models: ['flux-1.1-pro'] },
+      tiles: ids.map((localId, n) => ({
+        localId,
+        index: 0,
+        model: 'flux-1.1-pro',
+        phase: 'done' as const,
+        image: { src: image(n * 3), width: 1024, height: 1024 },
+        creditCost: 8,
+      })),
+    };
+  }
+
+  /** `data-tile` of the focused tile, or '' when the focus is elsewhere. */
+  function focusedTile(page: Page): Promise<string> {
+    return evalIn<string>(page, `document.activeElement?.dataset.tile ?? ''`);
+  }
+
+  function pressedTiles(page: Page, localId: string): Promise<string[]> {
+    return page
+      .locator(`.card[data-id="${localId}"] .tile`)
+      .evaluateAll((tiles: PageElement[]) => tiles.map((t) => t.getAttribute('aria-pressed') ?? ''));
+  }
+
+  it('shows a candidates group as one card: its images side by side in order, named for screen readers, with kind, model and cost', async () => {
+    const group = candidatesGroup();
+    const [other] = items(2).slice(1);
+    assert.ok(other);
+    const { page, pageErrors, cspViolations } = await open({ items: [group, { ...other, creditCost: 12 }] });
+    assert.equal(await page.locator('.card').count(), 2, 'the group is one card');
+    const card = page.locator(`.card[data-id="${group.localId}"]`);
+    assert.equal(await card.locator('.card-meta').textContent(), '3 candidates · flux-1.1-pro · 24 credits · 1:1');
+    assert.equal(await page.locator(`.card[data-id="${other.localId}"] .card-meta`).textContent(), [other.model, '12 credits', other.aspectRatio, other.style].filter(Boolean).join(' · '));
+    assert.equal(await card.locator('.tile-strip').getAttribute('aria-label'), 'Choose the image to save or insert');
+    const tiles = await card.locator('.tile').evaluateAll((list: PageElement[]) =>
+      list.map((t) => ({
+        label: t.getAttribute('aria-label'),
+        caption: t.textContent,
+        src: t.querySelector('img')?.getAttribute('src'),
+        box: t.getBoundingClientRect(),
+      })),
+    );
+    assert.deepEqual(
+      tiles.map((t) => t.label),
+      ['Candidate 1 of 3, flux-1.1-pro, 8 credits', 'Candidate 2 of 3, flux-1.1-pro, 8 credits', 'Candidate 3 of 3, flux-1.1-pro, 8 credits'],
+    );
+    assert.deepEqual(tiles.map((t) => t.caption), ['1', '2', '3']);
+    assert.deepEqual(tiles.map((t) => t.src), group.tiles?.map((t) => t.image?.src));
+    // Side by side: one row, left to right, none of them empty.
+    for (let i = 1; i < tiles.length; i++) {
+      assert.equal(Math.round(nth(tiles, i).box.top), Math.round(nth(tiles, 0).box.top));
+      assert.ok(nth(tiles, i).box.left > nth(tiles, i - 1).box.left);
+      assert.ok(nth(tiles, i).box.width > 40 && nth(tiles, i).box.height > 40, JSON.stringify(nth(tiles, i).box));
+    }
+    assert.deepEqual(await pressedTiles(page, group.localId), ['true', 'false', 'false'], 'the first image is chosen until the user picks');
+    // A compare group names its models.
+    await hostPost(page, { type: 'update', item: { ...group, group: { kind: 'compare', size: 3, models: ['flux-1.1-pro', 'midjourney', 'ideogram-v3'] } } });
+    await waitFor(page, `document.querySelector('.card[data-id="${group.localId}"] .card-meta').textContent.startsWith('Compared:')`);
+    assert.equal(await card.locator('.card-meta').textContent(), 'Compared: flux-1.1-pro · midjourney · ideogram-v3 · 24 credits · 1:1');
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(cspViolations, []);
+  });
+
+  it('chooses one of several images by keyboard (arrows, Enter/Space) and saves, inserts or opens exactly that one', async () => {
+    const group = candidatesGroup();
+    const { page } = await open({ items: [group, ...items(3)] });
+    const card = page.locator(`.card[data-id="${group.localId}"]`);
+    await card.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await focusedTile(page), '0', 'Enter reaches the first image');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focusedTile(page), '1');
+    await page.keyboard.press('Space');
+    assert.deepEqual(await pressedTiles(page, group.localId), ['false', 'true', 'false']);
+    // On to the card's actions: past the third image to Insert, then Save.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focused(page), 'insert');
+    await page.keyboard.press('Enter');
+    const second = nth(group.tiles ?? [], 1);
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'insert', localId: second.localId, index: 0 });
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'save', localId: second.localId, index: 0 });
+    // Back on the images: Enter chooses the third; the menu's actions take it too.
+    await page.keyboard.press('Home');
+    assert.equal(await focusedTile(page), '0', 'Home goes to the first image');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focusedTile(page), '2');
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await pressedTiles(page, group.localId), ['false', 'false', 'true']);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.locator('.card-menu [role="menuitem"][data-action="copyPath"]').click();
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'copyPath', localId: nth(group.tiles ?? [], 2).localId, index: 0 });
+  });
+
+  it('sends the image index of a job with several images, and keeps the choice and the focus through an update that saved it', async () => {
+    const [base] = items(1);
+    assert.ok(base && harness);
+    const image = harness.imageUrl;
+    const job: GalleryItem = {
+      ...base,
+      model: 'midjourney',
+      imageCount: 4,
+      tiles: [0, 1, 2, 3].map((index) => ({ localId: base.localId, index, model: 'midjourney', phase: 'done' as const, image: { src: image(index), width: 1024, height: 1024 } })),
+    };
+    const { page } = await open({ items: [job, ...items(3).slice(1)] });
+    const card = page.locator(`.card[data-id="${job.localId}"]`);
+    assert.equal(await card.locator('.tile').nth(3).getAttribute('aria-label'), 'Image 4 of 4, midjourney');
+    assert.equal(await card.locator('.count-badge').count(), 0, 'the images themselves say how many there are');
+    await card.locator('.tile').nth(2).click();
+    assert.equal(await focusedTile(page), '2');
+    await card.hover();
+    await card.locator('.card-toolbar button[data-action="save"]').click();
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'save', localId: job.localId, index: 2 });
+    await card.locator('.tile').nth(2).dblclick();
+    assert.deepEqual(await lastPosted(page), { type: 'action', action: 'open', localId: job.localId, index: 2 });
+    // The host says image 3 was saved: the card says where, the same image stays chosen and focused.
+    await card.locator('.tile').nth(2).focus();
+    const tiles = (job.tiles ?? []).map((tile) => (tile.index === 2 ? { ...tile, savedPath: 'images/grid-3.png' } : tile));
+    await hostPost(page, { type: 'update', item: { ...job, tiles, savedPath: 'images/grid-3.png' } });
+    await waitFor(page, `document.querySelector('.card[data-id="${job.localId}"] .saved-text')`);
+    assert.equal(await card.locator('.saved-text').textContent(), 'Saved to images/grid-3.png');
+    assert.deepEqual(await pressedTiles(page, job.localId), ['false', 'false', 'true', 'false']);
+    assert.equal(await focusedTile(page), '2');
+    assert.equal(await card.locator('.tile').nth(2).locator('.codicon-check').count(), 1, 'the saved image is marked');
+    // Save stays at hand for the other images.
+    assert.equal(await card.locator('.card-toolbar button[data-action="save"]').count(), 1);
+  });
+
   it('opens the overflow menu from the keyboard: arrows, Home/End, Enter picks, Escape closes and returns the focus', async () => {
     const list = items(4);
     const { page } = await open({ items: list });

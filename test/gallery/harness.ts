@@ -110,6 +110,13 @@ export const HARNESS_STRINGS: GalleryStrings = {
   announceReady: 'Image ready: {0}',
   announceFailed: 'Image failed: {0}',
   accountCredits: { left: 'Credits left: {0}', leftStale: 'Credits left: {0} (could not refresh)', updated: 'Updated {0}' },
+  credits: '{0} credits',
+  creditOne: '{0} credit',
+  candidates: '{0} candidates',
+  compared: 'Compared: {0}',
+  candidateLabel: 'Candidate {0} of {1}, {2}',
+  imageLabel: 'Image {0} of {1}, {2}',
+  chooseImage: 'Choose the image to save or insert',
 };
 
 /** A deterministic UUID v4-shaped id for synthetic item `n`. */

@@ -25,6 +25,9 @@ import {
   primaryButtons,
   stageOf,
   stageText,
+  defaultTile,
+  tileLabel,
+  tilesKey,
 } from '../../media/galleryCardModel';
 
 const DONE: GalleryItem = {
@@ -192,5 +195,54 @@ describe('gallery card model', () => {
     assert.equal(matchesFilter(DONE, '  at dawn '), true);
     assert.equal(matchesFilter(DONE, 'castle'), false);
     assert.equal(matchesFilter(DONE, '   '), true);
+  });
+
+  describe('several images', () => {
+    const tile = (n: number, fields: Partial<NonNullable<GalleryItem['tiles']>[number]> = {}) => ({
+      localId: `${DONE.localId.slice(0, 35)}${n}`,
+      index: 0,
+      model: 'flux-1.1-pro',
+      phase: 'done' as const,
+      image: { src: `https://webview/cache/${n}.png`, width: 1024, height: 1024 },
+      ...fields,
+    });
+    const GROUPED: GalleryItem = {
+      ...DONE,
+      model: 'flux-1.1-pro',
+      aspectRatio: '1:1',
+      style: undefined,
+      creditCost: 24,
+      group: { kind: 'candidates', size: 3, models: ['flux-1.1-pro'] },
+      tiles: [tile(1, { creditCost: 8 }), tile(2, { creditCost: 8 }), tile(3, { creditCost: 8 })],
+    };
+
+    it('writes the group\'s kind, models and cost in the meta line, localized', () => {
+      assert.equal(metaText(GROUPED, HARNESS_STRINGS), '3 candidates · flux-1.1-pro · 24 credits · 1:1');
+      const compared: GalleryItem = { ...GROUPED, group: { kind: 'compare', size: 2, models: ['flux-1.1-pro', 'midjourney'] }, creditCost: 1 };
+      assert.equal(metaText(compared, HARNESS_STRINGS), 'Compared: flux-1.1-pro · midjourney · 1 credit · 1:1');
+      assert.equal(metaText({ ...DONE, creditCost: 12 }, HARNESS_STRINGS), 'dall-e-3 · 12 credits · 3:2 · natural');
+      assert.equal(metaText({ ...DONE, creditCost: 12 }), 'dall-e-3 · 12 · 3:2 · natural', 'a bare number before the strings arrive');
+    });
+
+    it('names each image for screen readers: its place, the model and its cost', () => {
+      assert.equal(tileLabel(GROUPED, GROUPED.tiles![1]!, 1, HARNESS_STRINGS), 'Candidate 2 of 3, flux-1.1-pro, 8 credits');
+      const job: GalleryItem = { ...DONE, model: 'midjourney', tiles: [0, 1, 2, 3].map((i) => tile(1, { index: i, model: 'midjourney' })) };
+      assert.equal(tileLabel(job, job.tiles![3]!, 3, HARNESS_STRINGS), 'Image 4 of 4, midjourney');
+    });
+
+    it('reserves a box for the images side by side, and keeps Save at hand after one was saved', () => {
+      assert.deepEqual(mediaAspect(GROUPED), { width: 3, height: 1 });
+      const saved: GalleryItem = { ...GROUPED, savedPath: 'images/a.png' };
+      assert.ok(primaryButtons(saved).includes('save'));
+      assert.ok(!primaryButtons({ ...DONE, savedPath: 'images/a.png' }).includes('save'), 'a single image offers Reveal instead');
+    });
+
+    it('chooses the first image there is, and rebuilds the tiles only when what they show changes', () => {
+      assert.equal(defaultTile(GROUPED), 0);
+      const firstRunning: GalleryItem = { ...GROUPED, tiles: [tile(1, { phase: 'running', image: undefined }), tile(2), tile(3)] };
+      assert.equal(defaultTile(firstRunning), 1);
+      assert.equal(tilesKey(GROUPED), tilesKey({ ...GROUPED, tiles: [...GROUPED.tiles!] }));
+      assert.notEqual(tilesKey(GROUPED), tilesKey({ ...GROUPED, tiles: [GROUPED.tiles![0]!, tile(2, { creditCost: 8, savedPath: 'x.png' }), GROUPED.tiles![2]!] }));
+    });
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CARD_ALT_TEXT_MAX_LENGTH, cardAltText, toGalleryItem } from '../../src/gallery/galleryItems';
+import { CARD_ALT_TEXT_MAX_LENGTH, cardAltText, galleryUnits, groupUnit, toGalleryItem, toUnitItem } from '../../src/gallery/galleryItems';
 import type { JobRecord } from '../../src/jobs/types';
 
 const BASE: JobRecord = {
@@ -53,7 +53,8 @@ describe('gallery items', () => {
         return 'https://webview/cache/1.png';
       },
     });
-    assert.deepEqual(calls, [0]);
+    // Each image's URI is made once (the first one serves both the card's image and its first tile).
+    assert.deepEqual(calls, [0, 1]);
     assert.deepEqual(item.image, { src: 'https://webview/cache/1.png', width: 1792, height: 1024 });
     assert.equal(item.imageCount, 2);
     const sized = toGalleryItem({ ...done, files: [{ file: 'x/1.png', mime: 'image/png', bytes: 1, width: 640, height: 480 }] }, { imageSrc: () => 's' });
@@ -89,5 +90,124 @@ describe('gallery items', () => {
     assert.ok(alt.length <= CARD_ALT_TEXT_MAX_LENGTH, String(alt.length));
     assert.ok(alt.endsWith('word…'));
     assert.equal(cardAltText('  short   prompt '), 'short prompt');
+  });
+
+  it('makes no tiles for a job with one image, and never asks for its image twice', () => {
+    const calls: number[] = [];
+    const one: JobRecord = { ...BASE, phase: 'done', files: [{ file: 'x/1.png', mime: 'image/png', bytes: 1 }] };
+    const item = toGalleryItem(one, { imageSrc: (_record, index) => (calls.push(index), `src-${index}`) });
+    assert.equal(item.tiles, undefined);
+    assert.deepEqual(calls, [0]);
+  });
+
+  it('shows every image of a job that made several as a tile, each with its own saved copy', () => {
+    const files = [1, 2, 3].map((n) => ({ file: `${BASE.localId}/${n}.png`, mime: 'image/png' as const, bytes: 1, width: 100 * n, height: 100 }));
+    const record: JobRecord = { ...BASE, model: 'gpt-image-1.5', phase: 'done', files, creditCost: 12 };
+    const item = toGalleryItem(record, { imageSrc: (_r, index) => `src-${index}`, savedPath: (_r, index) => (index === 1 ? 'images/two.png' : undefined) });
+    assert.deepEqual(item.tiles, [
+      { localId: BASE.localId, index: 0, model: 'gpt-image-1.5', phase: 'done', image: { src: 'src-0', width: 100, height: 100 } },
+      { localId: BASE.localId, index: 1, model: 'gpt-image-1.5', phase: 'done', image: { src: 'src-1', width: 200, height: 100 }, savedPath: 'images/two.png' },
+      { localId: BASE.localId, index: 2, model: 'gpt-image-1.5', phase: 'done', image: { src: 'src-2', width: 300, height: 100 } },
+    ]);
+    assert.equal(item.imageCount, 3);
+    assert.equal(item.savedPath, 'images/two.png', 'the card says where its saved image went, whichever it is');
+    assert.equal(item.creditCost, 12, 'the job cost once, for all its images');
+  });
+
+  it('shows the actual cost only once the job has finished', () => {
+    assert.equal(toGalleryItem({ ...BASE, phase: 'done', creditCost: 8 }, { imageSrc: noImage }).creditCost, 8);
+    assert.equal(toGalleryItem({ ...BASE, phase: 'done', creditCost: 0 }, { imageSrc: noImage }).creditCost, 0);
+    assert.equal(toGalleryItem({ ...BASE, phase: 'running', creditCost: 8 }, { imageSrc: noImage }).creditCost, undefined);
+    assert.equal(toGalleryItem({ ...BASE, phase: 'done', creditCost: null }, { imageSrc: noImage }).creditCost, undefined);
+    assert.equal(toGalleryItem({ ...BASE, phase: 'done', creditCost: Number.NaN }, { imageSrc: noImage }).creditCost, undefined);
+  });
+});
+
+/** Record `n` of a group (ids differ in their last digits), written in group order like the commands do. */
+function member(groupId: string, kind: 'candidates' | 'compare', index: number, size: number, fields: Partial<JobRecord> = {}): JobRecord {
+  const localId = `${groupId.slice(0, 34)}${String(index).padStart(2, '0')}`;
+  return {
+    ...BASE,
+    localId,
+    idempotencyKey: localId,
+    model: 'flux-1.1-pro',
+    aspectRatio: '1:1',
+    style: undefined,
+    phase: 'done',
+    createdAt: `2026-11-25T11:00:00.00${index}Z`,
+    group: { id: groupId, kind, index, size },
+    files: [{ file: `${localId}/1.png`, mime: 'image/png', bytes: 1, width: 1024, height: 1024 }],
+    creditCost: 8,
+    ...fields,
+  };
+}
+
+const GROUP = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeee00';
+const srcOf = (record: JobRecord, index: number): string => `${record.localId}/${index}`;
+
+describe('gallery groups', () => {
+  it('folds the records of a group into one card where its first job is, in group order; others stay as they are', () => {
+    const older: JobRecord = { ...BASE, localId: '11111111-1111-4111-8111-111111111111', createdAt: '2026-11-25T09:00:00.000Z' };
+    const newer: JobRecord = { ...BASE, localId: '22222222-2222-4222-8222-222222222222', createdAt: '2026-11-25T12:00:00.000Z' };
+    const [c0, c1, c2] = [0, 1, 2].map((i) => member(GROUP, 'candidates', i, 3));
+    // The history is newest first: the group's last job comes first.
+    const units = galleryUnits([newer, c2!, c1!, c0!, older]);
+    assert.deepEqual(
+      units.map((unit) => [unit.lead.localId, unit.members.map((m) => m.group?.index ?? -1)]),
+      [
+        [newer.localId, [-1]],
+        [c0!.localId, [0, 1, 2]],
+        [older.localId, [-1]],
+      ],
+    );
+  });
+
+  it('makes a 3-candidate group one item: its images in order, its kind and model, what it cost', () => {
+    const records = [0, 1, 2].map((i) => member(GROUP, 'candidates', i, 3, { creditCost: 8 + i }));
+    const [unit] = galleryUnits([...records].reverse());
+    const item = toUnitItem(unit!, { imageSrc: srcOf, savedPath: (r) => (r.group?.index === 1 ? 'images/c2.png' : undefined) });
+    assert.equal(item.localId, records[0]!.localId, 'the card goes by the group\'s first job');
+    assert.deepEqual(item.group, { kind: 'candidates', size: 3, models: ['flux-1.1-pro'] });
+    assert.deepEqual(
+      item.tiles?.map((tile) => [tile.localId, tile.index, tile.image?.src, tile.creditCost, tile.savedPath]),
+      records.map((r, i) => [r.localId, 0, `${r.localId}/0`, 8 + i, i === 1 ? 'images/c2.png' : undefined]),
+    );
+    assert.equal(item.creditCost, 27);
+    assert.equal(item.imageCount, 3);
+    assert.equal(item.savedPath, 'images/c2.png', 'the card says that one of its images was saved');
+    assert.equal(item.image?.src, `${records[0]!.localId}/0`);
+  });
+
+  it('says where a group stands while one of its jobs is on its way, and counts only finished costs', () => {
+    const records = [member(GROUP, 'compare', 0, 2), member(GROUP, 'compare', 1, 2, { model: 'midjourney', phase: 'running', files: [], creditCost: undefined })];
+    const item = toUnitItem({ lead: records[0]!, members: records }, { imageSrc: srcOf });
+    assert.equal(item.phase, 'running');
+    assert.equal(item.localId, records[0]!.localId);
+    assert.deepEqual(item.group?.models, ['flux-1.1-pro', 'midjourney']);
+    assert.equal(item.creditCost, 8);
+    assert.deepEqual(
+      item.tiles?.map((tile) => [tile.model, tile.phase, tile.image === undefined]),
+      [
+        ['flux-1.1-pro', 'done', false],
+        ['midjourney', 'running', true],
+      ],
+    );
+  });
+
+  it('shows every image of every job of a group (a Midjourney grid beside another model)', () => {
+    const grid = [1, 2, 3, 4].map((n) => ({ file: `g/${n}.png`, mime: 'image/png' as const, bytes: 1 }));
+    const records = [member(GROUP, 'compare', 0, 2), member(GROUP, 'compare', 1, 2, { model: 'midjourney', files: grid })];
+    const item = toUnitItem({ lead: records[0]!, members: records }, { imageSrc: srcOf });
+    assert.deepEqual(
+      item.tiles?.map((tile) => `${tile.model}#${tile.index}`),
+      ['flux-1.1-pro#0', 'midjourney#0', 'midjourney#1', 'midjourney#2', 'midjourney#3'],
+    );
+  });
+
+  it('names the card by the next job when the first one is deleted, and has none when all are', () => {
+    const records = [0, 1, 2].map((i) => member(GROUP, 'candidates', i, 3));
+    assert.equal(groupUnit(records, GROUP)?.lead.localId, records[0]!.localId);
+    assert.equal(groupUnit([records[2]!, records[1]!], GROUP)?.lead.localId, records[1]!.localId);
+    assert.equal(groupUnit([BASE], GROUP), undefined);
   });
 });

@@ -28,6 +28,15 @@ describe('webview protocol: parseWebviewMessage', () => {
     }
   });
 
+  it('accepts an image index on an action, and only a small whole number', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'save', localId: ID, index: 2 }), { type: 'action', action: 'save', localId: ID, index: 2 });
+    assert.deepEqual(parseWebviewMessage({ type: 'action', action: 'insert', localId: ID, index: 0 }), { type: 'action', action: 'insert', localId: ID, index: 0 });
+    for (const index of [-1, 1.5, 16, 1e9, Number.NaN, '2', null, undefined, [2]]) {
+      assert.equal(parseWebviewMessage({ type: 'action', action: 'save', localId: ID, index }), undefined, inspect(index));
+    }
+    assert.equal(parseWebviewMessage({ type: 'action', action: 'save', localId: ID, index: 1, extra: 1 }), undefined);
+  });
+
   it('accepts a rendered report and returns a copy', () => {
     const input = report({ total: 2, localIds: [ID, OTHER_ID], buttons: [['copyPrompt', 'resume', 'submitAnew'], []], loadedImages: [ID] });
     const parsed = parseWebviewMessage(input);

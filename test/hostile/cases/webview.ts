@@ -106,6 +106,16 @@ const MALFORMED: readonly HostileMessage[] = [
   { name: 'localId with braces', message: () => action({ localId: `{${KNOWN_ID}}` }) },
   { name: 'nil UUID', message: () => action({ localId: '00000000-0000-0000-0000-000000000000' }) },
   { name: 'localId of 1 MB', message: () => action({ localId: HUGE }) },
+  // Image indexes that are not a small whole number (an index picks one of a job's images).
+  { name: 'index negative', message: () => action({ index: -1 }) },
+  { name: 'index fractional', message: () => action({ index: 1.5 }) },
+  { name: 'index past the most images a card shows', message: () => action({ index: 16 }) },
+  { name: 'index 1e308', message: () => action({ index: 1e308 }) },
+  { name: 'index NaN', message: () => action({ index: Number.NaN }) },
+  { name: 'index a string', message: () => action({ index: '1' }) },
+  { name: 'index null', message: () => action({ index: null }) },
+  { name: 'index an array', message: () => action({ index: [1] }) },
+  { name: 'index a path', message: () => action({ index: '../1.png' }) },
   // Paths and URIs instead of ids.
   { name: 'POSIX path', message: () => action({ localId: '/etc/passwd' }) },
   { name: 'relative traversal', message: () => action({ localId: '../../../../etc/passwd' }) },
