@@ -7,6 +7,7 @@ import type { TestCore, TestHooks } from './container/testHooks';
 import { redactSecrets } from './apiframe/redact';
 import { registerGallerySerializer } from './gallery/serializer';
 import { errorText } from './shared/errorText';
+import { GENERATE_IMAGE_TOOL } from './tools/toolNames';
 
 /**
  * What the integration tests reach the lazily created core through, without going through the UI. Never the
@@ -78,6 +79,16 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // The gallery comes back after a window reload; its host (and the core) load only when that happens.
   context.subscriptions.push(registerGallerySerializer((panel) => loadCore().restoreGallery(panel)));
+
+  // The agent tool, where VS Code has the API (1.95+): the core loads on its first use, like a command's.
+  if (typeof vscode.lm.registerTool === 'function') {
+    context.subscriptions.push(
+      vscode.lm.registerTool<unknown>(GENERATE_IMAGE_TOOL, {
+        prepareInvocation: (options, token) => loadCore().imageTool.prepareInvocation?.(options, token),
+        invoke: (options, token) => loadCore().imageTool.invoke(options, token),
+      }),
+    );
+  }
 
   // onStartupFinished: resume unfinished jobs, but only when the core left the flag saying there are some —
   // otherwise start-up does no work and loads nothing.
