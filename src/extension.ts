@@ -81,9 +81,10 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerGallerySerializer((panel) => loadCore().restoreGallery(panel)));
 
   // The agent tool, where VS Code has the API (1.95+): the core loads on its first use, like a command's.
-  if (typeof vscode.lm.registerTool === 'function') {
+  const registerTool = toolRegistration();
+  if (registerTool) {
     context.subscriptions.push(
-      vscode.lm.registerTool<unknown>(GENERATE_IMAGE_TOOL, {
+      registerTool<unknown>(GENERATE_IMAGE_TOOL, {
         prepareInvocation: (options, token) => loadCore().imageTool.prepareInvocation?.(options, token),
         invoke: (options, token) => loadCore().imageTool.invoke(options, token),
       }),
@@ -121,6 +122,15 @@ export function activate(context: vscode.ExtensionContext): void {
       storeApiKey: (key) => context.secrets.store(API_KEY_SECRET, key),
     });
   }
+}
+
+/**
+ * `vscode.lm.registerTool` where this VS Code has it (1.95+), else undefined: 1.90 has `lm` without tools, and a
+ * host that stubs `vscode` (the activation bench) may have no `lm` at all.
+ */
+function toolRegistration(): typeof vscode.lm.registerTool {
+  const lm = (vscode as { readonly lm?: Partial<typeof vscode.lm> }).lm;
+  return typeof lm?.registerTool === 'function' ? lm.registerTool.bind(lm) : undefined;
 }
 
 /**

@@ -4,6 +4,9 @@
  * the extension feature-detects `vscode.lm.registerTool`, so it still runs on 1.90 (without the tool).
  * Everything is marked optional where 1.90 does not have it, so no call can compile without a check.
  */
+/* The unions below are the real API's own (`ChatParticipantToolToken | undefined`, `LanguageModelTextPart | unknown`):
+   kept as written there, so this file can be checked against vscode.d.ts line by line. */
+/* eslint-disable @typescript-eslint/no-redundant-type-constituents */
 declare module 'vscode' {
   export namespace lm {
     /**
