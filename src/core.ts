@@ -18,6 +18,7 @@ import { SecretRedactor } from './container/secretRedactor';
 import type { CoreHost, CoreServices } from './container/services';
 import { userInterfaceThroughHooks, type TestCore, type TestHooks } from './container/testHooks';
 import { windowUi } from './container/userInterface';
+import { createGenerateImageTool } from './tools/generateImageTool';
 import { EditorTracker } from './editor/editorTracker';
 import { ErrorReporter } from './errors/errorReporter';
 import type { GalleryActions } from './gallery/galleryPanel';
@@ -37,6 +38,8 @@ export interface Core extends vscode.Disposable {
   restoreGallery(panel: vscode.WebviewPanel): Promise<void>;
   /** Starts the job manager so unfinished jobs resume (onStartupFinished with pending work). */
   resumePendingJobs(): Promise<void>;
+  /** The `apiframe_generateImage` language-model tool (registered by the start-up bundle where VS Code has the API). */
+  readonly imageTool: vscode.LanguageModelTool<unknown>;
   /** The suite's way in; only for a core created with test hooks (ExtensionMode.Test), else undefined. */
   readonly forTests: TestCore | undefined;
 }
@@ -65,8 +68,11 @@ export function createCore(host: CoreHost, testHooks?: TestHooks): Core {
     }
   };
 
+  const imageTool = createGenerateImageTool(services);
+
   return {
     run,
+    imageTool,
     restoreGallery: (panel) => built.gallery.restore(panel),
     async resumePendingJobs() {
       try {
@@ -82,6 +88,7 @@ export function createCore(host: CoreHost, testHooks?: TestHooks): Core {
       jobs: () => built.jobs.get(),
       restartJobs: () => built.jobs.restart(),
       walkthrough: built.walkthrough,
+      imageTool,
     },
     dispose() {
       for (const disposable of disposables.splice(0).reverse()) disposable.dispose();

@@ -7,6 +7,7 @@ import type { TestCore, TestHooks } from './container/testHooks';
 import { redactSecrets } from './apiframe/redact';
 import { registerGallerySerializer } from './gallery/serializer';
 import { errorText } from './shared/errorText';
+import { GENERATE_IMAGE_TOOL } from './tools/toolNames';
 
 /**
  * What the integration tests reach the lazily created core through, without going through the UI. Never the
@@ -79,6 +80,17 @@ export function activate(context: vscode.ExtensionContext): void {
   // The gallery comes back after a window reload; its host (and the core) load only when that happens.
   context.subscriptions.push(registerGallerySerializer((panel) => loadCore().restoreGallery(panel)));
 
+  // The agent tool, where VS Code has the API (1.95+): the core loads on its first use, like a command's.
+  const registerTool = toolRegistration();
+  if (registerTool) {
+    context.subscriptions.push(
+      registerTool<unknown>(GENERATE_IMAGE_TOOL, {
+        prepareInvocation: (options, token) => loadCore().imageTool.prepareInvocation?.(options, token),
+        invoke: (options, token) => loadCore().imageTool.invoke(options, token),
+      }),
+    );
+  }
+
   // onStartupFinished: resume unfinished jobs, but only when the core left the flag saying there are some —
   // otherwise start-up does no work and loads nothing.
   if (context.globalState.get<boolean>(PENDING_JOBS_STATE_KEY) === true) {
@@ -110,6 +122,15 @@ export function activate(context: vscode.ExtensionContext): void {
       storeApiKey: (key) => context.secrets.store(API_KEY_SECRET, key),
     });
   }
+}
+
+/**
+ * `vscode.lm.registerTool` where this VS Code has it (1.95+), else undefined: 1.90 has `lm` without tools, and a
+ * host that stubs `vscode` (the activation bench) may have no `lm` at all.
+ */
+function toolRegistration(): typeof vscode.lm.registerTool {
+  const lm = (vscode as { readonly lm?: Partial<typeof vscode.lm> }).lm;
+  return typeof lm?.registerTool === 'function' ? lm.registerTool.bind(lm) : undefined;
 }
 
 /**

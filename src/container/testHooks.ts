@@ -1,3 +1,4 @@
+import type * as vscode from 'vscode';
 import type { CommandId } from '../commandIds';
 import type { GalleryActions, GalleryTraffic } from '../gallery/galleryPanel';
 import type { JobManager } from '../jobs/managerApi';
@@ -43,6 +44,11 @@ export interface TestCore {
   restartJobs(): Promise<JobManager>;
   /** What the walkthrough's context keys say (set on the real events, see src/walkthrough.ts). */
   readonly walkthrough: WalkthroughProgress;
+  /**
+   * The `apiframe_generateImage` tool object itself: `lm.invokeTool` outside a chat does not ask VS Code for the
+   * confirmation, so the suite reads `prepareInvocation` here.
+   */
+  readonly imageTool: vscode.LanguageModelTool<unknown>;
 }
 
 /**

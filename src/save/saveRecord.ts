@@ -86,7 +86,7 @@ async function saveRecordNow(services: CoreServices, given: JobRecord, options: 
     document: insertAt?.document ?? originDocument(record) ?? editor?.document,
     insertAt,
     imageSize: size,
-    metadata: imageMetadataOf({ prompt: record.prompt, model: record.model, params: paramsOf(record), aspectRatio: record.aspectRatio, jobId: record.jobId, createdAt: record.createdAt }),
+    metadata: metadataOfRecord(record),
   });
   if (!result) return undefined;
   await rememberSavedCopy(services, record, result.uri, index);
@@ -185,4 +185,9 @@ function afterInsert(
       if (editor.document === inserted.document) editor.revealRange(inserted.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
   }
+}
+
+/** The request that made a record's images, as saved copies carry it (Re-run from Image reads it back). */
+export function metadataOfRecord(record: JobRecord): ReturnType<typeof imageMetadataOf> {
+  return imageMetadataOf({ prompt: record.prompt, model: record.model, params: paramsOf(record), aspectRatio: record.aspectRatio, jobId: record.jobId, createdAt: record.createdAt });
 }

@@ -31,6 +31,11 @@ export interface SaveToWorkspaceRequest {
   readonly imageSize?: ImageSize;
   /** The request that made the image, written into the saved file (the cached original stays as it was). */
   readonly metadata?: ImageMetadata;
+  /**
+   * The name was chosen by the caller (an agent tool's path, already confirmed): it is used as given (numbered
+   * when taken) and `apiframe.askForFileName` does not ask for another.
+   */
+  readonly nameIsFinal?: boolean;
 }
 
 export interface ImageSize {
@@ -157,7 +162,7 @@ async function targetFile(ui: UserInterface, request: SaveToWorkspaceRequest): P
     await ensureIsFolderInside(folder.directory, folder.workspaceFolder);
     const taken = await existingNames(folder.directory);
     const free = await uniqueName(request.fileName, (candidate) => taken.has(candidate.toLowerCase()));
-    const name = savingAsksForFileName(folder.workspaceFolder?.uri) ? await askForFileName(ui, request, folder.directory, free, taken) : free;
+    const name = !request.nameIsFinal && savingAsksForFileName(folder.workspaceFolder?.uri) ? await askForFileName(ui, request, folder.directory, free, taken) : free;
     if (name === undefined) return undefined;
     return { uri: vscode.Uri.joinPath(folder.directory, name), overwrite: false, workspaceFolder: folder.workspaceFolder };
   }

@@ -65,7 +65,7 @@ export function isInside(folder: string, candidate: string): boolean {
 }
 
 /** Invisible format characters that can reorder or hide parts of a path: bidi controls, zero-width characters. */
-const INVISIBLE_OR_BIDI = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/u;
+export const INVISIBLE_OR_BIDI = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/u;
 
 /** Shows a setting value in a message without letting control characters or huge values garble it. */
 function quote(value: string, maxGraphemes = 200): string {
@@ -95,7 +95,7 @@ function fail(setting: string, problem: string): DestinationResult {
 
 /** Characters Windows refuses in names (besides separators), plus control characters. */
 // eslint-disable-next-line no-control-regex
-const INVALID_NAME_CHARACTER = /[<>:"|?*\u0000-\u001f\u007f]/;
+export const INVALID_NAME_CHARACTER = /[<>:"|?*\u0000-\u001f\u007f]/;
 const RESERVED_SEGMENT = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\..*)?$/i;
 
 /**
@@ -191,7 +191,7 @@ function expandVariables(setting: string, input: DestinationInput): { ok: true; 
 }
 
 /** The folder names the path resolves to, checked as Windows would (the document's name can bring them in). */
-function refusalOfFolderNames(relativePath: string): string | undefined {
+export function refusalOfFolderNames(relativePath: string): string | undefined {
   if (/\p{Cc}/u.test(relativePath) || INVISIBLE_OR_BIDI.test(relativePath)) {
     return `resolves to ${quote(relativePath)}, a folder name with control or invisible characters.`;
   }
