@@ -1,13 +1,47 @@
 /**
  * The header's credits left ("Credits left: 1,234"), from the host's `account` message. A polite live region:
  * a new figure after a job is read out when the reader is idle; the same figure sent again changes nothing.
- * The time of the read is its tooltip. Hidden while the credits are unknown.
+ * The time of the read is its tooltip. Hidden while the credits are unknown. Beside it, the model in use.
  */
 import type { GalleryStrings, HostToWebview } from '../src/gallery/protocol';
 import { formatTemplate } from './galleryCardModel';
 import { el, setAttr } from './galleryDom';
 
 export type AccountMessage = Extract<HostToWebview, { readonly type: 'account' }>;
+export type ModelMessage = Extract<HostToWebview, { readonly type: 'model' }>;
+
+/** The header's model in use ("Model: DALL·E 3"), from the host's `model` message; hidden until it comes. */
+export class ModelInUseHeader {
+  readonly element: HTMLElement;
+  private label: string | undefined;
+  private strings: GalleryStrings | undefined;
+
+  constructor() {
+    this.element = el('span', 'toolbar-model');
+    this.element.hidden = true;
+  }
+
+  useStrings(strings: GalleryStrings): void {
+    this.strings = strings;
+    this.render();
+  }
+
+  showModel(message: ModelMessage): void {
+    this.label = message.label;
+    this.render();
+  }
+
+  private render(): void {
+    const { label, strings } = this;
+    if (label === undefined || !strings) {
+      this.element.hidden = true;
+      return;
+    }
+    const text = formatTemplate(strings.modelInUse, label);
+    if (this.element.textContent !== text) this.element.textContent = text;
+    this.element.hidden = false;
+  }
+}
 
 export class AccountCreditsHeader {
   readonly element: HTMLElement;

@@ -219,6 +219,9 @@ function hostMessageHandlers(parts: GalleryParts): HostMessageHandlers {
       }
       if (index !== undefined) feed.focusCard(index);
     },
+    model(message) {
+      shell.modelInUse.showModel(message);
+    },
     account(message) {
       shell.accountCredits.showAccount(message);
     },

@@ -149,6 +149,9 @@ export function listenToHost(handlers: HostMessageHandlers): void {
       case 'account':
         handlers.account(message);
         return;
+      case 'model':
+        handlers.model(message);
+        return;
     }
   });
 }

@@ -4,7 +4,7 @@
  * the first steps, the "nothing matches" line, and a polite live region for announcements.
  */
 import type { GalleryStrings } from '../src/gallery/protocol';
-import { AccountCreditsHeader } from './galleryAccount';
+import { AccountCreditsHeader, ModelInUseHeader } from './galleryAccount';
 import { formatTemplate } from './galleryCardModel';
 import { el, icon } from './galleryDom';
 
@@ -19,6 +19,7 @@ export interface GalleryShell {
   readonly toolbar: HTMLElement;
   /** The team's credits left, beside the count (galleryAccount.ts fills it in). */
   readonly accountCredits: AccountCreditsHeader;
+  readonly modelInUse: ModelInUseHeader;
   /** Sized to the whole list, so the scroll bar covers it. */
   readonly feed: HTMLElement;
   /** Holds the rendered cards, moved down to the first rendered row; `role="list"`. */
@@ -70,7 +71,8 @@ export function buildShell(root: HTMLElement, actions: ShellActions): GalleryShe
   const generate = textButton('generate-button primary', 'sparkle', () => actions.generate());
   const log = textButton('log-button', 'output', () => actions.showLog());
   const accountCredits = new AccountCreditsHeader();
-  toolbar.append(heading, count, accountCredits.element, filterBox, generate.button, log.button);
+  const modelInUse = new ModelInUseHeader();
+  toolbar.append(heading, count, modelInUse.element, accountCredits.element, filterBox, generate.button, log.button);
 
   const feed = el('div', 'feed');
   const windowEl = el('div', 'feed-window');
@@ -101,6 +103,7 @@ export function buildShell(root: HTMLElement, actions: ShellActions): GalleryShe
   return {
     toolbar,
     accountCredits,
+    modelInUse,
     feed,
     window: windowEl,
     filterInput,
@@ -120,6 +123,7 @@ export function buildShell(root: HTMLElement, actions: ShellActions): GalleryShe
       emptyTitle.textContent = strings.emptyTitle;
       emptySteps.replaceChildren(...strings.emptySteps.map((step) => el('li', '', step)));
       accountCredits.useStrings(strings);
+      modelInUse.useStrings(strings);
     },
     showCount(shown, total, filter, strings) {
       const filtering = filter.trim() !== '';

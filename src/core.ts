@@ -150,6 +150,7 @@ function createServices(host: CoreHost, testHooks: TestHooks | undefined, own: <
       actions: galleryActions,
       logger,
       account: credits,
+      model: models,
       ...(testHooks ? { observeTraffic: (traffic) => testHooks.galleryTraffic?.(traffic) } : {}),
     }),
   );

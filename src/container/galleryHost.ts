@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { GalleryPanel, type GalleryAccountSource, type GalleryActions, type GalleryPanelDeps, type GalleryShowOptions, type GalleryTraffic } from '../gallery/galleryPanel';
+import { GalleryPanel, type GalleryAccountSource, type GalleryModelSource, type GalleryActions, type GalleryPanelDeps, type GalleryShowOptions, type GalleryTraffic } from '../gallery/galleryPanel';
 import { IMAGES_FOLDER } from '../jobs/imageCache';
 import type { JobManager } from '../jobs/managerApi';
 import type { Logger } from '../shared/logger';
@@ -16,6 +16,8 @@ export interface GalleryHostOptions {
   readonly observeTraffic?: (traffic: GalleryTraffic) => void;
   /** The credits left the header shows. */
   readonly account?: GalleryAccountSource;
+  /** The model in use the header names. */
+  readonly model?: GalleryModelSource;
 }
 
 /** Opens, reveals and restores the one gallery panel with what it needs (its records come from the job manager). */
@@ -36,7 +38,7 @@ export class GalleryHost implements vscode.Disposable {
   }
 
   private async deps(): Promise<GalleryPanelDeps> {
-    const { extensionUri, storageUri, logger, observeTraffic, account } = this.options;
+    const { extensionUri, storageUri, logger, observeTraffic, account, model } = this.options;
     return {
       extensionUri,
       manager: await this.options.jobs(),
@@ -45,6 +47,7 @@ export class GalleryHost implements vscode.Disposable {
       cacheRoot: vscode.Uri.joinPath(storageUri, IMAGES_FOLDER),
       ...(observeTraffic ? { observeTraffic } : {}),
       ...(account ? { account } : {}),
+      ...(model ? { model } : {}),
     };
   }
 }

@@ -33,10 +33,15 @@ export class ModelCatalogService implements vscode.Disposable {
   /** Setting problems already shown in this window: a bad value is reported once, not on every generate. */
   private readonly reported = new Set<string>();
   private readonly subscription: vscode.Disposable;
+  private readonly modelChanged = new vscode.EventEmitter<string>();
+  /** Fires with the new model's label when `apiframe.model` changes. */
+  readonly onDidChange = this.modelChanged.event;
 
   constructor(private readonly options: ModelCatalogServiceOptions) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
-      if (settings.affectsModel(event)) this.showModelInStatusBar();
+      if (!settings.affectsModel(event)) return;
+      this.showModelInStatusBar();
+      this.modelChanged.fire(this.label());
     });
     this.showModelInStatusBar();
   }
@@ -64,6 +69,11 @@ export class ModelCatalogService implements vscode.Disposable {
     return this.checked(settings.imageModel());
   }
 
+  /** The catalog label of the model in use (what the status bar and the gallery header name). */
+  label(): string {
+    return this.entryFor(settings.imageModel().value).label;
+  }
+
   /** `apiframe.candidates`. */
   candidateCount(): number {
     return this.checked(settings.candidateCount());
@@ -83,6 +93,7 @@ export class ModelCatalogService implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.modelChanged.dispose();
   }
 
   private checked<T>(result: settings.Checked<T>): T {
@@ -99,8 +110,7 @@ export class ModelCatalogService implements vscode.Disposable {
   }
 
   private showModelInStatusBar(): void {
-    const { value } = settings.imageModel();
-    this.options.statusBar.setModel(this.entryFor(value).label);
+    this.options.statusBar.setModel(this.label());
   }
 
   private catalogCache(): ModelCatalogCache {

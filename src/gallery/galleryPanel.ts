@@ -54,6 +54,12 @@ export interface GalleryAccountSource {
   galleryOpened(): Promise<void>;
 }
 
+/** The model in use the header names (`apiframe.model`, by its catalog label). */
+export interface GalleryModelSource {
+  label(): string;
+  onDidChange(listener: (label: string) => void): vscode.Disposable;
+}
+
 /** The part of the job manager the gallery reads. */
 export type GalleryJobSource = Pick<JobManager, 'history' | 'get' | 'cachedFilePath' | 'onDidChange' | 'stageOf'>;
 
@@ -71,6 +77,7 @@ export interface GalleryPanelDeps {
   readonly observeTraffic?: (traffic: GalleryTraffic) => void;
   /** The credits left for the header; without it the header shows none. */
   readonly account?: GalleryAccountSource;
+  readonly model?: GalleryModelSource;
 }
 
 export interface GalleryShowOptions {
@@ -188,6 +195,13 @@ export class GalleryPanel implements vscode.Disposable {
       );
       void account.galleryOpened();
     }
+    if (deps.model) {
+      this.disposables.push(
+        deps.model.onDidChange((label) => {
+          if (this.pageReady) void this.post({ type: 'model', label });
+        }),
+      );
+    }
     const initialState = this.initialState();
     const html = this.html(initialState);
     panel.webview.html = html;
@@ -281,6 +295,7 @@ export class GalleryPanel implements vscode.Disposable {
         const shown = message.shown !== undefined && this.embedded?.snapshot === message.shown && this.embedded.historyVersion === this.historyVersion;
         void this.postState({ skipFirst: shown }).then(() => {
           if (this.deps.account) void this.post(accountMessageOf(this.deps.account.reading));
+          if (this.deps.model) void this.post({ type: 'model', label: this.deps.model.label() });
           if (this.pendingReveal) {
             void this.post({ type: 'reveal', localId: this.pendingReveal });
             this.pendingReveal = undefined;
@@ -512,6 +527,7 @@ function galleryStrings(): GalleryStrings {
     savedTo: vscode.l10n.t('Saved to {0}'),
     announceReady: vscode.l10n.t('Image ready: {0}'),
     announceFailed: vscode.l10n.t('Image failed: {0}'),
+    modelInUse: vscode.l10n.t('Model: {0}'),
     accountCredits: {
       left: vscode.l10n.t('Credits left: {0}'),
       leftStale: vscode.l10n.t('Credits left: {0} (could not refresh)'),

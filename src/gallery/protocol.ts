@@ -177,6 +177,8 @@ export interface GalleryStrings {
   readonly announceFailed: string;
   /** The header's credits: "Credits left: {0}", and the same when the last read failed; "Updated {0}" (its tooltip). */
   readonly accountCredits: { readonly left: string; readonly leftStale: string; readonly updated: string };
+  /** The header's model in use, e.g. "Model: {0}" (the catalog label). */
+  readonly modelInUse: string;
   /** A finished job's cost: "{0} credits", and the singular for exactly one. */
   readonly credits: string;
   readonly creditOne: string;
@@ -226,7 +228,9 @@ export type HostToWebview =
       readonly updatedAt?: string;
       /** The last read failed: `credits` is from an earlier one. */
       readonly stale?: boolean;
-    };
+    }
+  /** The model new images are made with (its catalog label), shown in the header; sent after `state` and on change. */
+  | { readonly type: 'model'; readonly label: string };
 
 /** The id of the element that carries the embedded first `state` (a JSON data block, never executed). */
 export const INITIAL_STATE_ELEMENT_ID = 'gallery-initial-state';

@@ -255,6 +255,15 @@ describe('gallery page (headless Chromium)', function () {
     assert.equal(await evalIn<string>(plain.page, `document.querySelector('.card-prompt').textContent`), list[0]?.prompt);
   });
 
+  it('names the model in use in the header once the host says it, and follows a change', async () => {
+    const { page } = await open({ items: items(3) });
+    assert.equal(await evalIn<boolean>(page, `document.querySelector('.toolbar-model').hidden`), true, 'hidden until the host names it');
+    await evalIn(page, `window.__hostPost({ type: 'model', label: 'DALL·E 3' })`);
+    await waitFor(page, `document.querySelector('.toolbar-model').textContent === 'Model: DALL·E 3'`);
+    await evalIn(page, `window.__hostPost({ type: 'model', label: 'FLUX 1.1 Pro' })`);
+    await waitFor(page, `document.querySelector('.toolbar-model').textContent === 'Model: FLUX 1.1 Pro' && !document.querySelector('.toolbar-model').hidden`);
+  });
+
   it('posts the right message for every button, shown or in the overflow menu', async () => {
     const list = items(8);
     const { page } = await open({ items: list });

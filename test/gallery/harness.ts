@@ -109,6 +109,7 @@ export const HARNESS_STRINGS: GalleryStrings = {
   savedTo: 'Saved to {0}',
   announceReady: 'Image ready: {0}',
   announceFailed: 'Image failed: {0}',
+  modelInUse: 'Model: {0}',
   accountCredits: { left: 'Credits left: {0}', leftStale: 'Credits left: {0} (could not refresh)', updated: 'Updated {0}' },
   credits: '{0} credits',
   creditOne: '{0} credit',

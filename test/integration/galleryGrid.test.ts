@@ -77,6 +77,18 @@ describe('gallery grid: cards for several images, and Generate from the header',
     } finally {
       subscription.dispose();
     }
+    // The header names the model in use, and follows the setting.
+    const modelMessages = (): string[] => traffic.flatMap((t) => (t.kind === 'message' && t.message.type === 'model' ? [t.message.label] : []));
+    const models = vscode.workspace.getConfiguration('apiframe');
+    const changes = onGalleryTraffic((sent) => traffic.push(sent));
+    try {
+      await waitFor(() => modelMessages().at(-1) === 'DALL·E 3', 'the header names the default model');
+      await models.update('model', 'flux-1.1-pro', vscode.ConfigurationTarget.Global);
+      await waitFor(() => modelMessages().at(-1) === 'FLUX 1.1 Pro', 'the header follows apiframe.model');
+    } finally {
+      await models.update('model', undefined, vscode.ConfigurationTarget.Global);
+      changes.dispose();
+    }
     // The page was handed the header's and the cards' words.
     const state = traffic.flatMap((t) => {
       const message = hostMessageOf(t);
