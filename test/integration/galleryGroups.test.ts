@@ -7,11 +7,12 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { GalleryPanel, GalleryTraffic } from '../../src/gallery/galleryPanel';
+import { stripImageMetadata } from '../../src/imageMetadata';
 import type { GalleryItem } from '../../src/gallery/protocol';
 import type { JobRecord } from '../../src/jobs/types';
 import { openWithSelection, setUpGalleryHarness, tearDownGalleryHarness, waitForRecord, type Harness } from './coreFlowHelpers';
 import { screenshotsEnabled, takeScreenshot } from './screenshots';
-import { onGalleryTraffic } from './testApi';
+import { hostMessageOf, onGalleryTraffic } from './testApi';
 import { waitFor } from './waitFor';
 
 const PROMPT = 'A lighthouse on a basalt cliff at dawn, three ways';
@@ -31,8 +32,9 @@ describe('gallery groups: several images on one card, and the one picked is save
   /** The items the page was last handed for `localId` (in a state, an append or an update). */
   const sentItems = (localId: string): GalleryItem[] =>
     traffic.flatMap((sent) => {
-      if (sent.kind !== 'message') return [];
-      const { message } = sent;
+      // The first screen may have come inside the page's HTML rather than in a message.
+      const message = hostMessageOf(sent);
+      if (!message) return [];
       if (message.type === 'update') return message.item.localId === localId ? [message.item] : [];
       if (message.type === 'state' || message.type === 'append') return message.items.filter((item) => item.localId === localId);
       return [];
@@ -42,6 +44,8 @@ describe('gallery groups: several images on one card, and the one picked is save
     assert.ok(file, 'a cached file');
     return vscode.workspace.fs.readFile(vscode.Uri.file(file));
   };
+  /** A saved copy's image bytes: the file without the request it carries (the cache keeps the server's bytes). */
+  const savedBytesOf = async (uri: vscode.Uri): Promise<Buffer> => Buffer.from(stripImageMetadata(await vscode.workspace.fs.readFile(uri)));
 
   before(async () => {
     harness = await setUpGalleryHarness();
@@ -101,7 +105,10 @@ describe('gallery groups: several images on one card, and the one picked is save
     assert.deepEqual(jobItem.tiles?.map((tile) => tile.index), [0, 1, 2]);
     assert.equal(jobItem.creditCost, job.creditCost);
     // Strings for the card's cost and the images' names came from the host, localized there.
-    const state = traffic.flatMap((t) => (t.kind === 'message' && t.message.type === 'state' ? [t.message] : [])).at(-1);
+    const state = traffic.flatMap((t) => {
+      const message = hostMessageOf(t);
+      return message?.type === 'state' ? [message] : [];
+    }).at(-1);
     assert.equal(state?.strings.candidateLabel, 'Candidate {0} of {1}, {2}');
     assert.equal(state?.strings.credits, '{0} credits');
   });
@@ -116,10 +123,10 @@ describe('gallery groups: several images on one card, and the one picked is save
     const copy = saved.savedCopies?.[0];
     assert.ok(copy);
     assert.equal(copy.index, 0);
-    const bytes = await vscode.workspace.fs.readFile(vscode.Uri.parse(copy.uri));
+    const bytes = await savedBytesOf(vscode.Uri.parse(copy.uri));
     // (The emulator draws an image from the prompt and its position in the job, so candidates of one prompt
     // have the same bytes there: which record was saved is what tells them apart.)
-    assert.deepEqual(bytes, await bytesOf(manager.cachedFilePath(second, 0)), 'the second candidate’s exact bytes');
+    assert.deepEqual(bytes, Buffer.from(await bytesOf(manager.cachedFilePath(second, 0))), 'the second candidate’s exact bytes');
     assert.equal((await harness.core.jobs()).get(lead.localId)?.savedCopies, undefined, 'nothing saved for the others');
     const relative = vscode.workspace.asRelativePath(vscode.Uri.parse(copy.uri), false);
     await waitFor(() => sentItems(lead.localId).at(-1)?.tiles?.[1]?.savedPath === relative, 'the group card to say where the image was saved');
@@ -137,9 +144,9 @@ describe('gallery groups: several images on one card, and the one picked is save
     assert.ok(copy);
     assert.equal(copy.index, 1, 'the copy remembers which image it is');
     const file = vscode.Uri.parse(copy.uri);
-    const bytes = await vscode.workspace.fs.readFile(file);
-    assert.deepEqual(bytes, await bytesOf(manager.cachedFilePath(job, 1)), 'image 2’s exact bytes');
-    assert.notDeepEqual(bytes, await bytesOf(manager.cachedFilePath(job, 0)), 'not image 1');
+    const bytes = await savedBytesOf(file);
+    assert.deepEqual(bytes, Buffer.from(await bytesOf(manager.cachedFilePath(job, 1))), 'image 2’s exact bytes');
+    assert.notDeepEqual(bytes, Buffer.from(await bytesOf(manager.cachedFilePath(job, 0))), 'not image 1');
     assert.match(file.path, /-2\.png$/, 'the file name says which image it is');
     const relative = vscode.workspace.asRelativePath(file, false);
     await waitFor(() => sentItems(job.localId).at(-1)?.savedPath === relative, 'the card to say where image 2 was saved');
@@ -161,7 +168,7 @@ describe('gallery groups: several images on one card, and the one picked is save
     const link = /!\[[^\]]*\]\(([^)]+)\)/.exec(editor.document.getText());
     assert.ok(link, editor.document.getText());
     assert.equal(link[1], relative, 'the link points at image 3’s copy');
-    assert.deepEqual(await vscode.workspace.fs.readFile(file), await bytesOf(manager.cachedFilePath(job, 2)), 'image 3’s exact bytes');
+    assert.deepEqual(await savedBytesOf(file), Buffer.from(await bytesOf(manager.cachedFilePath(job, 2))), 'image 3’s exact bytes');
     assert.equal(saved.savedCopies?.length, 2, 'image 2’s copy stays, no other file');
   });
 
