@@ -42,7 +42,9 @@ export interface ParamsBlockSchema {
   readonly required?: readonly string[];
 }
 
-type ValueOf<S> = S extends { readonly enum: readonly (infer E)[] }
+export type ValueOf<S> = S extends { readonly anyOf: readonly { readonly enum: readonly [infer N] }[] }
+  ? N
+  : S extends { readonly enum: readonly (infer E)[] }
   ? E
   : S extends { readonly type: 'string' }
     ? string

@@ -8,7 +8,7 @@
  * The TypeScript types are derived from the schemas. No runtime dependencies besides the parameter check.
  */
 import { isPlainObject } from '../shared/guards';
-import { FLAG, INTEGER, URI, enumOf, limitedText, range, type ParamSchema, type RequiredKeys } from './imageModels';
+import { FLAG, INTEGER, URI, enumOf, limitedText, range, type ParamSchema, type RequiredKeys, type ValueOf } from './imageModels';
 import { checkParam, type ParamProblem } from './paramsCheck';
 import type { WebhookEvent } from './types';
 
@@ -32,18 +32,6 @@ export interface OperationBlockSchema {
   readonly properties: Readonly<Record<string, OperationParamSchema>>;
   readonly required?: readonly string[];
 }
-
-type ValueOf<S> = S extends { readonly anyOf: readonly { readonly enum: readonly [infer N] }[] }
-  ? N
-  : S extends { readonly enum: readonly (infer E)[] }
-    ? E
-    : S extends { readonly type: 'string' }
-      ? string
-      : S extends { readonly type: 'integer' | 'number' }
-        ? number
-        : S extends { readonly type: 'boolean' }
-          ? boolean
-          : never;
 
 /** The TypeScript type of the values an operation block accepts. */
 export type OperationParamsOf<B extends OperationBlockSchema> = {

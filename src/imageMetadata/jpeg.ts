@@ -4,6 +4,7 @@
  * are walked; the compressed image data is copied untouched.
  */
 import { MetadataFormatError } from './formatError';
+import { concatBytes } from './png';
 import { isOurXmp, payloadFromXmp, xmpPacket } from './xmp';
 import type { PayloadSearch } from './payload';
 
@@ -59,15 +60,6 @@ function xmpPacketOf(bytes: Uint8Array, segment: Segment): Uint8Array | undefine
   return data.subarray(XMP_SIGNATURE.length);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 /** The JPEG with `payload` as XMP. Throws `MetadataFormatError` when the file already has another program's XMP. */
 export function embedInJpeg(bytes: Uint8Array, payload: string): Uint8Array {
@@ -83,10 +75,10 @@ export function embedInJpeg(bytes: Uint8Array, payload: string): Uint8Array {
   let insertAt = 0;
   while (insertAt < kept.length && (kept[insertAt]?.marker === APP0 || kept[insertAt]?.marker === APP1)) insertAt++;
   const length = 2 + XMP_SIGNATURE.length + packet.length;
-  const ours = concat([new Uint8Array([0xff, APP1, length >> 8, length & 0xff]), XMP_SIGNATURE, packet]);
+  const ours = concatBytes([new Uint8Array([0xff, APP1, length >> 8, length & 0xff]), XMP_SIGNATURE, packet]);
   const parts = kept.map((segment) => bytes.subarray(segment.start, segment.end));
   parts.splice(insertAt, 0, ours);
-  return concat([bytes.subarray(0, 2), ...parts, bytes.subarray(rest)]);
+  return concatBytes([bytes.subarray(0, 2), ...parts, bytes.subarray(rest)]);
 }
 
 /** Our payload's text, if the JPEG has one XMP packet of ours. */
@@ -105,5 +97,5 @@ export function stripFromJpeg(bytes: Uint8Array): Uint8Array {
     const packet = xmpPacketOf(bytes, segment);
     return !packet || !isOurXmp(packet);
   });
-  return concat([bytes.subarray(0, 2), ...kept.map((segment) => bytes.subarray(segment.start, segment.end)), bytes.subarray(rest)]);
+  return concatBytes([bytes.subarray(0, 2), ...kept.map((segment) => bytes.subarray(segment.start, segment.end)), bytes.subarray(rest)]);
 }

@@ -75,6 +75,11 @@ function rebuild(bytes: Uint8Array, kept: readonly PlacedChunk[], added: readonl
   });
   if (insertAt >= kept.length) parts.push(encoded);
   if (last) parts.push(bytes.subarray(last.end));
+  return concatBytes(parts);
+}
+
+/** The parts one after another in one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
   for (const part of parts) {
