@@ -42,21 +42,22 @@ export interface ParamsBlockSchema {
   readonly required?: readonly string[];
 }
 
+/** The TypeScript type of one parameter's values (an `anyOf` of one-value enums is their union). */
 export type ValueOf<S> = S extends { readonly anyOf: readonly { readonly enum: readonly [infer N] }[] }
   ? N
   : S extends { readonly enum: readonly (infer E)[] }
-  ? E
-  : S extends { readonly type: 'string' }
-    ? string
-    : S extends { readonly type: 'integer' | 'number' }
-      ? number
-      : S extends { readonly type: 'boolean' }
-        ? boolean
-        : S extends { readonly type: readonly ['array', 'null'] }
-          ? string[] | null
-          : S extends { readonly type: 'array' }
-            ? string[]
-            : never;
+    ? E
+    : S extends { readonly type: 'string' }
+      ? string
+      : S extends { readonly type: 'integer' | 'number' }
+        ? number
+        : S extends { readonly type: 'boolean' }
+          ? boolean
+          : S extends { readonly type: readonly ['array', 'null'] }
+            ? string[] | null
+            : S extends { readonly type: 'array' }
+              ? string[]
+              : never;
 
 /** The names a block schema lists as required. */
 export type RequiredKeys<B> = B extends { readonly required: readonly (infer K)[] } ? K & string : never;
