@@ -29,6 +29,13 @@ export interface JobRecord {
   readonly createdAt: string;
   /** Where the job came from, for "save into that folder" and "insert after the selection". */
   readonly origin?: JobOrigin;
+  /** Set on jobs that work on an existing image (background removal, upscale, edit, Midjourney's actions). */
+  readonly operation?: JobOperation;
+  /**
+   * The image the job starts from: the source of an operation, or the reference image of a generation
+   * ("Make Variations"). Its upload is journaled so a resume re-uploads only when the URL can no longer be used.
+   */
+  input?: InputImage;
   /** Apiframe's job id, once the submit was answered. */
   jobId?: string;
   phase: JobPhase;
@@ -73,6 +80,41 @@ export interface JobRecord {
    * instead of writing another, and the card says where it was saved.
    */
   savedCopies?: SavedCopy[];
+}
+
+/** An operation on an existing image, as journaled and submitted. */
+export interface JobOperation {
+  readonly kind: 'backgroundRemove' | 'upscale' | 'edit' | 'midjourneyAction';
+  /**
+   * The request body exactly as submitted (`ImageOperationRequest['request']`); for upload-based kinds its
+   * image field holds `input.uploadedUrl` (empty until the first upload).
+   */
+  readonly request: Readonly<Record<string, unknown>>;
+  /** What the user asked for, for the card and the notification: "Remove Background", "Upscale ×2", "Upscale 2". */
+  readonly label: string;
+  /** What a result saved beside its source is named after: `no-bg`, `2x`, `wide`, `edit`, `u2`, `v3`. */
+  readonly suffix: string;
+}
+
+/** Where a job's input image comes from, and where Apiframe holds it once uploaded. */
+export interface InputImage {
+  /** The workspace file (`vscode.Uri.toString()`); absent when the input is an image of the gallery. */
+  readonly uri?: string;
+  /** Or one of the gallery's images: its record and image index (Midjourney's actions use the record's job). */
+  readonly localId?: string;
+  readonly index?: number;
+  /** A name for the card and the notification (`logo.png`). */
+  readonly name: string;
+  /**
+   * For a generation with a reference image: the model's parameter that takes the uploaded URL (an array
+   * parameter such as `image_input` gets `[url]`). Operations put it in their block's `image` field.
+   */
+  readonly referenceParam?: string;
+  /** The last upload's URL, and until when it may be reused (ISO, `UploadedImage.reusableUntil`). */
+  readonly uploadedUrl?: string;
+  readonly reusableUntil?: string;
+  /** Every URL the input was uploaded to (to recognise this record's job in Apiframe's job list). */
+  readonly uploadedUrls?: readonly string[];
 }
 
 /** What a 402 said: credits the job needs and credits the team has, each when the server sent it. */
