@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { IMAGE_MODELS, type ImageGenerationRequest, type ImageModelId, type ModelParamValues } from '../apiframe/imageModels';
+import { IMAGE_MODELS, isImageModelId, type ImageGenerationRequest, type ImageModelId, type ModelParamValues } from '../apiframe/imageModels';
 import { DALLE_STYLES } from '../apiframe/types';
 import { checkBaseUrl } from '../apiframe/urls';
 import type { CoreServices } from '../container/services';
@@ -91,6 +91,10 @@ export async function generateForModels(services: CoreServices, requests: readon
 
 /** Re-runs a record as it was: its model, its parameter block (seed included) and its image count. */
 export function rerunRecord(services: CoreServices, record: JobRecord): Promise<JobRecord[]> {
+  if (record.operation || record.input || !isImageModelId(record.model)) {
+    // Its input image was uploaded for that one job: the action is run again from the image itself.
+    throw new UserFacingError(vscode.l10n.t('This image was made from another image: run the action again on that image.'));
+  }
   return rerunRequest(services, { prompt: record.prompt, model: record.model, params: paramsOf(record), aspectRatio: record.aspectRatio, origin: record.origin });
 }
 

@@ -51,3 +51,13 @@ export function hostOf(url: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * What a record is called where the user sees it (notification, status bar): its prompt, or for a job on an
+ * existing image the action and the image ("Remove Background: logo.png"; the label is already localized).
+ */
+export function recordTitle(record: JobRecord): string {
+  if (!record.operation && !record.input) return record.prompt;
+  const action = record.operation?.label ?? record.prompt;
+  return record.input ? `${action}: ${record.input.name}` : action;
+}

@@ -1,4 +1,5 @@
 import type { ImageModelId, ModelParamValues } from '../apiframe/imageModels';
+import type { OperationModelId } from '../apiframe/imageOperations';
 import type { DalleStyle, JobStatus } from '../apiframe/types';
 import type { JobPhase } from '../shared/jobPhases';
 
@@ -12,7 +13,11 @@ export interface JobRecord {
   readonly localId: string;
   readonly idempotencyKey: string;
   readonly prompt: string;
-  readonly model: ImageModelId;
+  /**
+   * The model the job ran on: an image model for a generation (Midjourney's actions keep `midjourney`), or the
+   * operation's own model (`bria-bg-remove`, `topaz-image-upscale`, …), which is no image model of the catalog.
+   */
+  readonly model: JobModelId;
   /**
    * The model's own parameter block exactly as submitted (`dalleParams`, `fluxParams`, …), checked against the
    * model's schema before the record was written. Absent on records of older versions (DALL-E 3 only): their
@@ -81,6 +86,9 @@ export interface JobRecord {
    */
   savedCopies?: SavedCopy[];
 }
+
+/** Every model a record can name: the image models and the operation models. */
+export type JobModelId = ImageModelId | OperationModelId;
 
 /** An operation on an existing image, as journaled and submitted. */
 export interface JobOperation {
