@@ -8,7 +8,7 @@ import { UserFacingError } from '../errors/userFacingError';
 import { describeRecord } from '../jobs/jobTexts';
 import { JobStoppedError, type GenerateInput } from '../jobs/managerApi';
 import { paramsOf } from '../jobs/records';
-import type { JobGroup, JobOrigin, JobRecord } from '../jobs/types';
+import type { ImageAction, InputImage, JobGroup, JobOrigin, JobRecord } from '../jobs/types';
 import { applyAspectRatio, aspectRatioOf } from '../models/aspectRatio';
 import { imageCountSupport, type CandidatePlan } from '../models/candidates';
 import { ALWAYS_CONFIRM, formatCostRange, needsCostConfirmation, type CostRange } from '../models/cost';
@@ -23,6 +23,9 @@ import { promptProblem } from './promptInput';
 export interface GenerationRequest {
   readonly prompt: string;
   readonly origin?: JobOrigin;
+  /** A reference image uploaded before the submit (into `input.referenceParam`), and what the user asked of it. */
+  readonly input?: InputImage;
+  readonly inputAction?: ImageAction;
 }
 
 /** One prompt for one model with its options: planned into one job or several. */
@@ -163,6 +166,7 @@ function inputsOf(planned: readonly PlannedPrompt[], kind: JobGroup['kind']): Ge
         ...(style ? { style } : {}),
         ...(request.origin ? { origin: request.origin } : {}),
         ...(group ? { group } : {}),
+        ...(request.input ? { input: request.input, ...(request.inputAction ? { inputAction: request.inputAction } : {}) } : {}),
       });
     });
   }

@@ -57,7 +57,7 @@ export function hostOf(url: string): string | undefined {
  * existing image the action and the image ("Remove Background: logo.png"; the label is already localized).
  */
 export function recordTitle(record: JobRecord): string {
-  if (!record.operation && !record.input) return record.prompt;
-  const action = record.operation?.label ?? record.prompt;
-  return record.input ? `${action}: ${record.input.name}` : action;
+  const action = record.operation ?? record.inputAction;
+  if (!action || !record.input) return record.prompt;
+  return `${action.label}: ${record.input.name}`;
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { isImageModelId } from '../apiframe/imageModels';
 import { isOperationModelId, OPERATION_MODELS } from '../apiframe/imageOperations';
 import { DALLE_STYLES, JOB_STATUSES } from '../apiframe/types';
-import type { CachedImage, CreditsShortfall, InputImage, JobDecision, JobGroup, JobOperation, JobOrigin, JobRecord, SavedCopy } from './types';
+import type { CachedImage, CreditsShortfall, ImageAction, InputImage, JobDecision, JobGroup, JobOperation, JobOrigin, JobRecord, SavedCopy } from './types';
 import type { Logger } from '../shared/logger';
 import { errorText } from '../shared/errorText';
 import { isOneOf, isPlainObject } from '../shared/guards';
@@ -917,6 +917,7 @@ export function parseRecord(value: unknown): JobRecord | undefined {
   if (knownModel === undefined) return undefined;
   const input = value.input === undefined ? undefined : parseInputImage(value.input);
   if (value.input !== undefined && input === undefined) return undefined;
+  const inputAction = input && !operation ? parseImageAction(value.inputAction) : undefined;
   // Records of older versions (DALL-E 3 only) have no parameter block: theirs is built from aspect ratio and style.
   const params = isPlainObject(value.params) ? value.params : undefined;
   if (!operation && params === undefined && (model !== 'dall-e-3' || style === undefined)) return undefined;
@@ -936,6 +937,7 @@ export function parseRecord(value: unknown): JobRecord | undefined {
     ...(group ? { group } : {}),
     ...(operation ? { operation } : {}),
     ...(input ? { input } : {}),
+    ...(inputAction ? { inputAction } : {}),
   };
   if (typeof value.jobId === 'string') record.jobId = value.jobId;
   if (isOneOf(value.status, JOB_STATUSES)) record.status = value.status;
@@ -972,12 +974,21 @@ const MAX_LABEL_LENGTH = 200;
 /** Uploads remembered per record: a resume uploads again only after the URL lapsed, so a few at most. */
 export const MAX_UPLOADED_URLS = 20;
 
+function parseImageAction(value: unknown): ImageAction | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const { label, suffix } = value;
+  if (typeof label !== 'string' || label.length > MAX_LABEL_LENGTH || typeof suffix !== 'string' || !SUFFIX_PATTERN.test(suffix)) return undefined;
+  return { label, suffix };
+}
+
 /** An operation that fits the record's model: its own model for the model-discriminated kinds, `midjourney` for actions. */
 function parseOperation(value: unknown, model: unknown): JobOperation | undefined {
   if (!isPlainObject(value)) return undefined;
-  const { kind, request, label, suffix } = value;
+  const { kind, request } = value;
   if (!isOneOf(kind, OPERATION_KINDS) || !isPlainObject(request)) return undefined;
-  if (typeof label !== 'string' || label.length > MAX_LABEL_LENGTH || typeof suffix !== 'string' || !SUFFIX_PATTERN.test(suffix)) return undefined;
+  const action = parseImageAction(value);
+  if (!action) return undefined;
+  const { label, suffix } = action;
   if (kind === 'midjourneyAction') {
     if (model !== 'midjourney' || typeof request.action !== 'string' || typeof request.parentJobId !== 'string') return undefined;
   } else if (!isOperationModelId(model) || OPERATION_MODELS[model].kind !== kind || request.model !== model) {

@@ -120,6 +120,7 @@ class JobManagerImpl implements JobManager {
       createdAt: new Date(this.now()).toISOString(),
       ...(input.origin ? { origin: input.origin } : {}),
       ...(input.input ? { input: withoutUpload(input.input) } : {}),
+      ...(input.input && input.inputAction ? { inputAction: { label: input.inputAction.label, suffix: input.inputAction.suffix } } : {}),
       phase: 'pending-submit',
     };
     return this.begin(record, followOptions);
@@ -174,6 +175,7 @@ class JobManagerImpl implements JobManager {
     }
     // Nothing can have been sent for it yet: a refusal of this first submit is final (see `submit`).
     this.firstSubmits.add(localId);
+    followOptions.onJournaled?.(record);
     return this.follow(localId, followOptions);
   }
 

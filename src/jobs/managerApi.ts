@@ -3,7 +3,7 @@ import type { UploadSource } from '../apiframe/uploads';
 import type { ImageModelId, ModelParamValues } from '../apiframe/imageModels';
 import type { DalleStyle } from '../apiframe/types';
 import type { JobStageView } from './jobStage';
-import type { InputImage, JobGroup, JobOperation, JobOrigin, JobRecord, JobStage, SavedCopy } from './types';
+import type { ImageAction, InputImage, JobGroup, JobOperation, JobOrigin, JobRecord, JobStage, SavedCopy } from './types';
 import type { Logger } from '../shared/logger';
 
 /**
@@ -99,6 +99,8 @@ export interface GenerateInput {
    * model's `input.referenceParam` (an array parameter gets `[url]`). Without upload fields.
    */
   readonly input?: InputImage;
+  /** With `input`: what the user asked of it ("Make Variations", suffix `var`), for the card and a saved result's name. */
+  readonly inputAction?: ImageAction;
 }
 
 /** An operation on an existing image (background removal, upscale, edit, a Midjourney action). */
@@ -117,6 +119,8 @@ export interface FollowOptions {
   /** Aborting means "stop waiting": the record becomes `detached`, the job keeps running on Apiframe. */
   readonly signal?: AbortSignal;
   readonly onStage?: (stage: JobStage) => void;
+  /** `generate` and `runOperation`: the new record, once it is journaled (before anything is sent). */
+  readonly onJournaled?: (record: JobRecord) => void;
 }
 
 export interface SavedCopyChange {

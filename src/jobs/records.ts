@@ -1,7 +1,7 @@
 /** What a job record says about itself: its snapshot form, its age, where following it resumes. */
 import { imageRequestOf, isImageModelId, type ImageGenerationRequest, type ImageModelId, type ModelParamValues } from '../apiframe/imageModels';
 import type { ImageOperationRequest } from '../apiframe/imageOperations';
-import type { JobPhase, JobRecord } from './types';
+import type { ImageAction, JobPhase, JobRecord } from './types';
 
 /**
  * Makes a record the frozen snapshot the journal, listeners and `history()` share. Undefined fields are
@@ -52,4 +52,9 @@ export function needsUpload(record: JobRecord): boolean {
   if (!record.input) return false;
   if (record.operation) return record.operation.kind !== 'midjourneyAction';
   return record.input.referenceParam !== undefined;
+}
+
+/** What the user asked of the record's input image (an operation, or a generation from a reference image). */
+export function imageActionOf(record: JobRecord): ImageAction | undefined {
+  return record.operation ?? record.inputAction;
 }
