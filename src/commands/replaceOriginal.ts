@@ -33,8 +33,8 @@ export async function replaceOriginal(services: CoreServices, { recordId, index 
   const choice = await services.ui.message('warning', vscode.l10n.t('Replace {0} with the result?', name), [replace], {
     modal: true,
     detail: copy
-      ? vscode.l10n.t('{0} gets the content of {1}. Undo (Ctrl+Z in the image's preview) brings the original back.', name, displayPath(copy))
-      : vscode.l10n.t('{0} gets the new image. Undo (Ctrl+Z in the image's preview) brings the original back.', name),
+      ? vscode.l10n.t('{0} gets the content of {1}. Undo (Ctrl+Z in the image preview) brings the original back.', name, displayPath(copy))
+      : vscode.l10n.t('{0} gets the new image. Undo (Ctrl+Z in the image preview) brings the original back.', name),
   });
   if (choice !== replace) return undefined;
   const contents = await vscode.workspace.fs.readFile(copy ?? vscode.Uri.file(cached));
