@@ -9,6 +9,7 @@ import { PNG } from 'pngjs';
 import * as vscode from 'vscode';
 import type { JobRecord } from '../../src/jobs/types';
 import { exists, messagesFrom, setAfterCompletion, setUpHarness, tearDownHarness, type Harness } from './coreFlowHelpers';
+import { screenshotsEnabled, takeScreenshot } from './screenshots';
 import { waitFor } from './waitFor';
 
 const FIXTURE = readFileSync(path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'images', 'logo.png'));
@@ -187,5 +188,18 @@ describe('image actions on a workspace file', function () {
     assert.equal(record.input?.uploadedUrls?.length, 2);
     assert.ok(posts(BG_REMOVE).every((entry) => entry.idempotencyKey === record.idempotencyKey), 'one key for every submit');
     assert.equal(alphaAt(decode(await vscode.workspace.fs.readFile(saved)), 0, 0), 0);
+  });
+
+  it('screenshot: the result beside its original, with the message that offers the next steps', async function () {
+    if (!screenshotsEnabled()) this.skip();
+    const file = await fixtureCopy('screenshot');
+    await removeBackground(file);
+    const saved = vscode.Uri.joinPath(folder, 'screenshot', 'logo-no-bg.png');
+    await vscode.commands.executeCommand('vscode.open', saved);
+    await harness.ui.revealInExplorer(saved);
+    // The preview and the notification render after the calls that show them.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const files = await takeScreenshot('remove-background');
+    assert.equal(files.length, 1);
   });
 });
