@@ -22,12 +22,23 @@ export const COMMAND_IDS = [
   'apiframe.submitAnew',
   // On an image in the Explorer or the image preview, and in the palette.
   'apiframe.rerunFromImage',
+  // Image actions on an image in the Explorer or the image preview, and in the palette; Use in Document is internal.
+  'apiframe.extendImage',
+  'apiframe.editImageWithPrompt',
+  'apiframe.makeVariations',
+  'apiframe.useNewImageInDocument',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
 /** Commands that take a record id and make no sense in the palette (hidden there by the manifest). */
-export const INTERNAL_COMMAND_IDS: readonly CommandId[] = ['apiframe.saveImage', 'apiframe.insertImage', 'apiframe.resumeJob', 'apiframe.submitAnew'];
+export const INTERNAL_COMMAND_IDS: readonly CommandId[] = [
+  'apiframe.saveImage',
+  'apiframe.insertImage',
+  'apiframe.resumeJob',
+  'apiframe.submitAnew',
+  'apiframe.useNewImageInDocument',
+];
 
 /**
  * `globalState` key the core keeps `true` while some job is unfinished, so `onStartupFinished` can decide

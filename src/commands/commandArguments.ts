@@ -246,3 +246,19 @@ function optionalOneOf<T extends string>(options: Readonly<Record<string, unknow
   if (!isOneOf(value, allowed)) throw new ArgumentProblem(vscode.l10n.t('"{0}" must be one of {1}.', field, allowed.join(', ')));
   return value;
 }
+
+export interface RecordImageArguments extends RecordArguments {
+  /** Which of the record's images (0-based); undefined: the one saved last. */
+  readonly index?: number;
+}
+
+/** The record commands that act on one of its images: the record's local id, then optionally the image's index. */
+export const parseRecordImageArguments: ArgumentParser<RecordImageArguments> = (args) => {
+  const { recordId } = parseRecordArguments(args);
+  const index = args[1];
+  if (index === undefined || index === null) return { recordId };
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) {
+    throw new ArgumentProblem(vscode.l10n.t('the second argument must be the index of one of its images (0 for the first).'));
+  }
+  return { recordId, index };
+};

@@ -8,6 +8,7 @@ import {
   parseGenerateArguments,
   parseGenerateHereArguments,
   parseRecordArguments,
+  parseRecordImageArguments,
   parseRerunFromImageArguments,
   parseSetApiKeyArguments,
   parseShowImagesArguments,
@@ -15,10 +16,13 @@ import {
 } from './commandArguments';
 import { chooseModel } from './chooseModel';
 import { compareModels } from './compareModels';
+import { editWithPrompt } from './editWithPrompt';
+import { extendImage } from './extendImage';
 import { generate } from './generate';
 import { generateFromSelection } from './generateFromSelection';
 import { generateHere } from './generateHere';
 import { insertImage } from './insertImage';
+import { makeVariations } from './makeVariations';
 import { removeApiKey } from './removeApiKey';
 import { rerunFromImage } from './rerunFromImage';
 import { resumeJob } from './resumeJob';
@@ -27,6 +31,7 @@ import { setApiKey } from './setApiKey';
 import { showImages } from './showImages';
 import { showLog } from './showLog';
 import { submitAnew } from './submitAnew';
+import { useNewImageInDocument } from './useNewImageInDocument';
 
 /** One command as the core runs it: the raw arguments in, the handler's result out (failures are thrown). */
 export interface CommandDefinition {
@@ -59,4 +64,8 @@ export const COMMAND_TABLE: Readonly<Record<CommandId, CommandDefinition>> = {
   'apiframe.resumeJob': command(parseRecordArguments, resumeJob),
   'apiframe.submitAnew': command(parseRecordArguments, submitAnew),
   'apiframe.rerunFromImage': command(parseRerunFromImageArguments, rerunFromImage),
+  'apiframe.extendImage': command(parseRerunFromImageArguments, extendImage),
+  'apiframe.editImageWithPrompt': command(parseRerunFromImageArguments, editWithPrompt),
+  'apiframe.makeVariations': command(parseRerunFromImageArguments, makeVariations),
+  'apiframe.useNewImageInDocument': command(parseRecordImageArguments, useNewImageInDocument),
 };

@@ -4,6 +4,7 @@
  * parameter a model gains, shows up here without a list to keep in step.
  */
 import { IMAGE_MODEL_IDS, paramsSchemaOf, type ImageModelId, type ModelParamValues, type ParamSchema } from '../apiframe/imageModels';
+import { parseAspectRatio } from './aspectRatio';
 
 /**
  * The parameters that carry the image a generation starts from, most specific first: when a block has two (FLUX
@@ -66,4 +67,21 @@ export function inputImageTaskParams(model: ImageModelId, purpose: InputImagePur
   const schema = paramsSchemaOf(model).properties.task_type;
   const task = TASKS[purpose];
   return schema !== undefined && schema.type === 'string' && schema.enum?.includes(task) === true ? { task_type: task } : {};
+}
+
+/**
+ * Of the ratios a model takes, the one closest in shape to a `width`×`height` image (compared on a log scale, so
+ * 2:1 and 1:2 are equally far from 1:1), so an edit keeps the picture's shape; undefined without choices or size.
+ */
+export function closestAspectRatio(width: number, height: number, choices: readonly string[]): string | undefined {
+  if (!(width > 0 && height > 0)) return undefined;
+  const shape = Math.log(width / height);
+  let best: { ratio: string; distance: number } | undefined;
+  for (const ratio of choices) {
+    const sides = parseAspectRatio(ratio);
+    if (!sides) continue;
+    const distance = Math.abs(Math.log(sides[0] / sides[1]) - shape);
+    if (!best || distance < best.distance) best = { ratio, distance };
+  }
+  return best?.ratio;
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { IMAGE_MODEL_IDS, PARAMS_BLOCKS, paramsSchemaOf } from '../../src/apiframe/imageModels';
-import { inputImageModelIds, inputImageParamOf, inputImageTaskParams, takesInputImage } from '../../src/models/inputImageModels';
+import { closestAspectRatio, inputImageModelIds, inputImageParamOf, inputImageTaskParams, takesInputImage } from '../../src/models/inputImageModels';
 
 describe('models/inputImageModels', () => {
   it('finds the parameter each family takes its input image through, as a list or a single URL', () => {
@@ -54,5 +54,15 @@ describe('models/inputImageModels', () => {
     assert.deepEqual(inputImageTaskParams('qwen-image', 'edit'), { task_type: 'image-edit' });
     assert.deepEqual(inputImageTaskParams('qwen-image', 'variation'), { task_type: 'image-to-image' });
     assert.deepEqual(inputImageTaskParams('nano-banana', 'edit'), {});
+  });
+
+  it('picks, of the ratios a model takes, the one closest to the picture’s shape', () => {
+    const choices = ['1:1', '16:9', '9:16', '4:3', '3:4'];
+    assert.equal(closestAspectRatio(1920, 1080, choices), '16:9');
+    assert.equal(closestAspectRatio(1000, 1300, choices), '3:4');
+    assert.equal(closestAspectRatio(512, 512, choices), '1:1');
+    assert.equal(closestAspectRatio(3000, 1000, ['1:1', '21:9', '16:9']), '21:9');
+    assert.equal(closestAspectRatio(0, 100, choices), undefined);
+    assert.equal(closestAspectRatio(100, 100, ['square']), undefined);
   });
 });
