@@ -11,6 +11,8 @@ import { embedImageMetadata, imageMetadataOf } from '../../src/imageMetadata';
 import type { JobRecord } from '../../src/jobs/types';
 import { DEFAULT_EXTEND_PROMPT } from '../../src/models/extendChoices';
 import { apiframeConfig, exists, setAfterCompletion, setUpHarness, tearDownHarness, type Harness } from './coreFlowHelpers';
+import { takeScreenshot } from './screenshots';
+import { waitFor } from './waitFor';
 
 const FIXTURE = readFileSync(path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'images', 'edits-logo.png'));
 /** The emulator's outpaint fill (test/emulator/operations.ts OUTPAINT_FILL). */
@@ -73,6 +75,27 @@ describe('image edits: Extend, Edit with Prompt, Make Variations, Use in Documen
     for (const key of SETTINGS) await apiframeConfig().update(key, undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false });
     await tearDownHarness(harness);
+  });
+
+  it('Extend offers the outpaint presets in the user’s words on the image preview, and sends nothing when dismissed', async () => {
+    const { ui } = harness;
+    await vscode.commands.executeCommand('vscode.openWith', source, 'imagePreview.previewEditor');
+    const since = lastSeq(harness);
+    const picks = ui.picks.length;
+    // No scripted answer: VS Code's own quick pick opens (over the image preview), as the user sees it.
+    const running = vscode.commands.executeCommand('apiframe.extendImage');
+    await waitFor(() => ui.picks.length > picks, 'the preset pick');
+    await takeScreenshot('image-edits-extend-presets');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await running;
+    assert.equal(ui.pickTitles[picks], 'Extend edits/edits-logo.png', 'the image of the preview is the one meant');
+    assert.deepEqual(
+      ui.picks[picks]?.map((item) => item.label),
+      ['Zoom out 1.5×', 'Zoom out 2×', 'Make square', 'Extend left', 'Extend right', 'Extend up', 'Extend down'],
+    );
+    assert.deepEqual(acceptedBodies(harness, '/v2/images/edit', since), []);
+    assert.equal(harness.emulator.log.where({ method: 'POST', path: '/v2/uploads' }).filter((entry) => entry.seq > since).length, 0, 'nothing uploaded');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('Extend → Make square: uploads the file, sends a Flux Fill outpaint with the default prompt, saves <name>-square.png beside it', async () => {
