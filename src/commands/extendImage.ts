@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { OUTPAINT_PRESETS, type OutpaintPreset } from '../apiframe/imageOperations';
 import type { CoreServices } from '../container/services';
-import { DEFAULT_EXTEND_PROMPT, EXTEND_PROMPT_MAX, EXTEND_SUFFIXES, extendRequest } from '../models/extendChoices';
+import { DEFAULT_EXTEND_PROMPT, EXTEND_MODEL, EXTEND_PROMPT_MAX, EXTEND_SUFFIXES, extendRequest } from '../models/extendChoices';
 import type { RerunFromImageArguments } from './commandArguments';
 import { imageFileFor, inputImageOfFile } from './imageActionForms';
-import { runImageAction } from './imageAction';
+import { operationPriceText, runImageAction } from './imageAction';
 
 interface PresetItem extends vscode.QuickPickItem {
   readonly preset: OutpaintPreset;
@@ -34,7 +34,7 @@ export async function extendImage(services: CoreServices, given: RerunFromImageA
   if (!file) return;
   const picked = await services.ui.quickPick(presetItems(), {
     title: vscode.l10n.t('Extend {0}', vscode.workspace.asRelativePath(file)),
-    placeHolder: vscode.l10n.t('How should the image grow? (Flux Fill Pro)'),
+    placeHolder: vscode.l10n.t('How should the image grow? Flux Fill Pro, {0}', operationPriceText(services, EXTEND_MODEL)),
     ignoreFocusOut: true,
   });
   if (!picked) return;
