@@ -169,9 +169,9 @@ describe('image edits: Extend, Edit with Prompt, Make Variations, Use in Documen
     const asked: vscode.InputBoxOptions[] = [];
     const scripted = ui.inputBox.bind(ui);
     // The user keeps the prompt the box was pre-filled with.
-    ui.inputBox = async (options) => {
+    ui.inputBox = (options) => {
       asked.push(options);
-      return options.value;
+      return Promise.resolve(options.value);
     };
     try {
       ui.answer({ quickPick: ['2 variations'] });
@@ -227,5 +227,7 @@ describe('image edits: Extend, Edit with Prompt, Make Variations, Use in Documen
     assert.equal(count, 0);
     assert.match(ui.messages.at(-1)?.text ?? '', /No open document refers to edits-logo\.png, so nothing was changed/);
     assert.equal(unrelated.getText(), '![x](somewhere/else.png)');
+    await vscode.window.showTextDocument(unrelated);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
