@@ -22,6 +22,11 @@ export const COMMAND_IDS = [
   'apiframe.submitAnew',
   // On an image in the Explorer or the image preview, and in the palette.
   'apiframe.rerunFromImage',
+  // Actions on an existing image: in the Explorer and the image preview (an image URI), and in the palette.
+  'apiframe.removeBackground',
+  'apiframe.upscaleImage',
+  // Internal: the "Saved beside" message and the gallery, with a record id and an image index.
+  'apiframe.replaceOriginal',
   // Image actions on an image in the Explorer or the image preview, and in the palette; Use in Document is internal.
   'apiframe.extendImage',
   'apiframe.editImageWithPrompt',
@@ -37,6 +42,7 @@ export const INTERNAL_COMMAND_IDS: readonly CommandId[] = [
   'apiframe.insertImage',
   'apiframe.resumeJob',
   'apiframe.submitAnew',
+  'apiframe.replaceOriginal',
   'apiframe.useNewImageInDocument',
 ];
 

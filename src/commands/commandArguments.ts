@@ -248,17 +248,16 @@ function optionalOneOf<T extends string>(options: Readonly<Record<string, unknow
 }
 
 export interface RecordImageArguments extends RecordArguments {
-  /** Which of the record's images (0-based); undefined: the one saved last. */
-  readonly index?: number;
+  /** Which of the record's images (0 for the first). */
+  readonly index: number;
 }
 
-/** The record commands that act on one of its images: the record's local id, then optionally the image's index. */
+/** `apiframe.replaceOriginal` and the like: the record's local id, then optionally the image's index (0 when absent). */
 export const parseRecordImageArguments: ArgumentParser<RecordImageArguments> = (args) => {
   const { recordId } = parseRecordArguments(args);
-  const index = args[1];
-  if (index === undefined || index === null) return { recordId };
-  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) {
-    throw new ArgumentProblem(vscode.l10n.t('the second argument must be the index of one of its images (0 for the first).'));
+  const index = args[1] ?? 0;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 999) {
+    throw new ArgumentProblem(vscode.l10n.t('the second argument must be the index of one of the images (0 for the first).'));
   }
   return { recordId, index };
 };

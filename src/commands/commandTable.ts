@@ -24,6 +24,8 @@ import { generateHere } from './generateHere';
 import { insertImage } from './insertImage';
 import { makeVariations } from './makeVariations';
 import { removeApiKey } from './removeApiKey';
+import { removeBackground } from './removeBackground';
+import { replaceOriginal } from './replaceOriginal';
 import { rerunFromImage } from './rerunFromImage';
 import { resumeJob } from './resumeJob';
 import { saveImage } from './saveImage';
@@ -31,6 +33,7 @@ import { setApiKey } from './setApiKey';
 import { showImages } from './showImages';
 import { showLog } from './showLog';
 import { submitAnew } from './submitAnew';
+import { upscaleImage } from './upscaleImage';
 import { useNewImageInDocument } from './useNewImageInDocument';
 
 /** One command as the core runs it: the raw arguments in, the handler's result out (failures are thrown). */
@@ -64,6 +67,9 @@ export const COMMAND_TABLE: Readonly<Record<CommandId, CommandDefinition>> = {
   'apiframe.resumeJob': command(parseRecordArguments, resumeJob),
   'apiframe.submitAnew': command(parseRecordArguments, submitAnew),
   'apiframe.rerunFromImage': command(parseRerunFromImageArguments, rerunFromImage),
+  'apiframe.removeBackground': command(parseRerunFromImageArguments, removeBackground),
+  'apiframe.upscaleImage': command(parseRerunFromImageArguments, upscaleImage),
+  'apiframe.replaceOriginal': command(parseRecordImageArguments, replaceOriginal),
   'apiframe.extendImage': command(parseRerunFromImageArguments, extendImage),
   'apiframe.editImageWithPrompt': command(parseRerunFromImageArguments, editWithPrompt),
   'apiframe.makeVariations': command(parseRerunFromImageArguments, makeVariations),

@@ -7,9 +7,9 @@ import { linkSwaps } from '../workspace/linkSwap';
 import type { RecordImageArguments } from './commandArguments';
 import { recordById } from './recordLookup';
 
-/** The copy of the record's image `index` saved last (any image's when no index is given), if it still exists. */
-function latestCopy(record: JobRecord, index: number | undefined): SavedCopy | undefined {
-  return (record.savedCopies ?? []).filter((copy) => !copy.missing && (index === undefined || copy.index === index)).at(-1);
+/** The copy of the record's image `index` saved last, if it still exists. */
+function latestCopy(record: JobRecord, index: number): SavedCopy | undefined {
+  return (record.savedCopies ?? []).filter((copy) => !copy.missing && copy.index === index).at(-1);
 }
 
 /** The files the result stands in for: the workspace file it was made from, or the saved copies of the gallery image. */
