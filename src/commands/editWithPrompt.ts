@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { CoreServices } from '../container/services';
 import { inputImageTaskParams } from '../models/inputImageModels';
 import type { RerunFromImageArguments } from './commandArguments';
-import { runImageAction } from './imageAction';
-import { askForChange, imageFileFor, inputImageOfFile, pickInputImageModel, referenceOptions, sourceImageFacts } from './imageActionForms';
+import { actionImageFile, runImageAction } from './imageAction';
+import { askForChange, pickInputImageModel, referenceInputOf, referenceOptions, sourceImageFacts } from './imageActionForms';
 
 /**
  * `Apiframe: Edit Image with Prompt…` — on an image in the Explorer or the image preview (or one picked from
@@ -11,7 +11,7 @@ import { askForChange, imageFileFor, inputImageOfFile, pickInputImageModel, refe
  * change; the image goes to the model as its input, and the result is saved beside the original.
  */
 export async function editWithPrompt(services: CoreServices, given: RerunFromImageArguments): Promise<void> {
-  const file = await imageFileFor(services, given, vscode.l10n.t('Edit'), vscode.l10n.t('Image to edit'));
+  const file = await actionImageFile(services, given.file, vscode.l10n.t('Edit'));
   if (!file) return;
   const model = await pickInputImageModel(services, vscode.l10n.t('Edit {0} with', vscode.workspace.asRelativePath(file)));
   if (!model) return;
@@ -26,6 +26,6 @@ export async function editWithPrompt(services: CoreServices, given: RerunFromIma
     job: { generation: { prompt, options, origin: { targetFolderUri: vscode.Uri.joinPath(file, '..').toString() } } },
     label: vscode.l10n.t('Edit with Prompt'),
     suffix: 'edit',
-    input: inputImageOfFile(file, model),
+    input: referenceInputOf(file, model),
   });
 }

@@ -3,8 +3,7 @@ import { OUTPAINT_PRESETS, type OutpaintPreset } from '../apiframe/imageOperatio
 import type { CoreServices } from '../container/services';
 import { DEFAULT_EXTEND_PROMPT, EXTEND_MODEL, EXTEND_PROMPT_MAX, EXTEND_SUFFIXES, extendRequest } from '../models/extendChoices';
 import type { RerunFromImageArguments } from './commandArguments';
-import { imageFileFor, inputImageOfFile } from './imageActionForms';
-import { operationPriceText, runImageAction } from './imageAction';
+import { actionImageFile, operationPriceText, runImageAction, workspaceImageInput } from './imageAction';
 
 interface PresetItem extends vscode.QuickPickItem {
   readonly preset: OutpaintPreset;
@@ -30,7 +29,7 @@ function presetItems(): PresetItem[] {
  * sends a default that asks for more of the same picture); the result is saved beside the original.
  */
 export async function extendImage(services: CoreServices, given: RerunFromImageArguments): Promise<void> {
-  const file = await imageFileFor(services, given, vscode.l10n.t('Extend'), vscode.l10n.t('Image to extend'));
+  const file = await actionImageFile(services, given.file, vscode.l10n.t('Extend'));
   if (!file) return;
   const picked = await services.ui.quickPick(presetItems(), {
     title: vscode.l10n.t('Extend {0}', vscode.workspace.asRelativePath(file)),
@@ -51,6 +50,6 @@ export async function extendImage(services: CoreServices, given: RerunFromImageA
     job: { operation: extendRequest(picked.preset, description) },
     label: vscode.l10n.t('Extend: {0}', picked.label),
     suffix: EXTEND_SUFFIXES[picked.preset],
-    input: inputImageOfFile(file),
+    input: workspaceImageInput(file),
   });
 }

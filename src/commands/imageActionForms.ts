@@ -1,9 +1,8 @@
 /**
- * What the image actions on a workspace file (Extend…, Edit with Prompt…, Make Variations…) ask before they
- * run: which image (the Explorer's or the image preview's, else an open dialog), which model that can start from
- * an image, and what is inside the file (its size, the prompt saved in it).
+ * What the image actions that start a generation from a workspace file (Edit with Prompt…, Make Variations…)
+ * ask before they run: which model can start from an image, what to ask of it, and what is inside the file (its
+ * size, the prompt saved in it).
  */
-import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import { IMAGE_MODELS, type ImageModelId, type ModelParamValues } from '../apiframe/imageModels';
 import type { CoreServices } from '../container/services';
@@ -14,44 +13,14 @@ import { aspectRatioChoices } from '../models/aspectRatio';
 import { closestAspectRatio, inputImageParamOf, takesInputImage } from '../models/inputImageModels';
 import { mergeParams } from '../models/requests';
 import { modelPickItems, offlineNote } from './chooseModel';
-import type { RerunFromImageArguments } from './commandArguments';
+import { workspaceImageInput } from './imageAction';
 import { defaultImageOptions, type ImageOptions } from './imageOptions';
 import { promptProblem } from './promptInput';
 
-/** The file types the actions offer in the open dialog (what the Explorer menu shows them on). */
-export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'];
-/** VS Code's built-in image preview: from the palette, the image it shows is the one meant. */
-const IMAGE_PREVIEW = 'imagePreview.previewEditor';
-
-/** The image the active image preview shows, if the active tab is one. */
-export function imageInPreview(): vscode.Uri | undefined {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  return input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW ? input.uri : undefined;
-}
-
-/** Asks for one image file; `openLabel` is the dialog's button ("Extend", "Re-run"). */
-export async function askForImage(services: CoreServices, openLabel: string, title: string): Promise<vscode.Uri | undefined> {
-  const picked = await services.ui.openDialog({
-    canSelectFiles: true,
-    canSelectFolders: false,
-    canSelectMany: false,
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-    filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS },
-    openLabel,
-    title,
-  });
-  return picked?.[0];
-}
-
-/** The image a command works on: its argument (Explorer, editor title), the image preview's, or one the user picks. */
-export async function imageFileFor(services: CoreServices, given: RerunFromImageArguments, openLabel: string, title: string): Promise<vscode.Uri | undefined> {
-  return given.file ?? imageInPreview() ?? (await askForImage(services, openLabel, title));
-}
-
-/** The input of an action on `file`; with `model`, the parameter that model takes the uploaded image through. */
-export function inputImageOfFile(file: vscode.Uri, model?: ImageModelId): InputImage {
-  const referenceParam = model ? inputImageParamOf(model)?.name : undefined;
-  return { uri: file.toString(), name: posix.basename(file.path), ...(referenceParam ? { referenceParam } : {}) };
+/** The input of a generation that starts from `file`: with the parameter `model` takes the uploaded image through. */
+export function referenceInputOf(file: vscode.Uri, model: ImageModelId): InputImage {
+  const referenceParam = inputImageParamOf(model)?.name;
+  return { ...workspaceImageInput(file), ...(referenceParam ? { referenceParam } : {}) };
 }
 
 /**

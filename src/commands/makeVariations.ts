@@ -6,8 +6,8 @@ import { formatCostRange } from '../models/cost';
 import { inputImageTaskParams, takesInputImage } from '../models/inputImageModels';
 import type { RerunFromImageArguments } from './commandArguments';
 import { summarizeCost } from './costSummary';
-import { runImageAction } from './imageAction';
-import { askForChange, imageFileFor, inputImageOfFile, pickInputImageModel, referenceOptions, sourceImageFacts } from './imageActionForms';
+import { actionImageFile, runImageAction } from './imageAction';
+import { askForChange, pickInputImageModel, referenceInputOf, referenceOptions, sourceImageFacts } from './imageActionForms';
 
 interface CountItem extends vscode.QuickPickItem {
   readonly count: number;
@@ -35,7 +35,7 @@ function countItems(services: CoreServices, model: ImageModelId): CountItem[] {
  * user picks one that can). Each result is saved beside the original under a name of its own.
  */
 export async function makeVariations(services: CoreServices, given: RerunFromImageArguments): Promise<void> {
-  const file = await imageFileFor(services, given, vscode.l10n.t('Make Variations'), vscode.l10n.t('Image to make variations of'));
+  const file = await actionImageFile(services, given.file, vscode.l10n.t('Make Variations'));
   if (!file) return;
   const name = vscode.workspace.asRelativePath(file);
   const current = services.models.currentModel();
@@ -60,6 +60,6 @@ export async function makeVariations(services: CoreServices, given: RerunFromIma
     job: { generation: { prompt, options, origin: { targetFolderUri: vscode.Uri.joinPath(file, '..').toString() } }, count: picked.count },
     label: vscode.l10n.t('Variation'),
     suffix: 'var',
-    input: inputImageOfFile(file, model),
+    input: referenceInputOf(file, model),
   });
 }

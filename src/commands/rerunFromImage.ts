@@ -7,7 +7,7 @@ import { shortPrompt } from '../progress/jobProgress';
 import { displayPath } from '../save/saveToWorkspace';
 import type { RerunFromImageArguments } from './commandArguments';
 import { rerunRequest } from './generation';
-import { imageFileFor } from './imageActionForms';
+import { actionImageFile } from './imageAction';
 
 /**
  * `Apiframe: Re-run from Image` — on an image in the Explorer (or its preview, or one picked from the palette):
@@ -16,7 +16,7 @@ import { imageFileFor } from './imageActionForms';
  * next to the old one. An image without our metadata gets a message that says what to do instead.
  */
 export async function rerunFromImage(services: CoreServices, given: RerunFromImageArguments): Promise<JobRecord[]> {
-  const file = await imageFileFor(services, given, vscode.l10n.t('Re-run'), vscode.l10n.t('Image to re-run'));
+  const file = await actionImageFile(services, given.file, vscode.l10n.t('Re-run'));
   if (!file) return [];
   const metadata = await metadataOf(services, file);
   if (!metadata) return [];
