@@ -205,7 +205,7 @@ function readTarget(written: string, context: TargetContext): ReadTarget {
   if (context === 'markdown' && inner.startsWith('<') && inner.endsWith('>')) {
     inner = inner.slice(1, -1);
     bracketed = true;
-  } else if (/^(["'`]).*\1$/s.test(inner) && inner.length >= 2) {
+  } else if (context !== 'markdown' && inner.length >= 2 && /^(["'`]).*\1$/s.test(inner)) {
     quote = inner.charAt(0);
     inner = inner.slice(1, -1);
   }
