@@ -9,8 +9,7 @@ import type { RecordImageArguments } from './commandArguments';
 
 /**
  * `apiframe.replaceOriginal(localId, index?)` — after a confirmation, writes a result over the workspace file it
- * was made from, as ONE WorkspaceEdit (the original deleted and the result created in its place), so one Undo
- * brings the original's bytes back. The result's saved copy beside the original is used when it still exists,
+ * was made from so that one Undo (in the image's preview) brings the original's bytes back. The result's saved copy beside the original is used when it still exists,
  * else the cached image. A result in another format than the original (a PNG for `photo.jpg`) is refused: the
  * file would lie about its type. Resolves with the replaced file, undefined when the user declined.
  */
@@ -34,18 +33,22 @@ export async function replaceOriginal(services: CoreServices, { recordId, index 
   const choice = await services.ui.message('warning', vscode.l10n.t('Replace {0} with the result?', name), [replace], {
     modal: true,
     detail: copy
-      ? vscode.l10n.t('{0} gets the content of {1}. Undo (Ctrl+Z in the Explorer) brings the original back.', name, displayPath(copy))
-      : vscode.l10n.t('{0} gets the new image. Undo (Ctrl+Z in the Explorer) brings the original back.', name),
+      ? vscode.l10n.t('{0} gets the content of {1}. Undo (Ctrl+Z in the image preview) brings the original back.', name, displayPath(copy))
+      : vscode.l10n.t('{0} gets the new image. Undo (Ctrl+Z in the image preview) brings the original back.', name),
   });
   if (choice !== replace) return undefined;
   const contents = await vscode.workspace.fs.readFile(copy ?? vscode.Uri.file(cached));
-  // Deleting keeps the original's bytes in VS Code's undo stack; creating the same file then holds the result.
-  // One edit, one Undo (an overwriting create alone would be undone by deleting the file).
+  // VS Code undoes the file operations of one edit in the order they were applied, so "delete, then create"
+  // cannot be undone (the original would be re-created over the result, then deleted). The edit is therefore the
+  // delete alone — VS Code keeps the deleted bytes for its Undo — and the result is written right after it. The
+  // delete's `overwrite` reaches the re-creation its Undo performs, so that Undo puts the original bytes back
+  // over the result: one edit, one Undo.
   const metadata: vscode.WorkspaceEditEntryMetadata = { label: vscode.l10n.t('Replace original image'), needsConfirmation: false };
+  const deleteOptions: { readonly ignoreIfNotExists: boolean; readonly overwrite: boolean } = { ignoreIfNotExists: false, overwrite: true };
   const edit = new vscode.WorkspaceEdit();
-  edit.deleteFile(original, { ignoreIfNotExists: false }, metadata);
-  edit.createFile(original, { contents, overwrite: false }, metadata);
+  edit.deleteFile(original, deleteOptions, metadata);
   if (!(await vscode.workspace.applyEdit(edit))) throw new UserFacingError(vscode.l10n.t('VS Code could not replace {0}.', name));
+  await vscode.workspace.fs.writeFile(original, contents);
   services.logger.info(`Replaced ${name} with the result of ${describeRecord(record)} (image ${index + 1}).`);
   services.ui.statusMessage(vscode.l10n.t('Replaced {0}. Undo brings the original back.', name), 8000);
   return original;
