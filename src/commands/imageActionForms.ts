@@ -24,8 +24,8 @@ export function referenceInputOf(file: vscode.Uri, model: ImageModelId): InputIm
 }
 
 /**
- * The models that take an input image, grouped by family with their cost like Choose Model; the model in use
- * first marked when it is one of them. Undefined when dismissed.
+ * The models that take an input image, grouped by family with their cost like Choose Model; the model in use is
+ * marked when it is one of them. Undefined when dismissed.
  */
 export async function pickInputImageModel(services: CoreServices, title: string): Promise<ImageModelId | undefined> {
   const snapshot = await services.models.catalog();
