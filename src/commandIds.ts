@@ -27,6 +27,11 @@ export const COMMAND_IDS = [
   'apiframe.upscaleImage',
   // Internal: the "Saved beside" message and the gallery, with a record id and an image index.
   'apiframe.replaceOriginal',
+  // Image actions on an image in the Explorer or the image preview, and in the palette; Use in Document is internal.
+  'apiframe.extendImage',
+  'apiframe.editImageWithPrompt',
+  'apiframe.makeVariations',
+  'apiframe.useNewImageInDocument',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
@@ -38,6 +43,7 @@ export const INTERNAL_COMMAND_IDS: readonly CommandId[] = [
   'apiframe.resumeJob',
   'apiframe.submitAnew',
   'apiframe.replaceOriginal',
+  'apiframe.useNewImageInDocument',
 ];
 
 /**

@@ -16,10 +16,13 @@ import {
 } from './commandArguments';
 import { chooseModel } from './chooseModel';
 import { compareModels } from './compareModels';
+import { editWithPrompt } from './editWithPrompt';
+import { extendImage } from './extendImage';
 import { generate } from './generate';
 import { generateFromSelection } from './generateFromSelection';
 import { generateHere } from './generateHere';
 import { insertImage } from './insertImage';
+import { makeVariations } from './makeVariations';
 import { removeApiKey } from './removeApiKey';
 import { removeBackground } from './removeBackground';
 import { replaceOriginal } from './replaceOriginal';
@@ -31,6 +34,7 @@ import { showImages } from './showImages';
 import { showLog } from './showLog';
 import { submitAnew } from './submitAnew';
 import { upscaleImage } from './upscaleImage';
+import { useNewImageInDocument } from './useNewImageInDocument';
 
 /** One command as the core runs it: the raw arguments in, the handler's result out (failures are thrown). */
 export interface CommandDefinition {
@@ -66,4 +70,8 @@ export const COMMAND_TABLE: Readonly<Record<CommandId, CommandDefinition>> = {
   'apiframe.removeBackground': command(parseRerunFromImageArguments, removeBackground),
   'apiframe.upscaleImage': command(parseRerunFromImageArguments, upscaleImage),
   'apiframe.replaceOriginal': command(parseRecordImageArguments, replaceOriginal),
+  'apiframe.extendImage': command(parseRerunFromImageArguments, extendImage),
+  'apiframe.editImageWithPrompt': command(parseRerunFromImageArguments, editWithPrompt),
+  'apiframe.makeVariations': command(parseRerunFromImageArguments, makeVariations),
+  'apiframe.useNewImageInDocument': command(parseRecordImageArguments, useNewImageInDocument),
 };

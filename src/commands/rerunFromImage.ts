@@ -7,10 +7,7 @@ import { shortPrompt } from '../progress/jobProgress';
 import { displayPath } from '../save/saveToWorkspace';
 import type { RerunFromImageArguments } from './commandArguments';
 import { rerunRequest } from './generation';
-
-const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'];
-/** VS Code's built-in image preview: from the palette, the image it shows is the one meant. */
-const IMAGE_PREVIEW = 'imagePreview.previewEditor';
+import { actionImageFile } from './imageAction';
 
 /**
  * `Apiframe: Re-run from Image` — on an image in the Explorer (or its preview, or one picked from the palette):
@@ -19,7 +16,7 @@ const IMAGE_PREVIEW = 'imagePreview.previewEditor';
  * next to the old one. An image without our metadata gets a message that says what to do instead.
  */
 export async function rerunFromImage(services: CoreServices, given: RerunFromImageArguments): Promise<JobRecord[]> {
-  const file = given.file ?? imageInPreview() ?? (await askForImage(services));
+  const file = await actionImageFile(services, given.file, vscode.l10n.t('Re-run'));
   if (!file) return [];
   const metadata = await metadataOf(services, file);
   if (!metadata) return [];
@@ -38,24 +35,6 @@ export async function rerunFromImage(services: CoreServices, given: RerunFromIma
     aspectRatio: metadata.aspectRatio,
     origin: { targetFolderUri: folder.toString() },
   });
-}
-
-function imageInPreview(): vscode.Uri | undefined {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  return input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW ? input.uri : undefined;
-}
-
-async function askForImage(services: CoreServices): Promise<vscode.Uri | undefined> {
-  const picked = await services.ui.openDialog({
-    canSelectFiles: true,
-    canSelectFolders: false,
-    canSelectMany: false,
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-    filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS },
-    openLabel: vscode.l10n.t('Re-run'),
-    title: vscode.l10n.t('Image to re-run'),
-  });
-  return picked?.[0];
 }
 
 /** The checked metadata of `file`; otherwise tells the user why there is nothing to re-run and returns undefined. */
