@@ -147,16 +147,10 @@ describe('job manager: operations on an existing image (real HTTP to the emulato
     describe(`resume after the upload lapsed (${profile})`, () => {
       it('crashed before the submit: uploads again and makes exactly one job', async () => {
         await start(profile);
-        const first = newManager({ hooks: { uploadJournaled: () => void first.dispose() } });
-        await assert.rejects(first.runOperation(REMOVE_BACKGROUND), (e: unknown) => e instanceof JobStoppedError);
-        await first.dispose();
+        await stopAt('uploadJournaled');
         harness.emulator.clock.advance(61 * MINUTE);
 
-        const second = newManager();
-        await second.start();
-        await second.whenIdle();
-        const [record] = second.history();
-        assert.ok(record);
+        const { manager: second, record } = await resumed();
         await assertDoneWithOneJob(second, record);
         assert.equal(posts(UPLOADS).length, 2, 'uploaded once more');
         assert.equal(record.input?.uploadedUrls?.length, 2);
@@ -167,18 +161,12 @@ describe('job manager: operations on an existing image (real HTTP to the emulato
 
       it('the submit was answered but the answer never journaled: the one job is followed, never a second', async () => {
         await start(profile);
-        const first = newManager({ hooks: { submitAnswered: () => void first.dispose() } });
-        await assert.rejects(first.runOperation(REMOVE_BACKGROUND), (e: unknown) => e instanceof JobStoppedError);
-        await first.dispose();
+        await stopAt('submitAnswered');
         const [created] = harness.emulator.jobs();
         assert.ok(created);
         harness.emulator.clock.advance(61 * MINUTE);
 
-        const second = newManager();
-        await second.start();
-        await second.whenIdle();
-        const [record] = second.history();
-        assert.ok(record);
+        const { manager: second, record } = await resumed();
         await assertDoneWithOneJob(second, record);
         assert.equal(record.jobId, created.id);
         // friendly matches the replayed body to the key before it fetches the input; spec-strict refuses the
