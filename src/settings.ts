@@ -5,6 +5,7 @@ import { DEFAULT_CONFIRM_ABOVE_CREDITS, parseConfirmAboveCredits } from './model
 import { parseCandidateCount } from './models/candidates';
 import { readModelParamsSetting, type ModelParamsSetting } from './models/modelParamsSetting';
 import { isOneOf } from './shared/guards';
+import { DEFAULT_RESULT_FILE_NAME, parseResultFileName } from './workspace/besideOriginal';
 import { parseLinkTemplates, type LinkTemplatesResult } from './workspace/linkTemplates';
 import { parseSitePaths, type SitePathsResult } from './workspace/sitePaths';
 
@@ -203,4 +204,12 @@ export function affectsClient(event: vscode.ConfigurationChangeEvent): boolean {
     event.affectsConfiguration('http.proxyStrictSSL') ||
     event.affectsConfiguration('http.noProxy')
   );
+}
+
+/**
+ * `apiframe.resultFileName` for a folder (resource-scoped): the pattern a result saved beside its source is named
+ * by (`${name}-${suffix}`), or why the value cannot be used (see besideOriginal.ts).
+ */
+export function resultFileName(scope?: vscode.ConfigurationScope): ReturnType<typeof parseResultFileName> {
+  return parseResultFileName(section(scope).get<unknown>('resultFileName') ?? DEFAULT_RESULT_FILE_NAME);
 }

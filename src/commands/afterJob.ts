@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { CoreServices } from '../container/services';
-import { describeRecord } from '../jobs/jobTexts';
+import { describeRecord, recordTitle } from '../jobs/jobTexts';
+import { imageActionOf } from '../jobs/records';
 import type { CreditsShortfall, JobRecord } from '../jobs/types';
 import { shortPrompt } from '../progress/jobProgress';
+import { saveBesideOriginalAndOffer } from '../save/saveBesideOriginal';
 import { saveRecord } from '../save/saveRecord';
 import * as settings from '../settings';
 
@@ -24,7 +26,7 @@ export async function afterJob(services: CoreServices, record: JobRecord): Promi
       offerDecision(services, record);
       return;
     case 'expired':
-      void services.ui.message('warning', vscode.l10n.t('The image for "{0}" expired on Apiframe before it could be downloaded.', shortPrompt(record.prompt)), []);
+      void services.ui.message('warning', vscode.l10n.t('The image for "{0}" expired on Apiframe before it could be downloaded.', shortPrompt(recordTitle(record))), []);
       return;
     case 'failed': {
       const reason = services.redact(record.error ?? vscode.l10n.t('unknown error'));
@@ -33,7 +35,9 @@ export async function afterJob(services: CoreServices, record: JobRecord): Promi
         services.errors.notify(creditsShortText(record.creditsShort), { setApiKey: false, showLog: true, openBilling: true });
         return;
       }
-      services.errors.notify(vscode.l10n.t('Image generation failed: {0}', reason), { setApiKey: record.keyProblem === true, showLog: true });
+      const action = imageActionOf(record);
+      const text = action ? vscode.l10n.t('{0} failed: {1}', action.label, reason) : vscode.l10n.t('Image generation failed: {0}', reason);
+      services.errors.notify(text, { setApiKey: record.keyProblem === true, showLog: true });
       return;
     }
     default:
@@ -53,6 +57,11 @@ function creditsShortText(short: CreditsShortfall): string {
 }
 
 async function afterDone(services: CoreServices, record: JobRecord): Promise<void> {
+  if (record.input?.uri !== undefined && imageActionOf(record)) {
+    // An action on a workspace file: its result goes beside the original, whatever afterCompletion says.
+    await saveBesideOriginalAndOffer(services, record);
+    return;
+  }
   const origin = record.origin;
   if (origin?.targetFolderUri) {
     // Generate Image Here: the new file, shown where the user asked for it.
@@ -75,7 +84,7 @@ async function afterDone(services: CoreServices, record: JobRecord): Promise<voi
  * so no Resume is left behind that no longer means anything; its links run the same commands as buttons would.
  */
 async function offerResume(services: CoreServices, record: JobRecord): Promise<void> {
-  const prompt = withoutLinks(shortPrompt(record.prompt));
+  const prompt = withoutLinks(shortPrompt(recordTitle(record)));
   const text = record.interruption
     ? vscode.l10n.t('Stopped waiting for "{0}": {1} It may still be running on Apiframe.', prompt, withoutLinks(asSentence(services.redact(record.interruption))))
     : vscode.l10n.t('Stopped waiting for "{0}" — still running on Apiframe.', prompt);
@@ -114,7 +123,7 @@ function offerDecision(services: CoreServices, record: JobRecord): void {
   const lookAgain = vscode.l10n.t('Look Again');
   const submitAnew = vscode.l10n.t('Submit Anew…');
   const showLog = vscode.l10n.t('Show Log');
-  const prompt = shortPrompt(record.prompt);
+  const prompt = shortPrompt(recordTitle(record));
   const unknownSubmit = record.decision === 'unknown-submit';
   let reason: string;
   if (record.interruption) reason = asSentence(services.redact(record.interruption));

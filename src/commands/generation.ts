@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { IMAGE_MODELS, type ImageGenerationRequest, type ImageModelId, type ModelParamValues } from '../apiframe/imageModels';
+import { IMAGE_MODELS, isImageModelId, type ImageGenerationRequest, type ImageModelId, type ModelParamValues } from '../apiframe/imageModels';
 import { DALLE_STYLES } from '../apiframe/types';
 import { checkBaseUrl } from '../apiframe/urls';
 import type { CoreServices } from '../container/services';
@@ -8,7 +8,7 @@ import { UserFacingError } from '../errors/userFacingError';
 import { describeRecord } from '../jobs/jobTexts';
 import { JobStoppedError, type GenerateInput } from '../jobs/managerApi';
 import { paramsOf } from '../jobs/records';
-import type { JobGroup, JobOrigin, JobRecord } from '../jobs/types';
+import type { ImageAction, InputImage, JobGroup, JobOrigin, JobRecord } from '../jobs/types';
 import { applyAspectRatio, aspectRatioOf } from '../models/aspectRatio';
 import { imageCountSupport, type CandidatePlan } from '../models/candidates';
 import { ALWAYS_CONFIRM, formatCostRange, needsCostConfirmation, type CostRange } from '../models/cost';
@@ -23,6 +23,9 @@ import { promptProblem } from './promptInput';
 export interface GenerationRequest {
   readonly prompt: string;
   readonly origin?: JobOrigin;
+  /** A reference image uploaded before the submit (into `input.referenceParam`), and what the user asked of it. */
+  readonly input?: InputImage;
+  readonly inputAction?: ImageAction;
 }
 
 /** One prompt for one model with its options: planned into one job or several. */
@@ -91,6 +94,10 @@ export async function generateForModels(services: CoreServices, requests: readon
 
 /** Re-runs a record as it was: its model, its parameter block (seed included) and its image count. */
 export function rerunRecord(services: CoreServices, record: JobRecord): Promise<JobRecord[]> {
+  if (record.operation || record.input || !isImageModelId(record.model)) {
+    // Its input image was uploaded for that one job: the action is run again from the image itself.
+    throw new UserFacingError(vscode.l10n.t('This image was made from another image: run the action again on that image.'));
+  }
   return rerunRequest(services, { prompt: record.prompt, model: record.model, params: paramsOf(record), aspectRatio: record.aspectRatio, origin: record.origin });
 }
 
@@ -159,6 +166,7 @@ function inputsOf(planned: readonly PlannedPrompt[], kind: JobGroup['kind']): Ge
         ...(style ? { style } : {}),
         ...(request.origin ? { origin: request.origin } : {}),
         ...(group ? { group } : {}),
+        ...(request.input ? { input: request.input, ...(request.inputAction ? { inputAction: request.inputAction } : {}) } : {}),
       });
     });
   }

@@ -1,10 +1,14 @@
-import type * as vscode from 'vscode';
+import { createReadStream } from 'node:fs';
+import * as vscode from 'vscode';
 import type { ApiframeClient } from '../apiframe/client';
+import type { UploadSource } from '../apiframe/uploads';
 import { PENDING_JOBS_STATE_KEY } from '../commandIds';
+import { recordTitle } from '../jobs/jobTexts';
 import { createJobManager } from '../jobs/manager';
 import type { JobManager } from '../jobs/managerApi';
 import * as settings from '../settings';
 import { ACTIVE_PHASES } from '../shared/jobPhases';
+import type { InputImage } from '../jobs/types';
 import type { Logger } from '../shared/logger';
 import type { JobsStatusBar } from '../statusBar';
 
@@ -61,10 +65,11 @@ export class JobManagerHost implements vscode.Disposable {
       historyLimit: settings.historyLimit(),
       maxImageBytes: MAX_IMAGE_BYTES,
       log: this.options.logger,
+      openInput: openWorkspaceImage,
     });
     this.subscription?.dispose();
     // The status bar shows each running job's stage as the manager defines it (the notification and card do too).
-    const showRunning = (): void => statusBar.update(created.runningRecords().map((record) => ({ prompt: record.prompt, stage: created.stageOf(record) })));
+    const showRunning = (): void => statusBar.update(created.runningRecords().map((record) => ({ prompt: recordTitle(record), stage: created.stageOf(record) })));
     this.subscription = created.onDidChange(() => {
       showRunning();
       // The start-up bundle reads this flag to decide, without loading the core, whether there is work to resume.
@@ -77,4 +82,29 @@ export class JobManagerHost implements vscode.Disposable {
     showRunning();
     return created;
   }
+}
+
+/** Chunks a file that is not on the local disk is handed to the upload in (the upload streams them). */
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * A workspace file as an upload source: its size from `workspace.fs.stat` (checked against the limit before
+ * anything is read or sent), its bytes streamed from disk for a local file, or read through `workspace.fs` and
+ * handed over in chunks for any other file system (remote, virtual). Opened afresh for each attempt.
+ */
+async function openWorkspaceImage(input: InputImage): Promise<UploadSource> {
+  if (input.uri === undefined) throw new Error(`${input.name} is not a workspace file.`);
+  const uri = vscode.Uri.parse(input.uri);
+  const stat = await vscode.workspace.fs.stat(uri);
+  const fileName = uri.path.slice(uri.path.lastIndexOf('/') + 1) || input.name;
+  return {
+    fileName,
+    size: stat.size,
+    open: () => (uri.scheme === 'file' ? createReadStream(uri.fsPath) : chunksOf(uri)),
+  };
+}
+
+async function* chunksOf(uri: vscode.Uri): AsyncIterable<Uint8Array> {
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) yield bytes.subarray(offset, offset + CHUNK_BYTES);
 }

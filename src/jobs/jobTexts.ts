@@ -51,3 +51,13 @@ export function hostOf(url: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * What a record is called where the user sees it (notification, status bar): its prompt, or for a job on an
+ * existing image the action and the image ("Remove Background: logo.png"; the label is already localized).
+ */
+export function recordTitle(record: JobRecord): string {
+  const action = record.operation ?? record.inputAction;
+  if (!action || !record.input) return record.prompt;
+  return `${action.label}: ${record.input.name}`;
+}

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import { isImageModelId } from '../apiframe/imageModels';
+import { isOperationModelId, OPERATION_MODELS } from '../apiframe/imageOperations';
 import { DALLE_STYLES, JOB_STATUSES } from '../apiframe/types';
-import type { CachedImage, CreditsShortfall, JobDecision, JobGroup, JobOrigin, JobRecord, SavedCopy } from './types';
+import type { CachedImage, CreditsShortfall, ImageAction, InputImage, JobDecision, JobGroup, JobOperation, JobOrigin, JobRecord, SavedCopy } from './types';
 import type { Logger } from '../shared/logger';
 import { errorText } from '../shared/errorText';
 import { isOneOf, isPlainObject } from '../shared/guards';
@@ -905,19 +906,28 @@ export function parseRecord(value: unknown): JobRecord | undefined {
   const { localId, idempotencyKey, prompt, model, aspectRatio, style, createdAt, phase } = value;
   if (typeof localId !== 'string' || !LOCAL_ID_PATTERN.test(localId)) return undefined;
   if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > 255) return undefined;
-  if (typeof prompt !== 'string' || !isImageModelId(model) || typeof createdAt !== 'string') return undefined;
+  if (typeof prompt !== 'string' || typeof createdAt !== 'string') return undefined;
   if (typeof aspectRatio !== 'string' || aspectRatio.length > 16 || !isOneOf(phase, JOB_PHASES)) return undefined;
   if (style !== undefined && !isOneOf(style, DALLE_STYLES)) return undefined;
+  // An operation names its own model (`bria-bg-remove`) or, for Midjourney's actions, `midjourney`; a record
+  // whose operation does not fit its model was not written by this code and is dropped.
+  const operation = value.operation === undefined ? undefined : parseOperation(value.operation, model);
+  if (value.operation !== undefined && operation === undefined) return undefined;
+  const knownModel = isImageModelId(model) || (operation !== undefined && isOperationModelId(model)) ? model : undefined;
+  if (knownModel === undefined) return undefined;
+  const input = value.input === undefined ? undefined : parseInputImage(value.input);
+  if (value.input !== undefined && input === undefined) return undefined;
+  const inputAction = input && !operation ? parseImageAction(value.inputAction) : undefined;
   // Records of older versions (DALL-E 3 only) have no parameter block: theirs is built from aspect ratio and style.
   const params = isPlainObject(value.params) ? value.params : undefined;
-  if (params === undefined && (model !== 'dall-e-3' || style === undefined)) return undefined;
+  if (!operation && params === undefined && (model !== 'dall-e-3' || style === undefined)) return undefined;
   const origin = parseOrigin(value.origin);
   const group = parseGroup(value.group);
   const record: JobRecord = {
     localId,
     idempotencyKey,
     prompt,
-    model,
+    model: knownModel,
     ...(params ? { params } : {}),
     aspectRatio,
     ...(style ? { style } : {}),
@@ -925,6 +935,9 @@ export function parseRecord(value: unknown): JobRecord | undefined {
     phase,
     ...(origin ? { origin } : {}),
     ...(group ? { group } : {}),
+    ...(operation ? { operation } : {}),
+    ...(input ? { input } : {}),
+    ...(inputAction ? { inputAction } : {}),
   };
   if (typeof value.jobId === 'string') record.jobId = value.jobId;
   if (isOneOf(value.status, JOB_STATUSES)) record.status = value.status;
@@ -952,6 +965,66 @@ export function parseRecord(value: unknown): JobRecord | undefined {
     if (copies.length > 0) record.savedCopies = copies;
   }
   return record;
+}
+
+const OPERATION_KINDS: readonly JobOperation['kind'][] = ['backgroundRemove', 'upscale', 'edit', 'midjourneyAction'];
+/** A file-name suffix (`no-bg`, `2x`, `u2`): what a result saved beside its source adds to the name. */
+const SUFFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+const MAX_LABEL_LENGTH = 200;
+/** Uploads remembered per record: a resume uploads again only after the URL lapsed, so a few at most. */
+export const MAX_UPLOADED_URLS = 20;
+
+function parseImageAction(value: unknown): ImageAction | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const { label, suffix } = value;
+  if (typeof label !== 'string' || label.length > MAX_LABEL_LENGTH || typeof suffix !== 'string' || !SUFFIX_PATTERN.test(suffix)) return undefined;
+  return { label, suffix };
+}
+
+/** An operation that fits the record's model: its own model for the model-discriminated kinds, `midjourney` for actions. */
+function parseOperation(value: unknown, model: unknown): JobOperation | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const { kind, request } = value;
+  if (!isOneOf(kind, OPERATION_KINDS) || !isPlainObject(request)) return undefined;
+  const action = parseImageAction(value);
+  if (!action) return undefined;
+  const { label, suffix } = action;
+  if (kind === 'midjourneyAction') {
+    if (model !== 'midjourney' || typeof request.action !== 'string' || typeof request.parentJobId !== 'string') return undefined;
+  } else if (!isOperationModelId(model) || OPERATION_MODELS[model].kind !== kind || request.model !== model) {
+    return undefined;
+  }
+  return { kind, request, label, suffix };
+}
+
+const HTTP_URL_PATTERN = /^https?:\/\/[^\s]+$/i;
+
+function parseInputImage(value: unknown): InputImage | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const { uri, localId, index, name, referenceParam, uploadedUrl, reusableUntil, uploadedUrls } = value;
+  if (typeof name !== 'string' || name.length === 0 || name.length > 1024) return undefined;
+  if (uri !== undefined && (typeof uri !== 'string' || uri.length > MAX_URI_LENGTH || !URI_PATTERN.test(uri))) return undefined;
+  if (localId !== undefined && (typeof localId !== 'string' || !LOCAL_ID_PATTERN.test(localId))) return undefined;
+  if (index !== undefined && (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 999)) return undefined;
+  if (uri === undefined && localId === undefined) return undefined;
+  if (referenceParam !== undefined && (typeof referenceParam !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(referenceParam))) return undefined;
+  const input: {
+    -readonly [K in keyof InputImage]: InputImage[K];
+  } = { name };
+  if (uri !== undefined) input.uri = uri;
+  if (localId !== undefined) input.localId = localId;
+  if (index !== undefined) input.index = index;
+  if (referenceParam !== undefined) input.referenceParam = referenceParam;
+  // The upload is a hint that saves a new upload: one that does not parse is only uploaded again.
+  if (typeof uploadedUrl === 'string' && uploadedUrl.length <= MAX_URI_LENGTH && HTTP_URL_PATTERN.test(uploadedUrl)) {
+    input.uploadedUrl = uploadedUrl;
+    if (typeof reusableUntil === 'string' && reusableUntil.length <= 64 && Number.isFinite(Date.parse(reusableUntil))) input.reusableUntil = reusableUntil;
+  }
+  if (Array.isArray(uploadedUrls)) {
+    const urls = uploadedUrls.filter((url): url is string => typeof url === 'string' && url.length <= MAX_URI_LENGTH && HTTP_URL_PATTERN.test(url));
+    if (urls.length > 0) input.uploadedUrls = urls.slice(-MAX_UPLOADED_URLS);
+  }
+  return input;
 }
 
 /** Copies remembered per record (the newest kept): enough for any real use, bounded against a hand-edited file. */

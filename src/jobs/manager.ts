@@ -10,18 +10,21 @@ import { randomUUID } from 'node:crypto';
 import type { ApiframeClient } from '../apiframe/client';
 import { ApiframeError } from '../apiframe/errors';
 import { imageUrlsOf } from '../apiframe/shapes';
+import { isOperationModelId } from '../apiframe/imageOperations';
 import type { Job } from '../apiframe/types';
+import type { UploadSource } from '../apiframe/uploads';
 import { ImageCache } from './imageCache';
 import { Journal, JournalClosedError, MAX_SAVED_COPIES } from './journal';
-import type { FollowOptions, GenerateInput, JobManager, JobManagerOptions, SavedCopyChange, Unsubscribe } from './managerApi';
+import type { FollowOptions, GenerateInput, JobManager, JobManagerOptions, OperationInput, SavedCopyChange, Unsubscribe } from './managerApi';
 import { JobStoppedError } from './managerApi';
-import type { JobRecord, JobStage, SavedCopy } from './types';
+import type { InputImage, JobModelId, JobRecord, JobStage, SavedCopy } from './types';
 import { durationFor, jobDurationMs, parseDurationModel, recordDuration } from './durationModel';
 import { advanceStatus, isStepBack, jobStageOf, type JobStageView } from './jobStage';
 import { abortableSleep, waitForJob } from './waitForJob';
 import { ACTIVE_PHASES, TERMINAL_PHASES } from '../shared/jobPhases';
 import { describeError, describeRecord, describeShape, serverReason } from './jobTexts';
-import { activePhaseOf, freezeRecord, requestOf, submittedAtOf } from './records';
+import { cachedImageSource, hasReusableUpload, refusesInputImage, takeUpload, withoutUpload } from './inputUpload';
+import { activePhaseOf, freezeRecord, needsUpload, operationOf, requestOf, submittedAtOf } from './records';
 import { reconcileWithJobList, type ReconcileResult } from './reconcile';
 import { downloadResults, refreshLinks, type ResultDownloadContext } from './resultDownload';
 import { settlementAfter } from './settlement';
@@ -116,8 +119,50 @@ class JobManagerImpl implements JobManager {
       ...(input.group ? { group: input.group } : {}),
       createdAt: new Date(this.now()).toISOString(),
       ...(input.origin ? { origin: input.origin } : {}),
+      ...(input.input ? { input: withoutUpload(input.input) } : {}),
+      ...(input.input && input.inputAction ? { inputAction: { label: input.inputAction.label, suffix: input.inputAction.suffix } } : {}),
       phase: 'pending-submit',
     };
+    return this.begin(record, followOptions);
+  }
+
+  async runOperation(input: OperationInput, followOptions: FollowOptions = {}): Promise<JobRecord> {
+    await this.ensureLoaded();
+    this.assertNotDisposed();
+    const { operation } = input;
+    let request = { ...operation.request };
+    let model: JobModelId;
+    if (operation.kind === 'midjourneyAction') {
+      model = 'midjourney';
+      // The action works on the source's own job: its id comes from the record the user acted on.
+      const sourceId = input.input.localId;
+      const parent = sourceId === undefined ? undefined : this.journal.get(sourceId);
+      if (sourceId !== undefined && !parent?.jobId) throw new Error(`${input.input.name} has no Apiframe job to act on.`);
+      if (parent?.jobId) request = { ...request, parentJobId: parent.jobId };
+      if (typeof request.parentJobId !== 'string' || request.parentJobId === '') throw new Error('A Midjourney action needs the job it acts on.');
+    } else {
+      if (!isOperationModelId(request.model)) throw new Error(`${String(request.model)} is not an image operation model.`);
+      model = request.model;
+    }
+    const localId = this.options.newId?.() ?? randomUUID();
+    const record: JobRecord = {
+      localId,
+      idempotencyKey: localId,
+      prompt: promptOfOperation(request),
+      model,
+      aspectRatio: '',
+      createdAt: new Date(this.now()).toISOString(),
+      ...(input.origin ? { origin: input.origin } : {}),
+      operation: { kind: operation.kind, request, label: operation.label, suffix: operation.suffix },
+      input: withoutUpload(input.input),
+      phase: 'pending-submit',
+    };
+    return this.begin(record, followOptions);
+  }
+
+  /** Journals a new record and follows it: nothing is uploaded or submitted before the record is on disk. */
+  private async begin(record: JobRecord, followOptions: FollowOptions): Promise<JobRecord> {
+    const { localId } = record;
     this.store(Object.freeze(record));
     try {
       // The record must be on disk BEFORE the submit: a lost answer is then re-sent with the same key.
@@ -130,6 +175,7 @@ class JobManagerImpl implements JobManager {
     }
     // Nothing can have been sent for it yet: a refusal of this first submit is final (see `submit`).
     this.firstSubmits.add(localId);
+    followOptions.onJournaled?.(record);
     return this.follow(localId, followOptions);
   }
 
@@ -373,32 +419,100 @@ class JobManagerImpl implements JobManager {
       await this.journal.save();
     }
     let unanswered = !first && !proven;
+    // The input image goes up first, its URL journaled with the request: a crash from here on resubmits that body.
+    record = await this.prepareInput(task, { unanswered, force: false });
+    let uploadedAgain = false;
     let accepted;
-    try {
-      accepted = await this.withRetries(task, 'submit', async () => {
-        const client = await this.client(task);
-        try {
-          return await client.submitImage(requestOf(record), { idempotencyKey: record.idempotencyKey, signal });
-        } catch (error) {
-          if (!isDefinitiveRefusal(error) || (error instanceof ApiframeError && error.afterUnansweredAttempt)) unanswered = true;
-          throw error;
-        } finally {
-          this.firstSubmits.delete(record.localId);
+    for (;;) {
+      try {
+        const sending = record;
+        accepted = await this.withRetries(task, 'submit', async () => {
+          const client = await this.client(task);
+          const options = { idempotencyKey: sending.idempotencyKey, signal };
+          try {
+            const operation = operationOf(sending);
+            return await (operation ? client.submitOperation(operation, options) : client.submitImage(requestOf(sending), options));
+          } catch (error) {
+            if (!isDefinitiveRefusal(error) || (error instanceof ApiframeError && error.afterUnansweredAttempt)) unanswered = true;
+            throw error;
+          } finally {
+            this.firstSubmits.delete(sending.localId);
+          }
+        });
+        break;
+      } catch (error) {
+        // The route fetched the input image and could not (the upload lapsed, or went early): upload once more
+        // and send the new body under the SAME key — a server that created the job answers with it, one that
+        // did not creates it now. Never a second key, so never a second job.
+        if (!uploadedAgain && !signal.aborted && refusesInputImage(error, record)) {
+          uploadedAgain = true;
+          this.options.log.info(`Job ${describeRecord(record)}: Apiframe could not use its input image (${describeError(error)}); uploading it again.`);
+          record = await this.prepareInput(task, { unanswered, force: true });
+          continue;
         }
-      });
-    } catch (error) {
-      // A refusal after a submit whose answer was lost proves nothing: that submit may have created the job
-      // (a server may check credits or the body before it looks up the key, and answer a replay with 402).
-      if (!isDefinitiveRefusal(error) || !unanswered || signal.aborted) throw error;
-      this.options.log.info(`Job ${describeRecord(record)}: a resubmit was refused (${describeError(error)}); looking for the job it may already have created.`);
-      if ((await this.reconcile(task)) === 'adopted') return;
-      throw error;
+        // A refusal after a submit whose answer was lost proves nothing: that submit may have created the job
+        // (a server may check credits or the body before it looks up the key, and answer a replay with 402).
+        if (!isDefinitiveRefusal(error) || !unanswered || signal.aborted) throw error;
+        this.options.log.info(`Job ${describeRecord(record)}: a resubmit was refused (${describeError(error)}); looking for the job it may already have created.`);
+        if ((await this.reconcile(task)) === 'adopted') return;
+        throw error;
+      }
     }
     signal.throwIfAborted();
     await this.options.hooks?.submitAnswered?.(record, accepted.jobId);
     this.update(task, { jobId: accepted.jobId, status: accepted.status, phase: 'running' });
     await this.journal.save();
     this.options.log.info(`Job ${describeRecord(record)} submitted as Apiframe job ${accepted.jobId}.`);
+  }
+
+  /**
+   * Uploads the record's input image when it needs one and journals the URL (and the request that carries it)
+   * BEFORE anything is submitted. A journaled URL is reused while it may be (`reusableUntil`). After that, a
+   * record whose earlier submit may have reached Apiframe is first resubmitted as it was: a server that matches
+   * bodies to keys answers that replay with its job, and one that refuses the lapsed URL gets the new upload
+   * (`force`) under the same key. `unanswered`: an earlier submit may have created the job, so an upload that
+   * fails now must not fail the record (it stays resumable).
+   */
+  private async prepareInput(task: Task, { unanswered, force }: { unanswered: boolean; force: boolean }): Promise<JobRecord> {
+    const signal = task.controller.signal;
+    const record = this.current(task);
+    const input = record.input;
+    if (!input || !needsUpload(record)) return record;
+    if (!force && input.uploadedUrl !== undefined && (hasReusableUpload(input, this.now()) || !this.firstSubmits.has(record.localId))) return record;
+    let uploaded;
+    try {
+      const source = await this.inputSource(input, signal);
+      uploaded = await this.withRetries(task, 'submit', async () => (await this.client(task)).uploadImage(source, { signal }));
+    } catch (error) {
+      if (signal.aborted || error instanceof JobStoppedError || !unanswered) throw error;
+      // A job may exist already: not a final failure, but a stop the user can resume once the file is back.
+      throw new Error(`The input image could not be uploaded again: ${describeError(error)}`);
+    }
+    signal.throwIfAborted();
+    const updated = this.update(task, takeUpload(this.current(task), uploaded));
+    await this.journal.save();
+    this.options.log.info(`Job ${describeRecord(updated)}: uploaded ${input.name} (${uploaded.byteSize} bytes); usable until ${uploaded.reusableUntil.toISOString()}.`);
+    await this.options.hooks?.uploadJournaled?.(updated);
+    signal.throwIfAborted();
+    return this.current(task);
+  }
+
+  /** The bytes of an input image: a workspace file through the host, a gallery image from the cache. */
+  private async inputSource(input: InputImage, signal: AbortSignal): Promise<UploadSource> {
+    if (input.uri !== undefined) {
+      const open = this.options.openInput;
+      if (!open) throw new ApiframeError('invalidInput', `${input.name} cannot be read here: no way to open workspace files was given.`);
+      try {
+        return await open(input, signal);
+      } catch (error) {
+        if (error instanceof ApiframeError || signal.aborted) throw error;
+        throw new ApiframeError('invalidInput', `Could not read ${input.name}: ${describeError(error)}`);
+      }
+    }
+    const source = input.localId === undefined ? undefined : this.journal.get(input.localId);
+    const image = source?.files?.[input.index ?? 0];
+    if (!image) throw new ApiframeError('invalidInput', `${input.name} is no longer in the image history.`);
+    return cachedImageSource(this.cache.absolutePath(image), image);
   }
 
   /**
@@ -712,6 +826,15 @@ class JobManagerImpl implements JobManager {
 
 function sameStage(a: JobStage, b: JobStage): boolean {
   return a.stage === b.stage && ('percent' in a ? a.percent : null) === ('percent' in b ? b.percent : null);
+}
+
+/** What an operation was asked beyond its image (Flux Fill's and Clarity's optional prompt, Vary Region's): the record's prompt. */
+function promptOfOperation(request: Readonly<Record<string, unknown>>): string {
+  if (typeof request.prompt === 'string') return request.prompt;
+  for (const value of Object.values(request)) {
+    if (value && typeof value === 'object' && typeof (value as { prompt?: unknown }).prompt === 'string') return (value as { prompt: string }).prompt;
+  }
+  return '';
 }
 
 const UNKNOWN_SUBMIT = 'It is not known whether an earlier submit already created (and charged) this job';

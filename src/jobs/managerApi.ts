@@ -1,8 +1,9 @@
 import type { ApiframeClient } from '../apiframe/client';
+import type { UploadSource } from '../apiframe/uploads';
 import type { ImageModelId, ModelParamValues } from '../apiframe/imageModels';
 import type { DalleStyle } from '../apiframe/types';
 import type { JobStageView } from './jobStage';
-import type { JobGroup, JobOrigin, JobRecord, JobStage, SavedCopy } from './types';
+import type { ImageAction, InputImage, JobGroup, JobOperation, JobOrigin, JobRecord, JobStage, SavedCopy } from './types';
 import type { Logger } from '../shared/logger';
 
 /**
@@ -45,6 +46,12 @@ export interface JobManagerOptions {
    * scale it with the emulator's time factor; the default is a plain timer.
    */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Opens a workspace file that is a job's input image for its upload (the host reads it with `workspace.fs`,
+   * in chunks, its size known before anything is sent). A gallery image is read from the cache by the manager
+   * itself. Without it, a job whose input is a workspace file fails with a clear error.
+   */
+  readonly openInput?: (input: InputImage, signal: AbortSignal) => Promise<UploadSource>;
 }
 
 /**
@@ -54,6 +61,8 @@ export interface JobManagerOptions {
 export interface JobManagerHooks {
   /** The record is durably journaled as `pending-submit`; the submit has not been sent yet. */
   readonly journalWritten?: (record: JobRecord) => void | Promise<void>;
+  /** The input image was uploaded and its URL journaled with the request; the submit has not been sent yet. */
+  readonly uploadJournaled?: (record: JobRecord) => void | Promise<void>;
   /** Apiframe answered the submit (the job exists remotely); the answer is not journaled yet. */
   readonly submitAnswered?: (record: JobRecord, jobId: string) => void | Promise<void>;
   /** The first bytes of image `index` (0-based) were received and written to the temp file. */
@@ -85,12 +94,33 @@ export interface GenerateInput {
   readonly style?: DalleStyle;
   readonly origin?: JobOrigin;
   readonly group?: JobGroup;
+  /**
+   * A reference image (Edit with Prompt, Make Variations): uploaded before the submit and its URL put into the
+   * model's `input.referenceParam` (an array parameter gets `[url]`). Without upload fields.
+   */
+  readonly input?: InputImage;
+  /** With `input`: what the user asked of it ("Make Variations", suffix `var`), for the card and a saved result's name. */
+  readonly inputAction?: ImageAction;
+}
+
+/** An operation on an existing image (background removal, upscale, edit, a Midjourney action). */
+export interface OperationInput {
+  /**
+   * The operation with its request as it will be submitted: the image field empty (`''`) when `input` is
+   * uploaded first; a Midjourney action's `parentJobId` is taken from the source record when `input.localId` names one.
+   */
+  readonly operation: JobOperation;
+  /** The image it works on (without upload fields). */
+  readonly input: InputImage;
+  readonly origin?: JobOrigin;
 }
 
 export interface FollowOptions {
   /** Aborting means "stop waiting": the record becomes `detached`, the job keeps running on Apiframe. */
   readonly signal?: AbortSignal;
   readonly onStage?: (stage: JobStage) => void;
+  /** `generate` and `runOperation`: the new record, once it is journaled (before anything is sent). */
+  readonly onJournaled?: (record: JobRecord) => void;
 }
 
 export interface SavedCopyChange {
@@ -110,6 +140,12 @@ export interface JobManager {
    * expired); rejects only with `JobStoppedError` (dispose/delete while following).
    */
   generate(input: GenerateInput, options?: FollowOptions): Promise<JobRecord>;
+  /**
+   * Like `generate` for an operation on an existing image: journals the record, uploads its input (the URL
+   * journaled before the submit), submits with the record's idempotency key and follows it. Rejects before
+   * journaling anything when the operation cannot be run (an unknown model, a Midjourney source without a job).
+   */
+  runOperation(input: OperationInput, options?: FollowOptions): Promise<JobRecord>;
   /**
    * Follows a `detached` or interrupted record again. For a `needs-decision` record this is "look again":
    * it asks Apiframe's job list once more whether an earlier submit created the job (never submits blindly).

@@ -6,7 +6,8 @@
  * reconciliation at a time so two records of one prompt cannot adopt the same job.
  */
 import type { ApiframeClient } from '../apiframe/client';
-import { imageModelSpec } from '../apiframe/imageModels';
+import { imageModelSpec, isImageModelId } from '../apiframe/imageModels';
+import { isOperationModelId, OPERATION_MODELS } from '../apiframe/imageOperations';
 import type { Job } from '../apiframe/types';
 import { isPlainObject } from '../shared/guards';
 import { paramsOf, submittedAtOf } from './records';
@@ -91,17 +92,60 @@ export async function reconcileWithJobList(
  */
 export function inputMatches(input: Record<string, unknown> | null | undefined, record: JobRecord): 'yes' | 'no' | 'unknown' {
   if (input === null || input === undefined || typeof input !== 'object') return 'unknown';
+  if (record.operation) return operationInputMatches(input, record);
   if (typeof input.prompt !== 'string') return 'unknown';
   if (input.prompt.trim() !== record.prompt.trim()) return 'no';
   if (input.model !== undefined && input.model !== record.model) return 'no';
+  if (!isImageModelId(record.model)) return 'no';
   const { paramsKey } = imageModelSpec(record.model);
   const block = input[paramsKey];
   const sent: Record<string, unknown> = isPlainObject(block) ? block : {};
   const defaults: Record<string, unknown> = record.model.startsWith('dall-e') ? DALLE_DEFAULTS : {};
+  const reference = record.input?.referenceParam;
   for (const [name, value] of Object.entries(paramsOf(record))) {
-    if (!sameValue(sent[name] ?? defaults[name], value)) return 'no';
+    // The reference image may have been uploaded again since that submit: any of its uploads is this record's.
+    if (name === reference) {
+      if (!namesAnUpload(sent[name], record)) return 'no';
+    } else if (!sameValue(sent[name] ?? defaults[name], value)) return 'no';
   }
   return 'yes';
+}
+
+/**
+ * An operation's job is recognised by what no other job has: its input image among this record's uploads (every
+ * upload gets a new URL), or for Midjourney's actions the parent job, the action and its index.
+ */
+function operationInputMatches(input: Record<string, unknown>, record: JobRecord): 'yes' | 'no' | 'unknown' {
+  const operation = record.operation;
+  if (!operation) return 'no';
+  const request = operation.request;
+  if (operation.kind === 'midjourneyAction') {
+    if (input.parentJobId === undefined && input.action === undefined) return 'unknown';
+    if (input.parentJobId !== request.parentJobId || input.action !== request.action) return 'no';
+    for (const [name, value] of Object.entries(request)) {
+      if (name !== 'parentJobId' && name !== 'action' && !sameValue(input[name], value)) return 'no';
+    }
+    return 'yes';
+  }
+  if (input.model !== undefined && input.model !== record.model) return 'no';
+  if (!isOperationModelId(record.model)) return 'no';
+  const { paramsKey } = OPERATION_MODELS[record.model];
+  const block = input[paramsKey];
+  if (!isPlainObject(block)) return 'unknown';
+  if (!namesAnUpload(block.image, record)) return 'no';
+  const own = request[paramsKey];
+  const asked: Record<string, unknown> = isPlainObject(own) ? own : {};
+  for (const [name, value] of Object.entries(asked)) {
+    if (name !== 'image' && block[name] !== undefined && !sameValue(block[name], value)) return 'no';
+  }
+  return 'yes';
+}
+
+/** The value (a URL, or a one-URL array for array parameters) names one of the record's uploads of its input. */
+function namesAnUpload(value: unknown, record: JobRecord): boolean {
+  const uploads = new Set([...(record.input?.uploadedUrls ?? []), ...(record.input?.uploadedUrl ? [record.input.uploadedUrl] : [])]);
+  const urls = Array.isArray(value) ? value : [value];
+  return urls.some((url) => typeof url === 'string' && uploads.has(url));
 }
 
 /** The defaults the spec documents for DALL-E's block (what a server applies to a request without them). */

@@ -1,4 +1,5 @@
 import type { ImageModelId, ModelParamValues } from '../apiframe/imageModels';
+import type { OperationModelId } from '../apiframe/imageOperations';
 import type { DalleStyle, JobStatus } from '../apiframe/types';
 import type { JobPhase } from '../shared/jobPhases';
 
@@ -12,7 +13,11 @@ export interface JobRecord {
   readonly localId: string;
   readonly idempotencyKey: string;
   readonly prompt: string;
-  readonly model: ImageModelId;
+  /**
+   * The model the job ran on: an image model for a generation (Midjourney's actions keep `midjourney`), or the
+   * operation's own model (`bria-bg-remove`, `topaz-image-upscale`, …), which is no image model of the catalog.
+   */
+  readonly model: JobModelId;
   /**
    * The model's own parameter block exactly as submitted (`dalleParams`, `fluxParams`, …), checked against the
    * model's schema before the record was written. Absent on records of older versions (DALL-E 3 only): their
@@ -36,6 +41,11 @@ export interface JobRecord {
    * ("Make Variations"). Its upload is journaled so a resume re-uploads only when the URL can no longer be used.
    */
   input?: InputImage;
+  /**
+   * For a generation that takes `input` as its reference image (Edit with Prompt, Make Variations): what the
+   * user asked for and the suffix its results are saved under. Operations carry theirs in `operation`.
+   */
+  readonly inputAction?: ImageAction;
   /** Apiframe's job id, once the submit was answered. */
   jobId?: string;
   phase: JobPhase;
@@ -82,18 +92,25 @@ export interface JobRecord {
   savedCopies?: SavedCopy[];
 }
 
+/** Every model a record can name: the image models and the operation models. */
+export type JobModelId = ImageModelId | OperationModelId;
+
+/** What the user asked of an existing image, as the card, the notification and a saved result's name say it. */
+export interface ImageAction {
+  /** "Remove Background", "Upscale ×2", "Make Variations", "Upscale 2" (localized when the record was made). */
+  readonly label: string;
+  /** What a result saved beside its source is named after: `no-bg`, `2x`, `wide`, `edit`, `var`, `u2`, `v3`. */
+  readonly suffix: string;
+}
+
 /** An operation on an existing image, as journaled and submitted. */
-export interface JobOperation {
+export interface JobOperation extends ImageAction {
   readonly kind: 'backgroundRemove' | 'upscale' | 'edit' | 'midjourneyAction';
   /**
    * The request body exactly as submitted (`ImageOperationRequest['request']`); for upload-based kinds its
    * image field holds `input.uploadedUrl` (empty until the first upload).
    */
   readonly request: Readonly<Record<string, unknown>>;
-  /** What the user asked for, for the card and the notification: "Remove Background", "Upscale ×2", "Upscale 2". */
-  readonly label: string;
-  /** What a result saved beside its source is named after: `no-bg`, `2x`, `wide`, `edit`, `u2`, `v3`. */
-  readonly suffix: string;
 }
 
 /** Where a job's input image comes from, and where Apiframe holds it once uploaded. */

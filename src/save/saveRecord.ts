@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CoreServices } from '../container/services';
 import { columnBesideGallery } from '../editor/editorGroups';
 import { insertionAfterOrigin, insertionAtEditor, originDocument, type InsertionPoint } from '../editor/insertionPoint';
+import { isImageModelId } from '../apiframe/imageModels';
 import { imageMetadataOf } from '../imageMetadata';
 import { imageSize } from '../jobs/imageCache';
 import { describeRecord } from '../jobs/jobTexts';
@@ -188,6 +189,8 @@ function afterInsert(
 }
 
 /** The request that made a record's images, as saved copies carry it (Re-run from Image reads it back). */
-export function metadataOfRecord(record: JobRecord): ReturnType<typeof imageMetadataOf> {
+export function metadataOfRecord(record: JobRecord): ReturnType<typeof imageMetadataOf> | undefined {
+  // An operation's result carries no generation request (Re-run from Image has nothing to read back from it).
+  if (record.operation || record.input || !isImageModelId(record.model)) return undefined;
   return imageMetadataOf({ prompt: record.prompt, model: record.model, params: paramsOf(record), aspectRatio: record.aspectRatio, jobId: record.jobId, createdAt: record.createdAt });
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { IMAGE_MODELS, type ImageModelId } from '../../src/apiframe/imageModels';
 import type { JobRecord } from '../../src/jobs/types';
 import { aspectRatioTargetOf, dimensionsFor } from '../../src/models/aspectRatio';
+import { generationModelOf } from '../../src/jobs/records';
 import { apiframeConfig, messagesFrom, runGenerate, setAfterCompletion, setUpHarness, tearDownHarness, type Harness } from './coreFlowHelpers';
 import { screenshotsEnabled, takeScreenshot } from './screenshots';
 import { waitFor } from './waitFor';
@@ -308,7 +309,7 @@ describe('models: choose, generate per family, candidates, cost before you pay, 
       const prompt = 'A teapot, three ways';
       const records = await vscode.commands.executeCommand<JobRecord[]>('apiframe.compareModels', { prompt, models: ['dall-e-3', 'midjourney', 'seedream-4'] });
       assert.equal(records.length, 3);
-      for (const record of records) assertDoneAsSent(record, onlySubmitOfModel(harness, prompt, record.model), record.model);
+      for (const record of records) assertDoneAsSent(record, onlySubmitOfModel(harness, prompt, record.model), generationModelOf(record));
       assert.ok(records.every((record) => record.group?.kind === 'compare' && record.group.size === 3));
       const refused = messagesFrom(harness.ui);
       assert.equal(await vscode.commands.executeCommand('apiframe.compareModels', { prompt, models: ['dall-e-3'] }), undefined);
