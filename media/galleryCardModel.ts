@@ -262,6 +262,18 @@ export function sourceText(source: GallerySource, strings: GalleryStrings | unde
   return strings ? formatTemplate(strings.variationOf, source.name) : source.name;
 }
 
+/**
+ * The sentence of `sourceText` in three parts around the name, so the page can cut a long name and keep the
+ * rest ("→ Remove Background", "Variation of ") whole: `before + name + after` is the sentence.
+ */
+export function sourceParts(source: GallerySource, strings: GalleryStrings | undefined): { readonly before: string; readonly name: string; readonly after: string } {
+  const template = source.action !== undefined ? (strings?.sourceAction ?? '{0} → {1}') : (strings?.variationOf ?? '{0}');
+  const at = template.indexOf('{0}');
+  if (at < 0) return { before: sourceText(source, strings), name: '', after: '' };
+  const fill = (text: string): string => formatTemplate(text, '{0}', source.action ?? '');
+  return { before: fill(template.slice(0, at)), name: source.name, after: fill(template.slice(at + 3)) };
+}
+
 /** Identifies what a card's source row shows: equal keys need no new row. */
 export function sourceKey(item: GalleryItem): string {
   const source = item.source;
@@ -319,7 +331,8 @@ export function metaText(item: GalleryItem, strings?: GalleryStrings): string {
   else if (group) head = [strings ? formatTemplate(strings.candidates, group.size) : String(group.size), models];
   const cost = item.creditCost !== undefined ? creditsText(strings, item.creditCost) : undefined;
   // The cost right after the models: a narrow card cuts the line's end, and the cost matters more than the ratio.
-  return [...head, cost, item.aspectRatio, item.style].filter((part) => part !== undefined).join(' · ');
+  // An operation's record has no aspect ratio of its own (its size comes from its source): nothing to say.
+  return [...head, cost, item.aspectRatio, item.style].filter((part) => part !== undefined && part !== '').join(' · ');
 }
 
 /**

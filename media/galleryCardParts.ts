@@ -16,6 +16,7 @@ import {
   defaultTile,
   gridButtonText,
   hasGridTiles,
+  sourceParts,
   sourceText,
   type ActionButton,
   detailKind,
@@ -154,11 +155,21 @@ export function buildSource(item: GalleryItem, strings: GalleryStrings | undefin
     return empty;
   }
   const sentence = sourceText(source, strings);
-  const text = el('span', 'source-text', sentence);
-  text.id = domId('source', item.localId);
+  // The sentence as screen readers hear it (the card's name starts with it); what is shown is the same words
+  // in parts, so that a long name is cut and what was done to it stays whole.
+  const spoken = el('span', 'sr-only', sentence);
+  spoken.id = domId('source', item.localId);
+  const text = el('span', 'source-text');
+  text.setAttribute('aria-hidden', 'true');
+  const parts = sourceParts(source, strings);
+  // Each part is a box of its own (the words after the name go to the row's second line when the name needs
+  // the width): the space between them, where the template has one, becomes a margin.
+  if (parts.before.trim()) text.append(el('span', `source-fixed${/\s$/.test(parts.before) ? ' space-after' : ''}`, parts.before.trim()));
+  text.append(el('span', 'source-name', parts.name));
+  if (parts.after.trim()) text.append(el('span', `source-fixed${/^\s/.test(parts.after) ? ' space-before' : ''}`, parts.after.trim()));
   if (source.thumbnail === undefined) {
     const row = el('div', 'card-source no-thumbnail');
-    row.append(icon('file-media', 'source-icon'), text);
+    row.append(icon('file-media', 'source-icon'), spoken, text);
     row.title = sentence;
     return row;
   }
@@ -178,7 +189,7 @@ export function buildSource(item: GalleryItem, strings: GalleryStrings | undefin
   // A copy that cannot be read any more leaves the name (and the button) without a broken image.
   thumbnail.addEventListener('error', () => button.classList.add('thumbnail-failed'));
   thumbnail.src = source.thumbnail;
-  button.append(thumbnail, text);
+  button.append(thumbnail, spoken, text);
   return button;
 }
 

@@ -911,13 +911,28 @@ describe('gallery page (headless Chromium)', function () {
       const gone = doneItem(2, { prompt: '', alt: 'old.png → Upscale ×2', source: { name: 'old.png', action: 'Upscale ×2' } });
       const variation = doneItem(3, { prompt: 'A hero banner, wider', alt: 'A hero banner, wider', source: { name: 'hero.webp', thumbnail } });
       const plain = doneItem(4, { prompt: 'A plain generation', alt: 'A plain generation' });
-      const { page, cspViolations, pageErrors } = await open({ items: [operation, gone, variation, plain] });
-      await waitForReport(page, 'r.loadedImages.length === 4');
+      const longName = `${'a-very-long-file-name-'.repeat(4)}logo.png`;
+      const long = doneItem(5, { prompt: '', alt: 'long', source: { name: longName, action: 'Remove Background', thumbnail } });
+      const { page, cspViolations, pageErrors } = await open({ items: [operation, gone, variation, plain, long] });
+      await waitForReport(page, 'r.loadedImages.length === 5');
+      // A long name is cut; what was done to it stays whole (on the row's second line when the name needs the first).
+      const widths = await evalIn<number[][]>(
+        page,
+        `[...document.querySelectorAll('.card[data-id="${long.localId}"] .source-text > span')].map((s) => [s.scrollWidth, s.clientWidth, s.getBoundingClientRect().bottom])`,
+      );
+      const [nameBox, actionBox] = widths;
+      assert.ok(nameBox && actionBox);
+      assert.ok(nth(nameBox, 0) > nth(nameBox, 1), `the name is cut: ${nameBox.join()}`);
+      assert.ok(nth(actionBox, 0) <= nth(actionBox, 1), `the action is whole: ${actionBox.join()}`);
+      const rowBottom = await evalIn<number>(page, `document.querySelector('.card[data-id="${long.localId}"] .card-source').getBoundingClientRect().bottom`);
+      assert.ok(nth(actionBox, 2) <= rowBottom, 'the action is inside the row');
 
       const card = page.locator(`.card[data-id="${operation.localId}"]`);
       const source = card.locator('.card-source');
       assert.equal(await source.evaluate((element: PageElement) => element.tagName), 'BUTTON');
-      assert.equal(await source.textContent(), 'logo.png → Remove Background');
+      assert.equal(await source.locator('.sr-only').textContent(), 'logo.png → Remove Background');
+      // Shown in parts: the name (cut when long), then what was done to it (kept whole).
+      assert.deepEqual(await source.locator('.source-text > span').allTextContents(), ['logo.png', '→ Remove Background']);
       assert.equal(await source.getAttribute('aria-label'), 'Open the source image: logo.png → Remove Background');
       const thumb = source.locator('img.source-thumb');
       assert.equal(await thumb.getAttribute('src'), thumbnail);
@@ -933,7 +948,8 @@ describe('gallery page (headless Chromium)', function () {
       assert.equal(await cardHeightOf(page, operation.localId), await cardHeightOf(page, plain.localId));
       assert.equal((await cardHeightOf(page, variation.localId)) - (await cardHeightOf(page, plain.localId)), 38);
       const variationCard = page.locator(`.card[data-id="${variation.localId}"]`);
-      assert.equal(await variationCard.locator('.card-source').textContent(), 'Variation of hero.webp');
+      assert.equal(await variationCard.locator('.card-source .sr-only').textContent(), 'Variation of hero.webp');
+      assert.deepEqual(await variationCard.locator('.card-source .source-text > span').allTextContents(), ['Variation of', 'hero.webp']);
       assert.equal(await variationCard.locator('.card-prompt').textContent(), 'A hero banner, wider');
       // Nothing overflows the card: the source row and the prompt fit in the box the layout gave it.
       for (const id of [operation.localId, variation.localId]) {
@@ -944,7 +960,8 @@ describe('gallery page (headless Chromium)', function () {
       // A source that is gone: its name only, no thumbnail, nothing to open.
       const goneSource = page.locator(`.card[data-id="${gone.localId}"] .card-source`);
       assert.equal(await goneSource.evaluate((element: PageElement) => element.tagName), 'DIV');
-      assert.equal(await goneSource.textContent(), 'old.png → Upscale ×2');
+      assert.equal(await goneSource.locator('.sr-only').textContent(), 'old.png → Upscale ×2');
+      assert.equal(await goneSource.getAttribute('title'), 'old.png → Upscale ×2');
       assert.equal(await goneSource.locator('img').count(), 0);
 
       // The report lists the source's button first on the cards that have one.
@@ -973,6 +990,7 @@ describe('gallery page (headless Chromium)', function () {
       await waitFor(page, `document.querySelector('.card[data-id="${gone.localId}"] button.card-source img')`);
       // Theme colours only: beside a prompt the source is in the theme's description colour; in the prompt's
       // place (an operation) it is the card's title, in the foreground colour.
+      await page.mouse.move(0, 0); // (a hovered source is in the foreground colour)
       const colourOf = (id: string): Promise<string> => evalIn<string>(page, `getComputedStyle(document.querySelector('.card[data-id="${id}"] .card-source')).color`);
       const themeColour = (variable: string): Promise<string> =>
         evalIn<string>(page, `(() => { const p = document.createElement('p'); p.style.color = 'var(${variable})'; document.body.append(p); const c = getComputedStyle(p).color; p.remove(); return c; })()`);

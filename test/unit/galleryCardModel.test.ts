@@ -29,6 +29,7 @@ import {
   gridButtonText,
   hasGridTiles,
   sourceKey,
+  sourceParts,
   sourceText,
   tileLabel,
   tilesKey,
@@ -260,6 +261,20 @@ describe('gallery card model', () => {
       const korean = { ...HARNESS_STRINGS, variationOf: '{0}의 변형' };
       assert.equal(sourceText(VARIATION.source!, korean), 'hero.webp의 변형');
       assert.equal(actionLabel(HARNESS_STRINGS, OPERATION, 'openSource'), 'Open the source image: logo.png → Remove Background');
+    });
+
+    it('splits the sentence around the name, so a long name can be cut and the rest kept whole', () => {
+      assert.deepEqual(sourceParts(OPERATION.source!, HARNESS_STRINGS), { before: '', name: 'logo.png', after: ' → Remove Background' });
+      assert.deepEqual(sourceParts(VARIATION.source!, HARNESS_STRINGS), { before: 'Variation of ', name: 'hero.webp', after: '' });
+      assert.deepEqual(sourceParts(VARIATION.source!, { ...HARNESS_STRINGS, variationOf: '{0}의 변형' }), { before: '', name: 'hero.webp', after: '의 변형' });
+      for (const source of [OPERATION.source!, VARIATION.source!]) {
+        const parts = sourceParts(source, HARNESS_STRINGS);
+        assert.equal(parts.before + parts.name + parts.after, sourceText(source, HARNESS_STRINGS));
+      }
+    });
+
+    it('leaves an operation’s missing aspect ratio out of the meta line', () => {
+      assert.equal(metaText({ ...OPERATION, model: 'bria-bg-remove', aspectRatio: '', style: undefined, creditCost: 2 }, HARNESS_STRINGS), 'bria-bg-remove · 2 credits');
     });
 
     it('gives the source a row of its own only beside a prompt (an operation shows it in the prompt’s place)', () => {

@@ -218,8 +218,7 @@ describe('gallery items: the source beside a result, and Midjourney grids', () =
   const removeBackground: JobRecord = {
     ...BASE,
     prompt: '',
-    // An operation model (the record's type may not list it yet).
-    model: 'bria-bg-remove' as JobRecord['model'],
+    model: 'bria-bg-remove',
     phase: 'done',
     files: [png(1)],
     operation: { kind: 'backgroundRemove', request: { image: 'https://uploads.example/u/1.png' }, label: 'Remove Background', suffix: 'no-bg' },
