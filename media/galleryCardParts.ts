@@ -308,7 +308,7 @@ export function buildToolbar(item: GalleryItem, strings: GalleryStrings | undefi
   // their number and name in step with the choice, and hides them while a tile of another job is chosen).
   if (hasGridTiles(item)) {
     for (const gridButton of GRID_BUTTONS) {
-      const button = el('button', `grid-button action-${gridButton}`);
+      const button = el('button', `icon-button grid-button action-${gridButton}`);
       button.type = 'button';
       button.tabIndex = -1;
       button.dataset.action = gridButton;

@@ -10,9 +10,9 @@ import * as vscode from 'vscode';
 import type { GalleryPanel, GalleryTraffic } from '../../src/gallery/galleryPanel';
 import type { GalleryItem } from '../../src/gallery/protocol';
 import type { JobRecord } from '../../src/jobs/types';
-import { setUpGalleryHarness, tearDownGalleryHarness, waitForRecord, type Harness } from './coreFlowHelpers';
-import { screenshotsEnabled, takeScreenshot } from './screenshots';
-import { hostMessageOf, onGalleryTraffic } from './testApi';
+import { screenshotGalleryInThemes, setUpGalleryHarness, tearDownGalleryHarness, waitForRecord, type Harness } from './coreFlowHelpers';
+import { screenshotsEnabled } from './screenshots';
+import { galleryItemsSent, onGalleryTraffic } from './testApi';
 import { waitFor } from './waitFor';
 
 // Short enough to be the source's name whole (a longer prompt is cut like a notification's title).
@@ -30,15 +30,8 @@ describe('gallery actions: Upscale n on a Midjourney grid, and the source beside
   let subscription: vscode.Disposable | undefined;
   const workspaceFiles: vscode.Uri[] = [];
 
-  /** The items the page was handed for `localId` (in a state, an append or an update), oldest first. */
-  const sentItems = (localId: string): GalleryItem[] =>
-    traffic.flatMap((sent) => {
-      const message = hostMessageOf(sent);
-      if (!message) return [];
-      if (message.type === 'update') return message.item.localId === localId ? [message.item] : [];
-      if (message.type === 'state' || message.type === 'append') return message.items.filter((item) => item.localId === localId);
-      return [];
-    });
+  /** The items the page was handed for `localId`, oldest first. */
+  const sentItems = (localId: string): GalleryItem[] => galleryItemsSent(traffic, localId);
   const lastItem = (localId: string): GalleryItem | undefined => sentItems(localId).at(-1);
   const bytesOf = async (file: string | undefined): Promise<Buffer> => {
     assert.ok(file, 'a cached file');
@@ -137,18 +130,7 @@ describe('gallery actions: Upscale n on a Midjourney grid, and the source beside
     const panel = await openGallery(upscale.localId);
     const shown = upscale.localId;
     await panel.waitForReport((r) => r.loadedImages.includes(shown) && r.loadedImages.includes(grid.localId), 30_000);
-    const workbench = vscode.workspace.getConfiguration('workbench');
-    const previous = workbench.inspect<string>('colorTheme')?.globalValue;
-    try {
-      for (const [name, theme] of [['gallery-actions-light', 'Default Light Modern'], ['gallery-actions-dark', 'Default Dark Modern']] as const) {
-        await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-        // The webview gets the new theme's variables with the next paint.
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        await takeScreenshot(name, { webviewTitle: 'Apiframe Images' });
-      }
-    } finally {
-      await workbench.update('colorTheme', previous, vscode.ConfigurationTarget.Global);
-    }
+    await screenshotGalleryInThemes('gallery-actions');
   });
 
   it('shows a workspace file’s source from a copy in the record’s cache folder, and a source that is gone by its name', async () => {
