@@ -6,7 +6,7 @@
  * Every button inside a card is out of the Tab order (`tabindex=-1`): the card is the grid's one Tab stop,
  * and the keyboard reaches its buttons with Enter and the arrow keys (galleryKeyboard.ts).
  */
-import { ACTIVE_PHASES, GRID_BUTTONS, type GalleryItem, type GalleryStrings } from '../src/gallery/protocol';
+import { ACTIVE_PHASES, GRID_BUTTONS, type GalleryItem, type GallerySource, type GalleryStrings } from '../src/gallery/protocol';
 import {
   PHASE_ICONS,
   PLACEHOLDER_PHASES,
@@ -144,16 +144,9 @@ function buildTiles(item: GalleryItem, strings: GalleryStrings | undefined, newI
 /**
  * The row naming the image the job started from ("logo.png → Remove Background", "Variation of logo.png"),
  * with a small thumbnail of it. With a thumbnail the row is a button that opens the source (the file, or the
- * gallery image's card); without one (the file is gone) it only names it. A card without a source gets an
- * empty, hidden row, so binding can swap it like the card's other parts.
+ * gallery image's card); without one (the file is gone) it only names it. Only for an item with a source.
  */
-export function buildSource(item: GalleryItem, strings: GalleryStrings | undefined): HTMLElement {
-  const source = item.source;
-  if (!source) {
-    const empty = el('div', 'card-source');
-    empty.hidden = true;
-    return empty;
-  }
+export function buildSource(item: GalleryItem, source: GallerySource, strings: GalleryStrings | undefined): HTMLElement {
   const sentence = sourceText(source, strings);
   // The sentence as screen readers hear it (the card's name starts with it); what is shown is the same words
   // in parts, so that a long name is cut and what was done to it stays whole.

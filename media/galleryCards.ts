@@ -56,8 +56,8 @@ export interface ShownCards {
 interface CardParts {
   readonly card: HTMLElement;
   media: HTMLElement;
-  /** The row naming the image the job started from (hidden on a card without one). */
-  source: HTMLElement;
+  /** The row naming the image the job started from; a card without one has none (no node for most cards). */
+  source: HTMLElement | undefined;
   readonly prompt: HTMLElement;
   readonly meta: HTMLElement;
   state: HTMLElement;
@@ -308,13 +308,14 @@ export class CardSet {
     const parts: CardParts = {
       card,
       media: this.buildMedia(item),
-      source: buildSource(item, strings),
+      source: item.source ? buildSource(item, item.source, strings) : undefined,
       prompt: el('p', 'card-prompt'),
       meta: el('p', 'card-meta'),
       state: buildStatus(item, strings, this.context.times, Date.now()),
       toolbar: buildToolbar(item, strings),
     };
-    body.append(parts.source, parts.prompt, parts.meta, parts.state);
+    if (parts.source) body.append(parts.source);
+    body.append(parts.prompt, parts.meta, parts.state);
     card.append(parts.media, body, parts.toolbar);
     this.bindIdentity(parts, item);
     this.bindPosition(parts, item, index);
@@ -378,8 +379,9 @@ export class CardSet {
     const focusedTile = sameRecord && active?.classList.contains('tile') && active.closest('.card') === parts.card ? active.dataset.tile : undefined;
     this.bindIdentity(parts, item);
     if ((!sameRecord && (previous.source || item.source)) || sourceKey(previous) !== sourceKey(item)) {
-      const source = buildSource(item, this.context.strings());
-      parts.source.replaceWith(source);
+      const source = item.source ? buildSource(item, item.source, this.context.strings()) : undefined;
+      if (source) parts.prompt.before(source);
+      parts.source?.remove();
       parts.source = source;
     }
     if (!sameRecord || previous.image?.src !== item.image?.src) {

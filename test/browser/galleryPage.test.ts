@@ -988,7 +988,15 @@ describe('gallery page (headless Chromium)', function () {
       // An update that brings the thumbnail (the host copied the file meanwhile) turns the name into a button.
       await hostPost(page, { type: 'update', item: { ...gone, source: { ...gone.source, thumbnail } } });
       await waitFor(page, `document.querySelector('.card[data-id="${gone.localId}"] button.card-source img')`);
-      // Theme colours only: beside a prompt the source is in the theme's description colour; in the prompt's
+      // A card without a source has no row for it (no node at all), and one that loses it drops the row.
+      assert.equal(await page.locator(`.card[data-id="${plain.localId}"] .card-source`).count(), 0);
+      const { source: _dropped, ...withoutSource } = variation;
+      await hostPost(page, { type: 'update', item: withoutSource });
+      await waitFor(page, `!document.querySelector('.card[data-id="${variation.localId}"] .card-source')`);
+      await waitFor(page, `document.querySelector('.card[data-id="${variation.localId}"]').getBoundingClientRect().height === document.querySelector('.card[data-id="${plain.localId}"]').getBoundingClientRect().height`);
+      await hostPost(page, { type: 'update', item: variation });
+      await waitFor(page, `document.querySelector('.card[data-id="${variation.localId}"] .card-source')`);
+            // Theme colours only: beside a prompt the source is in the theme's description colour; in the prompt's
       // place (an operation) it is the card's title, in the foreground colour.
       await page.mouse.move(0, 0); // (a hovered source is in the foreground colour)
       const colourOf = (id: string): Promise<string> => evalIn<string>(page, `getComputedStyle(document.querySelector('.card[data-id="${id}"] .card-source')).color`);
