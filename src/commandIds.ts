@@ -22,12 +22,23 @@ export const COMMAND_IDS = [
   'apiframe.submitAnew',
   // On an image in the Explorer or the image preview, and in the palette.
   'apiframe.rerunFromImage',
+  // Actions on an existing image: in the Explorer and the image preview (an image URI), and in the palette.
+  'apiframe.removeBackground',
+  'apiframe.upscaleImage',
+  // Internal: the "Saved beside" message and the gallery, with a record id and an image index.
+  'apiframe.replaceOriginal',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
 /** Commands that take a record id and make no sense in the palette (hidden there by the manifest). */
-export const INTERNAL_COMMAND_IDS: readonly CommandId[] = ['apiframe.saveImage', 'apiframe.insertImage', 'apiframe.resumeJob', 'apiframe.submitAnew'];
+export const INTERNAL_COMMAND_IDS: readonly CommandId[] = [
+  'apiframe.saveImage',
+  'apiframe.insertImage',
+  'apiframe.resumeJob',
+  'apiframe.submitAnew',
+  'apiframe.replaceOriginal',
+];
 
 /**
  * `globalState` key the core keeps `true` while some job is unfinished, so `onStartupFinished` can decide

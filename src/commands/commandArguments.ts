@@ -246,3 +246,18 @@ function optionalOneOf<T extends string>(options: Readonly<Record<string, unknow
   if (!isOneOf(value, allowed)) throw new ArgumentProblem(vscode.l10n.t('"{0}" must be one of {1}.', field, allowed.join(', ')));
   return value;
 }
+
+export interface RecordImageArguments extends RecordArguments {
+  /** Which of the record's images (0 for the first). */
+  readonly index: number;
+}
+
+/** `apiframe.replaceOriginal` and the like: the record's local id, then optionally the image's index (0 when absent). */
+export const parseRecordImageArguments: ArgumentParser<RecordImageArguments> = (args) => {
+  const { recordId } = parseRecordArguments(args);
+  const index = args[1] ?? 0;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 999) {
+    throw new ArgumentProblem(vscode.l10n.t('the second argument must be the index of one of the images (0 for the first).'));
+  }
+  return { recordId, index };
+};

@@ -8,6 +8,7 @@ import {
   parseGenerateArguments,
   parseGenerateHereArguments,
   parseRecordArguments,
+  parseRecordImageArguments,
   parseRerunFromImageArguments,
   parseSetApiKeyArguments,
   parseShowImagesArguments,
@@ -20,6 +21,8 @@ import { generateFromSelection } from './generateFromSelection';
 import { generateHere } from './generateHere';
 import { insertImage } from './insertImage';
 import { removeApiKey } from './removeApiKey';
+import { removeBackground } from './removeBackground';
+import { replaceOriginal } from './replaceOriginal';
 import { rerunFromImage } from './rerunFromImage';
 import { resumeJob } from './resumeJob';
 import { saveImage } from './saveImage';
@@ -27,6 +30,7 @@ import { setApiKey } from './setApiKey';
 import { showImages } from './showImages';
 import { showLog } from './showLog';
 import { submitAnew } from './submitAnew';
+import { upscaleImage } from './upscaleImage';
 
 /** One command as the core runs it: the raw arguments in, the handler's result out (failures are thrown). */
 export interface CommandDefinition {
@@ -59,4 +63,7 @@ export const COMMAND_TABLE: Readonly<Record<CommandId, CommandDefinition>> = {
   'apiframe.resumeJob': command(parseRecordArguments, resumeJob),
   'apiframe.submitAnew': command(parseRecordArguments, submitAnew),
   'apiframe.rerunFromImage': command(parseRerunFromImageArguments, rerunFromImage),
+  'apiframe.removeBackground': command(parseRerunFromImageArguments, removeBackground),
+  'apiframe.upscaleImage': command(parseRerunFromImageArguments, upscaleImage),
+  'apiframe.replaceOriginal': command(parseRecordImageArguments, replaceOriginal),
 };

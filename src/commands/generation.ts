@@ -5,7 +5,7 @@ import { DALLE_STYLES } from '../apiframe/types';
 import { checkBaseUrl } from '../apiframe/urls';
 import type { CoreServices } from '../container/services';
 import { UserFacingError } from '../errors/userFacingError';
-import { describeRecord } from '../jobs/jobTexts';
+import { describeRecord, recordTitle } from '../jobs/jobTexts';
 import { JobStoppedError, type GenerateInput } from '../jobs/managerApi';
 import { paramsOf } from '../jobs/records';
 import type { ImageAction, InputImage, JobGroup, JobOrigin, JobRecord } from '../jobs/types';
@@ -226,12 +226,12 @@ export async function resumeRecord(services: CoreServices, localId: string): Pro
   if (!record) return undefined;
   if (services.progress.isFollowing(localId)) {
     services.logger.info(`Job ${describeRecord(record)}: Resume ignored, it is already being followed.`);
-    offerToShow(services, record, vscode.l10n.t('"{0}" is already being followed: its progress is in the notification and the status bar.', shortPrompt(record.prompt)));
+    offerToShow(services, record, vscode.l10n.t('"{0}" is already being followed: its progress is in the notification and the status bar.', shortPrompt(recordTitle(record))));
     return record;
   }
   if (record.phase === 'done') {
     services.logger.info(`Job ${describeRecord(record)}: Resume ignored, the image is already done.`);
-    offerToShow(services, record, vscode.l10n.t('"{0}" is already done.', shortPrompt(record.prompt)));
+    offerToShow(services, record, vscode.l10n.t('"{0}" is already done.', shortPrompt(recordTitle(record))));
     return record;
   }
   await services.apiKey.require();
@@ -241,7 +241,7 @@ export async function resumeRecord(services: CoreServices, localId: string): Pro
       ? `Job ${describeRecord(record)}: Look Again at the user's request (asking Apiframe once more, without submitting).`
       : `Job ${describeRecord(record)}: resumed at the user's request.`,
   );
-  const resumed = await services.progress.follow(record.prompt, (signal, onStage) => manager.resume(localId, { signal, onStage }), { localId });
+  const resumed = await services.progress.follow(recordTitle(record), (signal, onStage) => manager.resume(localId, { signal, onStage }), { localId });
   await afterJob(services, resumed);
   return resumed;
 }
@@ -271,7 +271,7 @@ export async function submitAnewRecord(services: CoreServices, localId: string):
   const confirm = vscode.l10n.t('Submit Anew');
   const choice = await services.ui.message(
     'warning',
-    vscode.l10n.t('Submit "{0}" to Apiframe again?', shortPrompt(record.prompt)),
+    vscode.l10n.t('Submit "{0}" to Apiframe again?', shortPrompt(recordTitle(record))),
     [confirm],
     {
       modal: true,
@@ -290,7 +290,7 @@ export async function submitAnewRecord(services: CoreServices, localId: string):
     return current;
   }
   services.logger.info(`Job ${describeRecord(current)}: Submit Anew at the user's request (the same idempotency key is sent).`);
-  const settled = await services.progress.follow(current.prompt, (signal, onStage) => manager.submitAnew(localId, { signal, onStage }), { localId });
+  const settled = await services.progress.follow(recordTitle(current), (signal, onStage) => manager.submitAnew(localId, { signal, onStage }), { localId });
   await afterJob(services, settled);
   return settled;
 }

@@ -46,6 +46,36 @@ export async function runImageAction(services: CoreServices, action: ImageAction
   await runOperation(services, action, action.job.operation);
 }
 
+/** Image files the actions take from the Explorer, the image preview or the open dialog. */
+export const ACTION_IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'];
+/** VS Code's built-in image preview: from the palette, the image it shows is the one meant. */
+const IMAGE_PREVIEW = 'imagePreview.previewEditor';
+
+/**
+ * The image an action works on: the one the Explorer or the preview's title passed, else the one the active
+ * image preview shows, else one the user picks (undefined when they cancel).
+ */
+export async function actionImageFile(services: CoreServices, given: vscode.Uri | undefined, openLabel: string): Promise<vscode.Uri | undefined> {
+  if (given) return given;
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (tab instanceof vscode.TabInputCustom && tab.viewType === IMAGE_PREVIEW) return tab.uri;
+  const picked = await services.ui.openDialog({
+    canSelectFiles: true,
+    canSelectFolders: false,
+    canSelectMany: false,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    filters: { [vscode.l10n.t('Images')]: ACTION_IMAGE_EXTENSIONS },
+    openLabel,
+    title: openLabel,
+  });
+  return picked?.[0];
+}
+
+/** A workspace file as an action's input: its URI and its name. */
+export function workspaceImageInput(file: vscode.Uri): InputImage {
+  return { uri: file.toString(), name: file.path.slice(file.path.lastIndexOf('/') + 1) };
+}
+
 /** "2 credits per job" / "price unknown": what an operation model costs, as far as the catalog says. */
 export function operationPriceText(services: CoreServices, model: OperationModelId): string {
   return priceText(operationCost(services, model), undefined);

@@ -51,6 +51,23 @@ describe('job manager: operations on an existing image (real HTTP to the emulato
     return harness.newManager(managerOptions(overrides));
   }
 
+  /** Runs Remove Background in a manager that is torn down (as a window closes) at `hook`. */
+  async function stopAt(hook: 'uploadJournaled' | 'submitAnswered', overrides: Partial<JobManagerOptions> = {}): Promise<void> {
+    const first = newManager({ ...overrides, hooks: { [hook]: () => void first.dispose() } });
+    await assert.rejects(first.runOperation(REMOVE_BACKGROUND), (e: unknown) => e instanceof JobStoppedError);
+    await first.dispose();
+  }
+
+  /** A new manager on the same storage, started (it resumes the record) and idle again: the manager and that record. */
+  async function resumed(overrides: Partial<JobManagerOptions> = {}): Promise<{ manager: JobManager; record: JobRecord }> {
+    const manager = newManager(overrides);
+    await manager.start();
+    await manager.whenIdle();
+    const [record] = manager.history();
+    assert.ok(record);
+    return { manager, record };
+  }
+
   function jobsOf(record: Pick<JobRecord, 'idempotencyKey'>) {
     return harness.emulator.jobs().filter((job) => job.idempotencyKey === record.idempotencyKey);
   }
@@ -118,16 +135,10 @@ describe('job manager: operations on an existing image (real HTTP to the emulato
 
   it('crash after the upload, before the submit: the next manager submits the journaled URL once, without uploading again', async () => {
     await start();
-    const first = newManager({ hooks: { uploadJournaled: () => void first.dispose() } });
-    await assert.rejects(first.runOperation(REMOVE_BACKGROUND), (e: unknown) => e instanceof JobStoppedError);
-    await first.dispose();
+    await stopAt('uploadJournaled');
     assert.equal(posts(BG_REMOVE).length, 0);
 
-    const second = newManager();
-    await second.start();
-    await second.whenIdle();
-    const [record] = second.history();
-    assert.ok(record);
+    const { manager: second, record } = await resumed();
     await assertDoneWithOneJob(second, record);
     assert.equal(posts(UPLOADS).length, 1, 'the journaled upload was reused');
   });
@@ -136,16 +147,10 @@ describe('job manager: operations on an existing image (real HTTP to the emulato
     describe(`resume after the upload lapsed (${profile})`, () => {
       it('crashed before the submit: uploads again and makes exactly one job', async () => {
         await start(profile);
-        const first = newManager({ hooks: { uploadJournaled: () => void first.dispose() } });
-        await assert.rejects(first.runOperation(REMOVE_BACKGROUND), (e: unknown) => e instanceof JobStoppedError);
-        await first.dispose();
+        await stopAt('uploadJournaled');
         harness.emulator.clock.advance(61 * MINUTE);
 
-        const second = newManager();
-        await second.start();
-        await second.whenIdle();
-        const [record] = second.history();
-        assert.ok(record);
+        const { manager: second, record } = await resumed();
         await assertDoneWithOneJob(second, record);
         assert.equal(posts(UPLOADS).length, 2, 'uploaded once more');
         assert.equal(record.input?.uploadedUrls?.length, 2);
@@ -156,18 +161,12 @@ describe('job manager: operations on an existing image (real HTTP to the emulato
 
       it('the submit was answered but the answer never journaled: the one job is followed, never a second', async () => {
         await start(profile);
-        const first = newManager({ hooks: { submitAnswered: () => void first.dispose() } });
-        await assert.rejects(first.runOperation(REMOVE_BACKGROUND), (e: unknown) => e instanceof JobStoppedError);
-        await first.dispose();
+        await stopAt('submitAnswered');
         const [created] = harness.emulator.jobs();
         assert.ok(created);
         harness.emulator.clock.advance(61 * MINUTE);
 
-        const second = newManager();
-        await second.start();
-        await second.whenIdle();
-        const [record] = second.history();
-        assert.ok(record);
+        const { manager: second, record } = await resumed();
         await assertDoneWithOneJob(second, record);
         assert.equal(record.jobId, created.id);
         // friendly matches the replayed body to the key before it fetches the input; spec-strict refuses the
@@ -180,16 +179,10 @@ describe('job manager: operations on an existing image (real HTTP to the emulato
   it('a submit refused because Apiframe lost the input (reaped before its time): one new upload, the same key, one job', async () => {
     await start('spec-strict');
     // The manager's clock says the upload is fresh; the server's says it was reaped (spec-strict goes after 1 h).
-    const first = newManager({ now: Date.now, hooks: { uploadJournaled: () => void first.dispose() } });
-    await assert.rejects(first.runOperation(REMOVE_BACKGROUND), (e: unknown) => e instanceof JobStoppedError);
-    await first.dispose();
+    await stopAt('uploadJournaled', { now: Date.now });
     harness.emulator.clock.advance(61 * MINUTE);
 
-    const second = newManager({ now: Date.now });
-    await second.start();
-    await second.whenIdle();
-    const [record] = second.history();
-    assert.ok(record);
+    const { manager: second, record } = await resumed({ now: Date.now });
     await assertDoneWithOneJob(second, record);
     assert.equal(posts(UPLOADS).length, 2, 'exactly one new upload');
     const submits = posts(BG_REMOVE);
