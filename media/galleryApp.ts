@@ -26,7 +26,7 @@
  * the page's CSP (no 'unsafe-inline' styles) allows.
  */
 import type { CardButton, GalleryItem } from '../src/gallery/protocol';
-import { ACTIVE_PHASES } from '../src/gallery/protocol';
+import { ACTIVE_PHASES, GALLERY_ITEM_ACTIONS, type GalleryItemAction } from '../src/gallery/protocol';
 import { actionLabel, buttonIcon, formatTemplate, shortPrompt } from './galleryCardModel';
 import { CardSet, actionTarget, type CardBox } from './galleryCards';
 import { GalleryFeed } from './galleryFeed';
@@ -159,7 +159,11 @@ export function startGallery(root: HTMLElement, vscode: VsCodeApi, options: Gall
 /** Presses a card button for its target (from its menu): Show Log is the page's, the rest are record actions. */
 function pressButton(host: HostChannel, button: CardButton, target: { readonly localId: string; readonly index?: number }): void {
   if (button === 'showLog') host.showLog();
-  else host.action(button, target.localId, target.index);
+  else if (isItemAction(button)) host.action(button, target.localId, target.index);
+}
+
+function isItemAction(button: CardButton): button is GalleryItemAction {
+  return (GALLERY_ITEM_ACTIONS as readonly string[]).includes(button);
 }
 
 /** What a changed item is worth announcing: a result that just arrived, or a job that just failed. */

@@ -10,7 +10,9 @@ import {
   type CardButton,
   type GalleryItem,
   type GalleryItemAction,
+  type GallerySource,
   type GalleryStage,
+  type GridButton,
   type GalleryStrings,
   type GalleryTile,
   WAITING_PHASES,
@@ -62,6 +64,9 @@ export function actionsFor(item: GalleryItem): GalleryItemAction[] {
   return GALLERY_ITEM_ACTIONS.filter((a) => available.has(a));
 }
 
+/** The buttons of a card's toolbar and menu: its record's actions and Show Log. */
+export type ActionButton = GalleryItemAction | 'showLog';
+
 /** Whether a card offers Show Log (not a record action): when the log says more than the card can. */
 export function offersLog(item: GalleryItem): boolean {
   return item.phase === 'failed' || (item.phase === 'needs-decision' && item.decision === 'unreadable-result');
@@ -80,12 +85,12 @@ export const MAX_PRIMARY_BUTTONS = 3;
  * waits, Insert and Save (or Reveal once saved) and Open on an image, Re-run and the log on a failure. The
  * rest go into the overflow menu (`overflowButtons`).
  */
-export function primaryButtons(item: GalleryItem): CardButton[] {
-  const offered = new Set<CardButton>(actionsFor(item));
+export function primaryButtons(item: GalleryItem): ActionButton[] {
+  const offered = new Set<ActionButton>(actionsFor(item));
   if (offersLog(item)) offered.add('showLog');
   // A card of several images keeps Save at hand: one saved image says nothing about the one chosen next.
   const saved = item.savedPath !== undefined && item.tiles === undefined;
-  const preference: CardButton[] = ['resume', 'submitAnew', 'insert', saved ? 'revealSaved' : 'save', 'open', 'rerun', 'showLog'];
+  const preference: ActionButton[] = ['resume', 'submitAnew', 'insert', saved ? 'revealSaved' : 'save', 'open', 'rerun', 'showLog'];
   const primary = preference.filter((button) => offered.has(button));
   // A job still on its way has nothing worth a button of its own: its card keeps the menu only.
   if (!item.image && ACTIVE_PHASES.has(item.phase)) return [];
@@ -93,33 +98,46 @@ export function primaryButtons(item: GalleryItem): CardButton[] {
 }
 
 /** Everything else the card offers, in the protocol's order (Show Log last). */
-export function overflowButtons(item: GalleryItem): CardButton[] {
+export function overflowButtons(item: GalleryItem): ActionButton[] {
   const primary = new Set(primaryButtons(item));
-  const rest: CardButton[] = actionsFor(item).filter((action) => !primary.has(action));
+  const rest: ActionButton[] = actionsFor(item).filter((action) => !primary.has(action));
   if (offersLog(item) && !primary.has('showLog')) rest.push('showLog');
   return rest;
 }
 
 /** Every button the card offers — shown first, then the menu's — as the page reports them. */
-export function cardButtons(item: GalleryItem): CardButton[] {
+export function cardButtons(item: GalleryItem): ActionButton[] {
   return [...primaryButtons(item), ...overflowButtons(item)];
 }
 
 /** The button's label: the action's, except `resume` on a card waiting for a decision. */
 export function actionLabel(strings: GalleryStrings | undefined, item: GalleryItem, action: CardButton): string {
   if (action === 'showLog') return strings?.showLog ?? action;
+  if (action === 'openSource') return item.source && strings ? formatTemplate(strings.openSource, sourceText(item.source, strings)) : action;
+  if (action === 'upscale' || action === 'vary') return gridButtonText(item, defaultTile(item), action, strings)?.label ?? action;
   if (action === 'resume' && item.phase === 'needs-decision') return strings?.lookAgain ?? action;
   return strings?.actions[action] ?? action;
 }
 
-/** The codicon of a button (Show Log included). */
+/** The codicon of a button (Show Log and the buttons that are not record actions included). */
 export function buttonIcon(button: CardButton): string {
-  return button === 'showLog' ? 'output' : ACTION_ICONS[button];
+  switch (button) {
+    case 'showLog':
+      return 'output';
+    case 'openSource':
+      return 'file-media';
+    case 'upscale':
+      return 'screen-full';
+    case 'vary':
+      return 'sparkle';
+    default:
+      return ACTION_ICONS[button];
+  }
 }
 
 /** Identifies a card's button set: equal keys mean the same buttons with the same labels. */
 export function actionsKey(item: GalleryItem): string {
-  return `${primaryButtons(item).join()}|${overflowButtons(item).join()}${item.phase === 'needs-decision' ? ';decision' : ''}`;
+  return `${primaryButtons(item).join()}|${overflowButtons(item).join()}${item.phase === 'needs-decision' ? ';decision' : ''}${hasGridTiles(item) ? ';grid' : ''}`;
 }
 
 /** Whether a card waits for the user (its buttons stay visible without hover or focus). */
@@ -224,7 +242,63 @@ function singleAspect(item: Pick<GalleryItem, 'image' | 'aspectRatio'>): { reado
 
 /** The card's shape for the grid's layout. */
 export function cardShape(item: GalleryItem): CardShape {
-  return { ...mediaAspect(item), hasDetail: detailKind(item) !== 'none' };
+  const shape = { ...mediaAspect(item), hasDetail: detailKind(item) !== 'none' };
+  return hasSourceRow(item) ? { ...shape, hasSource: true } : shape;
+}
+
+/** Whether the card has a prompt to show besides its source (an operation has none: its source takes the prompt's place). */
+export function hasPrompt(item: GalleryItem): boolean {
+  return item.prompt.trim() !== '';
+}
+
+/** Whether the card shows its source in a row of its own (one more row than a card without a source). */
+export function hasSourceRow(item: GalleryItem): boolean {
+  return item.source !== undefined && hasPrompt(item);
+}
+
+/** What the card says about the image its job started from: "logo.png → Remove Background", "Variation of logo.png". */
+export function sourceText(source: GallerySource, strings: GalleryStrings | undefined): string {
+  if (source.action !== undefined) return strings ? formatTemplate(strings.sourceAction, source.name, source.action) : `${source.name} → ${source.action}`;
+  return strings ? formatTemplate(strings.variationOf, source.name) : source.name;
+}
+
+/**
+ * The sentence of `sourceText` in three parts around the name, so the page can cut a long name and keep the
+ * rest ("→ Remove Background", "Variation of ") whole: `before + name + after` is the sentence.
+ */
+export function sourceParts(source: GallerySource, strings: GalleryStrings | undefined): { readonly before: string; readonly name: string; readonly after: string } {
+  const template = source.action !== undefined ? (strings?.sourceAction ?? '{0} → {1}') : (strings?.variationOf ?? '{0}');
+  const at = template.indexOf('{0}');
+  if (at < 0) return { before: sourceText(source, strings), name: '', after: '' };
+  const fill = (text: string): string => formatTemplate(text, '{0}', source.action ?? '');
+  return { before: fill(template.slice(0, at)), name: source.name, after: fill(template.slice(at + 3)) };
+}
+
+/** Identifies what a card's source row shows: equal keys need no new row. */
+export function sourceKey(item: GalleryItem): string {
+  const source = item.source;
+  return source ? `${source.name}|${source.action ?? ''}|${source.thumbnail ?? ''}|${hasPrompt(item) ? 'p' : ''}` : '';
+}
+
+/** Whether any image of the card is one of a finished Midjourney grid (the card then offers Upscale n / Vary n). */
+export function hasGridTiles(item: GalleryItem): boolean {
+  return item.tiles?.some((tile) => tile.midjourneyGrid === true) ?? false;
+}
+
+/** The grid buttons' text and name for the image at tile `position` ("U2", "Upscale image 2"), or undefined off a grid. */
+export function gridButtonText(
+  item: GalleryItem,
+  position: number,
+  button: GridButton,
+  strings: GalleryStrings | undefined,
+): { readonly text: string; readonly label: string } | undefined {
+  const tile = item.tiles?.[position];
+  if (tile?.midjourneyGrid !== true) return undefined;
+  const number = tile.index + 1;
+  if (!strings) return { text: `${button === 'upscale' ? 'U' : 'V'}${number}`, label: `${button} ${number}` };
+  return button === 'upscale'
+    ? { text: formatTemplate(strings.upscaleShort, number), label: formatTemplate(strings.upscaleImage, number) }
+    : { text: formatTemplate(strings.varyShort, number), label: formatTemplate(strings.varyImage, number) };
 }
 
 /** Whether the filter text matches the prompt (case-insensitive; blank matches everything). */
@@ -257,7 +331,8 @@ export function metaText(item: GalleryItem, strings?: GalleryStrings): string {
   else if (group) head = [strings ? formatTemplate(strings.candidates, group.size) : String(group.size), models];
   const cost = item.creditCost !== undefined ? creditsText(strings, item.creditCost) : undefined;
   // The cost right after the models: a narrow card cuts the line's end, and the cost matters more than the ratio.
-  return [...head, cost, item.aspectRatio, item.style].filter((part) => part !== undefined).join(' · ');
+  // An operation's record has no aspect ratio of its own (its size comes from its source): nothing to say.
+  return [...head, cost, item.aspectRatio, item.style].filter((part) => part !== undefined && part !== '').join(' · ');
 }
 
 /**

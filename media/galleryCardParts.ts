@@ -6,13 +6,19 @@
  * Every button inside a card is out of the Tab order (`tabindex=-1`): the card is the grid's one Tab stop,
  * and the keyboard reaches its buttons with Enter and the arrow keys (galleryKeyboard.ts).
  */
-import { ACTIVE_PHASES, type CardButton, type GalleryItem, type GalleryStrings } from '../src/gallery/protocol';
+import { ACTIVE_PHASES, GRID_BUTTONS, type GalleryItem, type GallerySource, type GalleryStrings } from '../src/gallery/protocol';
 import {
   PHASE_ICONS,
   PLACEHOLDER_PHASES,
   actionLabel,
   actionsKey,
   buttonIcon,
+  defaultTile,
+  gridButtonText,
+  hasGridTiles,
+  sourceParts,
+  sourceText,
+  type ActionButton,
   detailKind,
   domId,
   formatTemplate,
@@ -135,8 +141,56 @@ function buildTiles(item: GalleryItem, strings: GalleryStrings | undefined, newI
   return strip;
 }
 
+/**
+ * The row naming the image the job started from ("logo.png → Remove Background", "Variation of logo.png"),
+ * with a small thumbnail of it. With a thumbnail the row is a button that opens the source (the file, or the
+ * gallery image's card); without one (the file is gone) it only names it. Only for an item with a source.
+ */
+export function buildSource(item: GalleryItem, source: GallerySource, strings: GalleryStrings | undefined): HTMLElement {
+  const sentence = sourceText(source, strings);
+  // The sentence as screen readers hear it (the card's name starts with it); what is shown is the same words
+  // in parts, so that a long name is cut and what was done to it stays whole.
+  const spoken = el('span', 'sr-only', sentence);
+  spoken.id = domId('source', item.localId);
+  const text = el('span', 'source-text');
+  text.setAttribute('aria-hidden', 'true');
+  const parts = sourceParts(source, strings);
+  // Each part is a box of its own (the words after the name go to the row's second line when the name needs
+  // the width): the space between them, where the template has one, becomes a margin.
+  if (parts.before.trim()) text.append(el('span', `source-fixed${/\s$/.test(parts.before) ? ' space-after' : ''}`, parts.before.trim()));
+  text.append(el('span', 'source-name', parts.name));
+  if (parts.after.trim()) text.append(el('span', `source-fixed${/^\s/.test(parts.after) ? ' space-before' : ''}`, parts.after.trim()));
+  if (source.thumbnail === undefined) {
+    const row = el('div', 'card-source no-thumbnail');
+    row.append(icon('file-media', 'source-icon'), spoken, text);
+    row.title = sentence;
+    return row;
+  }
+  const button = el('button', 'card-source');
+  button.type = 'button';
+  button.tabIndex = -1;
+  button.dataset.action = 'openSource';
+  const label = strings ? formatTemplate(strings.openSource, sentence) : sentence;
+  button.setAttribute('aria-label', label);
+  button.title = label;
+  const thumbnail = el('img', 'source-thumb');
+  thumbnail.alt = '';
+  thumbnail.decoding = 'async';
+  thumbnail.draggable = false;
+  thumbnail.width = SOURCE_THUMBNAIL_PX;
+  thumbnail.height = SOURCE_THUMBNAIL_PX;
+  // A copy that cannot be read any more leaves the name (and the button) without a broken image.
+  thumbnail.addEventListener('error', () => button.classList.add('thumbnail-failed'));
+  thumbnail.src = source.thumbnail;
+  button.append(thumbnail, spoken, text);
+  return button;
+}
+
+/** The source thumbnail's box (the image is scaled into it, whole). */
+const SOURCE_THUMBNAIL_PX = 32;
+
 /** One card button: labelled for screen readers and tooltips alike, out of the Tab order. */
-function cardButton(item: GalleryItem, strings: GalleryStrings | undefined, button: CardButton, worded: boolean): HTMLButtonElement {
+function cardButton(item: GalleryItem, strings: GalleryStrings | undefined, button: ActionButton, worded: boolean): HTMLButtonElement {
   const label = actionLabel(strings, item, button);
   const element = el('button', `${worded ? 'choice-button' : 'icon-button'} action-${button}`);
   element.type = 'button';
@@ -243,6 +297,18 @@ export function buildToolbar(item: GalleryItem, strings: GalleryStrings | undefi
   toolbar.setAttribute('role', 'toolbar');
   toolbar.setAttribute('aria-label', strings?.cardActions ?? '');
   toolbar.dataset.key = actionsKey(item);
+  // A Midjourney grid's own actions come first: Upscale n / Vary n for the chosen image (galleryCards.ts keeps
+  // their number and name in step with the choice, and hides them while a tile of another job is chosen).
+  if (hasGridTiles(item)) {
+    for (const gridButton of GRID_BUTTONS) {
+      const button = el('button', `icon-button grid-button action-${gridButton}`);
+      button.type = 'button';
+      button.tabIndex = -1;
+      button.dataset.action = gridButton;
+      showGridButton(button, item, defaultTile(item), strings);
+      toolbar.append(button);
+    }
+  }
   for (const button of primaryButtons(item)) {
     if (button === 'showLog' || !isChoice(item, button)) toolbar.append(cardButton(item, strings, button, false));
   }
@@ -261,4 +327,15 @@ export function buildToolbar(item: GalleryItem, strings: GalleryStrings | undefi
     toolbar.append(more);
   }
   return toolbar;
+}
+
+/** Points a grid button at the image at tile `position`: "U2" named "Upscale image 2"; hidden off a grid's images. */
+export function showGridButton(button: HTMLElement, item: GalleryItem, position: number, strings: GalleryStrings | undefined): void {
+  const kind = button.dataset.action === 'vary' ? 'vary' : 'upscale';
+  const words = gridButtonText(item, position, kind, strings);
+  if (button.hidden !== (words === undefined)) button.hidden = words === undefined;
+  if (!words) return;
+  if (button.textContent !== words.text) button.textContent = words.text;
+  if (button.getAttribute('aria-label') !== words.label) button.setAttribute('aria-label', words.label);
+  if (button.title !== words.label) button.title = words.label;
 }

@@ -11,8 +11,8 @@
  * update that rebuilds a card's buttons puts the focus back on the same button.
  */
 import { CARD_BUTTONS, type CardButton, type GalleryItem, type GalleryStage, type GalleryStrings } from '../src/gallery/protocol';
-import { PLACEHOLDER_PHASES, actionsKey, defaultTile, domId, formatTemplate, metaText, stageText, tilesKey, waitsForUser } from './galleryCardModel';
-import { MORE_BUTTON_CLASS, buildMedia, buildStatus, buildToolbar, rebindStatus, setImage } from './galleryCardParts';
+import { PLACEHOLDER_PHASES, actionsKey, defaultTile, domId, formatTemplate, hasPrompt, metaText, sourceKey, stageText, tilesKey, waitsForUser } from './galleryCardModel';
+import { MORE_BUTTON_CLASS, buildMedia, buildSource, buildStatus, buildToolbar, rebindStatus, setImage, showGridButton } from './galleryCardParts';
 import { el, setAttr } from './galleryDom';
 import type { TimeLabels } from './galleryTimes';
 
@@ -56,6 +56,8 @@ export interface ShownCards {
 interface CardParts {
   readonly card: HTMLElement;
   media: HTMLElement;
+  /** The row naming the image the job started from; a card without one has none (no node for most cards). */
+  source: HTMLElement | undefined;
   readonly prompt: HTMLElement;
   readonly meta: HTMLElement;
   state: HTMLElement;
@@ -69,15 +71,17 @@ interface CardEntry {
 }
 
 /**
- * A card's buttons in keyboard order: the worded choices, the toolbar's icons, then "More Actions…". The
- * arrow keys move through this list (galleryKeyboard.ts).
+ * A card's buttons in keyboard order: its images (several), its source image, the worded choices, the
+ * toolbar's buttons, then "More Actions…". The arrow keys move through this list (galleryKeyboard.ts); a
+ * hidden button (a grid button while a tile of another job is chosen) is not in it.
  */
 export function buttonsInCard(card: HTMLElement): HTMLButtonElement[] {
   return [
     ...card.querySelectorAll<HTMLButtonElement>('.card-media .tile'),
+    ...card.querySelectorAll<HTMLButtonElement>('button.card-source'),
     ...card.querySelectorAll<HTMLButtonElement>('.card-choices button'),
     ...card.querySelectorAll<HTMLButtonElement>('.card-toolbar button'),
-  ];
+  ].filter((button) => !button.hidden);
 }
 
 /**
@@ -304,11 +308,13 @@ export class CardSet {
     const parts: CardParts = {
       card,
       media: this.buildMedia(item),
+      source: item.source ? buildSource(item, item.source, strings) : undefined,
       prompt: el('p', 'card-prompt'),
       meta: el('p', 'card-meta'),
       state: buildStatus(item, strings, this.context.times, Date.now()),
       toolbar: buildToolbar(item, strings),
     };
+    if (parts.source) body.append(parts.source);
     body.append(parts.prompt, parts.meta, parts.state);
     card.append(parts.media, body, parts.toolbar);
     this.bindIdentity(parts, item);
@@ -333,7 +339,9 @@ export class CardSet {
     const promptId = domId('prompt', item.localId);
     parts.card.dataset.id = item.localId;
     parts.card.classList.toggle('card-waiting', waitsForUser(item));
-    setAttr(parts.card, 'aria-labelledby', promptId);
+    // An operation's card has no prompt: its source ("logo.png → Remove Background") names it instead.
+    parts.card.classList.toggle('card-no-prompt', item.source !== undefined && !hasPrompt(item));
+    setAttr(parts.card, 'aria-labelledby', item.source ? `${domId('source', item.localId)} ${promptId}` : promptId);
     // The status and its detail (progress, saved path, error) are read with the card; so is the reason a
     // record waits (in the placeholder): it is what the choice depends on.
     const reason = !item.image && item.interruption && PLACEHOLDER_PHASES.has(item.phase) ? ` ${domId('reason', item.localId)}` : '';
@@ -370,6 +378,12 @@ export class CardSet {
     // A focused tile whose image area is built anew: the focus goes to the tile at the same place.
     const focusedTile = sameRecord && active?.classList.contains('tile') && active.closest('.card') === parts.card ? active.dataset.tile : undefined;
     this.bindIdentity(parts, item);
+    if ((!sameRecord && (previous.source || item.source)) || sourceKey(previous) !== sourceKey(item)) {
+      const source = item.source ? buildSource(item, item.source, this.context.strings()) : undefined;
+      if (source) parts.prompt.before(source);
+      parts.source?.remove();
+      parts.source = source;
+    }
     if (!sameRecord || previous.image?.src !== item.image?.src) {
       this.loadedImages.delete(item.localId);
       this.failedImages.delete(item.localId);
@@ -420,10 +434,11 @@ export class CardSet {
     });
     const tile = tiles[chosen];
     if (!tile) return;
+    const strings = this.context.strings();
+    for (const button of parts.toolbar.querySelectorAll<HTMLElement>('.grid-button')) showGridButton(button, item, chosen, strings);
     card.dataset.targetId = tile.localId;
     card.dataset.targetIndex = String(tile.index);
     const savedText = parts.state.querySelector<HTMLElement>('.saved-text');
-    const strings = this.context.strings();
     const path = tile.savedPath ?? item.savedPath;
     if (savedText && path !== undefined) {
       const text = strings ? formatTemplate(strings.savedTo, path) : path;

@@ -11,7 +11,7 @@ import type { GalleryShell } from './galleryShell';
 import type { GalleryState } from './galleryState';
 import type { GalleryItem } from '../src/gallery/protocol';
 import type { CardBox, CardSet } from './galleryCards';
-import { cardShape, detailKind, mediaAspect } from './galleryCardModel';
+import { cardShape, mediaAspect } from './galleryCardModel';
 import {
   OVERSCAN_ROWS,
   allCards,
@@ -88,7 +88,7 @@ export class GalleryFeed {
     const { columnWidth } = this.geometry;
     return {
       mediaHeight: mediaHeight(aspect.width, aspect.height, columnWidth, this.metrics),
-      cardHeight: cardHeight({ ...aspect, hasDetail: detailKind(item) !== 'none' }, columnWidth, this.metrics),
+      cardHeight: cardHeight(cardShape(item), columnWidth, this.metrics),
     };
   }
 

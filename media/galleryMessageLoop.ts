@@ -8,10 +8,12 @@
  */
 import {
   GALLERY_ITEM_ACTIONS,
+  GRID_BUTTON_ACTIONS,
   INITIAL_STATE_ELEMENT_ID,
   MAX_REPORTED_IDS,
   type GalleryItemAction,
   type GalleryRenderReport,
+  type GridAction,
   type HostToWebview,
   type WebviewToHost,
 } from '../src/gallery/protocol';
@@ -83,6 +85,16 @@ export class HostChannel {
 
   showLog(): void {
     this.vscode.postMessage({ type: 'showLog' });
+  }
+
+  /** Upscale n / Vary n on image `index` (0-based) of the Midjourney grid of record `localId`. */
+  gridAction(action: GridAction, localId: string, index: number): void {
+    this.vscode.postMessage({ type: 'gridAction', action, localId, index });
+  }
+
+  /** Opens the image the job of record `localId` started from. */
+  openSource(localId: string): void {
+    this.vscode.postMessage({ type: 'openSource', localId });
   }
 
   /** The header's Generate button: the host asks for a prompt. */
@@ -166,6 +178,11 @@ export function forwardCardButtons(container: HTMLElement, channel: HostChannel)
     if (!button || !target || !action) return;
     if (action === 'showLog') {
       channel.showLog();
+    } else if (action === 'openSource') {
+      // The source is the card's (a group's lead names it), whichever image of the card is chosen.
+      if (card?.dataset.id !== undefined) channel.openSource(card.dataset.id);
+    } else if (action === 'upscale' || action === 'vary') {
+      if (target.index !== undefined) channel.gridAction(GRID_BUTTON_ACTIONS[action], target.localId, target.index);
     } else if ((GALLERY_ITEM_ACTIONS as readonly string[]).includes(action)) {
       channel.action(action as GalleryItemAction, target.localId, target.index);
     }

@@ -25,6 +25,8 @@ export interface CardMetrics {
   readonly bodyHeight: number;
   /** The extra line a card shows when it has something to say (progress, error, saved path, choices) (px). */
   readonly detailHeight: number;
+  /** The row naming the image a job started from, on a card that also has a prompt (px). */
+  readonly sourceHeight: number;
   /** Thumbnails are at most this tall (a portrait image in one wide column would fill the screen) (px). */
   readonly mediaMaxHeight: number;
   /** …and at least this tall (a placeholder needs room for its text) (px). */
@@ -64,6 +66,8 @@ export interface CardShape {
   readonly width: number;
   readonly height: number;
   readonly hasDetail: boolean;
+  /** The card has a row for its source image besides its prompt (a prompt-less card shows it in the prompt's place). */
+  readonly hasSource?: boolean;
 }
 
 /** Used only when the stylesheet does not say (gallery.css sets its own values; these just keep the grid sane). */
@@ -73,6 +77,7 @@ const FALLBACK_METRICS: CardMetrics = {
   maxColumns: 4,
   bodyHeight: 92,
   detailHeight: 34,
+  sourceHeight: 38,
   mediaMaxHeight: 480,
   mediaMinHeight: 120,
   cardBorder: 1,
@@ -99,6 +104,7 @@ export function cardMetricsFrom(readProperty: (name: string) => string): CardMet
     maxColumns: Math.max(1, Math.floor(px('--gallery-max-columns', f.maxColumns))),
     bodyHeight: px('--gallery-body-height', f.bodyHeight),
     detailHeight: px('--gallery-detail-height', f.detailHeight),
+    sourceHeight: px('--gallery-source-height', f.sourceHeight),
     mediaMaxHeight: px('--gallery-media-max-height', f.mediaMaxHeight),
     mediaMinHeight: px('--gallery-media-min-height', f.mediaMinHeight),
     cardBorder: px('--gallery-card-border', f.cardBorder),
@@ -128,10 +134,11 @@ export function mediaHeight(width: number, height: number, columnWidthPx: number
   return Math.round(Math.min(metrics.mediaMaxHeight, Math.max(metrics.mediaMinHeight, inner * clamped)));
 }
 
-/** The whole card's height: its border, the thumbnail, the text and (when it has one) the detail line. */
+/** The whole card's height: its border, the thumbnail, the text and (when it has them) the source row and the detail line. */
 export function cardHeight(shape: CardShape, columnWidthPx: number, metrics: CardMetrics): number {
   const detail = shape.hasDetail ? metrics.detailHeight : 0;
-  return 2 * metrics.cardBorder + mediaHeight(shape.width, shape.height, columnWidthPx, metrics) + metrics.bodyHeight + detail;
+  const source = shape.hasSource === true ? metrics.sourceHeight : 0;
+  return 2 * metrics.cardBorder + mediaHeight(shape.width, shape.height, columnWidthPx, metrics) + metrics.bodyHeight + source + detail;
 }
 
 /** The grid for `shapes` (one per card, in order) in a feed `feedWidth` wide: each row as tall as its tallest card. */

@@ -8,6 +8,9 @@ import { shortPrompt } from '../progress/jobProgress';
 import { liveSavedCopy, watchSavedCopies } from '../save/savedCopies';
 import { saveRecord } from '../save/saveRecord';
 import { rerunRecord, resumeRecord, submitAnewRecord } from './generation';
+import { runImageAction } from './imageAction';
+import type { GridAction } from '../gallery/protocol';
+import type { MidjourneyActionRequest } from '../apiframe/imageOperations';
 
 /**
  * What the gallery's buttons do. Every action looks the record up by id (the webview only ever sends ids)
@@ -85,6 +88,45 @@ export function createGalleryActions(services: CoreServices): GalleryActions {
         { modal: true, detail: vscode.l10n.t('The cached image is deleted too. Copies saved in the workspace stay.') },
       );
       if (choice === remove) await (await services.jobs()).delete(id);
+    }),
+    gridAction: async (localId: string, action: GridAction, index: number) => {
+      const number = index + 1;
+      const label = action === 'upsample' ? vscode.l10n.t('Upscale {0}', number) : vscode.l10n.t('Vary {0}', number);
+      try {
+        const grid = await record(localId);
+        if (grid.jobId === undefined) return undefined;
+        // Midjourney numbers a grid's images 1–4 (the request's schema takes exactly those).
+        const request = { action, parentJobId: grid.jobId, index: number } as MidjourneyActionRequest;
+        return await runImageAction(services, {
+          job: { operation: { kind: 'midjourneyAction', request } },
+          label,
+          suffix: `${action === 'upsample' ? 'u' : 'v'}${number}`,
+          input: { localId, index, name: shortPrompt(grid.prompt) },
+        });
+      } catch (error) {
+        services.errors.report(error, label);
+        return undefined;
+      }
+    },
+    openSource: withRecord('Open Source Image', async (id) => {
+      const input = (await record(id)).input;
+      if (input?.localId !== undefined) {
+        // A gallery image: its own card, if it is still in the history.
+        if ((await services.jobs()).get(input.localId)) GalleryPanel.current?.revealItem(input.localId);
+        else services.ui.statusMessage(vscode.l10n.t('"{0}" is no longer in the gallery.', input.name), STATUS_MESSAGE_MS);
+        return input.localId;
+      }
+      if (input?.uri === undefined) return undefined;
+      const file = vscode.Uri.parse(input.uri, true);
+      try {
+        await vscode.workspace.fs.stat(file);
+      } catch {
+        services.ui.statusMessage(vscode.l10n.t('"{0}" is no longer there.', input.name), STATUS_MESSAGE_MS);
+        return undefined;
+      }
+      const viewColumn = columnBesideGallery(galleryColumn(), services.editors.current());
+      await vscode.commands.executeCommand('vscode.open', file, { preview: true, viewColumn });
+      return file;
     }),
     resume: withRecord('Resume', (id) => resumeRecord(services, id)),
     submitAnew: withRecord('Submit Anew', (id) => submitAnewRecord(services, id)),

@@ -2,7 +2,8 @@ import { ASPECT_RATIO_SIZES, ASPECT_RATIOS } from '../apiframe/types';
 import { isOneOf } from '../shared/guards';
 import type { JobRecord } from '../jobs/types';
 import { jobStageOf } from '../jobs/jobStage';
-import { MAX_TILES, type GalleryImage, type GalleryItem, type GalleryStage, type GalleryTile } from './protocol';
+import { MAX_TILES, type GalleryImage, type GalleryItem, type GallerySource, type GalleryStage, type GalleryTile } from './protocol';
+import { isMidjourneyGrid } from './galleryMessages';
 import { ACTIVE_PHASES } from '../shared/jobPhases';
 import { WAITING_PHASES } from '../shared/jobPhases';
 import { truncateGraphemes } from '../shared/text';
@@ -32,6 +33,24 @@ export interface GalleryItemContext {
    * same the notification and the status bar show; without it, `jobStageOf` of the record alone.
    */
   readonly stageOf?: (record: JobRecord) => GalleryStage | undefined;
+  /**
+   * A small copy of the record's source image (`record.input`) as a webview URI, when there is one to show;
+   * `undefined` when the source is gone, too large, or not copied yet (the card then names it only).
+   */
+  readonly sourceThumbnail?: (record: JobRecord) => string | undefined;
+}
+
+/** Longest source name a card carries (a file name or a prompt's first words: the card cuts it anyway). */
+export const SOURCE_NAME_MAX_LENGTH = 80;
+
+/** The image the record's job started from, as its card names it (no thumbnail bytes: a URI at most). */
+export function sourceOf(record: JobRecord, context: GalleryItemContext): GallerySource | undefined {
+  const input = record.input;
+  if (!input) return undefined;
+  const name = truncateGraphemes(input.name.replace(/\s+/g, ' ').trim(), SOURCE_NAME_MAX_LENGTH, { measure: 'codeUnits' });
+  const action = record.operation?.label.replace(/\s+/g, ' ').trim();
+  const thumbnail = context.sourceThumbnail?.(record);
+  return { name, ...(action ? { action } : {}), ...optional('thumbnail', thumbnail) };
 }
 
 /** Turns a job record into the card's view model (a job with several images shows each of them as a tile). */
@@ -46,6 +65,7 @@ export function toGalleryItem(record: JobRecord, context: GalleryItemContext): G
     ...optional('savedPath', savedPath),
     ...optional('creditCost', finishedCost(record)),
     ...(tiles.length > 1 ? { tiles } : {}),
+    ...optional('source', sourceOf(record, context)),
   };
 }
 
@@ -120,6 +140,8 @@ export function toUnitItem(unit: GalleryUnit, context: GalleryItemContext): Gall
     ...(costs.length > 0 ? { creditCost: costs.reduce((sum, cost) => sum + cost, 0) } : {}),
     group: { kind: group.kind, size: group.size, models: [...new Set(members.map((record) => record.model))] },
     ...(tiles.length > 1 ? { tiles } : {}),
+    // The jobs of a group start from the same image (several variations of one file): the lead's names it.
+    ...optional('source', sourceOf(lead, context)),
   };
 }
 
@@ -129,7 +151,8 @@ function recordItem(record: JobRecord, context: GalleryItemContext, firstTile?: 
   return {
     localId: record.localId,
     prompt: record.prompt,
-    alt: cardAltText(record.prompt),
+    // An operation has no prompt of its own: its image is named by what was done to which source.
+    alt: cardAltText(record.prompt.trim() === '' && record.input ? `${record.input.name} → ${record.operation?.label ?? ''}` : record.prompt),
     model: record.model,
     aspectRatio: record.aspectRatio,
     ...(record.style ? { style: record.style } : {}),
@@ -169,6 +192,7 @@ function imageOf(record: JobRecord, index: number, context: GalleryItemContext):
 function tilesOf(record: JobRecord, context: GalleryItemContext, inGroup = false): GalleryTile[] {
   const count = Math.min(MAX_TILES, Math.max(1, imageCountOf(record)));
   const cost = inGroup ? finishedCost(record) : undefined;
+  const grid = isMidjourneyGrid(record);
   const tiles: GalleryTile[] = [];
   for (let index = 0; index < count; index++) {
     const image = imageOf(record, index, context);
@@ -180,6 +204,7 @@ function tilesOf(record: JobRecord, context: GalleryItemContext, inGroup = false
       ...(image ? { image } : {}),
       ...optional('creditCost', cost),
       ...optional('savedPath', context.savedPath?.(record, index)),
+      ...(grid && image ? { midjourneyGrid: true as const } : {}),
     });
   }
   return tiles;

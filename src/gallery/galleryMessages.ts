@@ -7,13 +7,17 @@
  */
 import { redactSecrets } from '../apiframe/redact';
 import type { JobRecord } from '../jobs/types';
-import { parseWebviewMessage, type GalleryItemAction, type WebviewToHost } from './protocol';
+import { GRID_IMAGES, parseWebviewMessage, type GalleryItemAction, type GridAction, type WebviewToHost } from './protocol';
 
 export type GalleryMessageDecision =
-  /** `ready`, `showLog` or `rendered`: handled by the panel itself. */
-  | { readonly kind: 'handle'; readonly message: Exclude<WebviewToHost, { type: 'action' }> }
+  /** `ready`, `showLog`, `generate` or `rendered`: handled by the panel itself. */
+  | { readonly kind: 'handle'; readonly message: Exclude<WebviewToHost, { type: 'action' | 'gridAction' | 'openSource' }> }
   /** A card action on a record the history holds, in a state that allows it. */
   | { readonly kind: 'action'; readonly action: GalleryItemAction; readonly localId: string; readonly index?: number }
+  /** Upscale n / Vary n on a finished Midjourney grid the history holds (`index` 0-based). */
+  | { readonly kind: 'gridAction'; readonly action: GridAction; readonly localId: string; readonly index: number }
+  /** Open the source image of a record that has one. */
+  | { readonly kind: 'openSource'; readonly localId: string }
   /** Malformed, about an unknown record, or not allowed in its state: log `debug` at debug level and do nothing else. */
   | { readonly kind: 'ignore'; readonly debug: string };
 
@@ -21,7 +25,17 @@ export type GalleryMessageDecision =
 const MAX_LOGGED_TYPE = 40;
 
 /** What the decision needs to know about a record (a `JobRecord` satisfies it). */
-export type GalleryRecordState = Pick<JobRecord, 'phase' | 'decision'>;
+export type GalleryRecordState = Pick<JobRecord, 'phase' | 'decision'> & Partial<Pick<JobRecord, 'model' | 'jobId' | 'files' | 'remoteUrls' | 'input'>>;
+
+/**
+ * Whether Midjourney's Upscale n / Vary n can act on the record: a finished Midjourney job with Apiframe's id
+ * and a grid of four images (an upscale's single image is no grid). The page shows the buttons on exactly
+ * these; a forged message about anything else would only earn a refused (and possibly charged) request.
+ */
+export function isMidjourneyGrid(record: GalleryRecordState): boolean {
+  const images = Math.max(record.files?.length ?? 0, record.remoteUrls?.length ?? 0);
+  return record.model === 'midjourney' && record.phase === 'done' && typeof record.jobId === 'string' && record.jobId !== '' && images === GRID_IMAGES;
+}
 
 /**
  * Whether `action` makes sense for a record in this state. Submit Anew may create and charge a second job, so
@@ -36,9 +50,19 @@ export function actionAllowed(action: GalleryItemAction, record: GalleryRecordSt
 export function decideGalleryMessage(raw: unknown, lookUp: (localId: string) => GalleryRecordState | undefined): GalleryMessageDecision {
   const message = parseWebviewMessage(raw);
   if (!message) return { kind: 'ignore', debug: `Gallery: ignored a malformed message from the webview (${describeRejected(raw)})` };
-  if (message.type !== 'action') return { kind: 'handle', message };
+  if (message.type !== 'action' && message.type !== 'gridAction' && message.type !== 'openSource') return { kind: 'handle', message };
   // Ids are UUIDs here (checked by the parser), so they are safe to log; so are phases (the record's own).
   const record = lookUp(message.localId);
+  if (message.type === 'gridAction') {
+    if (!record || !isMidjourneyGrid(record)) {
+      return { kind: 'ignore', debug: `Gallery: ignored Midjourney "${message.action}" for ${record ? `record ${message.localId}, which is no finished grid` : `an unknown record ${message.localId}`}` };
+    }
+    return { kind: 'gridAction', action: message.action, localId: message.localId, index: message.index };
+  }
+  if (message.type === 'openSource') {
+    if (!record?.input) return { kind: 'ignore', debug: `Gallery: ignored "openSource" for ${record ? `record ${message.localId}, which has no source image` : `an unknown record ${message.localId}`}` };
+    return { kind: 'openSource', localId: message.localId };
+  }
   if (!record) {
     return { kind: 'ignore', debug: `Gallery: ignored "${message.action}" for an unknown record ${message.localId}` };
   }

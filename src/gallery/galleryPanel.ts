@@ -17,6 +17,8 @@ import { galleryUnits, groupUnit, toUnitItem, type GalleryUnit } from './gallery
 import { actionAllowed, decideGalleryMessage } from './galleryMessages';
 import { stateMessagesOf } from './galleryStateMessages';
 import { errorText } from '../shared/errorText';
+import { SourceThumbnails } from './sourceThumbnails';
+import type { GridAction } from './protocol';
 
 export { registerGallerySerializer } from './serializer';
 
@@ -37,6 +39,10 @@ export interface GalleryActions {
   insertAtCursor(localId: string, index?: number): unknown;
   /** Reveals the saved copy in the Explorer. */
   revealSaved(localId: string, index?: number): unknown;
+  /** Midjourney's Upscale n / Vary n on image `index` (0-based) of a finished grid. */
+  gridAction(localId: string, action: GridAction, index: number): unknown;
+  /** Opens the image the record's job started from (its workspace file, or its card in the gallery). */
+  openSource(localId: string): unknown;
   /** Follows a detached record again; for a `needs-decision` record, asks Apiframe again (Look Again). */
   resume(localId: string): unknown;
   /** Asks for confirmation, then submits an `unknown-submit` record again (may create and charge a second job). */
@@ -163,6 +169,8 @@ export class GalleryPanel implements vscode.Disposable {
   private readonly groupCards = new Map<string, string>();
   /** The group of each record sent as part of a group's card (a deleted record no longer says its group). */
   private readonly groupOfRecord = new Map<string, string>();
+  /** The thumbnails of the images jobs started from (copies of workspace files, made for the cards shown). */
+  private readonly sources: SourceThumbnails;
 
   /** Fires on every `rendered` report the page posts (test hook). */
   readonly onDidReport = this.reportEmitter.event;
@@ -173,7 +181,15 @@ export class GalleryPanel implements vscode.Disposable {
   ) {
     GalleryPanel.currentPanel = this;
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
+    this.sources = new SourceThumbnails({
+      cacheRoot: deps.cacheRoot,
+      get: (localId) => deps.manager.get(localId),
+      cachedFilePath: (record, index) => deps.manager.cachedFilePath(record, index),
+      log: deps.log,
+      changed: (localId) => this.queueChange(localId),
+    });
     this.disposables.push(
+      this.sources,
       this.reportEmitter,
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((message: unknown) => this.receiveFromPage(message)),
@@ -184,6 +200,10 @@ export class GalleryPanel implements vscode.Disposable {
       deps.manager.onDidChange((localId) => {
         this.historyVersion += 1;
         this.queueChange(localId);
+        // A deleted gallery image was the source of other cards: they show its name without a thumbnail now.
+        if (!deps.manager.get(localId)) {
+          for (const record of deps.manager.history()) if (record.input?.localId === localId) this.queueChange(record.localId);
+        }
       }),
     );
     const { account } = deps;
@@ -281,12 +301,26 @@ export class GalleryPanel implements vscode.Disposable {
     // Malformed messages, actions on records not in the history and actions their state does not allow are
     // ignored (decided in galleryMessages.ts).
     const decision = decideGalleryMessage(raw, (localId) => this.deps.manager.get(localId));
-    if (decision.kind === 'ignore') this.deps.log.debug(decision.debug);
-    else if (decision.kind === 'action') this.dispatch(decision.action, decision.localId, decision.index);
-    else this.handle(decision.message);
+    const actions = this.deps.actions;
+    switch (decision.kind) {
+      case 'ignore':
+        this.deps.log.debug(decision.debug);
+        return;
+      case 'action':
+        this.dispatch(decision.action, decision.localId, decision.index);
+        return;
+      case 'gridAction':
+        this.runAction(decision.action, () => actions.gridAction(decision.localId, decision.action, decision.index));
+        return;
+      case 'openSource':
+        this.runAction('openSource', () => actions.openSource(decision.localId));
+        return;
+      case 'handle':
+        this.handle(decision.message);
+    }
   }
 
-  private handle(message: WebviewToHost): void {
+  private handle(message: Exclude<WebviewToHost, { type: 'action' | 'gridAction' | 'openSource' }>): void {
     switch (message.type) {
       case 'ready': {
         this.pageReady = true;
@@ -309,13 +343,14 @@ export class GalleryPanel implements vscode.Disposable {
       case 'generate':
         this.runAction('generate', () => this.deps.actions.generate());
         return;
-      case 'rendered':
+      case 'rendered': {
         this.report = message;
+        // The cards on screen get their sources' thumbnails (a long history is not copied all at once).
+        const manager = this.deps.manager;
+        this.sources.ensure(message.localIds.map((localId) => manager.get(localId)).filter((record) => record !== undefined));
         this.reportEmitter.fire(message);
         return;
-      case 'action':
-        this.dispatch(message.action, message.localId, message.index);
-        return;
+      }
     }
   }
 
@@ -432,6 +467,10 @@ export class GalleryPanel implements vscode.Disposable {
       },
       savedPath: (r, index) => savedCopyPath(r, index),
       stageOf: (r) => this.deps.manager.stageOf(r),
+      sourceThumbnail: (r) => {
+        const file = this.sources.fileOf(r);
+        return file === undefined ? undefined : this.panel.webview.asWebviewUri(file).toString();
+      },
     });
   }
 
@@ -540,6 +579,13 @@ function galleryStrings(): GalleryStrings {
     candidateLabel: vscode.l10n.t('Candidate {0} of {1}, {2}'),
     imageLabel: vscode.l10n.t('Image {0} of {1}, {2}'),
     chooseImage: vscode.l10n.t('Choose the image to save or insert'),
+    sourceAction: vscode.l10n.t('{0} → {1}'),
+    variationOf: vscode.l10n.t('Variation of {0}'),
+    openSource: vscode.l10n.t('Open the source image: {0}'),
+    upscaleShort: vscode.l10n.t('U{0}'),
+    varyShort: vscode.l10n.t('V{0}'),
+    upscaleImage: vscode.l10n.t('Upscale image {0}'),
+    varyImage: vscode.l10n.t('Vary image {0}'),
   };
 }
 

@@ -64,6 +64,24 @@ export interface GalleryItem {
    * without an image). Absent for an item with a single image — the common case keeps its message small.
    */
   readonly tiles?: readonly GalleryTile[];
+  /**
+   * The image the job started from (an operation's source, or a generation's reference image), shown beside
+   * the result. Its thumbnail is a webview URI of a file in the image cache, never the image's bytes.
+   */
+  readonly source?: GallerySource;
+}
+
+/** The image a job started from, as its card names it: "logo.png → Remove Background", "Variation of logo.png". */
+export interface GallerySource {
+  /** The source's name: the workspace file's name, or a few words of the gallery image's prompt. */
+  readonly name: string;
+  /** What was done with it ("Remove Background", "Upscale 2"); absent for a generation from a reference image. */
+  readonly action?: string;
+  /**
+   * A small copy of the source image (webview URI); absent when the file is gone, too large to show, or not
+   * copied yet. The card offers to open the source only when it has one.
+   */
+  readonly thumbnail?: string;
 }
 
 /** The group an item stands for: the header's words come from these. */
@@ -89,6 +107,8 @@ export interface GalleryTile {
   readonly creditCost?: number;
   /** Workspace-relative path of this image's saved copy that still exists. */
   readonly savedPath?: string;
+  /** One of the four images of a finished Midjourney grid: Upscale n and Vary n take it (n = `index` + 1). */
+  readonly midjourneyGrid?: true;
 }
 
 /** The most images one item shows side by side (a group of 4 jobs, or a Midjourney grid); more are not shown. */
@@ -127,8 +147,18 @@ export const GALLERY_ITEM_ACTIONS = [
 ] as const;
 export type GalleryItemAction = (typeof GALLERY_ITEM_ACTIONS)[number];
 
-/** Every button a card can show: its actions plus Show Log (which is not about the record). */
-export const CARD_BUTTONS = [...GALLERY_ITEM_ACTIONS, 'showLog'] as const;
+/** Midjourney's actions on one image of a finished grid, as the card's buttons name them. */
+export const GRID_BUTTONS = ['upscale', 'vary'] as const;
+export type GridButton = (typeof GRID_BUTTONS)[number];
+/** The Midjourney action (`/v2/images/midjourney/action`) each grid button asks for. */
+export const GRID_BUTTON_ACTIONS = { upscale: 'upsample', vary: 'variation' } as const satisfies Record<GridButton, string>;
+export type GridAction = (typeof GRID_BUTTON_ACTIONS)[GridButton];
+
+/**
+ * Every button a card can show: its actions, Show Log (which is not about the record), the source image's
+ * button (opens it) and a Midjourney grid's Upscale n / Vary n.
+ */
+export const CARD_BUTTONS = [...GALLERY_ITEM_ACTIONS, 'showLog', 'openSource', ...GRID_BUTTONS] as const;
 export type CardButton = (typeof CARD_BUTTONS)[number];
 
 /**
@@ -192,6 +222,16 @@ export interface GalleryStrings {
   readonly imageLabel: string;
   /** The label of an item's row of images (the image chosen there is the one its actions save or insert). */
   readonly chooseImage: string;
+  /** The source beside a result: "{0} → {1}" (name, action) and "Variation of {0}" (reference image's name). */
+  readonly sourceAction: string;
+  readonly variationOf: string;
+  /** The source's button, e.g. "Open the source image: {0}" (with the sentence above). */
+  readonly openSource: string;
+  /** A Midjourney grid's buttons: their text ("U{0}", "V{0}") and their names ("Upscale image {0}", "Vary image {0}"). */
+  readonly upscaleShort: string;
+  readonly varyShort: string;
+  readonly upscaleImage: string;
+  readonly varyImage: string;
 }
 
 /** Host → webview. */
@@ -245,6 +285,13 @@ export type WebviewToHost =
    */
   | { readonly type: 'action'; readonly action: GalleryItemAction; readonly localId: string; readonly index?: number }
   | { readonly type: 'showLog' }
+  /**
+   * Upscale n / Vary n on a finished Midjourney grid: `localId` is the grid's record, `index` the chosen image
+   * (0-based, like an action's; Midjourney's own number is `index` + 1).
+   */
+  | { readonly type: 'gridAction'; readonly action: GridAction; readonly localId: string; readonly index: number }
+  /** The source image beside a result: opens the workspace file, or shows the gallery image it came from. */
+  | { readonly type: 'openSource'; readonly localId: string }
   /** The header's Generate button: asks for a prompt (the Generate Image… command). */
   | { readonly type: 'generate' }
   /**
@@ -302,6 +349,17 @@ function isImageIndex(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < MAX_TILES;
 }
 
+/** The images of a Midjourney grid: four. */
+export const GRID_IMAGES = 4;
+
+function isGridIndex(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < GRID_IMAGES;
+}
+
+function isGridAction(value: unknown): value is GridAction {
+  return value === 'upsample' || value === 'variation';
+}
+
 function isCardButton(value: unknown): value is CardButton {
   return typeof value === 'string' && (CARD_BUTTONS as readonly string[]).includes(value);
 }
@@ -341,6 +399,16 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
       if (!isGalleryItemAction(action) || !isUuid(localId)) return undefined;
       if (!withIndex) return { type: 'action', action, localId };
       return isImageIndex(index) ? { type: 'action', action, localId, index } : undefined;
+    }
+    case 'gridAction': {
+      if (!hasExactKeys(value, ['type', 'action', 'localId', 'index'])) return undefined;
+      const { action, localId, index } = value;
+      if (!isGridAction(action) || !isUuid(localId) || !isGridIndex(index)) return undefined;
+      return { type: 'gridAction', action, localId, index };
+    }
+    case 'openSource': {
+      const { localId } = value;
+      return hasExactKeys(value, ['type', 'localId']) && isUuid(localId) ? { type: 'openSource', localId } : undefined;
     }
     case 'rendered': {
       if (!hasExactKeys(value, ['type', 'total', 'localIds', 'buttons', 'loadedImages', 'failedImages'])) return undefined;

@@ -883,4 +883,233 @@ describe('gallery page (headless Chromium)', function () {
     assert.equal(await again.page.locator('.filter-input').inputValue(), 'rocket');
     await waitForReport(again.page, `r.total === ${list.filter((i) => i.prompt.includes('rocket')).length}`);
   });
+
+  describe('image actions', () => {
+    /** A finished single-image item like the synthetic ones, with `fields` over it. */
+    function doneItem(n: number, fields: Partial<GalleryItem>): GalleryItem {
+      assert.ok(harness);
+      const base = nth(items(1), 0);
+      return {
+        ...base,
+        localId: syntheticId(40 + n),
+        aspectRatio: '1:1',
+        style: undefined,
+        image: { src: harness.imageUrl(n), width: 1024, height: 1024 },
+        ...fields,
+      };
+    }
+
+    /** Height of the card of `localId` (the layout's, as the page set it). */
+    function cardHeightOf(page: Page, localId: string): Promise<number> {
+      return page.locator(`.card[data-id="${localId}"]`).evaluate((card: PageElement) => card.getBoundingClientRect().height);
+    }
+
+    it('shows the source beside a result: its thumbnail, name and action, labelled and reachable by keyboard', async () => {
+      assert.ok(harness);
+      const thumbnail = harness.imageUrl(7);
+      const operation = doneItem(1, { prompt: '', alt: 'logo.png → Remove Background', model: 'midjourney', source: { name: 'logo.png', action: 'Remove Background', thumbnail } });
+      const gone = doneItem(2, { prompt: '', alt: 'old.png → Upscale ×2', source: { name: 'old.png', action: 'Upscale ×2' } });
+      const variation = doneItem(3, { prompt: 'A hero banner, wider', alt: 'A hero banner, wider', source: { name: 'hero.webp', thumbnail } });
+      const plain = doneItem(4, { prompt: 'A plain generation', alt: 'A plain generation' });
+      const longName = `${'a-very-long-file-name-'.repeat(4)}logo.png`;
+      const long = doneItem(5, { prompt: '', alt: 'long', source: { name: longName, action: 'Remove Background', thumbnail } });
+      const { page, cspViolations, pageErrors } = await open({ items: [operation, gone, variation, plain, long] });
+      await waitForReport(page, 'r.loadedImages.length === 5');
+      // A long name is cut; what was done to it stays whole (on the row's second line when the name needs the first).
+      const widths = await evalIn<number[][]>(
+        page,
+        `[...document.querySelectorAll('.card[data-id="${long.localId}"] .source-text > span')].map((s) => [s.scrollWidth, s.clientWidth, s.getBoundingClientRect().bottom])`,
+      );
+      const [nameBox, actionBox] = widths;
+      assert.ok(nameBox && actionBox);
+      assert.ok(nth(nameBox, 0) > nth(nameBox, 1), `the name is cut: ${nameBox.join()}`);
+      assert.ok(nth(actionBox, 0) <= nth(actionBox, 1), `the action is whole: ${actionBox.join()}`);
+      const rowBottom = await evalIn<number>(page, `document.querySelector('.card[data-id="${long.localId}"] .card-source').getBoundingClientRect().bottom`);
+      assert.ok(nth(actionBox, 2) <= rowBottom, 'the action is inside the row');
+
+      const card = page.locator(`.card[data-id="${operation.localId}"]`);
+      const source = card.locator('.card-source');
+      assert.equal(await source.evaluate((element: PageElement) => element.tagName), 'BUTTON');
+      assert.equal(await source.locator('.sr-only').textContent(), 'logo.png → Remove Background');
+      // Shown in parts: the name (cut when long), then what was done to it (kept whole).
+      assert.deepEqual(await source.locator('.source-text > span').allTextContents(), ['logo.png', '→ Remove Background']);
+      assert.equal(await source.getAttribute('aria-label'), 'Open the source image: logo.png → Remove Background');
+      const thumb = source.locator('img.source-thumb');
+      assert.equal(await thumb.getAttribute('src'), thumbnail);
+      assert.equal(await thumb.getAttribute('alt'), '', 'the button names it');
+      await waitFor(page, `document.querySelector('.card[data-id="${operation.localId}"] img.source-thumb').naturalWidth > 0`);
+      const box = await thumb.evaluate((element: PageElement) => element.getBoundingClientRect());
+      assert.ok(box.width === 32 && box.height === 32, `a small thumbnail: ${box.width}×${box.height}`);
+      // Screen readers: the card is named by what was done to which source (an operation has no prompt).
+      const labelledBy = ((await card.getAttribute('aria-labelledby')) ?? '').split(' ');
+      assert.equal(await page.locator(`#${nth(labelledBy, 0)}`).textContent(), 'logo.png → Remove Background');
+      assert.equal(await card.locator('.card-prompt').isVisible(), false, 'no empty prompt line');
+      // The source takes the prompt's place: the card is as tall as a plain one; beside a prompt it adds its row.
+      assert.equal(await cardHeightOf(page, operation.localId), await cardHeightOf(page, plain.localId));
+      assert.equal((await cardHeightOf(page, variation.localId)) - (await cardHeightOf(page, plain.localId)), 38);
+      const variationCard = page.locator(`.card[data-id="${variation.localId}"]`);
+      assert.equal(await variationCard.locator('.card-source .sr-only').textContent(), 'Variation of hero.webp');
+      assert.deepEqual(await variationCard.locator('.card-source .source-text > span').allTextContents(), ['Variation of', 'hero.webp']);
+      assert.equal(await variationCard.locator('.card-prompt').textContent(), 'A hero banner, wider');
+      // Nothing overflows the card: the source row and the prompt fit in the box the layout gave it.
+      for (const id of [operation.localId, variation.localId]) {
+        const overflow = await evalIn<number>(page, `(() => { const b = document.querySelector('.card[data-id="${id}"] .card-body'); return b.scrollHeight - b.clientHeight; })()`);
+        assert.ok(overflow <= 0, `card ${id} body overflows by ${overflow}px`);
+      }
+
+      // A source that is gone: its name only, no thumbnail, nothing to open.
+      const goneSource = page.locator(`.card[data-id="${gone.localId}"] .card-source`);
+      assert.equal(await goneSource.evaluate((element: PageElement) => element.tagName), 'DIV');
+      assert.equal(await goneSource.locator('.sr-only').textContent(), 'old.png → Upscale ×2');
+      assert.equal(await goneSource.getAttribute('title'), 'old.png → Upscale ×2');
+      assert.equal(await goneSource.locator('img').count(), 0);
+
+      // The report lists the source's button first on the cards that have one.
+      const report = (await posted(page)).filter((m) => m.type === 'rendered').at(-1);
+      assert.ok(report?.type === 'rendered');
+      assert.equal(report.buttons[0]?.[0], 'openSource');
+      assert.ok(!report.buttons[1]?.includes('openSource'), 'a gone source has nothing to open');
+      assert.equal(report.buttons[2]?.[0], 'openSource');
+      assert.ok(!report.buttons[3]?.includes('openSource'));
+
+      // Keyboard: Enter on the card reaches the source first; Enter opens it; the arrows go on to the actions.
+      await card.focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await focused(page), 'openSource');
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await lastPosted(page), { type: 'openSource', localId: operation.localId });
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await focused(page), 'insert');
+      await page.keyboard.press('ArrowLeft');
+      assert.equal(await focused(page), 'openSource');
+      // A click posts the same; the source belongs to the card, whatever image is chosen.
+      await variationCard.locator('.card-source').click();
+      assert.deepEqual(await lastPosted(page), { type: 'openSource', localId: variation.localId });
+      // An update that brings the thumbnail (the host copied the file meanwhile) turns the name into a button.
+      await hostPost(page, { type: 'update', item: { ...gone, source: { ...gone.source, thumbnail } } });
+      await waitFor(page, `document.querySelector('.card[data-id="${gone.localId}"] button.card-source img')`);
+      // A card without a source has no row for it (no node at all), and one that loses it drops the row.
+      assert.equal(await page.locator(`.card[data-id="${plain.localId}"] .card-source`).count(), 0);
+      const { source: _dropped, ...withoutSource } = variation;
+      await hostPost(page, { type: 'update', item: withoutSource });
+      await waitFor(page, `!document.querySelector('.card[data-id="${variation.localId}"] .card-source')`);
+      await waitFor(page, `document.querySelector('.card[data-id="${variation.localId}"]').getBoundingClientRect().height === document.querySelector('.card[data-id="${plain.localId}"]').getBoundingClientRect().height`);
+      await hostPost(page, { type: 'update', item: variation });
+      await waitFor(page, `document.querySelector('.card[data-id="${variation.localId}"] .card-source')`);
+            // Theme colours only: beside a prompt the source is in the theme's description colour; in the prompt's
+      // place (an operation) it is the card's title, in the foreground colour.
+      await page.mouse.move(0, 0); // (a hovered source is in the foreground colour)
+      const colourOf = (id: string): Promise<string> => evalIn<string>(page, `getComputedStyle(document.querySelector('.card[data-id="${id}"] .card-source')).color`);
+      const themeColour = (variable: string): Promise<string> =>
+        evalIn<string>(page, `(() => { const p = document.createElement('p'); p.style.color = 'var(${variable})'; document.body.append(p); const c = getComputedStyle(p).color; p.remove(); return c; })()`);
+      assert.equal(await colourOf(variation.localId), await themeColour('--vscode-descriptionForeground'));
+      assert.equal(await colourOf(operation.localId), await themeColour('--vscode-foreground'));
+      assert.notEqual(await themeColour('--vscode-descriptionForeground'), await themeColour('--vscode-foreground'));
+      assert.deepEqual(cspViolations, []);
+      assert.deepEqual(pageErrors, []);
+    });
+
+    /** A finished Midjourney grid: four images, each one of the grid's. */
+    function gridItem(n: number, fields: Partial<GalleryItem> = {}): GalleryItem {
+      assert.ok(harness);
+      const image = harness.imageUrl;
+      const localId = syntheticId(60 + n);
+      return doneItem(n, {
+        localId,
+        prompt: 'A lighthouse on a basalt cliff',
+        alt: 'A lighthouse on a basalt cliff',
+        model: 'midjourney',
+        imageCount: 4,
+        tiles: [0, 1, 2, 3].map((index) => ({ localId, index, model: 'midjourney', phase: 'done' as const, image: { src: image(index), width: 1024, height: 1024 }, midjourneyGrid: true as const })),
+        ...fields,
+      });
+    }
+
+    it('offers Upscale n / Vary n for the chosen image of a Midjourney grid, by mouse and by keyboard', async () => {
+      const grid = gridItem(1);
+      const fourImages = gridItem(2, { model: 'gpt-image-1.5' });
+      const notGrid: GalleryItem = { ...fourImages, tiles: (fourImages.tiles ?? []).map(({ midjourneyGrid: _grid, ...tile }) => ({ ...tile, model: 'gpt-image-1.5' })) };
+      const { page, cspViolations } = await open({ items: [grid, notGrid] });
+      const card = page.locator(`.card[data-id="${grid.localId}"]`);
+      const upscale = card.locator('.grid-button[data-action="upscale"]');
+      const vary = card.locator('.grid-button[data-action="vary"]');
+      assert.equal(await upscale.textContent(), 'U1', 'the first image until another is chosen');
+      assert.equal(await upscale.getAttribute('aria-label'), 'Upscale image 1');
+      await card.locator('.tile').nth(1).click();
+      assert.equal(await upscale.textContent(), 'U2');
+      assert.equal(await upscale.getAttribute('aria-label'), 'Upscale image 2');
+      assert.equal(await vary.getAttribute('aria-label'), 'Vary image 2');
+      assert.equal(await vary.getAttribute('title'), 'Vary image 2');
+      await card.hover();
+      await upscale.click();
+      assert.deepEqual(await lastPosted(page), { type: 'gridAction', action: 'upsample', localId: grid.localId, index: 1 });
+      await vary.click();
+      assert.deepEqual(await lastPosted(page), { type: 'gridAction', action: 'variation', localId: grid.localId, index: 1 });
+      // Only on a grid: four images of another model have no such buttons.
+      assert.equal(await page.locator(`.card[data-id="${notGrid.localId}"] .grid-button`).count(), 0);
+      await waitForReport(page, `r.buttons[0][0] === 'upscale'`);
+      const report = (await posted(page)).filter((m) => m.type === 'rendered').at(-1);
+      assert.ok(report?.type === 'rendered');
+      assert.deepEqual(report.buttons[0]?.slice(0, 3), ['upscale', 'vary', 'insert']);
+      assert.ok(!report.buttons[1]?.includes('upscale') && !report.buttons[1]?.includes('vary'));
+
+      // Keyboard: into the card, to image 3, choose it, on past image 4 to U3 and V3.
+      await card.focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await focusedTile(page), '2');
+      await page.keyboard.press('Space');
+      assert.deepEqual(await pressedTiles(page, grid.localId), ['false', 'false', 'true', 'false']);
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await focused(page), 'upscale');
+      assert.equal(await upscale.textContent(), 'U3');
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await lastPosted(page), { type: 'gridAction', action: 'upsample', localId: grid.localId, index: 2 });
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await focused(page), 'vary');
+      await page.keyboard.press('Space');
+      assert.deepEqual(await lastPosted(page), { type: 'gridAction', action: 'variation', localId: grid.localId, index: 2 });
+      // The buttons stay in the card's toolbar, visible while the card holds the focus.
+      await toolbarOpacity(page, grid.localId, '1');
+      assert.deepEqual(cspViolations, []);
+    });
+
+    it('offers Upscale n / Vary n in a compare group only while one of the grid’s images is chosen, numbered as in the grid', async () => {
+      assert.ok(harness);
+      const image = harness.imageUrl;
+      const gridId = syntheticId(71);
+      const lead = syntheticId(70);
+      const group = doneItem(5, {
+        localId: lead,
+        prompt: 'A lighthouse, compared',
+        alt: 'A lighthouse, compared',
+        model: 'flux-1.1-pro',
+        imageCount: 5,
+        group: { kind: 'compare', size: 2, models: ['flux-1.1-pro', 'midjourney'] },
+        tiles: [
+          { localId: lead, index: 0, model: 'flux-1.1-pro', phase: 'done', image: { src: image(0), width: 1024, height: 1024 } },
+          ...[0, 1, 2, 3].map((index) => ({ localId: gridId, index, model: 'midjourney', phase: 'done' as const, image: { src: image(index + 1), width: 1024, height: 1024 }, midjourneyGrid: true as const })),
+        ],
+      });
+      const { page } = await open({ items: [group] });
+      const card = page.locator(`.card[data-id="${lead}"]`);
+      // The flux image is chosen first: no grid action applies to it, and the keyboard does not stop there.
+      assert.equal(await card.locator('.grid-button').evaluateAll((buttons: PageElement[]) => buttons.filter((b) => b.getAttribute('hidden') === null).length), 0);
+      await card.focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('End');
+      await page.keyboard.press('Home');
+      for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+      assert.equal(await focused(page), 'insert', 'past the five images straight to Insert');
+      await card.locator('.tile').nth(2).click();
+      const upscale = card.locator('.grid-button[data-action="upscale"]');
+      assert.equal(await upscale.isHidden(), false);
+      assert.equal(await upscale.getAttribute('aria-label'), 'Upscale image 2', 'the grid’s own number, not the tile’s place in the group');
+      await card.hover();
+      await upscale.click();
+      assert.deepEqual(await lastPosted(page), { type: 'gridAction', action: 'upsample', localId: gridId, index: 1 });
+    });
+  });
 });

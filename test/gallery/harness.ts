@@ -118,6 +118,13 @@ export const HARNESS_STRINGS: GalleryStrings = {
   candidateLabel: 'Candidate {0} of {1}, {2}',
   imageLabel: 'Image {0} of {1}, {2}',
   chooseImage: 'Choose the image to save or insert',
+  sourceAction: '{0} → {1}',
+  variationOf: 'Variation of {0}',
+  openSource: 'Open the source image: {0}',
+  upscaleShort: 'U{0}',
+  varyShort: 'V{0}',
+  upscaleImage: 'Upscale image {0}',
+  varyImage: 'Vary image {0}',
 };
 
 /** A deterministic UUID v4-shaped id for synthetic item `n`. */

@@ -7,6 +7,7 @@ import type { TestCore } from '../../src/container/testHooks';
 import type { JobRecord } from '../../src/jobs/types';
 import type { ProgressReport } from '../../src/progress/jobProgress';
 import type { Emulator } from '../emulator/index';
+import { takeScreenshot } from './screenshots';
 import { CANARY_KEY, recordWhatTheExtensionShows, startTrackedEmulator } from './leakRegistry';
 import type { ScriptedUi } from './scriptedUi';
 import { activateForTests, suiteUi } from './testApi';
@@ -81,6 +82,25 @@ export async function setUpGalleryHarness(): Promise<Harness> {
 export async function tearDownGalleryHarness(harness: Harness | undefined): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await tearDownHarness(harness);
+}
+
+/**
+ * Screenshots of the workbench with the gallery in the light and then the dark theme (`<prefix>-light`,
+ * `<prefix>-dark`); the user's theme is put back afterwards. A no-op without a screenshot folder.
+ */
+export async function screenshotGalleryInThemes(prefix: string): Promise<void> {
+  const workbench = vscode.workspace.getConfiguration('workbench');
+  const previous = workbench.inspect<string>('colorTheme')?.globalValue;
+  try {
+    for (const [suffix, theme] of [['light', 'Default Light Modern'], ['dark', 'Default Dark Modern']] as const) {
+      await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+      // The webview gets the new theme's variables with the next paint.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await takeScreenshot(`${prefix}-${suffix}`, { webviewTitle: 'Apiframe Images' });
+    }
+  } finally {
+    await workbench.update('colorTheme', previous, vscode.ConfigurationTarget.Global);
+  }
 }
 
 export async function setAfterCompletion(value: 'openGallery' | 'saveAndInsert' | 'saveOnly' | 'nothing'): Promise<void> {

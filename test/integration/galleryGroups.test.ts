@@ -10,9 +10,9 @@ import type { GalleryPanel, GalleryTraffic } from '../../src/gallery/galleryPane
 import { stripImageMetadata } from '../../src/imageMetadata';
 import type { GalleryItem } from '../../src/gallery/protocol';
 import type { JobRecord } from '../../src/jobs/types';
-import { openWithSelection, setUpGalleryHarness, tearDownGalleryHarness, waitForRecord, type Harness } from './coreFlowHelpers';
-import { screenshotsEnabled, takeScreenshot } from './screenshots';
-import { hostMessageOf, onGalleryTraffic } from './testApi';
+import { openWithSelection, screenshotGalleryInThemes, setUpGalleryHarness, tearDownGalleryHarness, waitForRecord, type Harness } from './coreFlowHelpers';
+import { screenshotsEnabled } from './screenshots';
+import { galleryItemsSent, hostMessageOf, onGalleryTraffic } from './testApi';
 import { waitFor } from './waitFor';
 
 const PROMPT = 'A lighthouse on a basalt cliff at dawn, three ways';
@@ -29,16 +29,8 @@ describe('gallery groups: several images on one card, and the one picked is save
   const traffic: GalleryTraffic[] = [];
   let subscription: vscode.Disposable | undefined;
 
-  /** The items the page was last handed for `localId` (in a state, an append or an update). */
-  const sentItems = (localId: string): GalleryItem[] =>
-    traffic.flatMap((sent) => {
-      // The first screen may have come inside the page's HTML rather than in a message.
-      const message = hostMessageOf(sent);
-      if (!message) return [];
-      if (message.type === 'update') return message.item.localId === localId ? [message.item] : [];
-      if (message.type === 'state' || message.type === 'append') return message.items.filter((item) => item.localId === localId);
-      return [];
-    });
+  /** The items the page was handed for `localId`, oldest first. */
+  const sentItems = (localId: string): GalleryItem[] => galleryItemsSent(traffic, localId);
 
   const bytesOf = async (file: string | undefined): Promise<Uint8Array> => {
     assert.ok(file, 'a cached file');
@@ -179,17 +171,6 @@ describe('gallery groups: several images on one card, and the one picked is save
     assert.ok(gallery);
     const lead = candidates[0]?.localId ?? '';
     await gallery.waitForReport((r) => r.loadedImages.includes(lead), 30_000);
-    const workbench = vscode.workspace.getConfiguration('workbench');
-    const previous = workbench.inspect<string>('colorTheme')?.globalValue;
-    try {
-      for (const [name, theme] of [['gallery-groups-light', 'Default Light Modern'], ['gallery-groups-dark', 'Default Dark Modern']] as const) {
-        await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-        // The webview gets the new theme's variables with the next paint.
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        await takeScreenshot(name, { webviewTitle: 'Apiframe Images' });
-      }
-    } finally {
-      await workbench.update('colorTheme', previous, vscode.ConfigurationTarget.Global);
-    }
+    await screenshotGalleryInThemes('gallery-groups');
   });
 });

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { TestHooks } from '../../src/container/testHooks';
 import type { ExtensionTestApi } from '../../src/extension';
 import type { GalleryTraffic } from '../../src/gallery/galleryPanel';
-import type { HostToWebview } from '../../src/gallery/protocol';
+import type { GalleryItem, HostToWebview } from '../../src/gallery/protocol';
 import { ScriptedUi } from './scriptedUi';
 import { readTestApi } from './testApiSlot';
 
@@ -29,6 +29,18 @@ export function onGalleryTraffic(listener: (traffic: GalleryTraffic) => void): v
  */
 export function hostMessageOf(traffic: GalleryTraffic): HostToWebview | undefined {
   return traffic.kind === 'message' ? traffic.message : traffic.embedded;
+}
+
+/** The items the page was handed for card `localId` in `traffic` (in a state, an append or an update), oldest first. */
+export function galleryItemsSent(traffic: readonly GalleryTraffic[], localId: string): GalleryItem[] {
+  return traffic.flatMap((sent) => {
+    // The first screen may have come inside the page's HTML rather than in a message.
+    const message = hostMessageOf(sent);
+    if (!message) return [];
+    if (message.type === 'update') return message.item.localId === localId ? [message.item] : [];
+    if (message.type === 'state' || message.type === 'append') return message.items.filter((item) => item.localId === localId);
+    return [];
+  });
 }
 
 /** Fills the extension's test hooks with the suite's stand-ins (once; the hooks object lives as long as the window). */

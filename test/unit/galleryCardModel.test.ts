@@ -26,6 +26,11 @@ import {
   stageOf,
   stageText,
   defaultTile,
+  gridButtonText,
+  hasGridTiles,
+  sourceKey,
+  sourceParts,
+  sourceText,
   tileLabel,
   tilesKey,
 } from '../../media/galleryCardModel';
@@ -243,6 +248,65 @@ describe('gallery card model', () => {
       assert.equal(defaultTile(firstRunning), 1);
       assert.equal(tilesKey(GROUPED), tilesKey({ ...GROUPED, tiles: [...GROUPED.tiles!] }));
       assert.notEqual(tilesKey(GROUPED), tilesKey({ ...GROUPED, tiles: [GROUPED.tiles![0]!, tile(2, { creditCost: 8, savedPath: 'x.png' }), GROUPED.tiles![2]!] }));
+    });
+  });
+
+  describe('source images and Midjourney grids', () => {
+    const OPERATION: GalleryItem = { ...DONE, prompt: '', alt: 'logo.png → Remove Background', source: { name: 'logo.png', action: 'Remove Background', thumbnail: 'https://webview/source.png' } };
+    const VARIATION: GalleryItem = { ...DONE, source: { name: 'hero.webp' } };
+
+    it('says what was done to which source, or that the image is a variation of it', () => {
+      assert.equal(sourceText(OPERATION.source!, HARNESS_STRINGS), 'logo.png → Remove Background');
+      assert.equal(sourceText(VARIATION.source!, HARNESS_STRINGS), 'Variation of hero.webp');
+      const korean = { ...HARNESS_STRINGS, variationOf: '{0}의 변형' };
+      assert.equal(sourceText(VARIATION.source!, korean), 'hero.webp의 변형');
+      assert.equal(actionLabel(HARNESS_STRINGS, OPERATION, 'openSource'), 'Open the source image: logo.png → Remove Background');
+    });
+
+    it('splits the sentence around the name, so a long name can be cut and the rest kept whole', () => {
+      assert.deepEqual(sourceParts(OPERATION.source!, HARNESS_STRINGS), { before: '', name: 'logo.png', after: ' → Remove Background' });
+      assert.deepEqual(sourceParts(VARIATION.source!, HARNESS_STRINGS), { before: 'Variation of ', name: 'hero.webp', after: '' });
+      assert.deepEqual(sourceParts(VARIATION.source!, { ...HARNESS_STRINGS, variationOf: '{0}의 변형' }), { before: '', name: 'hero.webp', after: '의 변형' });
+      for (const source of [OPERATION.source!, VARIATION.source!]) {
+        const parts = sourceParts(source, HARNESS_STRINGS);
+        assert.equal(parts.before + parts.name + parts.after, sourceText(source, HARNESS_STRINGS));
+      }
+    });
+
+    it('leaves an operation’s missing aspect ratio out of the meta line', () => {
+      assert.equal(metaText({ ...OPERATION, model: 'bria-bg-remove', aspectRatio: '', style: undefined, creditCost: 2 }, HARNESS_STRINGS), 'bria-bg-remove · 2 credits');
+    });
+
+    it('gives the source a row of its own only beside a prompt (an operation shows it in the prompt’s place)', () => {
+      assert.equal(cardShape(OPERATION).hasSource, undefined);
+      assert.equal(cardShape(VARIATION).hasSource, true);
+      assert.equal(cardShape(DONE).hasSource, undefined);
+      assert.notEqual(sourceKey(OPERATION), sourceKey({ ...OPERATION, source: { name: 'logo.png', action: 'Remove Background' } }), 'the thumbnail went');
+      assert.equal(sourceKey(DONE), '');
+    });
+
+    const gridTile = (index: number, midjourneyGrid = true): NonNullable<GalleryItem['tiles']>[number] => ({
+      localId: DONE.localId,
+      index,
+      model: 'midjourney',
+      phase: 'done',
+      image: { src: `s${index}`, width: 1, height: 1 },
+      ...(midjourneyGrid ? { midjourneyGrid: true as const } : {}),
+    });
+    const GRID: GalleryItem = { ...DONE, model: 'midjourney', imageCount: 4, tiles: [0, 1, 2, 3].map((index) => gridTile(index)) };
+
+    it('names Upscale n / Vary n after the chosen image of a grid, and offers them nowhere else', () => {
+      assert.equal(hasGridTiles(GRID), true);
+      assert.deepEqual(gridButtonText(GRID, 1, 'upscale', HARNESS_STRINGS), { text: 'U2', label: 'Upscale image 2' });
+      assert.deepEqual(gridButtonText(GRID, 3, 'vary', HARNESS_STRINGS), { text: 'V4', label: 'Vary image 4' });
+      // In a compare group the grid's images follow another model's: the number is the grid's own.
+      const compare: GalleryItem = { ...GRID, tiles: [{ ...gridTile(0, false), model: 'flux-1.1-pro' }, ...GRID.tiles!] };
+      assert.equal(gridButtonText(compare, 0, 'upscale', HARNESS_STRINGS), undefined, 'the other model’s image');
+      assert.deepEqual(gridButtonText(compare, 2, 'upscale', HARNESS_STRINGS), { text: 'U2', label: 'Upscale image 2' });
+      const notGrid: GalleryItem = { ...GRID, tiles: [0, 1, 2, 3].map((index) => gridTile(index, false)) };
+      assert.equal(hasGridTiles(notGrid), false);
+      assert.equal(hasGridTiles(DONE), false);
+      assert.notEqual(actionsKey(GRID), actionsKey(notGrid), 'the toolbar is rebuilt when the grid buttons come or go');
     });
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CARD_ALT_TEXT_MAX_LENGTH, cardAltText, galleryUnits, groupUnit, toGalleryItem, toUnitItem } from '../../src/gallery/galleryItems';
+import { CARD_ALT_TEXT_MAX_LENGTH, SOURCE_NAME_MAX_LENGTH, cardAltText, galleryUnits, groupUnit, toGalleryItem, toUnitItem } from '../../src/gallery/galleryItems';
 import type { JobRecord } from '../../src/jobs/types';
 
 const BASE: JobRecord = {
@@ -209,5 +209,91 @@ describe('gallery groups', () => {
     assert.equal(groupUnit(records, GROUP)?.lead.localId, records[0]!.localId);
     assert.equal(groupUnit([records[2]!, records[1]!], GROUP)?.lead.localId, records[1]!.localId);
     assert.equal(groupUnit([BASE], GROUP), undefined);
+  });
+});
+
+describe('gallery items: the source beside a result, and Midjourney grids', () => {
+  const SOURCE_ID = 'a1b2c3d4-e5f6-4a7b-9c8d-0e1f2a3b4c5d';
+  const png = (n: number): NonNullable<JobRecord['files']>[number] => ({ file: `${BASE.localId}/${n}.png`, mime: 'image/png', bytes: 1, width: 512, height: 512 });
+  const removeBackground: JobRecord = {
+    ...BASE,
+    prompt: '',
+    model: 'bria-bg-remove',
+    phase: 'done',
+    files: [png(1)],
+    operation: { kind: 'backgroundRemove', request: { image: 'https://uploads.example/u/1.png' }, label: 'Remove Background', suffix: 'no-bg' },
+    input: { uri: 'file:///workspace/assets/logo.png', name: 'logo.png', uploadedUrl: 'https://uploads.example/u/1.png', reusableUntil: '2026-11-25T11:00:00.000Z' },
+  };
+  const thumbnail = 'https://file+.vscode-resource.vscode-cdn.net/storage/images/3f2b/source.png';
+
+  it('names the source of an operation with what was done to it, and carries only the thumbnail’s URI', () => {
+    const item = toGalleryItem(removeBackground, { imageSrc: () => 'https://webview/1.png', sourceThumbnail: () => thumbnail });
+    assert.deepEqual(item.source, { name: 'logo.png', action: 'Remove Background', thumbnail });
+    // The card has no prompt: its image is named after the source and the action.
+    assert.equal(item.alt, 'logo.png → Remove Background');
+    // The upload's URL and expiry are the job's business, not the page's; no image bytes go into the state.
+    const json = JSON.stringify(item);
+    assert.ok(!json.includes('uploads.example') && !json.includes('data:'), json);
+    assert.ok(json.length < 1000, `the item stays small: ${json.length} characters`);
+  });
+
+  it('names a source without a thumbnail when the host has none (the file is gone or not copied yet)', () => {
+    const item = toGalleryItem(removeBackground, { imageSrc: noImage, sourceThumbnail: () => undefined });
+    assert.deepEqual(item.source, { name: 'logo.png', action: 'Remove Background' });
+    assert.ok(!('thumbnail' in (item.source ?? {})));
+  });
+
+  it('says a generation from a reference image is a variation (no action), keeping its prompt', () => {
+    const variation: JobRecord = { ...BASE, phase: 'done', files: [png(1)], input: { uri: 'file:///w/hero.webp', name: 'hero.webp', referenceParam: 'image_input' } };
+    const item = toGalleryItem(variation, { imageSrc: noImage });
+    assert.deepEqual(item.source, { name: 'hero.webp' });
+    assert.equal(item.alt, 'A lighthouse at dawn');
+    assert.equal(toGalleryItem(BASE, { imageSrc: noImage }).source, undefined, 'a plain generation has no source');
+  });
+
+  it('keeps a source’s name to one short line', () => {
+    const long = `${'very '.repeat(40)}long\nname.png`;
+    const item = toGalleryItem({ ...removeBackground, input: { uri: 'file:///w/x.png', name: long } }, { imageSrc: noImage });
+    assert.ok(item.source && item.source.name.length <= SOURCE_NAME_MAX_LENGTH, item.source?.name);
+    assert.ok(!item.source.name.includes('\n'));
+    assert.ok(item.source.name.startsWith('very very'));
+  });
+
+  it('asks the host for the thumbnail of a gallery image’s record (an Upscale n of a grid)', () => {
+    const asked: JobRecord[] = [];
+    const upscale: JobRecord = {
+      ...BASE,
+      model: 'midjourney',
+      phase: 'done',
+      files: [png(1)],
+      operation: { kind: 'midjourneyAction', request: { action: 'upsample', parentJobId: 'job-1', index: 2 }, label: 'Upscale 2', suffix: 'u2' },
+      input: { localId: SOURCE_ID, index: 1, name: 'A lighthouse at dawn' },
+    };
+    const item = toGalleryItem(upscale, {
+      imageSrc: noImage,
+      sourceThumbnail: (record) => {
+        asked.push(record);
+        return 'https://webview/grid/2.png';
+      },
+    });
+    assert.deepEqual(asked, [upscale]);
+    assert.deepEqual(item.source, { name: 'A lighthouse at dawn', action: 'Upscale 2', thumbnail: 'https://webview/grid/2.png' });
+    // A single upscaled image is no grid: no tiles, nothing to upscale again.
+    assert.equal(item.tiles, undefined);
+  });
+
+  it('marks the four images of a finished Midjourney grid, and no other images', () => {
+    const grid: JobRecord = { ...BASE, model: 'midjourney', phase: 'done', jobId: 'job-1', files: [1, 2, 3, 4].map(png) };
+    const marked = (record: JobRecord): (true | undefined)[] | undefined => toGalleryItem(record, { imageSrc: () => 's' }).tiles?.map((tile) => tile.midjourneyGrid);
+    assert.deepEqual(marked(grid), [true, true, true, true]);
+    assert.deepEqual(marked({ ...grid, jobId: undefined }), [undefined, undefined, undefined, undefined], 'without Apiframe’s id there is no parent job');
+    assert.deepEqual(marked({ ...grid, model: 'gpt-image-1.5' }), [undefined, undefined, undefined, undefined], 'another model’s four images');
+    assert.deepEqual(marked({ ...grid, files: [1, 2, 3].map(png) }), [undefined, undefined, undefined]);
+    const running = toGalleryItem({ ...grid, phase: 'running', files: [], remoteUrls: [] }, { imageSrc: noImage });
+    assert.equal(running.tiles, undefined);
+    // A grid beside another model in a compare group: only the grid's tiles can be upscaled.
+    const records = [member(GROUP, 'compare', 0, 2), member(GROUP, 'compare', 1, 2, { model: 'midjourney', jobId: 'job-2', files: [1, 2, 3, 4].map(png) })];
+    const group = toUnitItem({ lead: records[0]!, members: records }, { imageSrc: () => 's' });
+    assert.deepEqual(group.tiles?.map((tile) => tile.midjourneyGrid ?? false), [false, true, true, true, true]);
   });
 });

@@ -35,6 +35,7 @@ const CSS: Readonly<Record<string, string>> = {
   '--gallery-body-height': ' 92px',
   '--gallery-card-border': ' 1px',
   '--gallery-detail-height': ' 34px',
+  '--gallery-source-height': ' 38px',
   '--gallery-media-max-height': ' 480px',
   '--gallery-media-min-height': ' 120px',
 };
@@ -75,7 +76,7 @@ function mixedShapes(count: number): CardShape[] {
 
 describe('gallery virtual window', () => {
   it('reads the grid sizes from the stylesheet', () => {
-    assert.deepEqual(METRICS, { gap: 12, minCardWidth: 220, maxColumns: 4, bodyHeight: 92, detailHeight: 34, mediaMaxHeight: 480, mediaMinHeight: 120, cardBorder: 1 });
+    assert.deepEqual(METRICS, { gap: 12, minCardWidth: 220, maxColumns: 4, bodyHeight: 92, detailHeight: 34, sourceHeight: 38, mediaMaxHeight: 480, mediaMinHeight: 120, cardBorder: 1 });
   });
 
   it('falls back to sane sizes when the stylesheet gives none, zero or garbage', () => {
@@ -112,6 +113,7 @@ describe('gallery virtual window', () => {
     assert.equal(mediaHeight(0, 0, 256, METRICS), 254, 'an unknown size is square');
     assert.equal(cardHeight(SQUARE, 256, METRICS), 2 + 254 + 92);
     assert.equal(cardHeight({ ...SQUARE, hasDetail: true }, 256, METRICS), 2 + 254 + 92 + 34);
+    assert.equal(cardHeight({ ...SQUARE, hasDetail: true, hasSource: true }, 256, METRICS), 2 + 254 + 92 + 38 + 34);
   });
 
   it('lays rows out as tall as their tallest card, with a gap between rows and none after the last', () => {

@@ -37,6 +37,31 @@ describe('webview protocol: parseWebviewMessage', () => {
     assert.equal(parseWebviewMessage({ type: 'action', action: 'save', localId: ID, index: 1, extra: 1 }), undefined);
   });
 
+  it('accepts Upscale n / Vary n for one of a grid’s four images, and nothing else', () => {
+    for (const action of ['upsample', 'variation'] as const) {
+      for (const index of [0, 1, 2, 3]) {
+        assert.deepEqual(parseWebviewMessage({ type: 'gridAction', action, localId: ID, index }), { type: 'gridAction', action, localId: ID, index });
+      }
+    }
+    for (const index of [-1, 4, 1.5, 16, Number.NaN, '1', null, undefined, [1]]) {
+      assert.equal(parseWebviewMessage({ type: 'gridAction', action: 'upsample', localId: ID, index }), undefined, inspect(index));
+    }
+    // The page's button names, Midjourney's other actions and anything else are not grid actions.
+    for (const action of ['upscale', 'vary', 'pan', 'outpaint', 'inpaint', 'save', '', null]) {
+      assert.equal(parseWebviewMessage({ type: 'gridAction', action, localId: ID, index: 1 }), undefined, inspect(action));
+    }
+    assert.equal(parseWebviewMessage({ type: 'gridAction', action: 'upsample', localId: ID }), undefined, 'the image is required');
+    assert.equal(parseWebviewMessage({ type: 'gridAction', action: 'upsample', localId: ID, index: 1, parentJobId: 'x' }), undefined, 'the page names no job id');
+    assert.equal(parseWebviewMessage({ type: 'gridAction', action: 'upsample', localId: 'job-1', index: 1 }), undefined);
+  });
+
+  it('accepts opening a record’s source with its id only', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'openSource', localId: ID }), { type: 'openSource', localId: ID });
+    assert.equal(parseWebviewMessage({ type: 'openSource' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'openSource', localId: ID, uri: 'file:///etc/passwd' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'openSource', localId: 'file:///etc/passwd' }), undefined);
+  });
+
   it('accepts a rendered report and returns a copy', () => {
     const input = report({ total: 2, localIds: [ID, OTHER_ID], buttons: [['copyPrompt', 'resume', 'submitAnew'], []], loadedImages: [ID] });
     const parsed = parseWebviewMessage(input);

@@ -116,6 +116,17 @@ const MALFORMED: readonly HostileMessage[] = [
   { name: 'index null', message: () => action({ index: null }) },
   { name: 'index an array', message: () => action({ index: [1] }) },
   { name: 'index a path', message: () => action({ index: '../1.png' }) },
+  // Midjourney's grid actions and the source: exact shapes only (the page names no job id, no path, no URL).
+  { name: 'gridAction with an index past the grid', message: () => ({ type: 'gridAction', action: 'upsample', localId: KNOWN_ID, index: 4 }) },
+  { name: 'gridAction with a negative index', message: () => ({ type: 'gridAction', action: 'variation', localId: KNOWN_ID, index: -1 }) },
+  { name: 'gridAction with Midjourney’s number as a string', message: () => ({ type: 'gridAction', action: 'upsample', localId: KNOWN_ID, index: '2' }) },
+  { name: 'gridAction pan (not a grid action)', message: () => ({ type: 'gridAction', action: 'pan', localId: KNOWN_ID, index: 1 }) },
+  { name: 'gridAction with the button’s name', message: () => ({ type: 'gridAction', action: 'upscale', localId: KNOWN_ID, index: 1 }) },
+  { name: 'gridAction naming a parent job', message: () => ({ type: 'gridAction', action: 'upsample', localId: KNOWN_ID, index: 1, parentJobId: 'other-team-job' }) },
+  { name: 'gridAction on a path', message: () => ({ type: 'gridAction', action: 'upsample', localId: '../../etc/passwd', index: 1 }) },
+  { name: 'openSource with a URI', message: () => ({ type: 'openSource', localId: KNOWN_ID, uri: 'file:///etc/passwd' }) },
+  { name: 'openSource on a file URI', message: () => ({ type: 'openSource', localId: 'file:///etc/passwd' }) },
+  { name: 'openSource on a command URI', message: () => ({ type: 'openSource', localId: 'command:workbench.action.terminal.new' }) },
   // Paths and URIs instead of ids.
   { name: 'POSIX path', message: () => action({ localId: '/etc/passwd' }) },
   { name: 'relative traversal', message: () => action({ localId: '../../../../etc/passwd' }) },
