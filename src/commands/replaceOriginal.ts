@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { CoreServices } from '../container/services';
 import { UserFacingError } from '../errors/userFacingError';
+import { copySourceInto } from '../gallery/sourceThumbnails';
+import { errorText } from '../shared/errorText';
 import { describeRecord } from '../jobs/jobTexts';
 import { liveSavedCopy } from '../save/savedCopies';
 import { displayPath } from '../save/saveToWorkspace';
@@ -38,6 +40,10 @@ export async function replaceOriginal(services: CoreServices, { recordId, index 
   });
   if (choice !== replace) return undefined;
   const contents = await vscode.workspace.fs.readFile(copy ?? vscode.Uri.file(cached));
+  // The gallery shows the image a job started from; once the original is overwritten only the copy can show it.
+  await copySourceInto(vscode.Uri.joinPath(vscode.Uri.file(cached), '..'), record).catch((error: unknown) => {
+    services.logger.debug(`No copy of the original of ${describeRecord(record)} for the gallery: ${errorText(error)}`);
+  });
   // VS Code undoes the file operations of one edit in the order they were applied, so "delete, then create"
   // cannot be undone (the original would be re-created over the result, then deleted). The edit is therefore the
   // delete alone — VS Code keeps the deleted bytes for its Undo — and the result is written right after it. The

@@ -88,32 +88,50 @@ export class SourceThumbnails {
   }
 
   private async existingCopy(folder: vscode.Uri): Promise<CopyState | undefined> {
-    let entries: [string, vscode.FileType][];
-    try {
-      entries = await vscode.workspace.fs.readDirectory(folder);
-    } catch {
-      return undefined;
-    }
-    const name = entries.find(([entry, type]) => type === vscode.FileType.File && copyExtension(entry) !== undefined)?.[0];
-    return name === undefined ? undefined : { kind: 'ready', file: vscode.Uri.joinPath(folder, name) };
+    const file = await existingCopyIn(folder);
+    return file ? { kind: 'ready', file } : undefined;
   }
 
   private async makeCopy(record: JobRecord, folder: vscode.Uri): Promise<CopyState> {
-    const uri = record.input?.uri;
     // The record still has to be in the history: a deleted one's folder would be left behind.
-    if (uri === undefined || !this.deps.get(record.localId)) return { kind: 'none' };
-    const source = vscode.Uri.parse(uri, true);
-    const stat = await vscode.workspace.fs.stat(source);
-    if ((stat.type & vscode.FileType.File) === 0 || stat.size > SOURCE_COPY_MAX_BYTES) return { kind: 'none' };
-    const bytes = await vscode.workspace.fs.readFile(source);
-    const type = bytes.byteLength <= SOURCE_COPY_MAX_BYTES ? sniffImageType(bytes.subarray(0, 16)) : undefined;
-    if (type === undefined) return { kind: 'none' };
     if (!this.deps.get(record.localId)) return { kind: 'none' };
-    await vscode.workspace.fs.createDirectory(folder);
-    const file = vscode.Uri.joinPath(folder, `${SOURCE_COPY_BASENAME}.${extensionOf(type)}`);
-    await vscode.workspace.fs.writeFile(file, bytes);
-    return { kind: 'ready', file };
+    const file = await copySourceInto(folder, record, () => this.deps.get(record.localId) !== undefined);
+    return file ? { kind: 'ready', file } : { kind: 'none' };
   }
+}
+
+/**
+ * Copies the workspace file a record started from into the record's cache folder (`source.<ext>`), unless a copy
+ * is there already; resolves with the copy, or undefined when the source is no image (or too large) or `keep`
+ * says the record is gone. Also called before Replace Original overwrites the source, so the card keeps showing
+ * what the job started from even if the gallery never showed it before.
+ */
+export async function copySourceInto(folder: vscode.Uri, record: JobRecord, keep: () => boolean = () => true): Promise<vscode.Uri | undefined> {
+  const uri = record.input?.uri;
+  if (uri === undefined) return undefined;
+  const existing = await existingCopyIn(folder);
+  if (existing) return existing;
+  const source = vscode.Uri.parse(uri, true);
+  const stat = await vscode.workspace.fs.stat(source);
+  if ((stat.type & vscode.FileType.File) === 0 || stat.size > SOURCE_COPY_MAX_BYTES) return undefined;
+  const bytes = await vscode.workspace.fs.readFile(source);
+  const type = bytes.byteLength <= SOURCE_COPY_MAX_BYTES ? sniffImageType(bytes.subarray(0, 16)) : undefined;
+  if (type === undefined || !keep()) return undefined;
+  await vscode.workspace.fs.createDirectory(folder);
+  const file = vscode.Uri.joinPath(folder, `${SOURCE_COPY_BASENAME}.${extensionOf(type)}`);
+  await vscode.workspace.fs.writeFile(file, bytes);
+  return file;
+}
+
+async function existingCopyIn(folder: vscode.Uri): Promise<vscode.Uri | undefined> {
+  let entries: [string, vscode.FileType][];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(folder);
+  } catch {
+    return undefined;
+  }
+  const name = entries.find(([entry, type]) => type === vscode.FileType.File && copyExtension(entry) !== undefined)?.[0];
+  return name === undefined ? undefined : vscode.Uri.joinPath(folder, name);
 }
 
 function extensionOf(type: UploadImageType): string {

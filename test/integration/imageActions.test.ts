@@ -149,6 +149,9 @@ describe('image actions on a workspace file', function () {
     const replaced = await vscode.commands.executeCommand<vscode.Uri>('apiframe.replaceOriginal', record.localId, 0);
     assert.equal(replaced?.toString(), file.toString());
     assert.deepEqual(await vscode.workspace.fs.readFile(file), result, 'the source holds the result');
+    // The gallery was never shown: its card can still show what the job started from, from the record's cache.
+    const cacheFolder = path.dirname((await harness.core.jobs()).cachedFilePath(record, 0) ?? '');
+    assert.deepEqual(readFileSync(path.join(cacheFolder, 'source.png')), FIXTURE, 'the original kept for the gallery');
 
     // Undo where a user does it: in the image's preview (its editor undoes what was done to its file).
     await vscode.commands.executeCommand('vscode.open', file);
