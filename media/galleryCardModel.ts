@@ -17,10 +17,11 @@ import {
   type GalleryTile,
   WAITING_PHASES,
 } from '../src/gallery/protocol';
+import type { GalleryIcon } from './galleryIcons';
 import type { CardShape } from './galleryVirtualWindow';
 
 /** The codicon of each action's icon button. */
-export const ACTION_ICONS: Readonly<Record<GalleryItemAction, string>> = {
+export const ACTION_ICONS: Readonly<Record<GalleryItemAction, GalleryIcon>> = {
   save: 'save',
   insert: 'insert',
   insertAtCursor: 'selection',
@@ -35,7 +36,7 @@ export const ACTION_ICONS: Readonly<Record<GalleryItemAction, string>> = {
 };
 
 /** The codicon beside each phase's label (and in the placeholder of a card without an image). */
-export const PHASE_ICONS: Readonly<Record<GalleryItem['phase'], string>> = {
+export const PHASE_ICONS: Readonly<Record<GalleryItem['phase'], GalleryIcon>> = {
   'pending-submit': 'loading',
   running: 'loading',
   detached: 'debug-pause',
@@ -120,7 +121,7 @@ export function actionLabel(strings: GalleryStrings | undefined, item: GalleryIt
 }
 
 /** The codicon of a button (Show Log and the buttons that are not record actions included). */
-export function buttonIcon(button: CardButton): string {
+export function buttonIcon(button: CardButton): GalleryIcon {
   switch (button) {
     case 'showLog':
       return 'output';

@@ -2,6 +2,7 @@
  * The few DOM helpers every part of the page uses. Data only ever goes in through `textContent` and
  * attributes, never `innerHTML`, so markup in a prompt or an error stays text.
  */
+import type { GalleryIcon } from './galleryIcons';
 
 /** A new element with an optional class and text. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -12,7 +13,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: st
 }
 
 /** A codicon, hidden from screen readers (the button or text beside it says what it means). */
-export function icon(name: string, extraClass = ''): HTMLSpanElement {
+export function icon(name: GalleryIcon, extraClass = ''): HTMLSpanElement {
   const span = el('span', `codicon codicon-${name}${extraClass ? ` ${extraClass}` : ''}`);
   span.setAttribute('aria-hidden', 'true');
   return span;

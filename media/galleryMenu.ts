@@ -6,11 +6,12 @@
  */
 import type { CardButton } from '../src/gallery/protocol';
 import { el, icon } from './galleryDom';
+import type { GalleryIcon } from './galleryIcons';
 
 export interface MenuEntry {
   readonly button: CardButton;
   readonly label: string;
-  readonly icon: string;
+  readonly icon: GalleryIcon;
 }
 
 export class CardMenu {

@@ -7,6 +7,7 @@ import type { GalleryStrings } from '../src/gallery/protocol';
 import { AccountCreditsHeader, ModelInUseHeader } from './galleryAccount';
 import { formatTemplate } from './galleryCardModel';
 import { el, icon } from './galleryDom';
+import type { GalleryIcon } from './galleryIcons';
 
 export interface ShellActions {
   showLog(): void;
@@ -39,7 +40,7 @@ export interface GalleryShell {
 }
 
 /** A button with an icon and a label (the header's and the empty state's). */
-function textButton(className: string, iconName: string, onClick: () => void): { button: HTMLButtonElement; label: HTMLElement } {
+function textButton(className: string, iconName: GalleryIcon, onClick: () => void): { button: HTMLButtonElement; label: HTMLElement } {
   const label = el('span', 'label');
   const button = el('button', `text-button ${className}`);
   button.type = 'button';
