@@ -45,15 +45,15 @@ const BENCHMARKS: readonly Benchmark[] = [
       return Promise.resolve([
         // Baseline: the start-up bundle if the core were bundled into it (loaded eagerly).
         { name: 'startup-bundle', value: round(size.startupBytes / KB), unit: 'KB', budget: 60, baseline: round(eagerStartup / KB) },
-        // Baseline: the same bundles built for development (unminified, with sourcemaps). 760 KB: undici is
-        // ~310 KB of it; the rest grew with the journal's change log, the table of every image model with the
-        // model picker and cost question (~30 KB), the metadata inside saved images (~22 KB with its PNG chunk
-        // libraries), uploads and image operations (~21 KB) and the agent tool (~9 KB of its own). All of it
-        // loads with the core on first use, never at activation (startup-bundle above).
-        { name: 'dist-total', value: round(size.distBytes / KB), unit: 'KB', budget: 760, baseline: round(size.developmentDistBytes / KB) },
-        // Baseline: the uncompressed size of the files the .vsix holds. 450 KB: the walkthrough's five pictures
+        // Baseline: the same bundles built for development (unminified, with sourcemaps). 680 KB: undici is
+        // ~310 KB of it; the rest is ours — the journal's change log, every image model with the picker and the cost
+        // question, the metadata inside saved images, uploads and the image actions, the agent tool — all loaded
+        // with the core on first use, never at activation (startup-bundle above). The codicons ship only the
+        // gallery's icons (~8 KB instead of 160 KB), which paid for the image actions' growth.
+        { name: 'dist-total', value: round(size.distBytes / KB), unit: 'KB', budget: 680, baseline: round(size.developmentDistBytes / KB) },
+        // Baseline: the uncompressed size of the files the .vsix holds. 420 KB: the walkthrough's five pictures
         // (112 KB, already compressed) came after the first budget of 300 KB, then the core's growth (dist-total).
-        { name: 'vsix', value: round(size.vsixBytes / KB), unit: 'KB', budget: 450, baseline: round(size.vsixUncompressedBytes / KB) },
+        { name: 'vsix', value: round(size.vsixBytes / KB), unit: 'KB', budget: 420, baseline: round(size.vsixUncompressedBytes / KB) },
       ]);
     },
   },
