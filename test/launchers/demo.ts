@@ -7,7 +7,8 @@
 // (spec-strict, no-progress, coarse-progress, cdn-403, result-shapes; see test/emulator/README.md).
 // --screenshots DIR opens the URL in headless Chromium and does what the notes tell a user to do: runs
 // `Apiframe: Show Log` (which proves the extension is loaded), sets the key through `Apiframe: Set API Key` →
-// "Use the demo key", and generates an image from a selected sentence. It saves a picture of each step in DIR
+// "Use the demo key", generates an image from a selected sentence and removes the background of assets/logo.png
+// from the Explorer's context menu. It saves a picture of each step in DIR
 // and fails unless the notifications show up as toasts, as a user sees them (the confirmation "API key
 // saved." and the job's progress notification). With --exit-after-screenshot the demo then stops (a headless
 // check).
@@ -173,6 +174,20 @@ async function takeDemoScreenshot(tools: InstalledTools, server: VsCodeServer, u
     const galleryFile = file.replace(/\.png$/, '-gallery.png');
     await driver.screenshotWorkbench(galleryFile);
     console.log(`[demo] generated an image from a selection; saved ${galleryFile}`);
+
+    // An image already in the project: Remove Background from the Explorer's context menu. The price of an image
+    // action is unknown (the catalog lists image models only), so it asks first; the result lands beside the
+    // original, and the message says so.
+    const explorer = page.locator('.monaco-workbench .explorer-folders-view');
+    await explorer.getByText('assets', { exact: true }).click();
+    await explorer.getByText('logo.png', { exact: true }).click({ button: 'right' });
+    await page.locator('.context-view .action-label').filter({ hasText: 'Remove Background' }).first().click();
+    await page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: 'Run' }).first().click({ timeout: 30_000 });
+    const savedToast = await waitForToast(page, /logo-no-bg\.png/, 90_000);
+    await explorer.getByText('logo-no-bg.png', { exact: true }).waitFor({ timeout: 30_000 });
+    const actionFile = file.replace(/\.png$/, '-remove-background.png');
+    await driver.screenshotWorkbench(actionFile);
+    console.log(`[demo] toast: "${savedToast.trim()}"; saved ${actionFile}`);
 
     // The walkthrough, where the first two steps are now ticked off by what just happened.
     await runFromPalette(page, 'Welcome: Open Walkthrough');
