@@ -19,9 +19,12 @@ export function describeError(error: unknown): string {
   return redactSecrets(errorText(error));
 }
 
-/** Names a record in the log by its prompt (short) and local id, so a person can tell jobs apart. */
+/**
+ * Names a record in the log by its prompt (short) and local id, so a person can tell jobs apart; a job on an
+ * existing image (most have no prompt) by its action and image.
+ */
 export function describeRecord(record: JobRecord): string {
-  const prompt = record.prompt.trim().replace(/\s+/g, ' ');
+  const prompt = (record.prompt.trim() === '' ? recordTitle(record) : record.prompt).trim().replace(/\s+/g, ' ');
   const short = truncateGraphemes(prompt, PROMPT_IN_LOG, { measure: 'codeUnits' });
   return `"${redactSecrets(short)}" (${record.localId})`;
 }

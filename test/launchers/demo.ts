@@ -181,7 +181,9 @@ async function takeDemoScreenshot(tools: InstalledTools, server: VsCodeServer, u
     const explorer = page.locator('.monaco-workbench .explorer-folders-view');
     await explorer.getByText('assets', { exact: true }).click();
     await explorer.getByText('logo.png', { exact: true }).click({ button: 'right' });
-    await page.locator('.context-view .action-label').filter({ hasText: 'Remove Background' }).first().click();
+    // The menu takes an item on Enter once the pointer is over it (a synthetic click can land while it still opens).
+    await page.locator('.context-view .action-label').filter({ hasText: 'Remove Background' }).first().hover();
+    await page.keyboard.press('Enter');
     await page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: 'Run' }).first().click({ timeout: 30_000 });
     const savedToast = await waitForToast(page, /logo-no-bg\.png/, 90_000);
     await explorer.getByText('logo-no-bg.png', { exact: true }).waitFor({ timeout: 30_000 });

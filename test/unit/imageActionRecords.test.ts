@@ -6,7 +6,7 @@ import { refusesInputImage, takeUpload, withoutUpload } from '../../src/jobs/inp
 import { parseRecord } from '../../src/jobs/journal';
 import { inputMatches } from '../../src/jobs/reconcile';
 import { generationModelOf, imageActionOf, needsUpload, operationOf } from '../../src/jobs/records';
-import { recordTitle } from '../../src/jobs/jobTexts';
+import { describeRecord, recordTitle } from '../../src/jobs/jobTexts';
 import type { JobRecord } from '../../src/jobs/types';
 import { besideOriginalName, DEFAULT_RESULT_FILE_NAME, extensionOfMime, parseResultFileName } from '../../src/workspace/besideOriginal';
 
@@ -125,6 +125,8 @@ describe('records of jobs on an existing image', () => {
   it('names the record by its action and image, and refuses to read an operation as a generation', () => {
     assert.equal(recordTitle(REMOVE_BACKGROUND), 'Remove Background: logo.png');
     assert.equal(recordTitle(VARIATION), 'Make Variations: logo.png');
+    // The log names a job without a prompt by its action and image too.
+    assert.equal(describeRecord(REMOVE_BACKGROUND), `"Remove Background: logo.png" (${REMOVE_BACKGROUND.localId})`);
     assert.deepEqual(imageActionOf(VARIATION), { label: 'Make Variations', suffix: 'var' });
     assert.deepEqual(operationOf(UPSCALE_2), { kind: 'midjourneyAction', request: { action: 'upsample', parentJobId: PARENT, index: 2 } });
     assert.throws(() => generationModelOf(REMOVE_BACKGROUND));
