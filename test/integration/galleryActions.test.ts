@@ -124,6 +124,29 @@ describe('gallery actions: Upscale n on a Midjourney grid, and the source beside
     assert.ok(!buttons.includes('upscale'), 'no Upscale n on a single image');
   });
 
+  it('Vary 3 sends Midjourney’s variation of the grid’s image 3 and becomes a grid of its own', async () => {
+    const manager = await harness.core.jobs();
+    const before = new Set(manager.history().map((record) => record.localId));
+    const logged = harness.emulator.log.entries.length;
+    harness.ui.answer({ message: ['Run'] });
+    gallery?.receiveFromPage({ type: 'gridAction', action: 'variation', localId: grid.localId, index: 2 });
+
+    await waitFor(() => manager.history().some((record) => !before.has(record.localId)), 'the variation’s record', 30_000);
+    const localId = manager.history().find((record) => !before.has(record.localId))?.localId;
+    assert.ok(localId);
+    created.push(localId);
+    const vary = await waitForRecord(harness.core, localId, (record) => record.phase === 'done' || record.phase === 'failed', 'the variation to finish');
+    assert.equal(vary.phase, 'done', vary.error);
+    const submits = harness.emulator.log.entries.slice(logged).filter((entry) => entry.method === 'POST' && entry.path === MIDJOURNEY_ACTION_PATH);
+    assert.deepEqual(
+      submits.map((entry) => entry.body),
+      [{ action: 'variation', parentJobId: grid.jobId, index: 3 }],
+    );
+    assert.deepEqual(vary.operation && [vary.operation.label, vary.operation.suffix], ['Vary 3', 'v3']);
+    assert.deepEqual([vary.input?.localId, vary.input?.index], [grid.localId, 2]);
+    assert.equal(vary.files?.length, 4, 'a variation is a new grid of four');
+  });
+
   it('takes a picture of the upscale beside its grid (light and dark theme)', async function () {
     if (!screenshotsEnabled() || !upscale) this.skip();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
