@@ -122,14 +122,19 @@ export function columnWidth(feedWidth: number, columns: number, gap: number): nu
   return Math.max(0, (feedWidth - gap * (columns - 1)) / columns);
 }
 
+/** The thumbnail box's height per unit of width for an image of `width`×`height`: its shape, within sane shapes. */
+export function clampedAspectHeight(width: number, height: number): number {
+  const ratio = width > 0 && height > 0 ? height / width : 1;
+  return Math.min(MAX_ASPECT_HEIGHT, Math.max(MIN_ASPECT_HEIGHT, ratio));
+}
+
 /**
  * The thumbnail box's height for an image of `width`×`height` in a card `columnWidth` wide: the image's
  * aspect ratio (clamped to sane shapes) at the width inside the card's border, within the stylesheet's
  * bounds, in whole pixels.
  */
 export function mediaHeight(width: number, height: number, columnWidthPx: number, metrics: CardMetrics): number {
-  const ratio = width > 0 && height > 0 ? height / width : 1;
-  const clamped = Math.min(MAX_ASPECT_HEIGHT, Math.max(MIN_ASPECT_HEIGHT, ratio));
+  const clamped = clampedAspectHeight(width, height);
   const inner = Math.max(0, columnWidthPx - 2 * metrics.cardBorder);
   return Math.round(Math.min(metrics.mediaMaxHeight, Math.max(metrics.mediaMinHeight, inner * clamped)));
 }

@@ -35,7 +35,7 @@ export interface Core extends vscode.Disposable {
   /** Runs a command; never rejects: failures are reported to the user and logged. */
   run(id: CommandId, args: readonly unknown[]): Promise<unknown>;
   /** Brings back the gallery VS Code restored after a reload (called by the serializer). */
-  restoreGallery(panel: vscode.WebviewPanel): Promise<void>;
+  restoreGallery(panel: vscode.WebviewPanel, savedState: unknown): Promise<void>;
   /** Starts the job manager so unfinished jobs resume (onStartupFinished with pending work). */
   resumePendingJobs(): Promise<void>;
   /** The `apiframe_generateImage` language-model tool (registered by the start-up bundle where VS Code has the API). */
@@ -73,7 +73,7 @@ export function createCore(host: CoreHost, testHooks?: TestHooks): Core {
   return {
     run,
     imageTool,
-    restoreGallery: (panel) => built.gallery.restore(panel),
+    restoreGallery: (panel, savedState) => built.gallery.restore(panel, savedState),
     async resumePendingJobs() {
       try {
         await built.jobs.get();

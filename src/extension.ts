@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
   }
 
   // The gallery comes back after a window reload; its host (and the core) load only when that happens.
-  context.subscriptions.push(registerGallerySerializer((panel) => loadCore().restoreGallery(panel)));
+  context.subscriptions.push(registerGallerySerializer((panel, savedState) => loadCore().restoreGallery(panel, savedState)));
 
   // The agent tool, where VS Code has the API (1.95+): the core loads on its first use, like a command's.
   const registerTool = toolRegistration();

@@ -29,8 +29,8 @@ export class GalleryHost implements vscode.Disposable {
   }
 
   /** Adopts the panel VS Code restored after a window reload. */
-  async restore(panel: vscode.WebviewPanel): Promise<void> {
-    GalleryPanel.restore(panel, await this.deps());
+  async restore(panel: vscode.WebviewPanel, savedState: unknown): Promise<void> {
+    GalleryPanel.restore(panel, await this.deps(), savedState);
   }
 
   dispose(): void {

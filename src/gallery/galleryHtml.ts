@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 // The one HTML escaper of the project (also used for inserted <img> references); valid in text and attributes.
 import { escapeAttribute } from '../workspace/snippet';
-import { INITIAL_STATE_ELEMENT_ID } from './protocol';
+import { firstScreen, type FirstScreen } from './firstScreenHtml';
+import { INITIAL_STATE_ELEMENT_ID, type HostToWebview } from './protocol';
 
 /** Everything the page needs from the host; the URIs are webview URIs (`webview.asWebviewUri(...)`). */
 export interface GalleryHtmlOptions {
@@ -19,7 +20,13 @@ export interface GalleryHtmlOptions {
    * painted in the page's first frame instead of after a round trip to the host. `snapshot` names it: the
    * page's `ready` says it shows it, and the host then sends only the rest (or everything, if it changed).
    */
-  readonly initialState?: { readonly snapshot: number; readonly message: unknown };
+  readonly initialState?: { readonly snapshot: number; readonly message: HostToWebview };
+  /**
+   * Whether the page's HTML also carries the embedded state's first cards as markup (firstScreenHtml.ts), so
+   * they are painted before the page's script runs. Default true; false when the page will not show the top
+   * of the unfiltered list first (a restored page with a filter).
+   */
+  readonly paintFirstScreen?: boolean;
 }
 
 /**
@@ -29,6 +36,16 @@ export interface GalleryHtmlOptions {
  */
 export function jsonForScriptElement(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Whether a page restored with `savedState` (what it last passed to `setState`) shows the top of the whole
+ * history first, as the first screen's picture does: not when it was filtered (it shows only the matches).
+ */
+export function paintsFirstScreen(savedState: unknown): boolean {
+  if (typeof savedState !== 'object' || savedState === null || !('filter' in savedState)) return true;
+  const { filter } = savedState;
+  return typeof filter !== 'string' || filter.trim() === '';
 }
 
 /** A fresh script nonce: 128 random bits, base64 (the CSP `nonce-` grammar allows base64 characters). */
@@ -41,25 +58,34 @@ function safeLang(lang: string): string {
   return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(lang) ? lang : 'en';
 }
 
-/** The CSP of the gallery page: nothing by default, local resources only, one nonce'd script. */
+/**
+ * The CSP of the gallery page: nothing by default, local resources only, one nonce'd script (and the first
+ * screen's nonce'd `<style>` of thumbnail shapes).
+ */
 export function galleryCsp(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `img-src ${cspSource}`,
-    `style-src ${cspSource}`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
 }
 
 /**
- * Builds the gallery page. Pure apart from the nonce, which is fresh on every call (each render of the
- * webview gets its own). The page has no inline styles, scripts or handlers: the one script is the bundled
- * `dist/webview/gallery.js`, which renders everything from the host's `state` messages (the first one may be
- * embedded as JSON data, see `initialState`).
+ * Builds the gallery page. Pure apart from the nonce (fresh on every call: each render of the webview gets
+ * its own) and the clock of the first screen's elapsed times. The page has no inline handlers or style
+ * attributes: the one script is the bundled `dist/webview/gallery.js`, which renders everything from the
+ * host's `state` messages (the first one may be embedded as JSON data, see `initialState`); until it has, the
+ * first cards are a picture in the HTML (`paintFirstScreen`), styled by one nonce'd `<style>` of numbers.
  */
 export function buildGalleryHtml(options: GalleryHtmlOptions, nonce: string = createNonce()): string {
   const attr = escapeAttribute;
+  const message = options.initialState?.message;
+  const painted: FirstScreen | undefined =
+    options.paintFirstScreen !== false && message?.type === 'state' && Number.isSafeInteger(options.initialState?.snapshot)
+      ? firstScreen(message, options.title)
+      : undefined;
   return `<!DOCTYPE html>
 <html lang="${attr(safeLang(options.lang))}">
 <head>
@@ -69,9 +95,9 @@ export function buildGalleryHtml(options: GalleryHtmlOptions, nonce: string = cr
 <link rel="stylesheet" href="${attr(options.codiconsUri)}">
 <link rel="stylesheet" href="${attr(options.styleUri)}">
 <title>${escapeAttribute(options.title)}</title>
-</head>
+${painted ? `<style nonce="${attr(nonce)}">\n${painted.css}\n</style>\n` : ''}</head>
 <body>
-<main id="gallery" aria-busy="true"></main>
+<main id="gallery" aria-busy="true">${painted?.html ?? ''}</main>
 ${initialStateElement(options.initialState)}<script defer nonce="${attr(nonce)}" src="${attr(options.scriptUri)}"></script>
 </body>
 </html>

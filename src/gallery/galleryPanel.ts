@@ -3,7 +3,7 @@ import type { CreditsReading } from '../jobs/creditsTracker';
 import type { JobManager } from '../jobs/managerApi';
 import type { JobPhase, JobRecord } from '../jobs/types';
 import type { Logger } from '../shared/logger';
-import { buildGalleryHtml, type GalleryHtmlOptions } from './galleryHtml';
+import { buildGalleryHtml, paintsFirstScreen, type GalleryHtmlOptions } from './galleryHtml';
 import {
   GALLERY_VIEW_TYPE,
   type GalleryItem,
@@ -137,11 +137,11 @@ export class GalleryPanel implements vscode.Disposable {
   }
 
   /** Adopts a panel VS Code restored after a reload (called from the serializer). */
-  static restore(panel: vscode.WebviewPanel, deps: GalleryPanelDeps): GalleryPanel {
+  static restore(panel: vscode.WebviewPanel, deps: GalleryPanelDeps, savedState?: unknown): GalleryPanel {
     // Should a second one ever be restored, keep the newest and close the other: there is one gallery.
     GalleryPanel.currentPanel?.dispose();
     panel.webview.options = webviewOptions(deps);
-    return new GalleryPanel(panel, deps);
+    return new GalleryPanel(panel, deps, paintsFirstScreen(savedState));
   }
 
   private readonly disposables: vscode.Disposable[] = [];
@@ -178,6 +178,8 @@ export class GalleryPanel implements vscode.Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly deps: GalleryPanelDeps,
+    /** Whether the page's HTML carries a picture of the first cards (see galleryHtml.ts's `paintFirstScreen`). */
+    private readonly paintFirstScreen = true,
   ) {
     GalleryPanel.currentPanel = this;
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
@@ -280,6 +282,7 @@ export class GalleryPanel implements vscode.Disposable {
       lang: vscode.env.language,
       title: vscode.l10n.t('Apiframe Images'),
       initialState,
+      paintFirstScreen: this.paintFirstScreen,
     });
   }
 

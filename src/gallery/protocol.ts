@@ -275,6 +275,9 @@ export type HostToWebview =
 /** The id of the element that carries the embedded first `state` (a JSON data block, never executed). */
 export const INITIAL_STATE_ELEMENT_ID = 'gallery-initial-state';
 
+/** The id of the first screen the host paints into the page's HTML (a picture the page's script replaces). */
+export const FIRST_SCREEN_ELEMENT_ID = 'gallery-first-screen';
+
 /** Webview → host. */
 export type WebviewToHost =
   /** The page is listening; `shown` names the embedded first `state` it already shows (see galleryHtml.ts). */

@@ -96,16 +96,23 @@ export const PAINT_OBSERVERS = `(() => {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (entry.name === 'first-contentful-paint') { fcp = entry.startTime; settle(); }
   }).observe({ type: 'paint', buffered: true });
+  let marks;
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if (entry.identifier === 'first-card') { firstCard = entry.renderTime || entry.loadTime; settle(); }
+    for (const entry of list.getEntries()) if (entry.identifier === 'first-card' && firstCard === undefined) { firstCard = entry.renderTime || entry.loadTime; marks.disconnect(); settle(); }
   }).observe({ type: 'element', buffered: true });
-  // A microtask after the insertion, so the attribute is there before the card's first paint.
-  new MutationObserver((records, observer) => {
+  // The first card's prompt is marked a microtask after its insertion. Chromium registers a text for Element
+  // Timing when it lays the text out, and a parser may have done that before the microtask (cards in the
+  // page's HTML): the text is put back as a new node, laid out (and timed) with the attribute in place — at its
+  // first paint, or a frame later, never earlier. Until a card is painted, whichever card is first is marked
+  // (a page may replace its first cards before they reach the screen).
+  marks = new MutationObserver(() => {
     const prompt = document.querySelector('.card .card-prompt');
-    if (!prompt) return;
+    if (!prompt || prompt.hasAttribute('elementtiming')) return;
     prompt.setAttribute('elementtiming', 'first-card');
-    observer.disconnect();
-  }).observe(document, { childList: true, subtree: true });
+    const text = prompt.firstChild;
+    if (text) prompt.replaceChild(document.createTextNode(text.data), text);
+  });
+  marks.observe(document, { childList: true, subtree: true });
 })()`;
 
 function evalIn<T>(page: Page, expression: string): Promise<T> {

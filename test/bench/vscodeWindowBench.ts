@@ -54,15 +54,23 @@ const WEBVIEW_PAINT_OBSERVERS = `(() => {
     new w.PerformanceObserver((list) => {
       for (const entry of list.getEntries()) if (entry.name === 'first-contentful-paint' && state.fcp === undefined) state.fcp = entry.startTime;
     }).observe({ type: 'paint', buffered: true });
-    new w.PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) if (entry.identifier === 'first-card' && state.firstCard === undefined) state.firstCard = entry.renderTime || entry.loadTime;
-    }).observe({ type: 'element', buffered: true });
-    new MutationObserver((records, observer) => {
+    // As in gallery.ts's PAINT_OBSERVERS: whichever card is first is marked until one is painted, and a text
+    // laid out before the attribute came is timed as a new node.
+    const marks = new MutationObserver(() => {
       const prompt = d.querySelector('.card .card-prompt');
-      if (!prompt) return;
+      if (!prompt || prompt.hasAttribute('elementtiming')) return;
       prompt.setAttribute('elementtiming', 'first-card');
-      observer.disconnect();
-    }).observe(d, { childList: true, subtree: true });
+      const text = prompt.firstChild;
+      if (text) prompt.replaceChild(d.createTextNode(text.data), text);
+    });
+    new w.PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if (entry.identifier !== 'first-card' || state.firstCard !== undefined) continue;
+        state.firstCard = entry.renderTime || entry.loadTime;
+        marks.disconnect();
+      }
+    }).observe({ type: 'element', buffered: true });
+    marks.observe(d, { childList: true, subtree: true });
   };
   const hooked = new WeakSet();
   new MutationObserver(() => {

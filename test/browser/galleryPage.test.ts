@@ -255,6 +255,50 @@ describe('gallery page (headless Chromium)', function () {
     assert.equal(await evalIn<string>(plain.page, `document.querySelector('.card-prompt').textContent`), list[0]?.prompt);
   });
 
+  it('paints the first cards from the HTML before its script runs, in the live page’s boxes, and the live page replaces them', async () => {
+    assert.ok(harness && browser);
+    const [first, second, ...rest] = items(40);
+    assert.ok(first && second);
+    const hostile: GalleryItem[] = [
+      { ...first, prompt: '</main><script>alert(1)</script><b>x</b>', alt: '<img src=x onerror=alert(2)>' },
+      { ...second, phase: 'failed', image: undefined, error: '<img src=x onerror=alert(3)>' },
+      ...rest,
+    ];
+    const boxes = `[...document.querySelectorAll('.card')].slice(0, 16).map((card) => {
+      const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; };
+      return [...box(card), ...box(card.querySelector('.card-media')), ...box(card.querySelector('.card-prompt'))];
+    })`;
+    for (const width of [420, 760, 1100, 1700]) {
+      // The picture alone: the page's script never arrives.
+      const still = await browser.newPage({ viewport: { width, height: 900 } });
+      opened.push(still);
+      const dialogs: string[] = [];
+      still.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await still.goto(harness.page({ items: hostile, script: '/no-such-script.js' }));
+      assert.equal(await evalIn<number>(still, `document.querySelectorAll('#gallery-first-screen[aria-hidden="true"][inert] .card').length`), 16);
+      assert.equal(await evalIn<number>(still, `document.querySelectorAll('#gallery-first-screen [id], #gallery-first-screen script, #gallery-first-screen b').length`), 0);
+      assert.equal(await evalIn<string>(still, `document.querySelector('.card-prompt').textContent`), hostile[0]?.prompt);
+      assert.equal(await evalIn<string>(still, `document.querySelector('.error-text').textContent`), '<img src=x onerror=alert(3)>');
+      assert.equal(await evalIn<string>(still, `document.querySelector('.toolbar-count').textContent`), '40');
+      const pictured = await evalIn<number[][]>(still, boxes);
+
+      const { page } = await open({ items: hostile }, { width, height: 900 });
+      assert.equal(await evalIn<number>(page, `document.querySelectorAll('#gallery-first-screen').length`), 0, 'the live page replaced the picture');
+      const live = await evalIn<number[][]>(page, boxes);
+      assert.ok(live.length > 0);
+      live.forEach((card, index) =>
+        card.forEach((value, field) => {
+          const before = pictured[index]?.[field];
+          assert.ok(before !== undefined && Math.abs(before - value) <= 2, `card ${index} field ${field} at ${width}px: picture ${before}, live ${value}`);
+        }),
+      );
+      assert.deepEqual(dialogs, []);
+    }
+  });
+
   it('names the model in use in the header once the host says it, and follows a change', async () => {
     const { page } = await open({ items: items(3) });
     assert.equal(await evalIn<boolean>(page, `document.querySelector('.toolbar-model').hidden`), true, 'hidden until the host names it');

@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { buildGalleryHtml, createNonce, galleryCsp, jsonForScriptElement, type GalleryHtmlOptions } from '../../src/gallery/galleryHtml';
-import { INITIAL_STATE_ELEMENT_ID, parseWebviewMessage } from '../../src/gallery/protocol';
+import { buildGalleryHtml, createNonce, galleryCsp, jsonForScriptElement, paintsFirstScreen, type GalleryHtmlOptions } from '../../src/gallery/galleryHtml';
+import { FIRST_SCREEN_CARDS } from '../../src/gallery/firstScreenHtml';
+import { stateMessages } from '../../src/gallery/galleryStateMessages';
+import { FIRST_SCREEN_ELEMENT_ID, INITIAL_STATE_ELEMENT_ID, parseWebviewMessage, type GalleryItem, type HostToWebview } from '../../src/gallery/protocol';
+import { HARNESS_STRINGS, syntheticItems } from '../gallery/harness';
 
 const OPTIONS: GalleryHtmlOptions = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
@@ -17,6 +20,21 @@ function cspOf(html: string): string {
   return content.replace(/&#39;/g, "'");
 }
 
+const imageUrl = (index: number): string => `https://file+.vscode-resource.vscode-cdn.net/cache/${index}.png`;
+
+/** The host's first `state` for `items` (as GalleryPanel builds it). */
+function stateOf(items: readonly GalleryItem[]): HostToWebview {
+  const [first] = stateMessages(items, HARNESS_STRINGS, 'en');
+  assert.ok(first);
+  return first;
+}
+
+function nth<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  assert.ok(item !== undefined);
+  return item;
+}
+
 describe('gallery page HTML', () => {
   it('declares the strict CSP: nothing by default, local resources only, a nonce for scripts', () => {
     const html = buildGalleryHtml(OPTIONS, 'abc123');
@@ -24,7 +42,7 @@ describe('gallery page HTML', () => {
     assert.deepEqual(directives, [
       "default-src 'none'",
       `img-src ${OPTIONS.cspSource}`,
-      `style-src ${OPTIONS.cspSource}`,
+      `style-src ${OPTIONS.cspSource} 'nonce-abc123'`,
       `font-src ${OPTIONS.cspSource}`,
       "script-src 'nonce-abc123'",
     ]);
@@ -45,7 +63,7 @@ describe('gallery page HTML', () => {
 
   it('embeds the first screen as an inert JSON data block that no prompt can end', () => {
     const prompt = '</script><script>alert(1)</script><!-- & \u2028\u2029 </SCRIPT >';
-    const message = { type: 'state', items: [{ prompt }], total: 1 };
+    const message = stateOf([{ ...nth(syntheticItems(1, imageUrl), 0), prompt, alt: prompt }]);
     const html = buildGalleryHtml({ ...OPTIONS, initialState: { snapshot: 3, message } }, 'n0');
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
     assert.equal(scripts.length, 2, 'the data block and the page script, nothing a prompt opened');
@@ -70,6 +88,46 @@ describe('gallery page HTML', () => {
     const nonces = new Set(Array.from({ length: 20 }, () => /'nonce-([^']+)'/.exec(cspOf(buildGalleryHtml(OPTIONS)))?.[1]));
     assert.equal(nonces.size, 20);
     assert.match(createNonce(), /^[A-Za-z0-9+/]{22}==$/);
+  });
+
+  it('paints the first cards as inert markup, every piece of data as text, and their shapes in one nonce\'d style', () => {
+    const hostile = '</main><script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
+    const [first, ...rest] = syntheticItems(40, imageUrl);
+    assert.ok(first);
+    const items: GalleryItem[] = [{ ...first, prompt: hostile, alt: hostile, savedPath: hostile }, ...rest];
+    const html = buildGalleryHtml({ ...OPTIONS, initialState: { snapshot: 1, message: stateOf(items) } }, 'n0');
+    const main = /<main id="gallery" aria-busy="true">([\s\S]*)<\/main>/.exec(html)?.[1] ?? '';
+    assert.ok(main.startsWith(`<div class="first-screen" id="${FIRST_SCREEN_ELEMENT_ID}" aria-hidden="true" inert>`));
+    assert.equal(main.match(/<article class="card/g)?.length, FIRST_SCREEN_CARDS, 'a screen of cards, not the whole first state');
+    assert.ok(!main.includes(hostile) && !html.includes('<script>alert'), 'the prompt never appears unescaped');
+    assert.ok(main.includes('&lt;/main&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;&#39;&amp;'));
+    assert.doesNotMatch(main, /<(?!\/?(div|header|h1|span|input|button|article|img|p|time|progress)\b)/, 'only the renderer\'s own tags');
+    // Inside tags (every `<` and `"` of the data is escaped, so a tag and a quoted value are the renderer's): no
+    // style attribute, no handler.
+    assert.doesNotMatch(main.replace(/"[^"]*"/g, '""'), /<[^>]*\s(style|on[a-z]+)=/i);
+    // Thumbnail shapes only, in the one style element, which carries the page's nonce.
+    const styles = [...html.matchAll(/<style\b([^>]*)>([\s\S]*?)<\/style>/g)];
+    assert.equal(styles.length, 1);
+    assert.equal(styles[0]?.[1], ' nonce="n0"');
+    for (const rule of (styles[0]?.[2] ?? '').trim().split('\n')) assert.match(rule, /^\.first-screen \.card:nth-child\(\d+\) \.card-media\{aspect-ratio:1\/[\d.]+\}$/);
+
+    // Nothing to paint: an empty history (the page shows its welcome), a restored page with a filter, no state.
+    for (const options of [
+      { ...OPTIONS, initialState: { snapshot: 1, message: stateOf([]) } },
+      { ...OPTIONS, initialState: { snapshot: 1, message: stateOf(items) }, paintFirstScreen: false },
+      OPTIONS,
+    ]) {
+      const plain = buildGalleryHtml(options, 'x');
+      assert.doesNotMatch(plain, /first-screen|<style\b/);
+    }
+  });
+
+  it('paints the first cards for a restored page only when it will show the whole history first', () => {
+    for (const state of [undefined, null, 42, 'filter', {}, { scrollTop: 900 }, { filter: '' }, { filter: '   ' }, { filter: 7 }]) {
+      assert.equal(paintsFirstScreen(state), true, JSON.stringify(state));
+    }
+    assert.equal(paintsFirstScreen({ filter: 'lighthouse' }), false);
+    assert.equal(paintsFirstScreen({ scrollTop: 10, filter: ' x ' }), false);
   });
 
   it('has no inline styles or event handlers and links the stylesheets', () => {

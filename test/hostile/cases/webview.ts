@@ -7,11 +7,14 @@
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { firstScreen } from '../../../src/gallery/firstScreenHtml';
 import { CARD_ALT_TEXT_MAX_LENGTH, toGalleryItem } from '../../../src/gallery/galleryItems';
+import { escapeAttribute } from '../../../src/workspace/snippet';
+import { HARNESS_STRINGS } from '../../gallery/harness';
 import { decideGalleryMessage, type GalleryMessageDecision, type GalleryRecordState } from '../../../src/gallery/galleryMessages';
 import { ImageCache } from '../../../src/jobs/imageCache';
 import type { JobPhase, JobRecord } from '../../../src/jobs/types';
-import { CARD_BUTTONS, GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, parseWebviewMessage, type WebviewToHost } from '../../../src/gallery/protocol';
+import { CARD_BUTTONS, GALLERY_ITEM_ACTIONS, MAX_REPORTED_IDS, parseWebviewMessage, type GalleryItem, type WebviewToHost } from '../../../src/gallery/protocol';
 import type { HostileCase } from '../types';
 import { HOSTILE_PROMPTS } from './prompts';
 
@@ -347,6 +350,23 @@ function hostileRecord(prompt: string, cached: boolean): JobRecord {
   };
 }
 
+/**
+ * The first screen the host writes into the page's HTML (firstScreenHtml.ts) holds the card's texts as text:
+ * every tag in it is one of the renderer's own, with no handler or style attribute, and the prompt is there
+ * escaped. (Every `<` and `"` of the data is escaped, so a tag and a quoted value can only be the renderer's.)
+ */
+function assertPaintedAsText(item: GalleryItem): void {
+  const painted = firstScreen({ type: 'state', items: [item], total: 1, strings: HARNESS_STRINGS, locale: 'en' }, 'Apiframe Images');
+  assert.ok(painted, 'a card is painted');
+  for (const tag of painted.html.match(/<[^>]*>/g) ?? []) {
+    const bare = tag.replace(/"[^"]*"/g, '""');
+    assert.match(bare, /^<\/?(div|header|h1|span|input|button|article|img|p|time|progress)( [a-z-]+(="")?)*>$/, `an unexpected tag ${tag}`);
+    assert.doesNotMatch(bare, /\s(on[a-z]+|style|srcdoc|href)=/, `a handler or style in ${tag}`);
+  }
+  assert.ok(painted.html.includes(`<p class="card-prompt" elementtiming="first-card">${escapeAttribute(item.prompt)}</p>`), 'the prompt, escaped');
+  assert.doesNotMatch(painted.css, /[^\w\s.:(){}/-]/, 'the style holds only the shape numbers');
+}
+
 function cardCase(name: string, prompt: string): HostileCase {
   return {
     area: 'webview',
@@ -359,6 +379,7 @@ function cardCase(name: string, prompt: string): HostileCase {
         assert.equal(item.error, record.error, 'the error is kept verbatim');
         assert.ok(!/[\r\n]/.test(item.alt) && item.alt.length <= CARD_ALT_TEXT_MAX_LENGTH, 'alt text is one bounded line');
         assert.equal(item.progress, 100, 'progress is clamped');
+        assertPaintedAsText(item);
         // Everything but the texts the user wrote or was told (which may quote anything, and render as text).
         const serialised = JSON.stringify({ ...item, prompt: '', alt: '', error: '' });
         for (const remote of HOSTILE_REMOTE_URLS) assert.ok(!serialised.includes(remote), `the card carries the remote URL ${remote}`);
