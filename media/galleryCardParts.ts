@@ -30,7 +30,7 @@ import {
   tileCaption,
   tileLabel,
 } from './galleryCardModel';
-import { el, icon } from './galleryDom';
+import { el, icon, setAttr } from './galleryDom';
 import type { TimeLabels } from './galleryTimes';
 
 export type ItemWithImage = GalleryItem & { image: NonNullable<GalleryItem['image']> };
@@ -38,11 +38,15 @@ export type ItemWithImage = GalleryItem & { image: NonNullable<GalleryItem['imag
 /** The overflow button's marker (it is not an action: it opens the card's menu). */
 export const MORE_BUTTON_CLASS = 'more-button';
 
-/** Points an `<img>` at the item's image, touching only what differs (a changed `src` starts a new load). */
+/**
+ * Points an `<img>` at the item's image, touching only what differs (a changed `src` starts a new load). The
+ * size is compared as attributes: the `width`/`height` properties of a rendered image are its laid-out size,
+ * so reading them lays out the page — once per card when a scroll rebinds the cards in place.
+ */
 export function setImage(img: HTMLImageElement, item: ItemWithImage): void {
   if (img.alt !== item.alt) img.alt = item.alt;
-  if (img.width !== item.image.width) img.width = item.image.width;
-  if (img.height !== item.image.height) img.height = item.image.height;
+  setAttr(img, 'width', String(item.image.width));
+  setAttr(img, 'height', String(item.image.height));
   if (img.getAttribute('src') !== item.image.src) img.src = item.image.src;
 }
 

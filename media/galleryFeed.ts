@@ -4,8 +4,10 @@
  * host, and remembers the scroll position across reloads of the webview.
  *
  * Performance: the first `state` renders only the rows on screen, and the overscan rows follow after that
- * screen is painted; the scroll path reads no layout (only `window.scrollY`: the geometry is measured on
- * state, resize and count changes), and the arithmetic is galleryVirtualWindow.ts's.
+ * screen is painted; a scroll of a viewport or more per frame renders no overscan either (every card in view
+ * is new then, and the overscan rows would be replaced before they are seen) until it pauses; the scroll path
+ * reads no layout (only `window.scrollY`: the geometry is measured on state, resize and count changes), and
+ * the arithmetic is galleryVirtualWindow.ts's.
  */
 import type { GalleryShell } from './galleryShell';
 import type { GalleryState } from './galleryState';
@@ -22,6 +24,7 @@ import {
   feedHeight,
   gridLayout,
   mediaHeight,
+  overscanAfterScroll,
   rangeOffset,
   scrollTopToShow,
   type CardMetrics,
@@ -30,6 +33,8 @@ import {
 
 /** How long scrolling must pause before the position is saved (saving on every event would be wasted work). */
 const SCROLL_SAVE_DELAY_MS = 200;
+/** How long a fast scroll must pause before the overscan rows it skipped are rendered. */
+const OVERSCAN_FILL_DELAY_MS = 100;
 
 export interface FeedOptions {
   /** false renders every card eagerly (used only as the benchmark's baseline). */
@@ -64,6 +69,10 @@ export class GalleryFeed {
   private scrollSaveQueued = false;
   /** The scroll position the last render drew (the saved position comes from here: reading it anew forces a layout). */
   private renderedScrollY = 0;
+  /** A scroll event came since the last render (only a scroll may skip the overscan rows). */
+  private scrolledSinceRender = false;
+  /** Renders the overscan rows a fast scroll skipped, once it pauses. */
+  private overscanFill: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly shell: GalleryShell,
@@ -159,15 +168,29 @@ export class GalleryFeed {
     shell.showCount(state.count, state.totalCount, state.filter, state.strings);
     if (this.geometryStale || this.measuredCount !== state.count) this.measure();
 
-    this.renderedScrollY = window.scrollY;
-    const range = this.options.virtualize
-      ? cardsInView(state.count, this.geometry, this.renderedScrollY, this.firstScreenOnly ? 0 : OVERSCAN_ROWS)
-      : allCards(state.count);
+    const scrollY = window.scrollY;
+    const range = this.options.virtualize ? cardsInView(state.count, this.geometry, scrollY, this.overscanAt(scrollY)) : allCards(state.count);
+    this.renderedScrollY = scrollY;
     const transform = `translateY(${rangeOffset(range, this.geometry)}px)`;
     if (shell.window.style.transform !== transform) shell.window.style.transform = transform;
     this.cards.showRange(state.items, range.start, range.end);
     shell.markRendered();
     this.options.onRendered();
+  }
+
+  /**
+   * The overscan rows for a render at `scrollY`: none on the first screen, none right after a scroll of a
+   * viewport or more (they follow once the scroll pauses), else OVERSCAN_ROWS.
+   */
+  private overscanAt(scrollY: number): number {
+    if (this.overscanFill !== undefined) clearTimeout(this.overscanFill);
+    this.overscanFill = undefined;
+    const scrolled = this.scrolledSinceRender;
+    this.scrolledSinceRender = false;
+    if (this.firstScreenOnly) return 0;
+    const overscan = scrolled ? overscanAfterScroll(scrollY - this.renderedScrollY, this.geometry.viewportHeight) : OVERSCAN_ROWS;
+    if (overscan < OVERSCAN_ROWS) this.overscanFill = setTimeout(() => this.render(), OVERSCAN_FILL_DELAY_MS);
+    return overscan;
   }
 
   /** Renders in the next frame (once, however many changes come before it). */
@@ -228,6 +251,7 @@ export class GalleryFeed {
   }
 
   private onScroll(): void {
+    this.scrolledSinceRender = true;
     if (this.options.virtualize) this.queueRender();
     if (this.scrollSaveQueued) return;
     this.scrollSaveQueued = true;

@@ -13,6 +13,15 @@
 /** Rows rendered above and below the viewport, so quick scrolls and the keyboard do not hit empty space. */
 export const OVERSCAN_ROWS = 1;
 
+/**
+ * The overscan for a render that follows a scroll of `scrollDelta` px: none for a jump of a viewport or more
+ * (a fling, the scroll bar dragged, End), where every card in view is new anyway and the overscan rows would
+ * be replaced by the next frame's before they are seen; the page renders them once the scroll pauses.
+ */
+export function overscanAfterScroll(scrollDelta: number, viewportHeight: number): number {
+  return Math.abs(scrollDelta) >= viewportHeight ? 0 : OVERSCAN_ROWS;
+}
+
 /** The grid's sizes as the stylesheet defines them (CSS custom properties on the root element). */
 export interface CardMetrics {
   /** Space between cards, horizontally and vertically (px). */

@@ -17,6 +17,7 @@ import {
   feedHeight,
   gridLayout,
   mediaHeight,
+  overscanAfterScroll,
   pageTarget,
   rangeOffset,
   rowAt,
@@ -178,6 +179,20 @@ describe('gallery virtual window', () => {
         assert.ok(range.end - range.start <= bound, `${range.end - range.start} cards at scrollY=${scrollY}, width ${width}`);
         assert.equal(range.start % geometry.columns, 0, 'the window starts at the beginning of a row');
       }
+    }
+  });
+
+  it('skips the overscan rows after a jump of a viewport or more, in either direction, and keeps them for shorter scrolls', () => {
+    assert.equal(overscanAfterScroll(0, 800), OVERSCAN_ROWS);
+    assert.equal(overscanAfterScroll(120, 800), OVERSCAN_ROWS, 'a wheel step');
+    assert.equal(overscanAfterScroll(-799, 800), OVERSCAN_ROWS);
+    assert.equal(overscanAfterScroll(800, 800), 0, 'a viewport down');
+    assert.equal(overscanAfterScroll(-5000, 800), 0, 'far up');
+    // Without the overscan the window still holds every card on screen.
+    const geometry = geometryOf(mixedShapes(1000));
+    for (const scrollY of [0, 4321, 20_000]) {
+      const rendered = new Set(indexes(cardsInView(1000, geometry, scrollY, overscanAfterScroll(800, 800))));
+      assert.deepEqual(cardsOnScreen(1000, geometry, scrollY).filter((i) => !rendered.has(i)), [], `scrollY=${scrollY}`);
     }
   });
 
