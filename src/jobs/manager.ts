@@ -164,6 +164,10 @@ class JobManagerImpl implements JobManager {
   private async begin(record: JobRecord, followOptions: FollowOptions): Promise<JobRecord> {
     const { localId } = record;
     this.store(Object.freeze(record));
+    // The client is built (key, settings, dispatcher) while the record is being written, not after: the write
+    // waits on the disk, the build on the thread. Nothing is sent with it before the record is on disk; a
+    // failure here is met again, and reported, where the submit asks for the client.
+    void this.options.client().catch(() => undefined);
     try {
       // The record must be on disk BEFORE the submit: a lost answer is then re-sent with the same key.
       await this.journal.save();
