@@ -446,6 +446,22 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     assert.deepEqual((await harness.journalOnDisk()).records, []);
   });
 
+  it('removes image folders no record owns after the load, and keeps the folders of the records', async () => {
+    harness = await createHarness();
+    // Left by a crash between deleting a record and its files.
+    const orphan = path.join(harness.storageDir, 'images', '00000000-0000-4000-8000-00000000dead');
+    await fs.mkdir(orphan, { recursive: true });
+    await fs.writeFile(path.join(orphan, '0.png'), 'png');
+    const manager = harness.newManager();
+    await manager.start();
+    const record = await manager.generate(INPUT);
+    assert.equal(record.phase, 'done');
+    // dispose() waits for the cleanup, as it waits for a prune.
+    await manager.dispose();
+    await assert.rejects(fs.stat(orphan), { code: 'ENOENT' });
+    await assertCachedExactly(manager, record);
+  });
+
   it('prunes the oldest finished records with their files beyond the history limit', async () => {
     harness = await createHarness();
     const manager = harness.newManager({ historyLimit: 2 });
