@@ -64,10 +64,14 @@ export function activate(context: vscode.ExtensionContext): void {
   let core: Core | undefined;
   const loadCore = (): Core => {
     if (!core) {
+      // Asked for before the core is evaluated, so the round trip to the workbench overlaps the evaluation (the
+      // core reads the key as it starts anyway); a read left unused by a core that failed to load is dropped.
+      const storedKey = Promise.resolve(context.secrets.get(API_KEY_SECRET));
+      void storedKey.catch(() => undefined);
       // A plain require of a separate bundle (external in esbuild.mjs): evaluated here, not at start-up.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const coreModule = require('./core.js') as typeof import('./core');
-      core = coreModule.createCore({ context, log }, testHooks);
+      core = coreModule.createCore({ context, log, storedKey }, testHooks);
       context.subscriptions.push(core);
     }
     return core;
