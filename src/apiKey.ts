@@ -26,11 +26,16 @@ export class ApiKeyStore implements vscode.Disposable {
   /**
    * @param demoKey the key Set API Key may offer as "Use the demo key" (see {@link demoKeyFor}); read on
    * every use and never stored by this class on its own — the user chooses it, or nothing happens.
+   * @param storedKey a read of the key already under way (`secrets.get(API_KEY_SECRET)`), used for the first
+   * `get()`. A change of the secret clears it like any cached value: the change event is delivered after the
+   * answer to a read made before it.
    */
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly demoKey: () => string | undefined = () => undefined,
+    storedKey?: Thenable<string | undefined>,
   ) {
+    if (storedKey) this.cached = usableKey(storedKey);
     this.subscription = secrets.onDidChange((event) => {
       if (event.key !== API_KEY_SECRET) return;
       this.cached = undefined;
@@ -40,7 +45,7 @@ export class ApiKeyStore implements vscode.Disposable {
 
   /** The stored key, or undefined. */
   get(): Promise<string | undefined> {
-    this.cached ??= Promise.resolve(this.secrets.get(API_KEY_SECRET)).then((value) => (value && value.trim() !== '' ? value : undefined));
+    this.cached ??= usableKey(this.secrets.get(API_KEY_SECRET));
     return this.cached;
   }
 
@@ -70,6 +75,11 @@ export class ApiKeyStore implements vscode.Disposable {
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** What SecretStorage answered, with an empty or blank value taken for no key. */
+function usableKey(read: Thenable<string | undefined>): Promise<string | undefined> {
+  return Promise.resolve(read).then((value) => (value && value.trim() !== '' ? value : undefined));
 }
 
 /**

@@ -117,7 +117,7 @@ function createServices(host: CoreHost, testHooks: TestHooks | undefined, own: <
   const ui = testHooks ? userInterfaceThroughHooks(testHooks, windowUi) : windowUi;
   // The suite offers a demo key through its hooks (Test mode never reads the environment's).
   const demoKey = demoKeyFor(context);
-  const apiKey = own(new ApiKeyStore(context.secrets, testHooks ? () => testHooks.demoKey : () => demoKey));
+  const apiKey = own(new ApiKeyStore(context.secrets, testHooks ? () => testHooks.demoKey : () => demoKey, host.storedKey));
   const walkthrough = own(new WalkthroughProgress(apiKey, context.extension.id));
   const progress = own(new JobProgress());
   const statusBar = own(new JobsStatusBar());

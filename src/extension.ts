@@ -62,12 +62,22 @@ export function activate(context: vscode.ExtensionContext): void {
   // without one everywhere else, so an installed extension has nothing a script could fill in.
   const testHooks: TestHooks | undefined = context.extensionMode === vscode.ExtensionMode.Test ? {} : undefined;
   let core: Core | undefined;
+  // The stored key, asked for once, by the first use (the core reads it as it starts anyway: see CoreHost).
+  let storedKey: Promise<string | undefined> | undefined;
+  const readStoredKey = (): Promise<string | undefined> => {
+    if (!storedKey) {
+      storedKey = Promise.resolve(context.secrets.get(API_KEY_SECRET));
+      // A read left unused by a core that failed to load is dropped; the core reports its own failures.
+      void storedKey.catch(() => undefined);
+    }
+    return storedKey;
+  };
   const loadCore = (): Core => {
     if (!core) {
       // A plain require of a separate bundle (external in esbuild.mjs): evaluated here, not at start-up.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const coreModule = require('./core.js') as typeof import('./core');
-      core = coreModule.createCore({ context, log }, testHooks);
+      core = coreModule.createCore({ context, log, storedKey: readStoredKey() }, testHooks);
       context.subscriptions.push(core);
     }
     return core;
@@ -97,13 +107,21 @@ export function activate(context: vscode.ExtensionContext): void {
     setTimeout(() => void loadCore().resumePendingJobs(), 0);
   }
 
-  function runCommand(id: CommandId, args: unknown[]): Promise<unknown> {
+  async function runCommand(id: CommandId, args: unknown[]): Promise<unknown> {
+    if (!core) {
+      // The first use: the key is asked for before the core is evaluated, which holds the thread for a tenth of
+      // a second or more. VS Code sends an extension's requests to the workbench on a later turn of the event
+      // loop (a timer), so that turn is let through first: the request is then on its way, and answered,
+      // while the core is evaluated, instead of leaving only after it.
+      void readStoredKey();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     let loaded: Core;
     try {
       loaded = loadCore();
     } catch (error) {
       reportCoreLoadFailure(log, id, error);
-      return Promise.resolve(undefined);
+      return undefined;
     }
     // The core reports its own failures (src/errors/errorReporter.ts): run() never rejects.
     return loaded.run(id, args);

@@ -16,6 +16,12 @@ import type { UserInterface } from './userInterface';
 export interface CoreHost {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
+  /**
+   * The stored API key as SecretStorage answers (see `ApiKeyStore`), asked for by the start-up bundle just
+   * before it evaluates the core: the round trip to the workbench then overlaps that evaluation instead of
+   * following it. Every core reads the key as it starts (the walkthrough's step), so this reads nothing more.
+   */
+  readonly storedKey?: Thenable<string | undefined>;
 }
 
 /**

@@ -113,6 +113,11 @@ interface DiskView {
   logOffset: number;
   /** The log's size as last seen (this window's appends included): compaction is due when it is large. */
   logBytes: number;
+  /**
+   * The log was there when last read, or was created by this window's compaction (whose folder fsync made its
+   * entry durable). An append to a log that was not there creates it, and makes its folder entry durable too.
+   */
+  logOnDisk: boolean;
 }
 
 interface LogBatch {
@@ -183,14 +188,14 @@ export class Journal {
           `Job journal ${this.file} could not be read (${parsed.reason}); starting with an empty history. ` +
             `The unreadable file was kept as ${backup}.`,
         );
-        this.disk = { identity: snapshot.identity, generation: undefined, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0 };
+        this.disk = { identity: snapshot.identity, generation: undefined, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0, logOnDisk: false };
         return this.contents();
       }
       for (const record of parsed.records) this.records.set(record.localId, record);
       for (const [localId, stamp] of parsed.stamps) this.stamps.set(localId, stamp);
       for (const [localId, stamp] of parsed.tombstones) this.tombstones.set(localId, stamp);
       this.durationModelState = parsed.durationModel;
-      this.disk = { identity: snapshot.identity, generation: parsed.generation, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0 };
+      this.disk = { identity: snapshot.identity, generation: parsed.generation, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0, logOnDisk: false };
       let dropped = parsed.droppedRecords;
       if (parsed.generation !== undefined) {
         dropped += (await this.readLog({ adoptModel: true })).droppedRecords;
@@ -377,7 +382,8 @@ export class Journal {
       try {
         const line = this.logLine(sending, sendingModel);
         await this.options.faults?.('before-append');
-        view.logBytes = Math.max(view.logBytes, await appendDurably(this.logFile(view.generation), line));
+        view.logBytes = Math.max(view.logBytes, await appendDurably(this.logFile(view.generation), line, { creates: !view.logOnDisk }));
+        view.logOnDisk = true;
         await this.options.faults?.('after-append');
         if ((await snapshotIdentity(this.file)) === view.identity) return version;
       } catch (error) {
@@ -443,7 +449,7 @@ export class Journal {
     const parsed = parseJournal(snapshot.text);
     if (parsed.kind !== 'ok') {
       // Left to `load()`'s handling: this write simply replaces it.
-      this.disk = { identity: snapshot.identity, generation: undefined, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0 };
+      this.disk = { identity: snapshot.identity, generation: undefined, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0, logOnDisk: false };
       return;
     }
     const onDisk = new Map<string, number>(parsed.stamps);
@@ -458,7 +464,7 @@ export class Journal {
       },
       { adoptModel: false, external },
     );
-    this.disk = { identity: snapshot.identity, generation: parsed.generation, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0 };
+    this.disk = { identity: snapshot.identity, generation: parsed.generation, snapshotBytes: snapshot.text.length, logOffset: 0, logBytes: 0, logOnDisk: false };
     if (parsed.generation !== undefined) {
       await this.readLog({ adoptModel: false, external, onDisk, removedOnDisk });
     }
@@ -481,9 +487,13 @@ export class Journal {
     let bytes: Buffer;
     try {
       bytes = await readFrom(this.logFile(view.generation), view.logOffset);
+      view.logOnDisk = true;
     } catch (error) {
       // No log yet: the compaction that made the snapshot had not created it when it crashed, or no line yet.
-      if (isErrno(error, 'ENOENT')) return { droppedRecords: 0 };
+      if (isErrno(error, 'ENOENT')) {
+        view.logOnDisk = false;
+        return { droppedRecords: 0 };
+      }
       throw error;
     }
     const end = bytes.lastIndexOf(0x0a);
@@ -589,7 +599,7 @@ export class Journal {
       this.modelDirty ||= sendingModel;
       throw error;
     }
-    this.disk = { identity: written.identity, generation, snapshotBytes: written.bytes, logOffset: 0, logBytes: 0 };
+    this.disk = { identity: written.identity, generation, snapshotBytes: written.bytes, logOffset: 0, logBytes: 0, logOnDisk: true };
     if (previous?.generation !== undefined) {
       // Lines appended to the old log after this window read it: their writers checked the snapshot before
       // the rename, so they count on them — they go into the new log with the next line.
@@ -599,11 +609,11 @@ export class Journal {
       try {
         await this.readLog({ adoptModel: false, external: carried });
       } finally {
-        this.disk = { identity: written.identity, generation, snapshotBytes: written.bytes, logOffset: 0, logBytes: 0 };
+        this.disk = { identity: written.identity, generation, snapshotBytes: written.bytes, logOffset: 0, logBytes: 0, logOnDisk: true };
       }
       for (const localId of carried) external.add(localId);
       // Written before the old log is retired: its lines were acknowledged to their writers.
-      if (carried.size > 0) await appendDurably(this.logFile(generation), this.logLine(carried, false));
+      if (carried.size > 0) await appendDurably(this.logFile(generation), this.logLine(carried, false), { creates: false });
     }
     await this.retireLogs(generation, previous?.generation);
   }
@@ -703,12 +713,15 @@ async function readSnapshot(file: string): Promise<{ text: string; identity: str
   }
 }
 
-/** The bytes of `file` from `offset` to its end. */
+/**
+ * The bytes of `file` from `offset` to its end. Its size is asked first, by name: before a write the log has
+ * usually not grown since this window last read it, and one call then answers instead of three.
+ */
 async function readFrom(file: string, offset: number): Promise<Buffer> {
+  const { size } = await fs.stat(file);
+  if (size <= offset) return Buffer.alloc(0);
   const handle = await fs.open(file, 'r');
   try {
-    const size = (await handle.stat()).size;
-    if (size <= offset) return Buffer.alloc(0);
     const buffer = Buffer.alloc(size - offset);
     let read = 0;
     while (read < buffer.length) {
@@ -724,22 +737,24 @@ async function readFrom(file: string, offset: number): Promise<Buffer> {
 
 /**
  * Appends `text` in one write (O_APPEND: lines of several windows never interleave) and fsyncs it; returns the
- * log's size after the append.
+ * log's size after the append. `creates`: the log was not there when last read, so this append creates it.
  */
-async function appendDurably(file: string, text: string): Promise<number> {
+async function appendDurably(file: string, text: string, { creates }: { readonly creates: boolean }): Promise<number> {
   const bytes = Buffer.from(text, 'utf8');
   const handle = await fs.open(file, 'a');
   let size: number;
   try {
     const { bytesWritten } = await handle.write(bytes);
     if (bytesWritten !== bytes.length) throw new Error(`only ${bytesWritten} of ${bytes.length} bytes were appended`);
-    await handle.datasync();
-    size = (await handle.stat()).size;
+    // The size does not wait for the sync: both are asked at once, and the write is durable once both are done.
+    const [, stat] = await Promise.all([handle.datasync(), handle.stat()]);
+    size = stat.size;
   } finally {
     await handle.close();
   }
-  // A log this append created must also survive a power cut as a folder entry.
-  if (size === bytes.length) await fsyncDirectory(path.dirname(file));
+  // A log this append created must also survive a power cut as a folder entry. (One that was there already
+  // and has since been deleted belonged to a retired snapshot: the check after the append sends the line again.)
+  if (creates) await fsyncDirectory(path.dirname(file));
   return size;
 }
 

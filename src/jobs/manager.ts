@@ -164,6 +164,10 @@ class JobManagerImpl implements JobManager {
   private async begin(record: JobRecord, followOptions: FollowOptions): Promise<JobRecord> {
     const { localId } = record;
     this.store(Object.freeze(record));
+    // The client is built (key, settings, dispatcher) while the record is being written, not after: the write
+    // waits on the disk, the build on the thread. Nothing is sent with it before the record is on disk; a
+    // failure here is met again, and reported, where the submit asks for the client.
+    void this.options.client().catch(() => undefined);
     try {
       // The record must be on disk BEFORE the submit: a lost answer is then re-sent with the same key.
       await this.journal.save();
@@ -786,10 +790,24 @@ class JobManagerImpl implements JobManager {
     // becomes done once its files are renamed into place). Listing the folders of every done record as well
     // would delay the first poll of a resumed job by seconds with a long history.
     for (const record of contents.records) if (record.phase !== 'done') await this.cache.removePartialDownloads(record.localId);
-    // Folders no record owns (a crash between deleting a record and its files) are removed.
-    const owned = new Set(contents.records.map((r) => r.localId));
-    for (const folder of await this.cache.folders()) if (!owned.has(folder)) await this.cache.remove(folder);
     await this.prune();
+    // Folders no record owns (a crash between deleting a record and its files) are removed after the load, not
+    // as part of it: listing a folder per record of a long history would hold up the first job of the window,
+    // and nothing waits on that cleanup (dispose() does, like a prune).
+    this.pruning = this.pruning.then(() => this.removeUnownedFolders()).catch((error: unknown) => {
+      this.options.log.error(`Removing image folders no job owns failed: ${describeError(error)}`);
+    });
+  }
+
+  /**
+   * Asks the journal at each folder, not a list taken earlier: a record created meanwhile owns its folder before
+   * its first download can make it, so a new job's folder is never taken for a leftover.
+   */
+  private async removeUnownedFolders(): Promise<void> {
+    for (const folder of await this.cache.folders()) {
+      if (this.disposed) return;
+      if (!this.journal.get(folder)) await this.cache.remove(folder);
+    }
   }
 
   private schedulePrune(): void {

@@ -17,6 +17,8 @@ import { linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, wri
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CDPSession, Frame, Page } from 'playwright-core';
+import { Journal, JOURNAL_FILE, JOURNAL_VERSION } from '../../src/jobs/journal';
+import type { Logger } from '../../src/shared/logger';
 import { renderImage } from '../emulator/images';
 import { DOM_NODES, scrollToEnd } from './gallery';
 import {
@@ -98,9 +100,13 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * Writes `count` completed records (oldest first, each with one cached PNG hard-linked from one file) as the
- * journal of the extension's global storage, the way the job manager leaves them.
+ * journal of the extension's global storage, the way the job manager leaves them: a snapshot with its (empty)
+ * change log. The records are written as a plain snapshot first, the format of versions before the change log,
+ * then loaded and written once by the journal itself, as any window of this version does on its first write
+ * (see src/jobs/journal.ts) — so the window's first use appends to the log, as every first use after that one
+ * does, instead of paying that one-time conversion of the whole file.
  */
-export function seedHistory(storageDir: string, count: number): void {
+export async function seedHistory(storageDir: string, count: number): Promise<void> {
   const png = renderImage({ prompt: 'seeded history', seed: 3, index: 0, size: { width: 1024, height: 1024 }, style: 'vivid', imageScale: 1 / 4 });
   const imagesDir = path.join(storageDir, 'images');
   mkdirSync(imagesDir, { recursive: true });
@@ -132,9 +138,17 @@ export function seedHistory(storageDir: string, count: number): void {
     });
     stamps[localId] = createdAt.getTime() + 20_000;
   }
-  writeFileSync(path.join(storageDir, 'journal.json'), JSON.stringify({ version: 1, savedAt: new Date().toISOString(), records, stamps }));
+  writeFileSync(path.join(storageDir, JOURNAL_FILE), JSON.stringify({ version: JOURNAL_VERSION, savedAt: new Date().toISOString(), records, stamps }));
   rmSync(source);
+  const journal = new Journal({ dir: storageDir, log: QUIET });
+  const { records: loaded } = await journal.load();
+  const newest = loaded.at(-1);
+  if (newest === undefined || loaded.length !== count) throw new Error(`the seeded journal reads back ${loaded.length} of ${count} records`);
+  journal.put(newest);
+  await journal.close();
 }
+
+const QUIET: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 async function paintState(frame: Frame): Promise<PaintState | undefined> {
   try {
@@ -251,7 +265,7 @@ export async function measureWindow(options: WindowOptions): Promise<BenchWindow
       // The setting's range is 1–10,000: a full 10,000-record history drops its oldest records as jobs are added.
       userSettings: { 'apiframe.historyLimit': Math.min(10_000, Math.max(500, options.historyRecords + 10)) },
     });
-    seedHistory(path.join(server.tempDir, 'user-data', 'User', 'globalStorage', EXTENSION_ID), options.historyRecords);
+    await seedHistory(path.join(server.tempDir, 'user-data', 'User', 'globalStorage', EXTENSION_ID), options.historyRecords);
     const url = server.workbenchUrl({
       extensionTestsPath: path.join(PROJECT_ROOT, 'out', 'test', 'integration', 'index.js'),
       extensionEnvironment: {

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createApiframeClient } from '../../src/apiframe/client';
+import { JOURNAL_FILE } from '../../src/jobs/journal';
 import { JobStoppedError, type GenerateInput, type JobManager } from '../../src/jobs/managerApi';
 import type { JobRecord, JobStage } from '../../src/jobs/types';
 import { createHarness, listFiles, type Harness } from '../chaos/harness';
@@ -92,6 +93,34 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     const record = await manager.generate(INPUT);
     assert.ok(checked);
     assert.equal(record.phase, 'done');
+  });
+
+  it('asks for the client while the record is being written, and still sends nothing before it is on disk', async () => {
+    harness = await createHarness();
+    const { client } = harness;
+    // Whether the journal existed on disk each time the manager asked for the client; what it held when the submit left.
+    const journalAtClientRequest: boolean[] = [];
+    const onDiskAtSubmit: string[][] = [];
+    const watched: typeof client = {
+      ...client,
+      submitImage: async (request, options) => {
+        onDiskAtSubmit.push((await harness.journalOnDisk()).records.map((r) => `${r.localId}:${r.phase}`));
+        return client.submitImage(request, options);
+      },
+    };
+    const manager = harness.newManager({
+      client: () => {
+        journalAtClientRequest.push(existsSync(path.join(harness.storageDir, JOURNAL_FILE)));
+        return Promise.resolve(watched);
+      },
+    });
+    await manager.start();
+    const record = await manager.generate(INPUT);
+    assert.equal(record.phase, 'done');
+    // The first request came before the write had put anything on disk (a fresh folder): the build overlapped the write.
+    assert.equal(journalAtClientRequest[0], false);
+    assert.deepEqual(onDiskAtSubmit, [[`${record.localId}:pending-submit`]]);
+    assert.equal(harness.emulator.log.where({ method: 'POST', idempotencyKey: record.idempotencyKey }).length, 1);
   });
 
   it('restarted between "journal written" and "submit answered": the new manager submits once', async () => {
@@ -415,6 +444,22 @@ describe('job manager (real HTTP to the emulator, storage on disk)', function ()
     assert.equal(manager.get(record.localId), undefined);
     assert.deepEqual(await listFiles(path.join(harness.storageDir, 'images')), []);
     assert.deepEqual((await harness.journalOnDisk()).records, []);
+  });
+
+  it('removes image folders no record owns after the load, and keeps the folders of the records', async () => {
+    harness = await createHarness();
+    // Left by a crash between deleting a record and its files.
+    const orphan = path.join(harness.storageDir, 'images', '00000000-0000-4000-8000-00000000dead');
+    await fs.mkdir(orphan, { recursive: true });
+    await fs.writeFile(path.join(orphan, '0.png'), 'png');
+    const manager = harness.newManager();
+    await manager.start();
+    const record = await manager.generate(INPUT);
+    assert.equal(record.phase, 'done');
+    // dispose() waits for the cleanup, as it waits for a prune.
+    await manager.dispose();
+    await assert.rejects(fs.stat(orphan), { code: 'ENOENT' });
+    await assertCachedExactly(manager, record);
   });
 
   it('prunes the oldest finished records with their files beyond the history limit', async () => {

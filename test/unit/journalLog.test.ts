@@ -52,6 +52,44 @@ describe('journal: snapshot and change log', () => {
     assert.deepEqual(await fresh(), { a1: 'running' });
   });
 
+  it('makes the folder entry of the log durable when an append creates the log, not on every first line', async () => {
+    // Opens of the folder itself: how a folder is fsync'd.
+    const originalOpen = fs.open;
+    let folderOpens = 0;
+    fs.open = ((file: Parameters<typeof fs.open>[0], ...rest: unknown[]) => {
+      if (path.resolve(String(file)) === path.resolve(dir)) folderOpens++;
+      return (originalOpen as (...args: unknown[]) => ReturnType<typeof fs.open>)(file, ...rest);
+    });
+    try {
+      const journal = open();
+      await journal.load();
+      journal.put(sampleRecord('a1'));
+      await journal.save(); // a fresh folder: the first write makes the snapshot and its (empty) log
+      const [log] = await logFiles();
+      assert.ok(log);
+      folderOpens = 0;
+      journal.put(sampleRecord('a2', { phase: 'running', jobId: 'job_2' }));
+      await journal.save();
+      // The compaction created the log before its rename and fsync'd the folder after it: nothing more to do.
+      assert.equal(folderOpens, 0);
+      await journal.close();
+
+      // A snapshot whose log is missing (a crash between them, or a log deleted by hand): the append creates it.
+      await fs.rm(path.join(dir, log));
+      const next = open();
+      await next.load();
+      folderOpens = 0;
+      next.put(sampleRecord('a3', { phase: 'running', jobId: 'job_3' }));
+      await next.save();
+      assert.equal(folderOpens, 1);
+      await next.close();
+      assert.deepEqual(await logFiles(), [log]);
+      assert.deepEqual(await fresh(), { a1: 'pending-submit', a3: 'running' });
+    } finally {
+      fs.open = originalOpen;
+    }
+  });
+
   it('reads a file of the earlier format and upgrades it on the first write, keeping every record', async () => {
     const fixture = journalFixture(40, { pending: 1 });
     await writeJournalFixture(dir, fixture, { imageFolders: false });
