@@ -161,6 +161,13 @@ export function stageOf(item: GalleryItem): GalleryStage | undefined {
   }
 }
 
+/** The words a card in progress shows where its image will be, and in its status: the stage, never just the phase. */
+export function phaseName(item: GalleryItem, strings: GalleryStrings | undefined): string {
+  const stage = stageOf(item);
+  if (stage) return strings?.stages[stage.stage] ?? stage.stage;
+  return strings?.phases[item.phase] ?? item.phase;
+}
+
 /** Seconds as m:ss (h:mm:ss from an hour on); negative or unknown times read 0:00. */
 export function formatDuration(totalSeconds: number): string {
   const seconds = Number.isFinite(totalSeconds) ? Math.max(0, Math.floor(totalSeconds)) : 0;

@@ -21,6 +21,7 @@ import {
   type ActionButton,
   detailKind,
   domId,
+  phaseName,
   formatTemplate,
   isChoice,
   overflowButtons,
@@ -50,12 +51,6 @@ export function setImage(img: HTMLImageElement, item: ItemWithImage): void {
   if (img.getAttribute('src') !== item.image.src) img.src = item.image.src;
 }
 
-/** The words a card in progress shows where its image will be, and in its status: the stage, never just the phase. */
-function phaseName(item: GalleryItem, strings: GalleryStrings | undefined): string {
-  const stage = stageOf(item);
-  if (stage) return strings?.stages[stage.stage] ?? stage.stage;
-  return strings?.phases[item.phase] ?? item.phase;
-}
 
 /**
  * The image area: the image (lazy, decoded off the main thread, its size known before it loads), or a

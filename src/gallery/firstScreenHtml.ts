@@ -29,6 +29,7 @@ import {
   cardShape,
   mediaAspect,
   metaText,
+  phaseName,
   primaryButtons,
   sourceParts,
   stageOf,
@@ -112,12 +113,6 @@ function card(item: GalleryItem, strings: GalleryStrings, nowMs: number, first: 
   const shape = cardShape(item);
   const bodyClasses = ['card-body', ...(shape.hasSource === true ? ['with-source'] : []), ...(shape.hasDetail ? ['with-detail'] : [])];
   return tag('article', classes.join(' '), media(item, strings) + tag('div', bodyClasses.join(' '), body));
-}
-
-/** The words of a card in progress or waiting (galleryCardParts.ts's `phaseName`). */
-function phaseName(item: GalleryItem, strings: GalleryStrings): string {
-  const stage = stageOf(item);
-  return stage ? strings.stages[stage.stage] : strings.phases[item.phase];
 }
 
 function media(item: GalleryItem, strings: GalleryStrings): string {
