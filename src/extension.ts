@@ -64,11 +64,21 @@ export function activate(context: vscode.ExtensionContext): void {
   let core: Core | undefined;
   // The stored key, asked for once, by the first use (the core reads it as it starts anyway: see CoreHost).
   let storedKey: Promise<string | undefined> | undefined;
+  // Until the core's own key store listens, a change of the key makes that read stale: it is asked for again.
+  let keyChanges: vscode.Disposable | undefined;
   const readStoredKey = (): Promise<string | undefined> => {
-    if (!storedKey) {
-      storedKey = Promise.resolve(context.secrets.get(API_KEY_SECRET));
+    const read = (): Promise<string | undefined> => {
+      const answer = Promise.resolve(context.secrets.get(API_KEY_SECRET));
       // A read left unused by a core that failed to load is dropped; the core reports its own failures.
-      void storedKey.catch(() => undefined);
+      void answer.catch(() => undefined);
+      return answer;
+    };
+    if (!storedKey) {
+      storedKey = read();
+      keyChanges = context.secrets.onDidChange((event) => {
+        if (event.key === API_KEY_SECRET) storedKey = read();
+      });
+      context.subscriptions.push(keyChanges);
     }
     return storedKey;
   };
@@ -78,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): void {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const coreModule = require('./core.js') as typeof import('./core');
       core = coreModule.createCore({ context, log, storedKey: readStoredKey() }, testHooks);
+      // The core's key store listens from here on (it subscribed as it was created, in this same task).
+      keyChanges?.dispose();
       context.subscriptions.push(core);
     }
     return core;
