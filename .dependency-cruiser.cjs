@@ -7,7 +7,7 @@
 
 /** Modules that need the editor's API; the pure layers are tested in plain Node and must never load it. */
 const VSCODE = '^vscode$';
-const PURE_LAYERS = '^src/(apiframe|jobs|workspace|shared|models|imageMetadata)/';
+const PURE_LAYERS = '^src/(apiframe|jobs|workspace|shared|models|imageMetadata|startup)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -85,6 +85,15 @@ module.exports = {
       comment: 'src/shared holds the basics every layer uses (logger type, guards, error text, job phases): it imports nothing of ours.',
       from: { path: '^src/shared/' },
       to: { path: '^src/', pathNot: '^src/shared/' },
+    },
+    {
+      name: 'startup-is-a-leaf',
+      severity: 'error',
+      comment:
+        'src/startup is bundled into the start-up bundle (dist/extension.js), which every window evaluates: it ' +
+        'imports nothing of ours, so nothing heavy reaches activation through it.',
+      from: { path: '^src/startup/' },
+      to: { path: '^src/', pathNot: '^src/startup/' },
     },
     {
       name: 'webview-page-talks-protocol-only',

@@ -8,6 +8,13 @@ import { redactSecrets } from './apiframe/redact';
 import { registerGallerySerializer } from './gallery/serializer';
 import { errorText } from './shared/errorText';
 import { GENERATE_IMAGE_TOOL } from './tools/toolNames';
+import { codeCacheFile, requireWithCodeCache } from './startup/codeCache';
+import * as path from 'node:path';
+
+/** The folder of the core bundle's code cache, in the extension's global storage. */
+const CODE_CACHE_FOLDER = 'code-cache';
+/** After the core loads: the first use has compiled what it runs by then. */
+const CODE_CACHE_WRITE_DELAY_MS = 5_000;
 
 /**
  * What the integration tests reach the lazily created core through, without going through the UI. Never the
@@ -84,10 +91,14 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const loadCore = (): Core => {
     if (!core) {
-      // A plain require of a separate bundle (external in esbuild.mjs): evaluated here, not at start-up.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const coreModule = require('./core.js') as typeof import('./core');
-      core = coreModule.createCore({ context, log, storedKey: readStoredKey() }, testHooks);
+      // A separate bundle (external in esbuild.mjs), evaluated here, not at start-up — with the code V8 compiled
+      // for it on an earlier first use, kept in global storage (see startup/codeCache.ts).
+      const coreFile = path.join(__dirname, 'core.js');
+      const cacheFile = codeCacheFile(path.join(context.globalStorageUri.fsPath, CODE_CACHE_FOLDER), coreFile, extensionVersion(context));
+      const coreBundle = requireWithCodeCache<typeof import('./core')>(coreFile, cacheFile, module);
+      core = coreBundle.exports.createCore({ context, log, storedKey: readStoredKey() }, testHooks);
+      // Written once the first use has compiled what it runs, when the window is likely idle.
+      setTimeout(() => void coreBundle.writeCache(), CODE_CACHE_WRITE_DELAY_MS).unref();
       // The core's key store listens from here on (it subscribed as it was created, in this same task).
       keyChanges?.dispose();
       context.subscriptions.push(core);
@@ -161,6 +172,12 @@ export function activate(context: vscode.ExtensionContext): void {
 function toolRegistration(): typeof vscode.lm.registerTool {
   const lm = (vscode as { readonly lm?: Partial<typeof vscode.lm> }).lm;
   return typeof lm?.registerTool === 'function' ? lm.registerTool.bind(lm) : undefined;
+}
+
+/** The extension's version (a new version's bundle never reads the previous one's code cache). */
+function extensionVersion(context: vscode.ExtensionContext): string {
+  const version = (context.extension.packageJSON as { readonly version?: unknown }).version;
+  return typeof version === 'string' ? version : 'unknown';
 }
 
 /**
