@@ -13,7 +13,7 @@
  * The paint times come from the webview's own document: an init script (DevTools, outside the page's CSP)
  * observes paint and Element Timing in every webview frame; the driver reads them with playwright.
  */
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CDPSession, Frame, Page } from 'playwright-core';
@@ -249,6 +249,20 @@ async function answer(page: Page, benchFile: string, request: GalleryRequest): P
 export interface WindowOptions {
   /** Completed records in the history before the window starts. */
   readonly historyRecords: number;
+  /**
+   * A folder standing for the code cache a user's earlier windows left in global storage (src/startup/
+   * codeCache.ts): its files are put into the window's global storage before it starts, and the window's are
+   * put back into it when it ends. Without it, the window is the first after an install.
+   */
+  readonly codeCacheDir?: string;
+}
+
+/** The core bundle's code cache in a window's global storage (extension.ts's CODE_CACHE_FOLDER). */
+const CODE_CACHE_FOLDER = 'code-cache';
+
+function copyFolder(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) copyFileSync(path.join(from, name), path.join(to, name));
 }
 
 /** One fresh VS Code window running the bench test; returns its figures. */
@@ -265,7 +279,10 @@ export async function measureWindow(options: WindowOptions): Promise<BenchWindow
       // The setting's range is 1–10,000: a full 10,000-record history drops its oldest records as jobs are added.
       userSettings: { 'apiframe.historyLimit': Math.min(10_000, Math.max(500, options.historyRecords + 10)) },
     });
-    await seedHistory(path.join(server.tempDir, 'user-data', 'User', 'globalStorage', EXTENSION_ID), options.historyRecords);
+    const storageDir = path.join(server.tempDir, 'user-data', 'User', 'globalStorage', EXTENSION_ID);
+    await seedHistory(storageDir, options.historyRecords);
+    const windowCodeCache = path.join(storageDir, CODE_CACHE_FOLDER);
+    if (options.codeCacheDir && existsSync(options.codeCacheDir)) copyFolder(options.codeCacheDir, windowCodeCache);
     const url = server.workbenchUrl({
       extensionTestsPath: path.join(PROJECT_ROOT, 'out', 'test', 'integration', 'index.js'),
       extensionEnvironment: {
@@ -296,6 +313,10 @@ export async function measureWindow(options: WindowOptions): Promise<BenchWindow
     const code = await withTimeout(finished, WINDOW_TIMEOUT_MS, 'the VS Code bench window');
     await Promise.all(pending);
     if (code !== 0) throw new Error(`the bench test failed in VS Code (exit ${code}):\n${log.slice(-60).join('\n')}`);
+    if (options.codeCacheDir && existsSync(windowCodeCache)) {
+      rmSync(options.codeCacheDir, { recursive: true, force: true });
+      copyFolder(windowCodeCache, options.codeCacheDir);
+    }
     return JSON.parse(readFileSync(benchFile, 'utf8')) as BenchWindowFigures;
   } finally {
     await runCleanup();
