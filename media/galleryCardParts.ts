@@ -42,13 +42,14 @@ export const MORE_BUTTON_CLASS = 'more-button';
 /**
  * Points an `<img>` at the item's image, touching only what differs (a changed `src` starts a new load). The
  * size is compared as attributes: the `width`/`height` properties of a rendered image are its laid-out size,
- * so reading them lays out the page — once per card when a scroll rebinds the cards in place.
+ * so reading them lays out the page — once per card when a scroll rebinds the cards in place. `load: false`
+ * describes the image without asking for it (a card a quick scroll passes by; see galleryCards.ts).
  */
-export function setImage(img: HTMLImageElement, item: ItemWithImage): void {
+export function setImage(img: HTMLImageElement, item: ItemWithImage, { load = true }: { readonly load?: boolean } = {}): void {
   if (img.alt !== item.alt) img.alt = item.alt;
   setAttr(img, 'width', String(item.image.width));
   setAttr(img, 'height', String(item.image.height));
-  if (img.getAttribute('src') !== item.image.src) img.src = item.image.src;
+  if (load && img.getAttribute('src') !== item.image.src) img.src = item.image.src;
 }
 
 
@@ -56,12 +57,14 @@ export function setImage(img: HTMLImageElement, item: ItemWithImage): void {
  * The image area: the image (lazy, decoded off the main thread, its size known before it loads), or a
  * placeholder saying where the job is; plus a badge when the job made several images. Its height is set by
  * the card (the thumbnail's box at the image's aspect ratio). `onImageSettled` hears the `<img>`'s load or
- * error — for every item it will show, as recycling reuses it.
+ * error — for every item it will show, as recycling reuses it. `loadImage: false` builds the `<img>` without
+ * asking for its file (a card a quick scroll passes by: the next render asks).
  */
 export function buildMedia(
   item: GalleryItem,
   strings: GalleryStrings | undefined,
   onImageSettled: (img: HTMLImageElement, loaded: boolean) => void,
+  { loadImage = true }: { readonly loadImage?: boolean } = {},
 ): HTMLElement {
   const media = el('div', 'card-media');
   const newImage = (): HTMLImageElement => {
@@ -80,7 +83,7 @@ export function buildMedia(
   }
   if (item.image) {
     const img = newImage();
-    setImage(img, { ...item, image: item.image });
+    setImage(img, { ...item, image: item.image }, { load: loadImage });
     media.append(img);
   } else {
     // Jobs still on their way or waiting for the user say where they are (and why they wait: the card's

@@ -103,6 +103,15 @@ function buttonsOf(card: HTMLElement): CardButton[] {
   return names.filter((action): action is CardButton => known.includes(action));
 }
 
+/**
+ * Asks for the image a card deferred while a quick scroll passed by (see bindMedia): its `<img>` then has no
+ * `src` — the only way an image of ours has none.
+ */
+function loadDeferredImage(parts: CardParts, item: GalleryItem): void {
+  const img = parts.media.firstElementChild;
+  if (item.image && !item.tiles && img instanceof HTMLImageElement && !img.hasAttribute('src')) setImage(img, { ...item, image: item.image });
+}
+
 export class CardSet {
   /** Cards currently in the DOM, by local id. */
   private readonly cards = new Map<string, CardEntry>();
@@ -110,6 +119,8 @@ export class CardSet {
   private readonly pool: CardEntry[] = [];
   private readonly loadedImages = new Set<string>();
   private readonly failedImages = new Set<string>();
+  /** False while a render follows a quick scroll: rebound cards then wait to ask for their images (see bindMedia). */
+  private loadImages = true;
   /** The card that is the grid's Tab stop (the last one focused), when known. */
   private activeId: string | undefined;
   /** The tile the user chose on a card of several images, by card id (kept while the card scrolls away). */
@@ -147,7 +158,8 @@ export class CardSet {
    * Makes the container hold exactly the cards of `items[start..end)`, in order: cards that left go to the
    * pool, cards that stay are brought up to date, new ones come from the pool or are built.
    */
-  showRange(items: readonly GalleryItem[], start: number, end: number): void {
+  showRange(items: readonly GalleryItem[], start: number, end: number, { loadImages = true }: { readonly loadImages?: boolean } = {}): void {
+    this.loadImages = loadImages;
     const keep = new Set<string>();
     for (let i = start; i < end; i++) {
       const id = items[i]?.localId;
@@ -366,6 +378,7 @@ export class CardSet {
     const previous = entry.item;
     entry.item = item;
     if (previous === item) {
+      if (this.loadImages) loadDeferredImage(parts, item);
       this.bindPosition(parts, item, index);
       return;
     }
@@ -466,6 +479,15 @@ export class CardSet {
       // The common case while scrolling: one image for another in the same frame, no new nodes.
       if (!sameRecord || previous.image.src !== item.image.src) {
         const sameFile = img.getAttribute('src') === item.image.src;
+        if (!sameFile && !this.loadImages) {
+          // A quick scroll passes by: the image is asked for when the scroll pauses and the card is still in
+          // view (the next render binds the same record and loads it). Until then the area shows no image —
+          // the previous record's load is dropped (a removed `src` fires no event), so it never lands here.
+          img.removeAttribute('src');
+          setImage(img, { ...item, image: item.image }, { load: false });
+          parts.media.className = 'card-media recycled';
+          return;
+        }
         setImage(img, { ...item, image: item.image });
         if (sameFile && img.complete) {
           // Nothing new to load (and no load event will come): the new record shows what is already there.
@@ -512,6 +534,6 @@ export class CardSet {
   }
 
   private buildMedia(item: GalleryItem): HTMLElement {
-    return buildMedia(item, this.context.strings(), (img, loaded) => this.onImageSettled(img, loaded));
+    return buildMedia(item, this.context.strings(), (img, loaded) => this.onImageSettled(img, loaded), { loadImage: this.loadImages });
   }
 }

@@ -173,7 +173,10 @@ export class GalleryFeed {
     this.renderedScrollY = scrollY;
     const transform = `translateY(${rangeOffset(range, this.geometry)}px)`;
     if (shell.window.style.transform !== transform) shell.window.style.transform = transform;
-    this.cards.showRange(state.items, range.start, range.end);
+    // Right after a scroll of a viewport or more, the cards it brings wait to ask for their images until it
+    // pauses (the overscan fill renders again then): a fling through a long history otherwise asks for an
+    // image per card it passes — in a webview each one a round trip through VS Code's resource loader.
+    this.cards.showRange(state.items, range.start, range.end, { loadImages: this.overscanFill === undefined });
     shell.markRendered();
     this.options.onRendered();
   }

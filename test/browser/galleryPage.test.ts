@@ -847,6 +847,48 @@ describe('gallery page (headless Chromium)', function () {
     assert.equal(await evalIn<number>(page, `document.querySelectorAll('.feed-window [tabindex="0"]').length`), 1);
   });
 
+  it('asks for no image of the cards a quick scroll passes by, and loads the ones in view once it pauses', async () => {
+    // One file per record (the harness serves by path), so every image a card asks for is a request of its own.
+    const list = items(1000).map((item, i) => (item.image ? { ...item, image: { ...item.image, src: `${item.image.src}?record=${i}` } } : item));
+    const srcById = new Map(list.map((item) => [item.localId, item.image?.src]));
+    const { page } = await open({ items: list });
+    await waitFor(page, 'document.querySelectorAll(".card-media.loaded").length > 0');
+    // The cards rendered before the scroll asked already (lazily: one below the screen starts its load when the
+    // scroll brings it near); the ones the scroll brings must not.
+    const askedBefore = new Set(await evalIn<string[]>(page, `[...document.querySelectorAll('.card img[src]')].map((img) => img.src)`));
+    // A viewport per frame for 30 frames (a fling, or PageDown held): ~240 cards pass by.
+    const scroll = await evalIn<{ started: number; ended: number }>(
+      page,
+      `(async () => {
+        const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+        await frame();
+        const started = performance.now();
+        for (let i = 0; i < 30; i++) { window.scrollBy(0, window.innerHeight); await frame(); }
+        return { started, ended: performance.now() };
+      })()`,
+    );
+    const imageRequests = (from: number, to: number): Promise<string[]> =>
+      evalIn<string[]>(
+        page,
+        `performance.getEntriesByType('resource').filter((e) => e.name.includes('/images/') && e.startTime >= ${from} && e.startTime <= ${to}).map((e) => e.name)`,
+      );
+    // The page takes a pause of 100 ms for the end of the scroll: a frame that slow (a loaded machine) lets the
+    // cards then in view ask, as they should. Every card asking is what the page did before: ~240 requests.
+    const passedBy = await evalIn<number>(page, `Number(document.querySelector('.card')?.getAttribute('aria-posinset'))`);
+    const duringScroll = (await imageRequests(scroll.started, scroll.ended)).filter((url) => !askedBefore.has(url));
+    assert.ok(passedBy > 150, `the scroll passed ${passedBy} cards`);
+    assert.ok(duringScroll.length <= passedBy / 5, `${duringScroll.length} images asked for by the ${passedBy} cards the scroll passed by`);
+    // Once it pauses, every card in view shows its own record's image.
+    const inView = `[...document.querySelectorAll('.card')].filter((c) => { const r = c.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })`;
+    await waitFor(page, `${inView}.every((c) => !c.querySelector('img') || c.querySelector('.card-media.loaded'))`);
+    const shown = await evalIn<{ id: string; src: string | null }[]>(page, `${inView}.map((c) => ({ id: c.dataset.id, src: c.querySelector('img')?.getAttribute('src') ?? null }))`);
+    assert.ok(shown.length > 0);
+    for (const card of shown) if (card.src !== null) assert.equal(card.src, srcById.get(card.id), `card ${card.id} shows another record's image`);
+    const cardsInDom = await page.locator('.card').count();
+    const asked = await imageRequests(scroll.started, Number.MAX_SAFE_INTEGER);
+    assert.ok(asked.length <= cardsInDom + askedBefore.size, `${asked.length} images asked for, ${cardsInDom} cards in the DOM`);
+  });
+
   it('takes a later full state in parts without losing the reader’s place', async () => {
     const list = items(1200);
     const { page } = await open({ items: list });
