@@ -95,7 +95,9 @@ export function activate(context: vscode.ExtensionContext): void {
       // for it on an earlier first use, kept in global storage (see startup/codeCache.ts).
       const coreFile = path.join(__dirname, 'core.js');
       const cacheFile = codeCacheFile(path.join(context.globalStorageUri.fsPath, CODE_CACHE_FOLDER), coreFile, extensionVersion(context));
+      const loadStarted = performance.now();
       const coreBundle = requireWithCodeCache<typeof import('./core')>(coreFile, cacheFile, module);
+      log.info(`Loaded the core in ${Math.round(performance.now() - loadStarted)} ms (code cache: ${coreBundle.cacheState}).`);
       core = coreBundle.exports.createCore({ context, log, storedKey: readStoredKey() }, testHooks);
       // Written once the first use has compiled what it runs, when the window is likely idle.
       setTimeout(() => void coreBundle.writeCache(), CODE_CACHE_WRITE_DELAY_MS).unref();

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ourExtension } from './testApi';
 import { readTestApi } from './testApiSlot';
+import { waitFor } from './waitFor';
 
 /** Set by the activation benchmark (test/bench/activationVscode.ts) to collect the figures of this run. */
 const BENCH_FILE_ENV = 'APIFRAME_TEST_BENCH_FILE';
@@ -32,5 +33,21 @@ describe('activation', () => {
 
     const benchFile = process.env[BENCH_FILE_ENV];
     if (benchFile) writeFileSync(benchFile, JSON.stringify({ activationMs: api.activationMs, coreLoadMs }));
+  });
+
+  it('leaves the code cache of the core in global storage a few seconds after the first use, for the next window', async () => {
+    const api = readTestApi();
+    assert.ok(api);
+    const cacheFolder = path.join(api.core().services.host.context.globalStorageUri.fsPath, 'code-cache');
+    let files: string[] = [];
+    // Written 5 s after the core loaded (extension.ts), while the window is idle.
+    await waitFor(() => {
+      files = existsSync(cacheFolder) ? readdirSync(cacheFolder) : [];
+      return files.length > 0;
+    }, 'the code cache in global storage', 20_000);
+    assert.equal(files.length, 1, `one cache file: ${files.join(', ')}`);
+    const [file] = files;
+    assert.match(file ?? '', /^core-\d+\.\d+\.\d+-\d+-\d+-v8-.+\.bin$/, 'named by the bundle, the version and V8');
+    assert.ok(statSync(path.join(cacheFolder, file ?? '')).size > 10_000, 'the cache holds compiled code');
   });
 });
