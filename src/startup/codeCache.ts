@@ -13,11 +13,17 @@
  *
  * Pure Node (no `vscode`): the start-up bundle passes the paths in, and unit tests load a fixture with it.
  */
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
-import Module from 'node:module';
 import * as path from 'node:path';
-import { Script } from 'node:vm';
+
+// `node:vm`, `node:module` and `node:fs/promises` are required where they are used, not imported: this module is
+// part of the start-up bundle, and loading them at activation cost every window ~2.5 ms (`npm run bench --
+// activation`, A/B) for a first use that may never come.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const vm = (): typeof import('node:vm') => require('node:vm') as typeof import('node:vm');
+const nodeModule = (): typeof import('node:module') => require('node:module') as typeof import('node:module');
+const fsPromises = (): typeof import('node:fs/promises') => require('node:fs/promises') as typeof import('node:fs/promises');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** What the load found on disk: the cache was used, V8 refused it, or there was none. */
 export type CodeCacheState = 'used' | 'rejected' | 'absent';
@@ -52,7 +58,8 @@ export function requireWithCodeCache<T>(bundleFile: string, cacheFile: string, p
   } catch {
     cachedData = undefined;
   }
-  const script = new Script(Module.wrap(source), { filename: bundleFile, ...(cachedData ? { cachedData } : {}) });
+  const Module = nodeModule();
+  const script = new (vm().Script)(Module.wrap(source), { filename: bundleFile, ...(cachedData ? { cachedData } : {}) });
   const cacheState: CodeCacheState = cachedData === undefined ? 'absent' : script.cachedDataRejected === true ? 'rejected' : 'used';
 
   const bundle = new Module(bundleFile, parent);
@@ -79,6 +86,7 @@ export function requireWithCodeCache<T>(bundleFile: string, cacheFile: string, p
       if (written) return;
       written = true;
       try {
+        const { mkdir, readdir, rename, rm, writeFile } = fsPromises();
         const data = script.createCachedData();
         const dir = path.dirname(cacheFile);
         await mkdir(dir, { recursive: true });
