@@ -8,11 +8,9 @@ import { redactSecrets } from './apiframe/redact';
 import { registerGallerySerializer } from './gallery/serializer';
 import { errorText } from './shared/errorText';
 import { GENERATE_IMAGE_TOOL } from './tools/toolNames';
-import { codeCacheFile, requireWithCodeCache } from './startup/codeCache';
+import { CODE_CACHE_FOLDER, codeCacheFile, requireWithCodeCache } from './startup/codeCache';
 import * as path from 'node:path';
 
-/** The folder of the core bundle's code cache, in the extension's global storage. */
-const CODE_CACHE_FOLDER = 'code-cache';
 /** After the core loads: the first use has compiled what it runs by then. */
 const CODE_CACHE_WRITE_DELAY_MS = 5_000;
 

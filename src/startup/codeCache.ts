@@ -25,6 +25,9 @@ const nodeModule = (): typeof import('node:module') => require('node:module') as
 const fsPromises = (): typeof import('node:fs/promises') => require('node:fs/promises') as typeof import('node:fs/promises');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+/** The folder of a bundle's code cache, in the extension's global storage. */
+export const CODE_CACHE_FOLDER = 'code-cache';
+
 /** What the load found on disk: the cache was used, V8 refused it, or there was none. */
 export type CodeCacheState = 'used' | 'rejected' | 'absent';
 

@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CDPSession, Frame, Page } from 'playwright-core';
 import { Journal, JOURNAL_FILE, JOURNAL_VERSION } from '../../src/jobs/journal';
+import { CODE_CACHE_FOLDER } from '../../src/startup/codeCache';
 import type { Logger } from '../../src/shared/logger';
 import { renderImage } from '../emulator/images';
 import { DOM_NODES, scrollToEnd } from './gallery';
@@ -256,9 +257,6 @@ export interface WindowOptions {
    */
   readonly codeCacheDir?: string;
 }
-
-/** The core bundle's code cache in a window's global storage (extension.ts's CODE_CACHE_FOLDER). */
-const CODE_CACHE_FOLDER = 'code-cache';
 
 function copyFolder(from: string, to: string): void {
   mkdirSync(to, { recursive: true });

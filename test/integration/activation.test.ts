@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CODE_CACHE_FOLDER } from '../../src/startup/codeCache';
 import { ourExtension } from './testApi';
 import { readTestApi } from './testApiSlot';
 import { waitFor } from './waitFor';
@@ -38,7 +39,7 @@ describe('activation', () => {
   it('leaves the code cache of the core in global storage a few seconds after the first use, for the next window', async () => {
     const api = readTestApi();
     assert.ok(api);
-    const cacheFolder = path.join(api.core().services.host.context.globalStorageUri.fsPath, 'code-cache');
+    const cacheFolder = path.join(api.core().services.host.context.globalStorageUri.fsPath, CODE_CACHE_FOLDER);
     let files: string[] = [];
     // Written 5 s after the core loaded (extension.ts), while the window is idle.
     await waitFor(() => {
