@@ -33,7 +33,7 @@ import * as esbuild from 'esbuild';
 import * as path from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { budgetMiss, formatBenchLine, median, type BenchLine } from './benchLine';
-import { CHROMIUM_PATH, REPO_ROOT, launchChromium, startGalleryHarness, syntheticItems, type GalleryHarness } from '../gallery/harness';
+import { REPO_ROOT, launchChromium, startGalleryHarness, syntheticItems, type GalleryHarness } from '../gallery/harness';
 
 export type GalleryBenchLine = BenchLine;
 
@@ -282,7 +282,6 @@ export function galleryLines(items: number, ours: readonly GalleryRunFigures[], 
 /** Both pages at every size of `sizes`, each size's runs interleaved; one line per figure and size. */
 export async function runGalleryBench(sizes: readonly GallerySize[] = GALLERY_SIZES): Promise<GalleryBenchLine[]> {
   const browser = await launchChromium();
-  if (!browser) throw new Error(`gallery bench needs ${CHROMIUM_PATH} (apt-get install chromium)`);
   const harness = await startGalleryHarness();
   try {
     harness.serve(EAGER_SCRIPT, await bundleEagerBaseline(), 'text/javascript');

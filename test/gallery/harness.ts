@@ -19,8 +19,8 @@ import type { Browser } from 'playwright-core';
 import { buildGalleryHtml, createNonce, type GalleryHtmlOptions } from '../../src/gallery/galleryHtml';
 import { FIRST_STATE_ITEMS, stateMessages } from '../../src/gallery/galleryStateMessages';
 import type { GalleryItem, GalleryStrings, HostToWebview } from '../../src/gallery/protocol';
+import { ensureChromium } from '../launchers/vscodeServer';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
 
 /** Repository root (this file compiles to out/test/gallery/). */
@@ -339,9 +339,9 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
   };
 }
 
-/** Launches Debian's headless Chromium, or returns `undefined` when it is not installed. */
-export async function launchChromium(): Promise<Browser | undefined> {
-  if (!existsSync(CHROMIUM_PATH)) return undefined;
+/** Launches Debian's headless Chromium, installing it first if it is missing (or failing with how to install it). */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = await ensureChromium();
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }

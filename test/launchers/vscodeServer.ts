@@ -29,7 +29,7 @@ const INSTALLED_MARKER = '.installed';
  * code-server's native modules.
  */
 export const APT_PACKAGES = ['chromium', 'fonts-liberation', 'build-essential', 'python3', 'libkrb5-dev', 'libsecret-1-dev'] as const;
-const CHROMIUM_PATH = process.env.APIFRAME_CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = process.env.APIFRAME_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Thrown for a missing or broken piece of the harness; the launchers print only its message. */
 export class HarnessError extends Error {
@@ -204,6 +204,18 @@ async function ensureAptPackages(log: (line: string) => void): Promise<void> {
   await runVisible('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, timeoutMs: 20 * 60_000 });
 }
 
+/**
+ * Makes sure Debian's Chromium (and the other packages the harness needs) is installed, installing it on first
+ * use when running as root: the browser suite and the gallery bench run before anything else would install it.
+ */
+export async function ensureChromium(log: (line: string) => void = (line) => console.log(`[harness] ${line}`)): Promise<string> {
+  await ensureAptPackages(log);
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new HarnessError(`no Chromium at ${CHROMIUM_PATH}: install Debian's \`chromium\` (or set APIFRAME_CHROMIUM_PATH)`);
+  }
+  return CHROMIUM_PATH;
+}
+
 function readMarker(dir: string): string | undefined {
   try {
     return readFileSync(path.join(dir, INSTALLED_MARKER), 'utf8').trim();
@@ -283,10 +295,7 @@ export async function ensureInstalled(log: (line: string) => void = (line) => co
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new HarnessError(`the offline harness supports Linux x64 only (this is ${process.platform}-${process.arch}); use \`npm run test:electron\``);
   }
-  await ensureAptPackages(log);
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new HarnessError(`no Chromium at ${CHROMIUM_PATH}: install Debian's \`chromium\` (or set APIFRAME_CHROMIUM_PATH)`);
-  }
+  await ensureChromium(log);
 
   const npmEnv = withoutOuterNpmIdentity(process.env);
   await installInto(NODE24_DIR, `node@${NODE_MAJOR}`, `node@${NODE_MAJOR}`, npmEnv, (dir) => {
