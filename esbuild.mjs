@@ -2,7 +2,10 @@
 //   dist/extension.js  – the start-up bundle: registrations only, loaded at activation;
 //   dist/core.js       – everything heavy (undici, client, jobs, webview host), required on first use;
 //   dist/webview/*.js  – the gallery's browser script;
-//   dist/codicons/     – the codicon font (the gallery's icons only), bundled so the webview never fetches anything.
+//   dist/webview/gallery.css – the gallery's stylesheet with the codicon rules, which the host writes into the
+//                        page's HTML (no render-blocking fetch before the first paint);
+//   dist/codicons/     – the codicon font and rules (the gallery's icons only), bundled so the webview never
+//                        fetches anything from elsewhere.
 // Flags: --production (minified, no sourcemaps), --watch (rebuild on change, problem-matcher output),
 // --metafile (writes dist/meta-*.json for the size report), --outdir=DIR (instead of dist/).
 import * as esbuild from 'esbuild';
@@ -10,7 +13,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import subsetFont from 'subset-font';
-import { subsetCodiconCss } from './scripts/codiconSubset.mjs';
+import { subsetCodiconCss, withoutFontFace } from './scripts/codiconSubset.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
@@ -49,6 +52,14 @@ const vscodeOncePlugin = {
       args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' },
     );
     build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: 'export * from "vscode";', loader: 'js' }));
+  },
+};
+
+/** `@import "codicons"` in media/gallery.css: the codicon rules copyCodicons() wrote for this build. */
+const codiconRulesPlugin = {
+  name: 'codicon-rules',
+  setup(build) {
+    build.onResolve({ filter: /^codicons$/ }, () => ({ path: path.join(distDir, 'codicons', 'codicon.css') }));
   },
 };
 
@@ -93,6 +104,17 @@ const configs = [
     platform: 'browser',
     target: ['chrome114'],
   },
+  {
+    ...common,
+    // The page's stylesheet with the codicon rules it @imports (dist/codicons/codicon.css, written first).
+    entryPoints: { gallery: 'media/gallery.css' },
+    outdir: path.join(distDir, 'webview'),
+    // Written into the page's HTML, where a sourcemap comment would point nowhere.
+    sourcemap: false,
+    metafile: false,
+    target: ['chrome114'],
+    plugins: [...common.plugins, codiconRulesPlugin],
+  },
 ];
 
 /**
@@ -107,7 +129,8 @@ async function copyCodicons() {
   const subset = subsetCodiconCss(await readFile(path.join(from, 'codicon.css'), 'utf8'), names);
   if (subset.missing.length > 0) throw new Error(`codicons: no such icon in @vscode/codicons: ${subset.missing.join(', ')}`);
   const font = await subsetFont(await readFile(path.join(from, 'codicon.ttf')), String.fromCodePoint(...subset.codePoints), { targetFormat: 'truetype' });
-  await Promise.all([writeFile(path.join(to, 'codicon.css'), subset.css), writeFile(path.join(to, 'codicon.ttf'), font)]);
+  // The @font-face is the host's to write (galleryHtml.ts): its URL is a webview URI only the host knows.
+  await Promise.all([writeFile(path.join(to, 'codicon.css'), withoutFontFace(subset.css)), writeFile(path.join(to, 'codicon.ttf'), font)]);
 }
 
 /** The list in media/galleryIcons.ts, read by bundling that one module (it imports nothing). */
@@ -129,7 +152,7 @@ async function main() {
   if (metafile) {
     await Promise.all(
       results.map((r, i) =>
-        writeFile(path.join(distDir, `meta-${Object.keys(configs[i].entryPoints)[0]}.json`), JSON.stringify(r.metafile)),
+        configs[i].metafile === false ? undefined : writeFile(path.join(distDir, `meta-${Object.keys(configs[i].entryPoints)[0]}.json`), JSON.stringify(r.metafile)),
       ),
     );
   }

@@ -34,3 +34,13 @@ export function subsetCodiconCss(css, names) {
     missing: names.filter((name) => !found.has(name)),
   };
 }
+
+/**
+ * `css` without its @font-face rule(s): the rules that draw the icons, for a page that declares the font itself
+ * (the gallery's host knows the font's webview URI, a stylesheet written into the page cannot point at it).
+ * @param {string} css
+ * @returns {string}
+ */
+export function withoutFontFace(css) {
+  return css.replace(/@font-face\s*\{[^}]*\}\s*/g, '');
+}

@@ -9,8 +9,14 @@ export interface GalleryHtmlOptions {
   /** `webview.cspSource`: the only origin images, styles and fonts may come from. */
   readonly cspSource: string;
   readonly scriptUri: string;
-  readonly styleUri: string;
-  readonly codiconsUri: string;
+  /**
+   * The page's stylesheet as text (dist/webview/gallery.css: the gallery's rules and the codicon rules), written
+   * into the page: a linked stylesheet blocks the first paint until a webview has fetched it through its service
+   * worker.
+   */
+  readonly stylesheet: string;
+  /** The codicon font (dist/codicons/codicon.ttf); the stylesheet names its family, the page declares it. */
+  readonly iconFontUri: string;
   /** Display language (`vscode.env.language`) for `<html lang>`. */
   readonly lang: string;
   /** Already localized page title. */
@@ -59,14 +65,14 @@ function safeLang(lang: string): string {
 }
 
 /**
- * The CSP of the gallery page: nothing by default, local resources only, one nonce'd script (and the first
- * screen's nonce'd `<style>` of thumbnail shapes).
+ * The CSP of the gallery page: nothing by default, local resources only, one nonce'd script and one nonce'd
+ * `<style>` (the page's stylesheet and the first screen's thumbnail shapes).
  */
 export function galleryCsp(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `img-src ${cspSource}`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
@@ -92,16 +98,35 @@ export function buildGalleryHtml(options: GalleryHtmlOptions, nonce: string = cr
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(galleryCsp(options.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(options.codiconsUri)}">
-<link rel="stylesheet" href="${attr(options.styleUri)}">
 <title>${escapeAttribute(options.title)}</title>
-${painted ? `<style nonce="${attr(nonce)}">\n${painted.css}\n</style>\n` : ''}</head>
+<style nonce="${attr(nonce)}">
+${codiconFontFace(options.iconFontUri)}
+${styleElementText(options.stylesheet)}
+${painted?.css ?? ''}
+</style>
+</head>
 <body>
 <main id="gallery" aria-busy="true">${painted?.html ?? ''}</main>
 ${initialStateElement(options.initialState)}<script defer nonce="${attr(nonce)}" src="${attr(options.scriptUri)}"></script>
 </body>
 </html>
 `;
+}
+
+/** The codicon font's @font-face (as @vscode/codicons declares it), for a URI that can only be a URL token's text. */
+function codiconFontFace(fontUri: string): string {
+  // A webview URI is percent-encoded already; what could end the CSS string or the element is encoded too.
+  const url = fontUri.replace(/["'\\<>()\s]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return `@font-face{font-family:"codicon";font-display:block;src:url("${url}") format("truetype")}`;
+}
+
+/**
+ * The stylesheet as the text of a `<style>` element. It is the extension's own built file, never user data; a
+ * `</style` in it would end the element early (and CSS has no escape for it outside strings), so it is refused.
+ */
+function styleElementText(css: string): string {
+  if (/<\/style/i.test(css)) throw new Error('The gallery stylesheet contains "</style", which would end its <style> element');
+  return css;
 }
 
 function initialStateElement(initial: GalleryHtmlOptions['initialState']): string {

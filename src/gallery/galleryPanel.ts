@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { CreditsReading } from '../jobs/creditsTracker';
 import type { JobManager } from '../jobs/managerApi';
@@ -277,8 +278,8 @@ export class GalleryPanel implements vscode.Disposable {
     return buildGalleryHtml({
       cspSource: webview.cspSource,
       scriptUri: asUri('dist', 'webview', 'gallery.js'),
-      styleUri: asUri('media', 'gallery.css'),
-      codiconsUri: asUri('dist', 'codicons', 'codicon.css'),
+      stylesheet: galleryStylesheet(this.deps.extensionUri),
+      iconFontUri: asUri('dist', 'codicons', 'codicon.ttf'),
       lang: vscode.env.language,
       title: vscode.l10n.t('Apiframe Images'),
       initialState,
@@ -499,6 +500,19 @@ export class GalleryPanel implements vscode.Disposable {
   }
 }
 
+/** dist/webview/gallery.css by file, read once: it changes only with the extension, and each page embeds it. */
+const stylesheets = new Map<string, string>();
+
+function galleryStylesheet(extensionUri: vscode.Uri): string {
+  const file = vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'gallery.css').fsPath;
+  let css = stylesheets.get(file);
+  if (css === undefined) {
+    css = readFileSync(file, 'utf8');
+    stylesheets.set(file, css);
+  }
+  return css;
+}
+
 function webviewOptions(deps: GalleryPanelDeps): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
@@ -507,7 +521,6 @@ function webviewOptions(deps: GalleryPanelDeps): vscode.WebviewPanelOptions & vs
     localResourceRoots: [
       vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'),
       vscode.Uri.joinPath(deps.extensionUri, 'dist', 'codicons'),
-      vscode.Uri.joinPath(deps.extensionUri, 'media'),
       deps.cacheRoot,
     ],
   };

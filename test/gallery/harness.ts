@@ -1,7 +1,7 @@
 /**
  * A standalone harness for the gallery webview: a static server on 127.0.0.1 that serves the BUILT
- * `dist/webview/gallery.js`, `media/gallery.css` and the codicons under the page's real CSP (built by
- * `buildGalleryHtml`), plus a fake `acquireVsCodeApi` (fakeVscodeApi.js) that answers `ready` with synthetic
+ * `dist/webview/gallery.js`, the built stylesheet (written into the page, as GalleryPanel does) and the codicon
+ * font under the page's real CSP (built by `buildGalleryHtml`), plus a fake `acquireVsCodeApi` (fakeVscodeApi.js) that answers `ready` with synthetic
  * items and records what the page posts. Images are small PNG files served over HTTP (the CSP allows no
  * `data:` URIs). Used by test/browser/galleryPage.test.ts and the gallery benchmark.
  *
@@ -247,13 +247,12 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
   const galleryJs = path.join(REPO_ROOT, 'dist', 'webview', 'gallery.js');
   if (!existsSync(galleryJs)) throw new Error('dist/webview/gallery.js is missing: run `npm run build` first');
   fromDisk('/dist/webview/gallery.js', galleryJs, 'text/javascript');
-  fromDisk('/dist/codicons/codicon.css', path.join(REPO_ROOT, 'dist', 'codicons', 'codicon.css'), 'text/css');
   fromDisk('/dist/codicons/codicon.ttf', path.join(REPO_ROOT, 'dist', 'codicons', 'codicon.ttf'), 'font/ttf');
-  fromDisk('/media/gallery.css', path.join(REPO_ROOT, 'media', 'gallery.css'), 'text/css');
+  // As GalleryPanel does: the built stylesheet goes into the page's HTML.
+  const stylesheet = readFileSync(path.join(REPO_ROOT, 'dist', 'webview', 'gallery.css'), 'utf8');
   fromDisk('/harness/fakeVscodeApi.js', path.join(SOURCE_DIR, 'fakeVscodeApi.js'), 'text/javascript');
-  for (const theme of ['light', 'dark', 'high-contrast']) {
-    fromDisk(`/harness/theme-${theme}.css`, path.join(SOURCE_DIR, `theme-${theme}.css`), 'text/css');
-  }
+  const themes = new Map<HarnessTheme, string>();
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) themes.set(theme, readFileSync(path.join(SOURCE_DIR, `theme-${theme}.css`), 'utf8'));
   // One PNG per colour and aspect ratio (1:1, 3:2, 2:3, matching syntheticItems), small but the right shape.
   const shapes: [number, number][] = [
     [96, 96],
@@ -295,8 +294,8 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
       {
         cspSource: origin,
         scriptUri: `${origin}${page.script ?? '/dist/webview/gallery.js'}`,
-        styleUri: `${origin}/media/gallery.css`,
-        codiconsUri: `${origin}/dist/codicons/codicon.css`,
+        stylesheet,
+        iconFontUri: `${origin}/dist/codicons/codicon.ttf`,
         lang: page.locale ?? 'en',
         title: 'Apiframe Images',
         initialState: embeddedFirstScreen(page),
@@ -306,14 +305,16 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
     // What VS Code injects into a real webview: the theme variables, then the acquireVsCodeApi() bridge
     // (here with the saved state; deferred scripts run in document order, both before the page's own) and the
     // host's answer to `ready` (async: it arrives when it arrives, as a real host's does).
-    const theme = `<link rel="stylesheet" href="${origin}/harness/theme-${page.theme ?? 'dark'}.css">\n`;
+    const theme = `<style>${themes.get(page.theme ?? 'dark') ?? ''}</style>\n`;
     const scriptPath = urlPath.replace(/\.html$/, '.js');
     const bridge =
       `<script async nonce="${nonce}" src="${origin}/harness/first${scriptPath}"></script>\n` +
       `<script async nonce="${nonce}" src="${origin}/harness/rest${scriptPath}"></script>\n` +
       `<script defer nonce="${nonce}" src="${origin}/harness/saved${scriptPath}"></script>\n` +
       `<script defer nonce="${nonce}" src="${origin}/harness/fakeVscodeApi.js"></script>\n`;
-    return html.replace('<link rel="stylesheet"', `${theme}<link rel="stylesheet"`).replace(`<script defer nonce="${nonce}"`, `${bridge}<script defer nonce="${nonce}"`);
+    // The theme goes before the page's CSP (which allows only the page's own nonce'd style), as VS Code sets
+    // its variables from outside the page's policy, without a fetch.
+    return html.replace('<meta http-equiv="Content-Security-Policy"', `${theme}<meta http-equiv="Content-Security-Policy"`).replace(`<script defer nonce="${nonce}"`, `${bridge}<script defer nonce="${nonce}"`);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

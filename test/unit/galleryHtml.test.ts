@@ -8,8 +8,8 @@ import { HARNESS_STRINGS, syntheticItems } from '../gallery/harness';
 const OPTIONS: GalleryHtmlOptions = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
   scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/gallery.js',
-  styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/gallery.css',
-  codiconsUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/codicons/codicon.css',
+  stylesheet: '.card{display:grid}\n.codicon-check:before{content:"\\eab2"}',
+  iconFontUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/codicons/codicon.ttf',
   lang: 'ko',
   title: 'Apiframe Images',
 };
@@ -36,13 +36,13 @@ function nth<T>(list: readonly T[], index: number): T {
 }
 
 describe('gallery page HTML', () => {
-  it('declares the strict CSP: nothing by default, local resources only, a nonce for scripts', () => {
+  it('declares the strict CSP: nothing by default, local resources only, a nonce for the script and the style', () => {
     const html = buildGalleryHtml(OPTIONS, 'abc123');
     const directives = cspOf(html).split(';').map((d) => d.trim());
     assert.deepEqual(directives, [
       "default-src 'none'",
       `img-src ${OPTIONS.cspSource}`,
-      `style-src ${OPTIONS.cspSource} 'nonce-abc123'`,
+      "style-src 'nonce-abc123'",
       `font-src ${OPTIONS.cspSource}`,
       "script-src 'nonce-abc123'",
     ]);
@@ -105,11 +105,13 @@ describe('gallery page HTML', () => {
     // Inside tags (every `<` and `"` of the data is escaped, so a tag and a quoted value are the renderer's): no
     // style attribute, no handler.
     assert.doesNotMatch(main.replace(/"[^"]*"/g, '""'), /<[^>]*\s(style|on[a-z]+)=/i);
-    // Thumbnail shapes only, in the one style element, which carries the page's nonce.
+    // Thumbnail shapes only (numbers), after the stylesheet in the one style element, which carries the page's nonce.
     const styles = [...html.matchAll(/<style\b([^>]*)>([\s\S]*?)<\/style>/g)];
     assert.equal(styles.length, 1);
     assert.equal(styles[0]?.[1], ' nonce="n0"');
-    for (const rule of (styles[0]?.[2] ?? '').trim().split('\n')) assert.match(rule, /^\.first-screen \.card:nth-child\(\d+\) \.card-media\{aspect-ratio:1\/[\d.]+\}$/);
+    const shapes = (styles[0]?.[2] ?? '').split(OPTIONS.stylesheet)[1]?.trim().split('\n') ?? [];
+    assert.equal(shapes.length, FIRST_SCREEN_CARDS);
+    for (const rule of shapes) assert.match(rule, /^\.first-screen \.card:nth-child\(\d+\) \.card-media\{aspect-ratio:1\/[\d.]+\}$/);
 
     // Nothing to paint: an empty history (the page shows its welcome), a restored page with a filter, no state.
     for (const options of [
@@ -118,7 +120,7 @@ describe('gallery page HTML', () => {
       OPTIONS,
     ]) {
       const plain = buildGalleryHtml(options, 'x');
-      assert.doesNotMatch(plain, /first-screen|<style\b/);
+      assert.doesNotMatch(plain, /first-screen|nth-child/);
     }
   });
 
@@ -130,14 +132,25 @@ describe('gallery page HTML', () => {
     assert.equal(paintsFirstScreen({ scrollTop: 10, filter: ' x ' }), false);
   });
 
-  it('has no inline styles or event handlers and links the stylesheets', () => {
+  it('writes the stylesheet and the icon font into one nonce\'d style element: nothing to fetch before the first paint', () => {
     const html = buildGalleryHtml(OPTIONS, 'x');
-    assert.doesNotMatch(html, /<style\b/i);
+    assert.doesNotMatch(html, /<link\b/i);
     assert.doesNotMatch(html, /\sstyle=/i);
     assert.doesNotMatch(html, /\son[a-z]+=/i);
     assert.doesNotMatch(html, /javascript:/i);
-    assert.ok(html.includes(`<link rel="stylesheet" href="${OPTIONS.codiconsUri}">`));
-    assert.ok(html.includes(`<link rel="stylesheet" href="${OPTIONS.styleUri}">`));
+    const styles = [...html.matchAll(/<style nonce="x">([\s\S]*?)<\/style>/g)];
+    assert.equal(styles.length, 1);
+    const css = styles[0]?.[1] ?? '';
+    assert.ok(css.includes(OPTIONS.stylesheet), 'the stylesheet, as given');
+    assert.ok(css.includes(`@font-face{font-family:"codicon";font-display:block;src:url("${OPTIONS.iconFontUri}") format("truetype")}`));
+    assert.ok(css.indexOf('@font-face') < css.indexOf(OPTIONS.stylesheet), 'the font is declared before the rules that use it');
+  });
+
+  it('refuses a stylesheet that would end its style element, and keeps a font URI inside its CSS string', () => {
+    assert.throws(() => buildGalleryHtml({ ...OPTIONS, stylesheet: 'a{}</STYLE><script>alert(1)</script>' }, 'x'), /<\/style/);
+    const html = buildGalleryHtml({ ...OPTIONS, iconFontUri: 'https://a/x") ;}</style><script>alert(1)</script>' }, 'x');
+    assert.ok(html.includes('src:url("https://a/x%22%29%20;}%3C/style%3E%3Cscript%3Ealert%281%29%3C/script%3E")'));
+    assert.equal(html.match(/<\/style>/g)?.length, 1);
   });
 
   it('sets <html lang> from the display language and refuses anything that is not a language tag', () => {
@@ -147,8 +160,8 @@ describe('gallery page HTML', () => {
   });
 
   it('escapes what it interpolates', () => {
-    const html = buildGalleryHtml({ ...OPTIONS, title: '<b>"x"</b>', styleUri: 'https://a/"onload="x' }, 'x');
+    const html = buildGalleryHtml({ ...OPTIONS, title: '<b>"x"</b>', scriptUri: 'https://a/"onload="x' }, 'x');
     assert.ok(html.includes('<title>&lt;b&gt;&quot;x&quot;&lt;/b&gt;</title>'));
-    assert.ok(html.includes('href="https://a/&quot;onload=&quot;x"'));
+    assert.ok(html.includes('src="https://a/&quot;onload=&quot;x"'));
   });
 });
