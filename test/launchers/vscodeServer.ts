@@ -29,7 +29,7 @@ const INSTALLED_MARKER = '.installed';
  * code-server's native modules.
  */
 export const APT_PACKAGES = ['chromium', 'fonts-liberation', 'build-essential', 'python3', 'libkrb5-dev', 'libsecret-1-dev'] as const;
-export const CHROMIUM_PATH = process.env.APIFRAME_CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.APIFRAME_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Thrown for a missing or broken piece of the harness; the launchers print only its message. */
 export class HarnessError extends Error {
