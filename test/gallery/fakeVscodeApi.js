@@ -1,19 +1,28 @@
-/* global window, setTimeout */
+/* global window, document, setTimeout */
 // The harness's stand-in for VS Code's webview bridge: `acquireVsCodeApi()` records every message the page
 // posts (window.__posted), keeps get/setState in memory (window.__state), and answers `ready` with the
 // messages the host posts (a `state`, then `append` messages), the way GalleryPanel does. Tests post further
 // host messages with window.__hostPost(message).
-// The saved state comes from a small script loaded before this one; the messages from the page's two async
-// data scripts (window.__harnessMessages[0]: the first message, [1]: the rest), which may still be loading
-// when the page posts `ready` — then each goes out as soon as it is there, in order. Each message stays a JSON
-// string until it is delivered, one task after another, as a host's messages are serialized until each
-// arrives: parsing costs the page when VS Code would too.
+// The saved state comes from a small script loaded before this one. The messages are the host's answer to
+// `ready`, so they are asked for only then, as GalleryPanel sends them only then: two scripts (named by this
+// script's data-first and data-rest attributes, carrying the page's nonce) put the first message and the rest
+// in window.__harnessMessages[0] and [1], and each goes out as soon as it is there, in order. Each message
+// stays a JSON string until it is delivered, one task after another, as a host's messages are serialized
+// until each arrives: parsing costs the page when VS Code would too.
 (() => {
+  const bridge = document.currentScript;
   const posted = [];
   window.__posted = posted;
   window.__state = window.__harnessSavedState;
   window.__hostPost = (message) => window.postMessage(message, '*');
   let answering = false;
+  const load = (src) => {
+    const script = document.createElement('script');
+    script.nonce = bridge.nonce;
+    script.async = true;
+    script.src = src;
+    document.head.appendChild(script);
+  };
   let part = 0;
   let index = 0;
   const deliverNext = () => {
@@ -45,6 +54,8 @@
         // A page that shows the embedded first screen (the harness's pages are never changed before `ready`)
         // gets the rest only, as GalleryPanel answers it.
         if (message.shown !== undefined) part = 1;
+        else load(bridge.dataset.first);
+        load(bridge.dataset.rest);
         setTimeout(deliverNext, 0);
       }
     },

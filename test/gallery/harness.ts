@@ -5,10 +5,11 @@
  * (fakeVscodeApi.js) that answers `ready` with synthetic items and records what the page posts. Images are small PNG files served over HTTP (the CSP allows no
  * `data:` URIs). Used by test/browser/galleryPage.test.ts and the gallery benchmark.
  *
- * The synthetic data is in scripts of their own (/harness/first|rest/<page>.js, async), not a block inside the HTML: a
+ * The synthetic data is in scripts of their own (/harness/first|rest/<page>.js), not a block inside the HTML: a
  * 1,000-item block made the page ~470 KB, and the parser reached the page's script tags (and fetched them)
- * ~70 ms later than on the real page, which holds no data. It holds the messages the host would post, one
- * JSON string each, delivered one task after another.
+ * ~70 ms later than on the real page, which holds no data. They hold the messages the host would post, one
+ * JSON string each, and the fake bridge asks for them when the page posts `ready` — GalleryPanel answers
+ * `ready`, so no byte of them reaches a real page before — and delivers them one task after another.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -212,10 +213,9 @@ function savedStateScript(page: HarnessPage): string {
 /**
  * The page's data scripts: the messages the host answers `ready` with (built by the host's own
  * `stateMessages`), each as a JSON string (a JavaScript string literal) that fakeVscodeApi.js parses when it
- * delivers it. The first message and the rest are two scripts, both `async`: like the host's answer, the data
- * reaches the page whenever it is there — the first screen's message without waiting for the ~5 MB of the
- * rest of a 10,000-item history — and none of it holds up the page's own script. Built when the page is
- * registered, so the server's own work is not part of the page's load.
+ * delivers it. The first message and the rest are two scripts, which the fake bridge loads when the page posts
+ * `ready`: the first screen's message then reaches the page without waiting for the ~5 MB of the rest of a
+ * 10,000-item history. Built when the page is registered, so the server's own work is not part of the page's load.
  */
 function dataScripts(page: HarnessPage): { first: string; rest: string } {
   const messages = harnessMessages(page).map((message) => JSON.stringify(message));
@@ -303,15 +303,13 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
       nonce,
     );
     // What VS Code injects into a real webview: the theme variables, then the acquireVsCodeApi() bridge
-    // (here with the saved state; deferred scripts run in document order, both before the page's own) and the
-    // host's answer to `ready` (async: it arrives when it arrives, as a real host's does).
+    // (here with the saved state; deferred scripts run in document order, both before the page's own), which
+    // loads the host's answer when the page posts `ready`.
     const theme = `<style>${themes.get(page.theme ?? 'dark') ?? ''}</style>\n`;
     const scriptPath = urlPath.replace(/\.html$/, '.js');
     const bridge =
-      `<script async nonce="${nonce}" src="${origin}/harness/first${scriptPath}"></script>\n` +
-      `<script async nonce="${nonce}" src="${origin}/harness/rest${scriptPath}"></script>\n` +
       `<script defer nonce="${nonce}" src="${origin}/harness/saved${scriptPath}"></script>\n` +
-      `<script defer nonce="${nonce}" src="${origin}/harness/fakeVscodeApi.js"></script>\n`;
+      `<script defer nonce="${nonce}" src="${origin}/harness/fakeVscodeApi.js" data-first="${origin}/harness/first${scriptPath}" data-rest="${origin}/harness/rest${scriptPath}"></script>\n`;
     // The theme goes before the page's CSP (which allows only the page's own nonce'd style), as VS Code sets
     // its variables from outside the page's policy, without a fetch.
     return html.replace('<meta http-equiv="Content-Security-Policy"', `${theme}<meta http-equiv="Content-Security-Policy"`).replace(`<script defer nonce="${nonce}"`, `${bridge}<script defer nonce="${nonce}"`);
@@ -340,9 +338,12 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
   };
 }
 
-/** Launches Debian's headless Chromium, installing it first if it is missing (or failing with how to install it). */
+/**
+ * Launches Debian's Chromium headless shell (see vscodeServer.ts for why not the full browser), installing it
+ * first if it is missing (or failing with how to install it).
+ */
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = await ensureChromium();
+  const executablePath = await ensureChromium(undefined, 'headless-shell');
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }
