@@ -24,12 +24,19 @@ const NODE24_DIR = path.join(CACHE_DIR, 'node24');
 const CODE_SERVER_DIR = path.join(CACHE_DIR, 'code-server');
 const INSTALLED_MARKER = '.installed';
 /**
- * Debian packages: Chromium drives the workbench (and a font for it to render text with: the packages are
- * installed without recommends, which is where Chromium's font would come from); the rest builds
- * code-server's native modules.
+ * Debian packages: Chromium drives the workbench, its headless shell the gallery page on its own (and a font for
+ * both to render text with: the packages are installed without recommends, which is where Chromium's font would
+ * come from); the rest builds code-server's native modules.
  */
-export const APT_PACKAGES = ['chromium', 'fonts-liberation', 'build-essential', 'python3', 'libkrb5-dev', 'libsecret-1-dev'] as const;
+export const APT_PACKAGES = ['chromium', 'chromium-headless-shell', 'fonts-liberation', 'build-essential', 'python3', 'libkrb5-dev', 'libsecret-1-dev'] as const;
 const CHROMIUM_PATH = process.env.APIFRAME_CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * The gallery page's harness runs Chromium's headless shell: the page is a webview's document, and the shell is
+ * the browser engine without the browser around it (as VS Code's webviews are). The full browser starts its own
+ * omnibox popup (a WebUI renderer, ~0.5–1 s of CPU) with every new page, in the middle of the page's load on a
+ * 2-core machine; no webview has one.
+ */
+const HEADLESS_SHELL_PATH = process.env.APIFRAME_HEADLESS_SHELL_PATH ?? '/usr/bin/chromium-headless-shell';
 
 /** Thrown for a missing or broken piece of the harness; the launchers print only its message. */
 export class HarnessError extends Error {
@@ -207,13 +214,20 @@ async function ensureAptPackages(log: (line: string) => void): Promise<void> {
 /**
  * Makes sure Debian's Chromium (and the other packages the harness needs) is installed, installing it on first
  * use when running as root: the browser suite and the gallery bench run before anything else would install it.
+ * Returns the full browser's path (code-server's workbench) or, for `'headless-shell'`, the headless shell's
+ * (the gallery page on its own).
  */
-export async function ensureChromium(log: (line: string) => void = (line) => console.log(`[harness] ${line}`)): Promise<string> {
+export async function ensureChromium(
+  log: (line: string) => void = (line) => console.log(`[harness] ${line}`),
+  kind: 'browser' | 'headless-shell' = 'browser',
+): Promise<string> {
   await ensureAptPackages(log);
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new HarnessError(`no Chromium at ${CHROMIUM_PATH}: install Debian's \`chromium\` (or set APIFRAME_CHROMIUM_PATH)`);
+  const [executable, pkg, variable] =
+    kind === 'browser' ? [CHROMIUM_PATH, 'chromium', 'APIFRAME_CHROMIUM_PATH'] : [HEADLESS_SHELL_PATH, 'chromium-headless-shell', 'APIFRAME_HEADLESS_SHELL_PATH'];
+  if (!existsSync(executable)) {
+    throw new HarnessError(`no Chromium at ${executable}: install Debian's \`${pkg}\` (or set ${variable})`);
   }
-  return CHROMIUM_PATH;
+  return executable;
 }
 
 function readMarker(dir: string): string | undefined {
