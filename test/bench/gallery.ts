@@ -1,6 +1,6 @@
 /**
  * Gallery at scale: the BUILT gallery webview (dist/webview/gallery.js, virtualized) with 1,000 and 10,000
- * synthetic items in headless Chromium, against a baseline of the same page and cards rendered eagerly
+ * synthetic items in Chromium's headless shell, against a baseline of the same page and cards rendered eagerly
  * (media/galleryEager.ts, bundled here on the fly), measured in the same run, the same way, with the same
  * harness and data: first contentful paint, when the first card is painted, the worst frame while scrolling
  * to the end, the DOM node count and the JS heap after scrolling. Medians of several interleaved runs after

@@ -1,6 +1,6 @@
 /**
- * Drives the BUILT gallery page (dist/webview/gallery.js under its real CSP) in headless Chromium through the
- * standalone harness in test/gallery/. Needs `npm run build` first; skipped when /usr/bin/chromium is absent.
+ * Drives the BUILT gallery page (dist/webview/gallery.js under its real CSP) in Chromium's headless shell through
+ * the standalone harness in test/gallery/ (which installs it on first use). Needs `npm run build` first.
  */
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -79,7 +79,7 @@ function waitForReport(page: Page, predicate: string): Promise<void> {
   return waitFor(page, `(() => { const r = window.__posted.filter((m) => m.type === 'rendered').at(-1); return !!r && (${predicate}); })()`);
 }
 
-describe('gallery page (headless Chromium)', function () {
+describe('gallery page (Chromium headless shell)', function () {
   this.timeout(60_000);
   let browser: Browser | undefined;
   let harness: GalleryHarness | undefined;
