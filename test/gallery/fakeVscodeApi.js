@@ -19,7 +19,6 @@
   const load = (src) => {
     const script = document.createElement('script');
     script.nonce = bridge.nonce;
-    script.async = true;
     script.src = src;
     document.head.appendChild(script);
   };

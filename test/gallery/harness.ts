@@ -2,8 +2,9 @@
  * A standalone harness for the gallery webview: a static server on 127.0.0.1 that serves the BUILT
  * `dist/webview/gallery.js`, the built stylesheet (written into the page, as GalleryPanel does) and the codicon
  * font under the page's real CSP (built by `buildGalleryHtml`), plus a fake `acquireVsCodeApi`
- * (fakeVscodeApi.js) that answers `ready` with synthetic items and records what the page posts. Images are small PNG files served over HTTP (the CSP allows no
- * `data:` URIs). Used by test/browser/galleryPage.test.ts and the gallery benchmark.
+ * (fakeVscodeApi.js) that answers `ready` with synthetic items and records what the page posts. Images are
+ * small PNG files served over HTTP (the CSP allows no `data:` URIs). Used by test/browser/galleryPage.test.ts
+ * and the gallery benchmark.
  *
  * The synthetic data is in scripts of their own (/harness/first|rest/<page>.js), not a block inside the HTML: a
  * 1,000-item block made the page ~470 KB, and the parser reached the page's script tags (and fetched them)
