@@ -1,11 +1,11 @@
 // Builds the extension's bundles:
 //   dist/extension.js  – the start-up bundle: registrations only, loaded at activation;
 //   dist/core.js       – everything heavy (undici, client, jobs, webview host), required on first use;
-//   dist/webview/*.js  – the gallery's browser script;
+//   dist/webview/*.js  – the gallery's browser script, which the host writes into the page's HTML;
 //   dist/webview/gallery.css – the gallery's stylesheet with the codicon rules, which the host writes into the
 //                        page's HTML (no render-blocking fetch before the first paint);
-//   dist/codicons/     – the codicon font and rules (the gallery's icons only), bundled so the webview never
-//                        fetches anything from elsewhere.
+//   dist/codicons/     – the codicon font and rules (the gallery's icons only); the host writes the font into
+//                        the page's HTML as data.
 // Flags: --production (minified, no sourcemaps), --watch (rebuild on change, problem-matcher output),
 // --metafile (writes dist/meta-*.json for the size report), --outdir=DIR (instead of dist/).
 import * as esbuild from 'esbuild';
@@ -100,6 +100,8 @@ const configs = [
     ...common,
     entryPoints: { gallery: 'media/gallery.ts' },
     outdir: path.join(distDir, 'webview'),
+    // Written into the page's HTML, where a sourcemap comment would point nowhere.
+    sourcemap: false,
     format: 'iife',
     platform: 'browser',
     target: ['chrome114'],

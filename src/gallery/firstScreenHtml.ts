@@ -118,8 +118,10 @@ function card(item: GalleryItem, strings: GalleryStrings, nowMs: number, first: 
 function media(item: GalleryItem, strings: GalleryStrings): string {
   let content: string;
   let className = 'card-media';
+  // Lazy, as every image of the picture: an image the HTML loads holds back the page's `load` event, which a
+  // VS Code webview waits for before it shows the page; a lazy one in view is fetched all the same.
   const image = (src: string, width: number, height: number, alt: string): string =>
-    `<img decoding="async" draggable="false" alt="${escape(alt)}" width="${width}" height="${height}" src="${escape(src)}">`;
+    `<img loading="lazy" decoding="async" draggable="false" alt="${escape(alt)}" width="${width}" height="${height}" src="${escape(src)}">`;
   if (item.tiles && item.tiles.length > 1) {
     className += ' has-tiles';
     const tiles = item.tiles
@@ -157,7 +159,7 @@ function source(item: GalleryItem, strings: GalleryStrings): string {
   if (parts.after.trim()) text += tag('span', `source-fixed${/^\s/.test(parts.after) ? ' space-before' : ''}`, escape(parts.after.trim()));
   const textHtml = tag('span', 'source-text', text);
   if (item.source.thumbnail === undefined) return tag('div', 'card-source no-thumbnail', iconHtml('file-media', 'source-icon') + textHtml);
-  const thumbnail = `<img class="source-thumb" alt="" decoding="async" draggable="false" width="32" height="32" src="${escape(item.source.thumbnail)}">`;
+  const thumbnail = `<img class="source-thumb" alt="" loading="lazy" decoding="async" draggable="false" width="32" height="32" src="${escape(item.source.thumbnail)}">`;
   return `<button class="card-source" type="button" tabindex="-1">${thumbnail}${textHtml}</button>`;
 }
 

@@ -4,19 +4,28 @@ import { escapeAttribute } from '../workspace/snippet';
 import { firstScreen, type FirstScreen } from './firstScreenHtml';
 import { INITIAL_STATE_ELEMENT_ID, type HostToWebview } from './protocol';
 
-/** Everything the page needs from the host; the URIs are webview URIs (`webview.asWebviewUri(...)`). */
+/**
+ * Everything the page needs from the host. Its script, stylesheet and icon font are written into the HTML: a VS
+ * Code webview keeps its page hidden until the page's `load` event (or 200 ms after writing it), and every
+ * subresource the page fetches — through the webview's service worker and the extension host — holds that event
+ * back. Only the thumbnails are fetched (lazily, so they do not hold it back either).
+ */
 export interface GalleryHtmlOptions {
-  /** `webview.cspSource`: the only origin images, styles and fonts may come from. */
+  /** `webview.cspSource`: the only origin images may come from. */
   readonly cspSource: string;
-  readonly scriptUri: string;
+  /**
+   * The page's script as text (dist/webview/gallery.js), run where the page's HTML ends: a fetched script
+   * would hold back the `load` event that shows the page, and the page would start only after that round trip.
+   */
+  readonly script: string;
   /**
    * The page's stylesheet as text (dist/webview/gallery.css: the gallery's rules and the codicon rules), written
    * into the page: a linked stylesheet blocks the first paint until a webview has fetched it through its service
    * worker.
    */
   readonly stylesheet: string;
-  /** The codicon font (dist/codicons/codicon.ttf); the stylesheet names its family, the page declares it. */
-  readonly iconFontUri: string;
+  /** The codicon font (dist/codicons/codicon.ttf, cut down to the gallery's ~5 KB of icons), declared as data. */
+  readonly iconFont: Uint8Array;
   /** Display language (`vscode.env.language`) for `<html lang>`. */
   readonly lang: string;
   /** Already localized page title. */
@@ -65,15 +74,16 @@ function safeLang(lang: string): string {
 }
 
 /**
- * The CSP of the gallery page: nothing by default, local resources only, one nonce'd script and one nonce'd
- * `<style>` (the page's stylesheet and the first screen's thumbnail shapes).
+ * The CSP of the gallery page: nothing by default, images from the extension's resources only, the icon font
+ * as the page's own data, one nonce'd script and one nonce'd `<style>` (the page's stylesheet and the first
+ * screen's thumbnail shapes).
  */
 export function galleryCsp(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `img-src ${cspSource}`,
     `style-src 'nonce-${nonce}'`,
-    `font-src ${cspSource}`,
+    'font-src data:',
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
 }
@@ -81,9 +91,10 @@ export function galleryCsp(cspSource: string, nonce: string): string {
 /**
  * Builds the gallery page. Pure apart from the nonce (fresh on every call: each render of the webview gets
  * its own) and the clock of the first screen's elapsed times. The page has no inline handlers or style
- * attributes: the one script is the bundled `dist/webview/gallery.js`, which renders everything from the
- * host's `state` messages (the first one may be embedded as JSON data, see `initialState`); until it has, the
- * first cards are a picture in the HTML (`paintFirstScreen`), styled by one nonce'd `<style>` of numbers.
+ * attributes: the one script is the bundled `dist/webview/gallery.js` (written in, nonce'd), which renders
+ * everything from the host's `state` messages (the first one may be embedded as JSON data, see
+ * `initialState`); until it has, the first cards are a picture in the HTML (`paintFirstScreen`), styled by one
+ * nonce'd `<style>` of numbers.
  */
 export function buildGalleryHtml(options: GalleryHtmlOptions, nonce: string = createNonce()): string {
   const attr = escapeAttribute;
@@ -100,24 +111,23 @@ export function buildGalleryHtml(options: GalleryHtmlOptions, nonce: string = cr
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeAttribute(options.title)}</title>
 <style nonce="${attr(nonce)}">
-${codiconFontFace(options.iconFontUri)}
+${codiconFontFace(options.iconFont)}
 ${styleElementText(options.stylesheet)}
 ${painted?.css ?? ''}
 </style>
 </head>
 <body>
 <main id="gallery" aria-busy="true">${painted?.html ?? ''}</main>
-${initialStateElement(options.initialState)}<script defer nonce="${attr(nonce)}" src="${attr(options.scriptUri)}"></script>
+${initialStateElement(options.initialState)}<script nonce="${attr(nonce)}">${scriptElementText(options.script)}</script>
 </body>
 </html>
 `;
 }
 
-/** The codicon font's @font-face (as @vscode/codicons declares it), for a URI that can only be a URL token's text. */
-function codiconFontFace(fontUri: string): string {
-  // A webview URI is percent-encoded already; what could end the CSS string or the element is encoded too.
-  const url = fontUri.replace(/["'\\<>()\s]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-  return `@font-face{font-family:"codicon";font-display:block;src:url("${url}") format("truetype")}`;
+/** The codicon font's @font-face (as @vscode/codicons declares it), with the font as a data URL: nothing to fetch. */
+function codiconFontFace(font: Uint8Array): string {
+  // Base64's alphabet has nothing that could end the CSS string or the element.
+  return `@font-face{font-family:"codicon";font-display:block;src:url("data:font/ttf;base64,${Buffer.from(font).toString('base64')}") format("truetype")}`;
 }
 
 /**
@@ -127,6 +137,16 @@ function codiconFontFace(fontUri: string): string {
 function styleElementText(css: string): string {
   if (/<\/style/i.test(css)) throw new Error('The gallery stylesheet contains "</style", which would end its <style> element');
   return css;
+}
+
+/**
+ * The script as the text of a `<script>` element. It is the extension's own bundle, never user data; a
+ * `</script` in it would end the element early and a `<!--` could keep the parser from ending it, so either is
+ * refused (esbuild writes neither: it escapes `</script` in strings).
+ */
+function scriptElementText(js: string): string {
+  if (/<\/script|<!--/i.test(js)) throw new Error('The gallery script contains "</script" or "<!--", which would break its <script> element');
+  return js;
 }
 
 function initialStateElement(initial: GalleryHtmlOptions['initialState']): string {

@@ -272,14 +272,12 @@ export class GalleryPanel implements vscode.Disposable {
   }
 
   private html(initialState: GalleryHtmlOptions['initialState']): string {
-    const { webview } = this.panel;
-    const asUri = (...segments: string[]): string =>
-      webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...segments)).toString();
+    const { extensionUri } = this.deps;
     return buildGalleryHtml({
-      cspSource: webview.cspSource,
-      scriptUri: asUri('dist', 'webview', 'gallery.js'),
-      stylesheet: galleryStylesheet(this.deps.extensionUri),
-      iconFontUri: asUri('dist', 'codicons', 'codicon.ttf'),
+      cspSource: this.panel.webview.cspSource,
+      script: distFile(extensionUri, 'webview', 'gallery.js').toString('utf8'),
+      stylesheet: distFile(extensionUri, 'webview', 'gallery.css').toString('utf8'),
+      iconFont: distFile(extensionUri, 'codicons', 'codicon.ttf'),
       lang: vscode.env.language,
       title: vscode.l10n.t('Apiframe Images'),
       initialState,
@@ -500,17 +498,20 @@ export class GalleryPanel implements vscode.Disposable {
   }
 }
 
-/** dist/webview/gallery.css by file, read once: it changes only with the extension, and each page embeds it. */
-const stylesheets = new Map<string, string>();
+/**
+ * The page's files in dist/ (its script, stylesheet and icon font), read once each: they change only with the
+ * extension, and every page writes them into its HTML.
+ */
+const distFiles = new Map<string, Buffer>();
 
-function galleryStylesheet(extensionUri: vscode.Uri): string {
-  const file = vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'gallery.css').fsPath;
-  let css = stylesheets.get(file);
-  if (css === undefined) {
-    css = readFileSync(file, 'utf8');
-    stylesheets.set(file, css);
+function distFile(extensionUri: vscode.Uri, ...segments: string[]): Buffer {
+  const file = vscode.Uri.joinPath(extensionUri, 'dist', ...segments).fsPath;
+  let content = distFiles.get(file);
+  if (content === undefined) {
+    content = readFileSync(file);
+    distFiles.set(file, content);
   }
-  return css;
+  return content;
 }
 
 function webviewOptions(deps: GalleryPanelDeps): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -518,11 +519,8 @@ function webviewOptions(deps: GalleryPanelDeps): vscode.WebviewPanelOptions & vs
     enableScripts: true,
     enableFindWidget: true,
     retainContextWhenHidden: false,
-    localResourceRoots: [
-      vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'),
-      vscode.Uri.joinPath(deps.extensionUri, 'dist', 'codicons'),
-      deps.cacheRoot,
-    ],
+    // The page fetches only the thumbnails: its script, stylesheet and icon font are in its HTML.
+    localResourceRoots: [deps.cacheRoot],
   };
 }
 

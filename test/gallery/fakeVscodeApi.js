@@ -3,10 +3,11 @@
 // posts (window.__posted), keeps get/setState in memory (window.__state), and answers `ready` with the
 // messages the host posts (a `state`, then `append` messages), the way GalleryPanel does. Tests post further
 // host messages with window.__hostPost(message).
-// The saved state comes from a small script loaded before this one. The messages are the host's answer to
-// `ready`, so they are asked for only then, as GalleryPanel sends them only then: two scripts (named by this
-// script's data-first and data-rest attributes, carrying the page's nonce) put the first message and the rest
-// in window.__harnessMessages[0] and [1], and each goes out as soon as it is there, in order. Each message
+// VS Code writes its bridge into the page ahead of the page's own script; the harness writes this one there,
+// after a small script with the saved state. The messages are the host's answer to `ready`, so they are asked
+// for only then, as GalleryPanel sends them only then: two scripts (named by this script's data-first and
+// data-rest attributes, carrying the page's nonce) put the first message and the rest in
+// window.__harnessMessages[0] and [1], and each goes out as soon as it is there, in order. Each message
 // stays a JSON string until it is delivered, one task after another, as a host's messages are serialized
 // until each arrives: parsing costs the page when VS Code would too.
 (() => {

@@ -1,10 +1,9 @@
 /**
- * A standalone harness for the gallery webview: a static server on 127.0.0.1 that serves the BUILT
- * `dist/webview/gallery.js`, the built stylesheet (written into the page, as GalleryPanel does) and the codicon
- * font under the page's real CSP (built by `buildGalleryHtml`), plus a fake `acquireVsCodeApi`
- * (fakeVscodeApi.js) that answers `ready` with synthetic items and records what the page posts. Images are
- * small PNG files served over HTTP (the CSP allows no `data:` URIs). Used by test/browser/galleryPage.test.ts
- * and the gallery benchmark.
+ * A standalone harness for the gallery webview: a static server on 127.0.0.1 that serves the page GalleryPanel
+ * writes — the BUILT `dist/webview/gallery.js`, stylesheet and codicon font written into the HTML under the
+ * page's real CSP (built by `buildGalleryHtml`) — plus a fake `acquireVsCodeApi` (fakeVscodeApi.js) that
+ * answers `ready` with synthetic items and records what the page posts. Images are small PNG files served over
+ * HTTP (the CSP allows no `data:` images). Used by test/browser/galleryPage.test.ts and the gallery benchmark.
  *
  * The synthetic data is in scripts of their own (/harness/first|rest/<page>.js), not a block inside the HTML: a
  * 1,000-item block made the page ~470 KB, and the parser reached the page's script tags (and fetched them)
@@ -18,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
-import { buildGalleryHtml, createNonce, type GalleryHtmlOptions } from '../../src/gallery/galleryHtml';
+import { buildGalleryHtml, createNonce, jsonForScriptElement, type GalleryHtmlOptions } from '../../src/gallery/galleryHtml';
 import { FIRST_STATE_ITEMS, stateMessages } from '../../src/gallery/galleryStateMessages';
 import type { GalleryItem, GalleryStrings, HostToWebview } from '../../src/gallery/protocol';
 import { ensureChromium } from '../launchers/vscodeServer';
@@ -34,7 +33,11 @@ export type HarnessTheme = 'light' | 'dark' | 'high-contrast';
 export interface HarnessPage {
   readonly items: readonly GalleryItem[];
   readonly theme?: HarnessTheme;
-  /** Script URL path of the gallery bundle; defaults to the built dist/webview/gallery.js. */
+  /**
+   * URL path of a bundle served with `serve()`, written into the page instead of the built
+   * dist/webview/gallery.js (the benchmark's eager baseline); a path nothing is served at leaves the page
+   * without its script.
+   */
   readonly script?: string;
   /** What `getState()` returns at start (e.g. a saved scroll position). */
   readonly savedState?: unknown;
@@ -206,9 +209,9 @@ function gradientPng(colour: [number, number, number], width = 96, height = 96):
   return PNG.sync.write(png);
 }
 
-/** The page's saved view state (what VS Code's `getState()` returns at start): small, loaded before the page's script. */
+/** The page's saved view state (what VS Code's `getState()` returns at start), set before the bridge runs. */
 function savedStateScript(page: HarnessPage): string {
-  return `window.__harnessSavedState = ${JSON.stringify(page.savedState ?? null)};\n`;
+  return `window.__harnessSavedState = ${jsonForScriptElement(page.savedState ?? null)};`;
 }
 
 /**
@@ -242,16 +245,13 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
   const assets = new Map<string, { body: Buffer | string; type: string }>();
   const pages = new Map<string, HarnessPage>();
   const pageScripts = new Map<string, { first: string; rest: string; saved: string }>();
-  const fromDisk = (urlPath: string, file: string, type: string): void => {
-    assets.set(urlPath, { body: readFileSync(file), type });
-  };
   const galleryJs = path.join(REPO_ROOT, 'dist', 'webview', 'gallery.js');
   if (!existsSync(galleryJs)) throw new Error('dist/webview/gallery.js is missing: run `npm run build` first');
-  fromDisk('/dist/webview/gallery.js', galleryJs, 'text/javascript');
-  fromDisk('/dist/codicons/codicon.ttf', path.join(REPO_ROOT, 'dist', 'codicons', 'codicon.ttf'), 'font/ttf');
-  // As GalleryPanel does: the built stylesheet goes into the page's HTML.
+  // As GalleryPanel does: the built script, stylesheet and icon font go into the page's HTML.
+  const script = readFileSync(galleryJs, 'utf8');
   const stylesheet = readFileSync(path.join(REPO_ROOT, 'dist', 'webview', 'gallery.css'), 'utf8');
-  fromDisk('/harness/fakeVscodeApi.js', path.join(SOURCE_DIR, 'fakeVscodeApi.js'), 'text/javascript');
+  const iconFont = readFileSync(path.join(REPO_ROOT, 'dist', 'codicons', 'codicon.ttf'));
+  const bridgeScript = readFileSync(path.join(SOURCE_DIR, 'fakeVscodeApi.js'), 'utf8');
   const themes = new Map<HarnessTheme, string>();
   for (const theme of ['light', 'dark', 'high-contrast'] as const) themes.set(theme, readFileSync(path.join(SOURCE_DIR, `theme-${theme}.css`), 'utf8'));
   // One PNG per colour and aspect ratio (1:1, 3:2, 2:3, matching syntheticItems), small but the right shape.
@@ -273,11 +273,11 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
       response.end(renderPage(urlPath, page));
       return;
     }
-    const script = /^\/harness\/(first|rest|saved)(\/page-\d+)\.js$/.exec(urlPath);
-    const scripts = script ? pageScripts.get(`${script[2]}.html`) : undefined;
-    if (script && scripts) {
+    const data = /^\/harness\/(first|rest)(\/page-\d+)\.js$/.exec(urlPath);
+    const scripts = data ? pageScripts.get(`${data[2]}.html`) : undefined;
+    if (data && scripts) {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(scripts[script[1] as 'first' | 'rest' | 'saved']);
+      response.end(scripts[data[1] as 'first' | 'rest']);
       return;
     }
     const asset = assets.get(urlPath);
@@ -291,29 +291,29 @@ export async function startGalleryHarness(): Promise<GalleryHarness> {
 
   function renderPage(urlPath: string, page: HarnessPage): string {
     const nonce = createNonce();
+    const scripts = pageScripts.get(urlPath);
+    const bundle = page.script === undefined ? script : assets.get(page.script)?.body.toString() ?? '';
     const html = buildGalleryHtml(
       {
         cspSource: origin,
-        scriptUri: `${origin}${page.script ?? '/dist/webview/gallery.js'}`,
+        script: bundle,
         stylesheet,
-        iconFontUri: `${origin}/dist/codicons/codicon.ttf`,
+        iconFont,
         lang: page.locale ?? 'en',
         title: 'Apiframe Images',
         initialState: embeddedFirstScreen(page),
       },
       nonce,
     );
-    // What VS Code injects into a real webview: the theme variables, then the acquireVsCodeApi() bridge
-    // (here with the saved state; deferred scripts run in document order, both before the page's own), which
-    // loads the host's answer when the page posts `ready`.
-    const theme = `<style>${themes.get(page.theme ?? 'dark') ?? ''}</style>\n`;
+    // What VS Code writes into a real webview ahead of the page's CSP (which allows only the page's own nonce'd
+    // style and script): the theme variables, then the acquireVsCodeApi() bridge (here with the saved state),
+    // which loads the host's answer when the page posts `ready` (scripts carrying the page's nonce).
     const scriptPath = urlPath.replace(/\.html$/, '.js');
+    const theme = `<style>${themes.get(page.theme ?? 'dark') ?? ''}</style>\n`;
     const bridge =
-      `<script defer nonce="${nonce}" src="${origin}/harness/saved${scriptPath}"></script>\n` +
-      `<script defer nonce="${nonce}" src="${origin}/harness/fakeVscodeApi.js" data-first="${origin}/harness/first${scriptPath}" data-rest="${origin}/harness/rest${scriptPath}"></script>\n`;
-    // The theme goes before the page's CSP (which allows only the page's own nonce'd style), as VS Code sets
-    // its variables from outside the page's policy, without a fetch.
-    return html.replace('<meta http-equiv="Content-Security-Policy"', `${theme}<meta http-equiv="Content-Security-Policy"`).replace(`<script defer nonce="${nonce}"`, `${bridge}<script defer nonce="${nonce}"`);
+      `<script>${scripts?.saved ?? ''}</script>\n` +
+      `<script nonce="${nonce}" data-first="${origin}/harness/first${scriptPath}" data-rest="${origin}/harness/rest${scriptPath}">${bridgeScript}</script>\n`;
+    return html.replace('<meta http-equiv="Content-Security-Policy"', `${theme}${bridge}<meta http-equiv="Content-Security-Policy"`);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

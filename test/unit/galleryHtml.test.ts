@@ -7,9 +7,9 @@ import { HARNESS_STRINGS, syntheticItems } from '../gallery/harness';
 
 const OPTIONS: GalleryHtmlOptions = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
-  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/gallery.js',
+  script: '(()=>{const a="<\\/script>";document.title=a})();',
   stylesheet: '.card{display:grid}\n.codicon-check:before{content:"\\eab2"}',
-  iconFontUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/codicons/codicon.ttf',
+  iconFont: Uint8Array.from([0, 1, 0, 0, 0, 0x0b, 0xfe, 0xff]),
   lang: 'ko',
   title: 'Apiframe Images',
 };
@@ -36,29 +36,35 @@ function nth<T>(list: readonly T[], index: number): T {
 }
 
 describe('gallery page HTML', () => {
-  it('declares the strict CSP: nothing by default, local resources only, a nonce for the script and the style', () => {
+  it('declares the strict CSP: nothing by default, images from local resources, the font as data, a nonce for the script and the style', () => {
     const html = buildGalleryHtml(OPTIONS, 'abc123');
     const directives = cspOf(html).split(';').map((d) => d.trim());
     assert.deepEqual(directives, [
       "default-src 'none'",
       `img-src ${OPTIONS.cspSource}`,
       "style-src 'nonce-abc123'",
-      `font-src ${OPTIONS.cspSource}`,
+      'font-src data:',
       "script-src 'nonce-abc123'",
     ]);
-    assert.doesNotMatch(cspOf(html), /unsafe-inline|unsafe-eval|\*|data:|https?:\/\/(?!file\+\.vscode-resource)/);
+    assert.doesNotMatch(cspOf(html), /unsafe-inline|unsafe-eval|\*|https?:\/\/(?!file\+\.vscode-resource)/);
+    assert.equal(cspOf(html).match(/data:/g)?.length, 1, 'data: for fonts only');
     assert.equal(galleryCsp(OPTIONS.cspSource, 'n'), cspOf(buildGalleryHtml(OPTIONS, 'n')));
   });
 
-  it('puts the nonce on the one script, which is the bundled gallery script', () => {
+  it('writes the bundled gallery script into the page as its one script, with the nonce, after the page', () => {
     const html = buildGalleryHtml(OPTIONS, 'N0nce+/=');
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);
     const [, attributes, body] = scripts[0] ?? [];
-    assert.ok(attributes !== undefined && body !== undefined, 'the script tag and its groups');
-    assert.match(attributes, /nonce="N0nce\+\/="/);
-    assert.match(attributes, new RegExp(`src="${OPTIONS.scriptUri.replace(/[.+]/g, '\\$&')}"`));
-    assert.equal(body.trim(), '', 'the script must have no inline body');
+    assert.equal(attributes, ' nonce="N0nce+/="', 'nothing to fetch, nothing deferred: it runs where the page ends');
+    assert.equal(body, OPTIONS.script);
+    assert.ok(html.indexOf('<script') > html.indexOf('</main>'), 'after the first screen it builds on');
+  });
+
+  it('refuses a script that would end its script element or keep the parser from ending it', () => {
+    for (const script of ['a="</script>"', 'a="</SCRIPT "', 'a="<!--"; b="<script>"']) {
+      assert.throws(() => buildGalleryHtml({ ...OPTIONS, script }, 'x'), /<\/script" or "<!--"/, script);
+    }
   });
 
   it('embeds the first screen as an inert JSON data block that no prompt can end', () => {
@@ -132,7 +138,7 @@ describe('gallery page HTML', () => {
     assert.equal(paintsFirstScreen({ scrollTop: 10, filter: ' x ' }), false);
   });
 
-  it('writes the stylesheet and the icon font into one nonce\'d style element: nothing to fetch before the first paint', () => {
+  it('writes the stylesheet and the icon font into one nonce\'d style element: nothing to fetch but the thumbnails', () => {
     const html = buildGalleryHtml(OPTIONS, 'x');
     assert.doesNotMatch(html, /<link\b/i);
     assert.doesNotMatch(html, /\sstyle=/i);
@@ -142,15 +148,12 @@ describe('gallery page HTML', () => {
     assert.equal(styles.length, 1);
     const css = styles[0]?.[1] ?? '';
     assert.ok(css.includes(OPTIONS.stylesheet), 'the stylesheet, as given');
-    assert.ok(css.includes(`@font-face{font-family:"codicon";font-display:block;src:url("${OPTIONS.iconFontUri}") format("truetype")}`));
+    assert.ok(css.includes('@font-face{font-family:"codicon";font-display:block;src:url("data:font/ttf;base64,AAEAAAAL/v8=") format("truetype")}'));
     assert.ok(css.indexOf('@font-face') < css.indexOf(OPTIONS.stylesheet), 'the font is declared before the rules that use it');
   });
 
-  it('refuses a stylesheet that would end its style element, and keeps a font URI inside its CSS string', () => {
+  it('refuses a stylesheet that would end its style element', () => {
     assert.throws(() => buildGalleryHtml({ ...OPTIONS, stylesheet: 'a{}</STYLE><script>alert(1)</script>' }, 'x'), /<\/style/);
-    const html = buildGalleryHtml({ ...OPTIONS, iconFontUri: 'https://a/x") ;}</style><script>alert(1)</script>' }, 'x');
-    assert.ok(html.includes('src:url("https://a/x%22%29%20;}%3C/style%3E%3Cscript%3Ealert%281%29%3C/script%3E")'));
-    assert.equal(html.match(/<\/style>/g)?.length, 1);
   });
 
   it('sets <html lang> from the display language and refuses anything that is not a language tag', () => {
@@ -160,8 +163,8 @@ describe('gallery page HTML', () => {
   });
 
   it('escapes what it interpolates', () => {
-    const html = buildGalleryHtml({ ...OPTIONS, title: '<b>"x"</b>', scriptUri: 'https://a/"onload="x' }, 'x');
+    const html = buildGalleryHtml({ ...OPTIONS, title: '<b>"x"</b>', cspSource: 'https://a/"onload="x' }, 'x');
     assert.ok(html.includes('<title>&lt;b&gt;&quot;x&quot;&lt;/b&gt;</title>'));
-    assert.ok(html.includes('src="https://a/&quot;onload=&quot;x"'));
+    assert.ok(html.includes('img-src https://a/&quot;onload=&quot;x;'));
   });
 });
