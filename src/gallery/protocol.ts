@@ -278,6 +278,9 @@ export const INITIAL_STATE_ELEMENT_ID = 'gallery-initial-state';
 /** The id of the first screen the host paints into the page's HTML (a picture the page's script replaces). */
 export const FIRST_SCREEN_ELEMENT_ID = 'gallery-first-screen';
 
+/** The Element Timing identifier of the picture's first card: the page starts once that card is on the screen. */
+export const FIRST_CARD_TIMING = 'first-card';
+
 /** Webview → host. */
 export type WebviewToHost =
   /** The page is listening; `shown` names the embedded first `state` it already shows (see galleryHtml.ts). */

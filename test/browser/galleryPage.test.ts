@@ -300,6 +300,32 @@ describe('gallery page (Chromium headless shell)', function () {
     }
   });
 
+  it('paints the header a frame before the cards, and builds the live page once the first card is on the screen', async () => {
+    assert.ok(harness && browser);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    opened.push(page);
+    // Times from the browser (performance.now()'s clock): the first contentful paint, the picture's first card
+    // on the screen (Element Timing), and the task that took the picture away (the live page replacing it).
+    await page.addInitScript(`(() => {
+      const times = (window.__times = {});
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntriesByName('first-contentful-paint')) times.fcp = entry.startTime;
+      }).observe({ type: 'paint', buffered: true });
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (entry.identifier === 'first-card') times.card = entry.renderTime;
+      }).observe({ type: 'element', buffered: true });
+      new MutationObserver((mutations) => {
+        for (const mutation of mutations)
+          for (const node of mutation.removedNodes) if (node.id === 'gallery-first-screen') times.replaced = performance.now();
+      }).observe(document, { childList: true, subtree: true });
+    })()`);
+    await page.goto(harness.page({ items: items(40) }));
+    await waitFor(page, 'window.__times.replaced !== undefined && window.__times.card !== undefined');
+    const times = await evalIn<{ fcp: number; card: number; replaced: number }>(page, 'window.__times');
+    assert.ok(times.fcp < times.card, `the header (${times.fcp} ms) is painted in a frame before the first card (${times.card} ms)`);
+    assert.ok(times.replaced > times.card, `the live page (${times.replaced} ms) replaces the picture after its first card is shown (${times.card} ms)`);
+  });
+
   it('names the model in use in the header once the host says it, and follows a change', async () => {
     const { page } = await open({ items: items(3) });
     assert.equal(await evalIn<boolean>(page, `document.querySelector('.toolbar-model').hidden`), true, 'hidden until the host names it');
