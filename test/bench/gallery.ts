@@ -32,6 +32,7 @@
 import * as esbuild from 'esbuild';
 import * as path from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
+import { FIRST_CARD_TIMING } from '../../src/gallery/protocol';
 import { budgetMiss, formatBenchLine, median, type BenchLine } from './benchLine';
 import { REPO_ROOT, launchChromium, startGalleryHarness, syntheticItems, type GalleryHarness } from '../gallery/harness';
 
@@ -98,7 +99,7 @@ export const PAINT_OBSERVERS = `(() => {
   }).observe({ type: 'paint', buffered: true });
   let marks;
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if (entry.identifier === 'first-card' && firstCard === undefined) { firstCard = entry.renderTime || entry.loadTime; marks.disconnect(); settle(); }
+    for (const entry of list.getEntries()) if (entry.identifier === ${JSON.stringify(FIRST_CARD_TIMING)} && firstCard === undefined) { firstCard = entry.renderTime || entry.loadTime; marks.disconnect(); settle(); }
   }).observe({ type: 'element', buffered: true });
   // The first card's prompt is marked a microtask after its insertion. Chromium registers a text for Element
   // Timing when it lays the text out, and a parser may have done that before the microtask (cards in the
@@ -108,7 +109,7 @@ export const PAINT_OBSERVERS = `(() => {
   marks = new MutationObserver(() => {
     const prompt = document.querySelector('.card .card-prompt');
     if (!prompt || prompt.hasAttribute('elementtiming')) return;
-    prompt.setAttribute('elementtiming', 'first-card');
+    prompt.setAttribute('elementtiming', ${JSON.stringify(FIRST_CARD_TIMING)});
     const text = prompt.firstChild;
     if (text) prompt.replaceChild(document.createTextNode(text.data), text);
   });

@@ -17,6 +17,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSyn
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CDPSession, Frame, Page } from 'playwright-core';
+import { FIRST_CARD_TIMING } from '../../src/gallery/protocol';
 import { Journal, JOURNAL_FILE, JOURNAL_VERSION } from '../../src/jobs/journal';
 import { CODE_CACHE_FOLDER } from '../../src/startup/codeCache';
 import type { Logger } from '../../src/shared/logger';
@@ -62,13 +63,13 @@ const WEBVIEW_PAINT_OBSERVERS = `(() => {
     const marks = new MutationObserver(() => {
       const prompt = d.querySelector('.card .card-prompt');
       if (!prompt || prompt.hasAttribute('elementtiming')) return;
-      prompt.setAttribute('elementtiming', 'first-card');
+      prompt.setAttribute('elementtiming', ${JSON.stringify(FIRST_CARD_TIMING)});
       const text = prompt.firstChild;
       if (text) prompt.replaceChild(d.createTextNode(text.data), text);
     });
     new w.PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
-        if (entry.identifier !== 'first-card' || state.firstCard !== undefined) continue;
+        if (entry.identifier !== ${JSON.stringify(FIRST_CARD_TIMING)} || state.firstCard !== undefined) continue;
         state.firstCard = entry.renderTime || entry.loadTime;
         marks.disconnect();
       }

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { CardButton, GalleryItem, WebviewToHost } from '../../src/gallery/protocol';
+import { FIRST_CARD_TIMING, type CardButton, type GalleryItem, type WebviewToHost } from '../../src/gallery/protocol';
 import { stateMessages } from '../../src/gallery/galleryStateMessages';
 import {
   HARNESS_STRINGS,
@@ -312,7 +312,7 @@ describe('gallery page (Chromium headless shell)', function () {
         for (const entry of list.getEntriesByName('first-contentful-paint')) times.fcp = entry.startTime;
       }).observe({ type: 'paint', buffered: true });
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) if (entry.identifier === 'first-card') times.card = entry.renderTime;
+        for (const entry of list.getEntries()) if (entry.identifier === ${JSON.stringify(FIRST_CARD_TIMING)}) times.card = entry.renderTime;
       }).observe({ type: 'element', buffered: true });
       new MutationObserver((mutations) => {
         for (const mutation of mutations)

@@ -6,8 +6,8 @@
  * HTTP (the CSP allows no `data:` images). Used by test/browser/galleryPage.test.ts and the gallery benchmark.
  *
  * The synthetic data is in scripts of their own (/harness/first|rest/<page>.js), not a block inside the HTML: a
- * 1,000-item block made the page ~470 KB, and the parser reached the page's script tags (and fetched them)
- * ~70 ms later than on the real page, which holds no data. They hold the messages the host would post, one
+ * 1,000-item block made the page ~470 KB, and the parser reached the page's own script ~70 ms later than on
+ * the real page, which holds no data. They hold the messages the host would post, one
  * JSON string each, and the fake bridge asks for them when the page posts `ready` — GalleryPanel answers
  * `ready`, so no byte of them reaches a real page before — and delivers them one task after another.
  */
