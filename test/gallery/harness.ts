@@ -7,9 +7,9 @@
  *
  * The synthetic data is in scripts of their own (/harness/first|rest/<page>.js), not a block inside the HTML: a
  * 1,000-item block made the page ~470 KB, and the parser reached the page's own script ~70 ms later than on
- * the real page, which holds no data. They hold the messages the host would post, one
- * JSON string each, and the fake bridge asks for them when the page posts `ready` — GalleryPanel answers
- * `ready`, so no byte of them reaches a real page before — and delivers them one task after another.
+ * the real page, which holds no data. They hold the messages the host would post, one JSON string each, and the
+ * fake bridge asks for them when the page posts `ready` — GalleryPanel answers `ready`, so no byte of them
+ * reaches a real page before — and delivers them one task after another.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
